@@ -1,0 +1,94 @@
+// swift-tools-version: 6.1
+//
+// PVCKit: a Swift re-implementation of Parallel Virtual Cluster (PVC).
+// Copyright (C) 2026 the PVCKit authors. GPL-3.0-or-later.
+
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+  name: "PVCKit",
+  platforms: [.macOS(.v15)],
+  products: [
+    .library(name: "PVCKit", targets: ["PVCKit"]),
+    .executable(name: "pvc", targets: ["pvc"]),
+    .executable(name: "pvcd", targets: ["pvcd"]),
+    .executable(name: "pvcapi", targets: ["pvcapi"]),
+    .executable(name: "pvcweb", targets: ["pvcweb"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+  ],
+  targets: [
+    // C libraries from Debian, one system-library shim each.
+    .systemLibrary(name: "CZooKeeper", path: "Sources/CZooKeeper"),
+    .systemLibrary(name: "CLibvirt", path: "Sources/CLibvirt", pkgConfig: "libvirt"),
+    .systemLibrary(name: "CCeph", path: "Sources/CCeph"),
+    .systemLibrary(name: "CMariaDB", path: "Sources/CMariaDB", pkgConfig: "libmariadb"),
+
+    // The library: every operation as a typed async API.
+    .target(
+      name: "PVCKit",
+      dependencies: [
+        "CZooKeeper",
+        .product(name: "Yams", package: "Yams"),
+      ],
+      swiftSettings: strict
+    ),
+
+    // Fronts: thin layers over PVCKit.
+    .executableTarget(
+      name: "pvc",
+      dependencies: ["PVCKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      swiftSettings: strict
+    ),
+    .executableTarget(
+      name: "pvcd",
+      dependencies: ["PVCKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      swiftSettings: strict
+    ),
+    .executableTarget(
+      name: "pvcapi",
+      dependencies: ["PVCKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      swiftSettings: strict
+    ),
+    .executableTarget(
+      name: "pvcweb",
+      dependencies: ["PVCKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      swiftSettings: strict
+    ),
+
+    // Benchmarks (`make bench`): PVCKit against baselines measured in the same run.
+    .executableTarget(
+      name: "pvc-bench",
+      dependencies: ["PVCKit", "CZooKeeper"],
+      path: "Benchmarks/pvc-bench",
+      swiftSettings: strict
+    ),
+    .executableTarget(
+      name: "zk-raw-baseline",
+      path: "Benchmarks/zk-raw-baseline",
+      linkerSettings: [.linkedLibrary("zookeeper_mt")]
+    ),
+
+    // Examples: Swift scripts that `import PVCKit`.
+    .executableTarget(
+      name: "cluster-status",
+      dependencies: ["PVCKit"],
+      path: "Examples/cluster-status",
+      swiftSettings: strict
+    ),
+
+    .testTarget(
+      name: "PVCKitTests",
+      dependencies: ["PVCKit", "CZooKeeper", "CLibvirt", "CCeph", "CMariaDB"],
+      swiftSettings: strict
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages PVCKit needs, only those that are missing.
+# Usage: Scripts/install-deps.sh [build] [zookeeper] [tools] [all]
+source "$(dirname "$0")/lib.sh"
+
+BUILD_PKGS=(libzookeeper-mt-dev libvirt-dev librbd-dev librados-dev libmariadb-dev pkg-config)
+ZOOKEEPER_PKGS=(default-jre-headless zookeeper)
+TOOL_PKGS=(python3-kazoo)
+
+[ "$(id -u)" -eq 0 ] || die "run as root (packages are installed with apt-get)"
+[ $# -gt 0 ] || set -- all
+for group in "$@"; do
+  case $group in
+    build) pkg_install "${BUILD_PKGS[@]}" ;;
+    zookeeper) pkg_install "${ZOOKEEPER_PKGS[@]}" ;;
+    tools) pkg_install "${TOOL_PKGS[@]}" ;;
+    all) pkg_install "${BUILD_PKGS[@]}" "${ZOOKEEPER_PKGS[@]}" "${TOOL_PKGS[@]}" ;;
+    *) die "unknown group '$group' (build, zookeeper, tools, all)" ;;
+  esac
+done

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Shared helpers for PVCKit's scripts: logging, package installs, and
+# daemons started with pid files and stopped by pid (never by name).
+
+set -euo pipefail
+
+PVCKIT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PVCKIT_ROOT
+
+log() { printf '%s %s\n' "[$(date +%H:%M:%S)]" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# pkg_install PACKAGE... installs the Debian packages that are missing.
+pkg_install() {
+  local missing=()
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]}"
+  if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -360 2>/dev/null | head -n 1)" ]; then
+    apt-get -o DPkg::Lock::Timeout=900 update -q >/dev/null
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -q \
+    --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# pid_alive PIDFILE succeeds when the pid file names a live, non-zombie process.
+pid_alive() {
+  local pidfile=$1 pid state
+  [ -f "$pidfile" ] || return 1
+  pid=$(cat "$pidfile" 2>/dev/null) || return 1
+  [ -n "$pid" ] || return 1
+  state=$(ps -o stat= -p "$pid" 2>/dev/null) || return 1
+  [ -n "$state" ] && [[ "$state" != Z* ]]
+}
+
+# start_daemon PIDFILE LOGFILE COMMAND... starts COMMAND in its own session,
+# writes its pid to PIDFILE and returns at once.
+start_daemon() {
+  local pidfile=$1 logfile=$2
+  shift 2
+  mkdir -p "$(dirname "$pidfile")" "$(dirname "$logfile")"
+  setsid "$@" </dev/null >>"$logfile" 2>&1 &
+  echo $! >"$pidfile"
+}
+
+# stop_daemon PIDFILE [SIGNAL] [SECONDS] stops the process named by PIDFILE,
+# escalating to SIGKILL after SECONDS (default 5).
+stop_daemon() {
+  local pidfile=$1 signal=${2:-TERM} wait=${3:-5} pid i
+  [ -f "$pidfile" ] || return 0
+  pid=$(cat "$pidfile")
+  if pid_alive "$pidfile"; then
+    kill "-$signal" "$pid" 2>/dev/null || true
+    for ((i = 0; i < wait * 10; i++)); do
+      pid_alive "$pidfile" || break
+      sleep 0.1
+    done
+    if pid_alive "$pidfile"; then
+      kill -KILL "$pid" 2>/dev/null || true
+      sleep 0.1
+    fi
+  fi
+  rm -f "$pidfile"
+}
+
+# wait_for TIMEOUT_SECONDS DESCRIPTION COMMAND... polls COMMAND until it succeeds.
+wait_for() {
+  local timeout=$1 what=$2 i
+  shift 2
+  for ((i = 0; i < timeout * 10; i++)); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.1
+  done
+  die "timed out after ${timeout}s waiting for $what"
+}

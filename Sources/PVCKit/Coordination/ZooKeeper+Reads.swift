@@ -1,0 +1,77 @@
+import CZooKeeper
+
+extension ZooKeeper {
+  /// Reads a node's data and metadata.
+  /// - Throws: ``ZooKeeperError`` (``ZooKeeperError/Code/noNode`` if it does not exist).
+  public func get(_ path: String) async throws -> ZNodeData {
+    let value: ZNodeData? = try await perform("get", path, retry: .idempotent) { session, done in
+      session.get(path, watch: false, done)
+    }
+    return value!
+  }
+
+  /// Reads a node's data as a UTF-8 string, or `nil` if the node does not exist.
+  public func string(_ path: String) async throws -> String? {
+    try await getMany([path])[0]?.string
+  }
+
+  /// Reads a node's metadata, or `nil` if it does not exist.
+  public func exists(_ path: String) async throws -> ZNodeStat? {
+    try await existsMany([path])[0]
+  }
+
+  /// Lists a node's children (names, not paths).
+  /// - Throws: ``ZooKeeperError`` (``ZooKeeperError/Code/noNode`` if it does not exist).
+  public func children(_ path: String) async throws -> [String] {
+    let value: ZNodeChildren? = try await perform("children", path, retry: .idempotent) { session, done in
+      session.children(path, watch: false, done)
+    }
+    return value!.names
+  }
+
+  /// Reads many nodes at once: every request is sent before any reply is awaited.
+  /// - Returns: one entry per path, in order; `nil` where the node does not exist.
+  public func getMany(_ paths: [String]) async throws -> [ZNodeData?] {
+    try await readBatch("get", paths: paths, absent: [ZNONODE.rawValue]) { session, path, done in
+      session.get(path, watch: false, done)
+    }
+  }
+
+  /// Lists the children of many nodes at once (pipelined).
+  /// - Returns: one entry per path, in order; `nil` where the node does not exist.
+  public func childrenMany(_ paths: [String]) async throws -> [[String]?] {
+    let listed: [ZNodeChildren?] = try await readBatch("children", paths: paths, absent: [ZNONODE.rawValue]) {
+      session, path, done in
+      session.children(path, watch: false, done)
+    }
+    return listed.map { $0?.names }
+  }
+
+  /// Checks many nodes at once (pipelined).
+  /// - Returns: one entry per path, in order; `nil` where the node does not exist.
+  public func existsMany(_ paths: [String]) async throws -> [ZNodeStat?] {
+    try await readBatch("exists", paths: paths, absent: [ZNONODE.rawValue]) { session, path, done in
+      session.exists(path, watch: false, done)
+    }
+  }
+
+  /// Lists every path under `root` (itself included), parents before children.
+  ///
+  /// Each level of the tree is listed with one pipelined batch.
+  public func subtree(_ root: String) async throws -> [String] {
+    var all: [String] = []
+    var level = [root]
+    while !level.isEmpty {
+      let listed = try await childrenMany(level)
+      var next: [String] = []
+      for (parent, children) in zip(level, listed) {
+        guard let children else { continue }
+        all.append(parent)
+        let prefix = parent == "/" ? "/" : parent + "/"
+        for child in children.sorted() { next.append(prefix + child) }
+      }
+      level = next
+    }
+    return all
+  }
+}

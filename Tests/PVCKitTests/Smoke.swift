@@ -1,0 +1,3 @@
+import Testing
+@testable import PVCKit
+@Test func smoke() { #expect(true) }
