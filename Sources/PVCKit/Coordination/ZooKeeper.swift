@@ -124,21 +124,18 @@ public final class ZooKeeper: Sendable {
 
   /// Opens a new session (the first, or the replacement of an expired one).
   func openSession() throws {
-    let generation = state.withLock { s -> Int in
+    // The handle is created under the lock so that its first events, which take
+    // the lock on the completion thread, always find it installed.
+    try state.withLock { s in
+      guard !s.closed else { return }
       s.generation += 1
-      return s.generation
+      s.session = try ZooKeeperSession(
+        hosts: hosts, timeoutMilliseconds: Int32(sessionTimeout.components.seconds * 1000),
+        generation: s.generation
+      ) { [weak self] generation, event in
+        self?.handle(event, generation: generation)
+      }
     }
-    let session = try ZooKeeperSession(
-      hosts: hosts, timeoutMilliseconds: Int32(sessionTimeout.components.seconds * 1000), generation: generation
-    ) { [weak self] generation, event in
-      self?.handle(event, generation: generation)
-    }
-    let stale = state.withLock { s -> Bool in
-      guard s.generation == generation, !s.closed else { return true }
-      s.session = session
-      return false
-    }
-    if stale { session.closeInBackground() }
   }
 
   /// Returns the connected session, waiting up to `timeout` for one.

@@ -1,0 +1,112 @@
+import Foundation
+import PVCKit
+import Synchronization
+
+/// Where the real services started by `make test` (Scripts/test.sh) listen.
+enum TestServices {
+  /// A standalone ZooKeeper.
+  static var standalone: String {
+    ProcessInfo.processInfo.environment["PVCKIT_ZK_STANDALONE"] ?? "127.0.0.1:22181"
+  }
+
+  /// A 3-server ZooKeeper ensemble.
+  static var ensemble: String {
+    ProcessInfo.processInfo.environment["PVCKIT_ZK_ENSEMBLE"]
+      ?? "127.0.0.1:22182,127.0.0.1:22183,127.0.0.1:22184"
+  }
+
+  /// The repository root (for running the project's scripts).
+  static let root: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+  /// Creates an empty chroot for one test and returns a connect string inside it,
+  /// so that tests running in parallel never see each other's nodes.
+  static func chroot(on hosts: String = standalone, name: String = #function) async throws -> String {
+    let admin = try await ZooKeeper.connect(to: hosts, connectTimeout: .seconds(10))
+    defer { Task { await admin.close() } }
+    let label = name.filter { $0.isLetter || $0.isNumber }.prefix(40)
+    let path = "/t-\(label)-\(UUID().uuidString.prefix(8))"
+    try await admin.create(path, "")
+    return hosts + path
+  }
+
+  /// Connects a client inside a fresh chroot.
+  static func client(
+    on hosts: String = standalone, sessionTimeout: Duration = .seconds(4), name: String = #function
+  ) async throws -> (ZooKeeper, String) {
+    let connect = try await chroot(on: hosts, name: name)
+    return (try await ZooKeeper.connect(to: connect, sessionTimeout: sessionTimeout), connect)
+  }
+
+  /// Runs a project script and returns its standard output.
+  @discardableResult
+  static func script(_ name: String, _ arguments: String...) throws -> String {
+    let process = Process()
+    process.executableURL = root.appendingPathComponent("Scripts/\(name)")
+    process.arguments = arguments
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+      throw ScriptFailure(command: ([name] + arguments).joined(separator: " "), status: process.terminationStatus)
+    }
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  struct ScriptFailure: Error, CustomStringConvertible {
+    var command: String
+    var status: Int32
+    var description: String { "\(command) exited with \(status)" }
+  }
+}
+
+/// Polls `condition` until it holds or `timeout` passes.
+func eventually(
+  timeout: Duration = .seconds(10), _ condition: @Sendable () async throws -> Bool
+) async throws -> Bool {
+  let deadline = ContinuousClock.now + timeout
+  while ContinuousClock.now < deadline {
+    if try await condition() { return true }
+    try await Task.sleep(for: .milliseconds(25))
+  }
+  return try await condition()
+}
+
+/// Collects what a stream yields, so a test can wait for a number of values.
+final class Collector<Element: Sendable>: Sendable {
+  private final class Store: Sendable {
+    let values = Mutex<[Element]>([])
+    func append(_ value: Element) { values.withLock { $0.append(value) } }
+  }
+  private let store = Store()
+  private let task: Task<Void, Never>
+
+  init(_ stream: AsyncStream<Element>) {
+    let store = self.store
+    task = Task { for await value in stream { store.append(value) } }
+  }
+
+  init(_ stream: AsyncThrowingStream<Element, any Error>) {
+    let store = self.store
+    task = Task {
+      do { for try await value in stream { store.append(value) } } catch {}
+    }
+  }
+
+  /// Everything collected so far.
+  var all: [Element] { store.values.withLock { $0 } }
+
+  /// Waits until at least `count` values arrived (or `timeout` passed) and returns them all.
+  func wait(for count: Int, timeout: Duration = .seconds(10)) async throws -> [Element] {
+    _ = try await eventually(timeout: timeout) { self.all.count >= count }
+    return all
+  }
+
+  /// Stops collecting (ends the stream's iteration).
+  func stop() { task.cancel() }
+
+  deinit { task.cancel() }
+}
