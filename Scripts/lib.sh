@@ -42,7 +42,15 @@ start_daemon() {
   local pidfile=$1 logfile=$2
   shift 2
   mkdir -p "$(dirname "$pidfile")" "$(dirname "$logfile")"
-  setsid "$@" </dev/null >>"$logfile" 2>&1 &
+  (
+    # Close every inherited descriptor above 2, so that a caller waiting for
+    # EOF on a pipe it gave us is not kept waiting by the daemon.
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
+    exec setsid "$@" </dev/null >>"$logfile" 2>&1
+  ) &
   echo $! >"$pidfile"
 }
 

@@ -5,9 +5,9 @@ import Testing
 /// The client against a real standalone ZooKeeper, each test in its own chroot.
 @Suite("ZooKeeper client")
 struct ZooKeeperClientTests {
-  @Test("create, get, set and delete honour versions")
-  func crudWithVersions() async throws {
-    let (zk, _) = try await TestServices.client()
+  @Test("create, get, set and delete honour versions", arguments: TestServices.both)
+  func crudWithVersions(hosts: String) async throws {
+    let (zk, _) = try await TestServices.client(on: hosts)
     defer { Task { await zk.close() } }
 
     try await zk.create("/a", "one")
@@ -58,9 +58,9 @@ struct ZooKeeperClientTests {
     #expect(try await zk.get("/empty").bytes.isEmpty)
   }
 
-  @Test("multi applies all operations or none")
-  func multiIsAtomic() async throws {
-    let (zk, _) = try await TestServices.client()
+  @Test("multi applies all operations or none", arguments: TestServices.both)
+  func multiIsAtomic(hosts: String) async throws {
+    let (zk, _) = try await TestServices.client(on: hosts)
     defer { Task { await zk.close() } }
     try await zk.create("/existing", "v")
 
@@ -108,9 +108,9 @@ struct ZooKeeperClientTests {
     #expect(try await observer.children("/q").sorted() == ["item-0000000000", "item-0000000001"])
   }
 
-  @Test("thousands of reads and writes in flight at once")
-  func pipelinedReadsAndWrites() async throws {
-    let (zk, _) = try await TestServices.client()
+  @Test("thousands of reads and writes in flight at once", arguments: TestServices.both)
+  func pipelinedReadsAndWrites(hosts: String) async throws {
+    let (zk, _) = try await TestServices.client(on: hosts)
     defer { Task { await zk.close() } }
     try await zk.create("/many", "")
     let count = 3000
@@ -145,9 +145,9 @@ struct ZooKeeperClientTests {
     #expect(try await zk.exists("/many") == nil)
   }
 
-  @Test("a data watch yields the current value, then once per change")
-  func dataWatchOncePerChange() async throws {
-    let (zk, connect) = try await TestServices.client()
+  @Test("a data watch yields the current value, then once per change", arguments: TestServices.both)
+  func dataWatchOncePerChange(hosts: String) async throws {
+    let (zk, connect) = try await TestServices.client(on: hosts)
     defer { Task { await zk.close() } }
     let writer = try await ZooKeeper.connect(to: connect)
     defer { Task { await writer.close() } }

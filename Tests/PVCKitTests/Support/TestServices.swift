@@ -15,6 +15,9 @@ enum TestServices {
       ?? "127.0.0.1:22182,127.0.0.1:22183,127.0.0.1:22184"
   }
 
+  /// Both kinds of server, for tests that must hold on either.
+  static var both: [String] { [standalone, ensemble] }
+
   /// The repository root (for running the project's scripts).
   static let root: URL = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -109,4 +112,19 @@ final class Collector<Element: Sendable>: Sendable {
   func stop() { task.cancel() }
 
   deinit { task.cancel() }
+}
+
+/// A value shared between tasks.
+final class Shared<Value: Sendable>: Sendable {
+  private let storage: Mutex<Value>
+  init(_ value: Value) { storage = Mutex(value) }
+  var value: Value { storage.withLock { $0 } }
+  /// Changes the value and returns the new one.
+  @discardableResult
+  func update(_ change: (inout Value) -> Void) -> Value {
+    storage.withLock {
+      change(&$0)
+      return $0
+    }
+  }
 }
