@@ -1,0 +1,46 @@
+import Foundation
+
+/// The values of some keys of one object, read together.
+public struct Record<Key: SchemaKey>: Sendable {
+  /// The object's node path.
+  public let basePath: String
+  /// The values read, by key; a key whose node is missing is absent.
+  public let values: [Key: String]
+
+  /// The value of `key`, or `nil` when its node is missing.
+  public subscript(key: Key) -> String? { values[key] }
+
+  /// The value of `key`, or its schema default when its node is missing.
+  public func value(_ key: Key) -> String { values[key] ?? key.spec.defaultValue }
+
+  /// The value of `key` as an integer, or `nil` if missing or not a number.
+  public func int(_ key: Key) -> Int? { values[key].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+
+  /// The value of `key` as a floating-point number, or `nil` if missing or not a number.
+  public func double(_ key: Key) -> Double? { values[key].flatMap { Double($0.trimmingCharacters(in: .whitespaces)) } }
+}
+
+extension ZooKeeper {
+  /// Reads `keys` of one object in one pipelined batch (never one round trip per key).
+  public func record<Key: SchemaKey>(_ ref: ObjectRef<Key>, keys: [Key] = Array(Key.allCases)) async throws
+    -> Record<Key>
+  {
+    try await records([ref], keys: keys)[0]
+  }
+
+  /// Reads `keys` of many objects in one pipelined batch.
+  /// - Returns: one record per reference, in order.
+  public func records<Key: SchemaKey>(_ refs: [ObjectRef<Key>], keys: [Key] = Array(Key.allCases)) async throws
+    -> [Record<Key>]
+  {
+    let paths = refs.flatMap { ref in keys.map { ref.path($0) } }
+    let data = try await getMany(paths)
+    return refs.enumerated().map { index, ref in
+      var values: [Key: String] = [:]
+      for (offset, key) in keys.enumerated() {
+        if let value = data[index * keys.count + offset] { values[key] = value.string }
+      }
+      return Record(basePath: ref.basePath, values: values)
+    }
+  }
+}
