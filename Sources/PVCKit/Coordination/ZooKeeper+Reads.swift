@@ -57,10 +57,11 @@ extension ZooKeeper {
 
   /// Lists every path under `root` (itself included), parents before children.
   ///
-  /// Each level of the tree is listed with one pipelined batch.
-  public func subtree(_ root: String) async throws -> [String] {
+  /// Each level of the tree is listed with one pipelined batch. Paths in
+  /// `excluding` are left out together with everything under them.
+  public func subtree(_ root: String, excluding: Set<String> = []) async throws -> [String] {
     var all: [String] = []
-    var level = [root]
+    var level = excluding.contains(root) ? [] : [root]
     while !level.isEmpty {
       let listed = try await childrenMany(level)
       var next: [String] = []
@@ -68,7 +69,7 @@ extension ZooKeeper {
         guard let children else { continue }
         all.append(parent)
         let prefix = parent == "/" ? "/" : parent + "/"
-        for child in children.sorted() { next.append(prefix + child) }
+        for child in children.sorted() where !excluding.contains(prefix + child) { next.append(prefix + child) }
       }
       level = next
     }

@@ -1,0 +1,72 @@
+/// A connection to a PVC cluster: the entry point of PVCKit.
+///
+/// ```swift
+/// let cluster = try await PVCCluster.connect(.zookeeper(hosts: "127.0.0.1:2181"))
+/// let status = try await cluster.status()
+/// print(status.clusterHealth.health)
+/// await cluster.close()
+/// ```
+///
+/// The CLI, the API server and the web UI call exactly these methods.
+/// Thread safety: all methods may be called concurrently from any task.
+public final class PVCCluster: Sendable {
+  /// How this cluster is reached.
+  public let connection: ClusterConnection
+  let operations: any ClusterOperations
+  /// The ZooKeeper client, when connected directly.
+  public let zookeeper: ZooKeeper?
+
+  init(connection: ClusterConnection, operations: any ClusterOperations, zookeeper: ZooKeeper?) {
+    self.connection = connection
+    self.operations = operations
+    self.zookeeper = zookeeper
+  }
+
+  /// Connects to a cluster.
+  /// - Throws: ``ZooKeeperError`` if the ensemble cannot be reached.
+  public static func connect(_ connection: ClusterConnection) async throws -> PVCCluster {
+    switch connection {
+    case .zookeeper(let hosts, let sessionTimeout):
+      let zk = try await ZooKeeper.connect(to: hosts, sessionTimeout: sessionTimeout)
+      return PVCCluster(connection: connection, operations: DirectClusterOperations(zookeeper: zk), zookeeper: zk)
+    }
+  }
+
+  /// Creates the base layout of a new cluster (schema version 15).
+  /// - Parameter overwrite: erase an existing cluster's data first. Stop every
+  ///   node daemon before doing this.
+  /// - Throws: ``ClusterError/alreadyInitialized`` if data exists and `overwrite` is false.
+  public func initialize(overwrite: Bool = false) async throws {
+    try await operations.initialize(overwrite: overwrite)
+  }
+
+  /// The cluster's current state: health, nodes, VMs, storage counts and resources.
+  public func status() async throws -> ClusterStatus {
+    try await operations.status()
+  }
+
+  /// Turns maintenance mode on or off. In maintenance mode nodes are not fenced
+  /// and faults are not raised.
+  /// - Returns: `false` if the cluster already was in that mode.
+  @discardableResult
+  public func setMaintenance(_ enabled: Bool) async throws -> Bool {
+    try await operations.setMaintenance(enabled)
+  }
+
+  /// Saves the whole cluster tree in upstream's JSON backup format.
+  public func backup() async throws -> ClusterBackup {
+    try await operations.backup()
+  }
+
+  /// Replaces the cluster tree with a backup. Stop every node daemon first.
+  /// - Throws: ``ClusterError/schemaMismatch(backup:cluster:)`` for a backup of
+  ///   another schema version (nothing is changed then).
+  public func restore(_ backup: ClusterBackup) async throws {
+    try await operations.restore(backup)
+  }
+
+  /// Closes the connection.
+  public func close() async {
+    await operations.close()
+  }
+}

@@ -1,0 +1,219 @@
+import Foundation
+import Yams
+
+/// The cluster configuration file, `/etc/pvc/pvc.conf`, in upstream PVC's YAML layout.
+///
+/// Every key upstream requires is required here too, and every value is
+/// checked: a wrong or missing key gives a ``ConfigurationError`` naming the key
+/// and the file. Sections PVCKit does not use (`database.keydb`,
+/// `database.postgres`, `autobackup`, `automirror`) may be present or not.
+/// PVCKit adds one optional key, `database.zookeeper.hosts`, a list of
+/// `host:port` entries used instead of the coordinators' names.
+public struct PVCConfiguration: Sendable, Hashable {
+  /// The default location of the file.
+  public static let defaultPath = "/etc/pvc/pvc.conf"
+
+  /// The file this configuration was read from.
+  public var file: String
+  public var paths: Paths
+  public var subsystems: Subsystems
+  public var cluster: Cluster
+  public var zookeeper: ZooKeeperSettings
+  public var timers: Timers
+  public var fencing: Fencing
+  /// The default migration target selector.
+  public var targetSelector: TargetSelector
+  public var logging: Logging
+  public var guestNetworking: GuestNetworking
+  public var ceph: Ceph
+  public var api: API
+
+  /// Directories PVC uses (`path`).
+  public struct Paths: Sendable, Hashable {
+    public var pluginDirectory: String
+    public var dynamicDirectory: String
+    public var systemLogDirectory: String
+    public var consoleLogDirectory: String
+    public var cephDirectory: String
+  }
+
+  /// Which parts of PVC run (`subsystem`).
+  public struct Subsystems: Sendable, Hashable {
+    public var hypervisor: Bool
+    public var networking: Bool
+    public var storage: Bool
+    public var worker: Bool
+    public var api: Bool
+    public var prometheus: Bool
+  }
+
+  /// The cluster's identity and core networks (`cluster`).
+  public struct Cluster: Sendable, Hashable {
+    public var name: String
+    public var allNodes: [String]
+    public var coordinatorNodes: [String]
+    public var upstream: CoreNetwork
+    public var cluster: CoreNetwork
+    public var storage: CoreNetwork
+  }
+
+  /// One of the upstream, cluster and storage networks.
+  public struct CoreNetwork: Sendable, Hashable {
+    public var domain: String
+    public var device: String
+    public var mtu: Int
+    public var networkAddress: IPv4Address
+    public var netmask: Int
+    public var floatingAddress: IPv4Address
+    public var gatewayAddress: IPv4Address?
+    public var nodeIPSelection: NodeIPSelection
+  }
+
+  /// How a node's address in a core network is chosen.
+  public enum NodeIPSelection: Sendable, Hashable {
+    /// Node N (from the digits in its host name) gets the network's Nth host address.
+    case byID
+    /// A fixed address.
+    case fixed(IPv4Address)
+  }
+
+  /// Where the ZooKeeper ensemble is (`database.zookeeper`).
+  public struct ZooKeeperSettings: Sendable, Hashable {
+    public var port: Int
+    /// Explicit `host:port` entries (PVCKit extension); empty means the coordinators at ``port``.
+    public var hosts: [String]
+  }
+
+  /// Intervals (`timer`), in seconds.
+  public struct Timers: Sendable, Hashable {
+    public var vmShutdownTimeout: Int
+    public var keepaliveInterval: Int
+    public var monitoringInterval: Int
+  }
+
+  /// What to do after fencing.
+  public enum FenceAction: String, Sendable, Hashable, CaseIterable {
+    case migrate
+    case none
+  }
+
+  /// Fencing (`fencing`).
+  public struct Fencing: Sendable, Hashable {
+    public var disableOnIPMIFailure: Bool
+    /// Missed keepalives before a node is declared dead.
+    public var fenceIntervals: Int
+    /// Keepalives without ZooKeeper after which a node stops its own VMs (0: never).
+    public var suicideIntervals: Int
+    public var successfulFence: FenceAction
+    public var failedFence: FenceAction
+    /// The IPMI host name; `{node_id}` is replaced by the node's number.
+    public var ipmiHostname: String
+    public var ipmiUsername: String
+    public var ipmiPassword: String
+  }
+
+  /// How migration targets are chosen by default.
+  public enum TargetSelector: String, Sendable, Hashable, CaseIterable {
+    case mem, memprov, load, vcpus, vms
+  }
+
+  /// Logging (`logging`).
+  public struct Logging: Sendable, Hashable {
+    public var debug: Bool
+    public var fileLogging: Bool
+    public var stdoutLogging: Bool
+    public var zookeeperLogging: Bool
+    public var colours: Bool
+    public var dates: Bool
+    public var keepalives: Bool
+    public var clusterDetails: Bool
+    public var monitoringDetails: Bool
+    public var consoleLogLines: Int
+    public var nodeLogLines: Int
+  }
+
+  /// Guest networking (`guest_networking`).
+  public struct GuestNetworking: Sendable, Hashable {
+    public var bridgeDevice: String
+    public var bridgeMTU: Int
+    public var sriovEnabled: Bool
+    public var sriovDevices: [SRIOVDevice]
+  }
+
+  /// An SR-IOV physical function to configure.
+  public struct SRIOVDevice: Sendable, Hashable {
+    public var device: String
+    public var mtu: Int
+    public var vfCount: Int
+  }
+
+  /// Ceph client settings (`ceph`).
+  public struct Ceph: Sendable, Hashable {
+    public var configFile: String
+    public var keyringFile: String
+    public var monitorPort: Int
+    public var secretUUID: String
+    public var monitorHosts: [String]
+  }
+
+  /// The HTTP API (`api`).
+  public struct API: Sendable, Hashable {
+    public var listenAddress: String
+    public var listenPort: Int
+    public var authenticationEnabled: Bool
+    public var secretKey: String
+    public var tokens: [Token]
+    public var sslEnabled: Bool
+    public var certificate: String
+    public var privateKey: String
+  }
+
+  /// An API token.
+  public struct Token: Sendable, Hashable {
+    public var description: String
+    public var token: String
+  }
+
+  /// The ZooKeeper connect string: the explicit hosts, or every coordinator at the configured port.
+  public var zookeeperHosts: String {
+    zookeeper.hosts.isEmpty
+      ? cluster.coordinatorNodes.map { "\($0):\(zookeeper.port)" }.joined(separator: ",")
+      : zookeeper.hosts.joined(separator: ",")
+  }
+
+  /// Reads and checks a configuration file.
+  /// - Throws: ``ConfigurationError`` naming the file and key.
+  public static func load(from file: String = defaultPath) throws -> PVCConfiguration {
+    let text: String
+    do {
+      text = try String(contentsOfFile: file, encoding: .utf8)
+    } catch {
+      throw ConfigurationError(file: file, key: "", problem: "cannot read the file (\(Self.reason(error)))")
+    }
+    return try parse(text, file: file)
+  }
+
+  /// Parses configuration text; `file` is used in error messages.
+  public static func parse(_ text: String, file: String) throws -> PVCConfiguration {
+    let document: Any?
+    do {
+      document = try Yams.load(yaml: text)
+    } catch {
+      throw ConfigurationError(file: file, key: "", problem: "not valid YAML: \(error)")
+    }
+    guard let root = document as? [String: Any] else {
+      throw ConfigurationError(file: file, key: "", problem: "expected a YAML mapping at the top level")
+    }
+    return try PVCConfiguration(ConfigurationReader(file: file, path: "", node: root))
+  }
+
+  private static func reason(_ error: any Error) -> String {
+    let nsError = error as NSError
+    if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
+      let message = strerror(Int32(underlying.code)).map({ String(cString: $0) })
+    {
+      return message
+    }
+    return nsError.localizedDescription
+  }
+}

@@ -1,0 +1,71 @@
+public import Foundation
+
+/// A backup of the whole cluster tree, in upstream PVC's format: one JSON
+/// object mapping each node's path to its data as a string (`"/"` included).
+///
+/// Upstream backups restore into PVCKit and PVCKit backups into upstream.
+/// PVCKit leaves out ephemeral nodes (lock and election entries, which belong
+/// to live sessions) besides the `/zookeeper` and `/patroni` trees.
+public struct ClusterBackup: Sendable, Hashable {
+  /// Node data by path.
+  public var entries: [String: String]
+
+  /// Creates a backup from entries.
+  public init(entries: [String: String]) { self.entries = entries }
+
+  /// The schema version recorded in the backup, if any.
+  public var schemaVersion: Int? {
+    entries[Layout.base.path(.schemaVersion)].flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+  }
+
+  /// Parses a backup, checking every path.
+  ///
+  /// - Throws: ``ClusterError/invalidBackup(_:)`` naming what is wrong: not a
+  ///   JSON object, a value that is not a string, a path that is not absolute
+  ///   or contains empty, `.` or `..` components.
+  public init(json: Data) throws {
+    let object: Any
+    do {
+      object = try JSONSerialization.jsonObject(with: json, options: [.fragmentsAllowed])
+    } catch {
+      throw ClusterError.invalidBackup("not valid JSON (\(error.localizedDescription))")
+    }
+    // Upstream's API returns the backup as a JSON string holding the JSON object: accept both.
+    if let text = object as? String, let inner = text.data(using: .utf8) {
+      try self.init(json: inner)
+      return
+    }
+    guard let dictionary = object as? [String: Any] else {
+      throw ClusterError.invalidBackup("expected a JSON object mapping paths to values")
+    }
+    var entries: [String: String] = [:]
+    for (path, value) in dictionary {
+      try Self.check(path)
+      switch value {
+      case let text as String: entries[path] = text
+      case is NSNull: entries[path] = ""
+      default: throw ClusterError.invalidBackup("the value of \(path) is not a string")
+      }
+    }
+    guard !entries.isEmpty else { throw ClusterError.invalidBackup("the backup is empty") }
+    self.init(entries: entries)
+  }
+
+  private static func check(_ path: String) throws {
+    guard path == "/" || (path.hasPrefix("/") && !path.hasSuffix("/")) else {
+      throw ClusterError.invalidBackup("'\(path)' is not an absolute node path")
+    }
+    for component in path.split(separator: "/", omittingEmptySubsequences: false).dropFirst() where path != "/" {
+      guard !component.isEmpty, component != ".", component != "..",
+        !component.unicodeScalars.contains(where: { $0.value == 0 })
+      else { throw ClusterError.invalidBackup("'\(path)' is not a valid node path") }
+    }
+  }
+
+  /// The backup as JSON, keys sorted.
+  public func jsonData(pretty: Bool = false) -> Data {
+    var options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
+    if pretty { options.insert(.prettyPrinted) }
+    return (try? JSONSerialization.data(withJSONObject: entries, options: options)) ?? Data("{}".utf8)
+  }
+}
