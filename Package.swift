@@ -41,6 +41,13 @@ let package = Package(
       swiftSettings: strict
     ),
 
+    // Synthetic upstream-layout clusters for tests and benchmarks (not a product).
+    .target(
+      name: "PVCKitFixtures",
+      dependencies: ["PVCKit"],
+      swiftSettings: strict
+    ),
+
     // Fronts: thin layers over PVCKit.
     .executableTarget(
       name: "pvc",
@@ -66,7 +73,7 @@ let package = Package(
     // Benchmarks (`make bench`): PVCKit against baselines measured in the same run.
     .executableTarget(
       name: "pvc-bench",
-      dependencies: ["PVCKit", "CZooKeeper"],
+      dependencies: ["PVCKit", "PVCKitFixtures", "CZooKeeper"],
       path: "Benchmarks/pvc-bench",
       swiftSettings: strict
     ),
@@ -86,7 +93,7 @@ let package = Package(
 
     .testTarget(
       name: "PVCKitTests",
-      dependencies: ["PVCKit", "CZooKeeper", "CLibvirt", "CCeph", "CMariaDB"],
+      dependencies: ["PVCKit", "PVCKitFixtures", "CZooKeeper", "CLibvirt", "CCeph", "CMariaDB"],
       swiftSettings: strict
     ),
   ],

@@ -9,6 +9,13 @@ public struct KeyDiff: Sendable, Hashable {
     public var from: String
     /// The new relative path.
     public var to: String
+
+    /// Creates a move of key `name` from one relative path to another.
+    public init(name: String, from: String, to: String) {
+      self.name = name
+      self.from = from
+      self.to = to
+    }
   }
 
   /// Keys only in the newer version: created with their default.

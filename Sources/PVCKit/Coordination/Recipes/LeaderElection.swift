@@ -58,41 +58,46 @@ public final class LeaderElection: Sendable {
   }
 
   private func run(_ output: AsyncThrowingStream<Bool, any Error>.Continuation) async throws {
-    let client = contender.client
     while !Task.isCancelled {
-      let name = try await contender.enter(data: Array(identifier.utf8))
-      defer { Task { try? await self.contender.leave(name) } }
       do {
-        try await contender.waitForTurn(name, deadline: nil) { _ in true }
-      } catch let error as CoordinationError where error.reason == .lost {
-        continue
+        try await serveOneTerm(output)
+      } catch let error as ZooKeeperError where error.code != .closed {
+        // The session failed under us: queue again once it is back.
+        try await Task.sleep(for: .milliseconds(100))
       }
-      output.yield(true)
-      var leading = true
-      // Follow the session: leadership is suspended while disconnected and ends with the node.
-      for await session in client.sessionStates() {
-        switch session {
-        case .connected:
-          let stillFirst = SequentialContender.ordered(try await client.children(path)).first == name
-          if !stillFirst { break }
-          if !leading {
-            leading = true
-            output.yield(true)
-          }
-          continue
-        case .disconnected, .connecting:
-          if leading {
-            leading = false
-            output.yield(false)
-          }
-          continue
-        case .expired, .closed:
-          break
+    }
+  }
+
+  /// Queues once, leads while the session allows, and returns when leadership ends.
+  private func serveOneTerm(_ output: AsyncThrowingStream<Bool, any Error>.Continuation) async throws {
+    let client = contender.client
+    let name = try await contender.enter(data: Array(identifier.utf8))
+    defer { Task { try? await self.contender.leave(name) } }
+    do {
+      try await contender.waitForTurn(name, deadline: nil) { _ in true }
+    } catch let error as CoordinationError where error.reason == .lost {
+      return
+    }
+    output.yield(true)
+    var leading = true
+    defer { if leading { output.yield(false) } }
+    // Follow the session: leadership is suspended while disconnected and ends with the node.
+    for await session in client.sessionStates() {
+      switch session {
+      case .connected:
+        guard SequentialContender.ordered(try await client.children(path)).first == name else { return }
+        if !leading {
+          leading = true
+          output.yield(true)
         }
-        break
+      case .disconnected, .connecting:
+        if leading {
+          leading = false
+          output.yield(false)
+        }
+      case .expired, .closed:
+        return
       }
-      if leading { output.yield(false) }
-      if Task.isCancelled { return }
     }
   }
 }

@@ -28,15 +28,17 @@ struct SequentialContender: Sendable {
   /// Joins the queue; returns this contender's node name.
   ///
   /// After a connection loss the create may have happened unseen: the node is
-  /// then found again by this contender's unique token.
+  /// then looked for by this contender's unique token, and created again only
+  /// if it is not there.
   func enter(data: [UInt8]) async throws -> String {
     try await client.ensurePath(parent)
-    do {
-      let created = try await client.create(path(token + marker), data: data, mode: .ephemeralSequential)
-      return String(created.split(separator: "/").last!)
-    } catch let error as ZooKeeperError where error.code == .connectionLoss {
-      if let mine = try await client.children(parent).first(where: { $0.hasPrefix(token) }) { return mine }
-      throw error
+    while true {
+      do {
+        let created = try await client.create(path(token + marker), data: data, mode: .ephemeralSequential)
+        return String(created.split(separator: "/").last!)
+      } catch let error as ZooKeeperError where error.code == .connectionLoss || error.code == .sessionExpired {
+        if let mine = try await client.children(parent).first(where: { $0.hasPrefix(token) }) { return mine }
+      }
     }
   }
 

@@ -40,7 +40,7 @@ public enum NodeKey: SchemaKey {
     case .sriovVF: KeySpec("sriov.vf", "/sriov/vf", since: 1)
     case .monitoringPlugins: KeySpec("monitoring.plugins", "/monitoring_plugins", since: 9)
     case .monitoringData: KeySpec("monitoring.data", "/monitoring_data", since: 9)
-    case .monitoringHealth: KeySpec("monitoring.health", "/monitoring_health", since: 9)
+    case .monitoringHealth: KeySpec("monitoring.health", "/monitoring_health", since: 10)
     case .networkStats: KeySpec("network.stats", "/network_stats", since: 12)
     }
   }
