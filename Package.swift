@@ -94,6 +94,7 @@ let package = Package(
     .testTarget(
       name: "PVCKitTests",
       dependencies: ["PVCKit", "PVCKitFixtures", "CZooKeeper", "CLibvirt", "CCeph", "CMariaDB"],
+      exclude: ["Fixtures"],
       swiftSettings: strict
     ),
   ],
