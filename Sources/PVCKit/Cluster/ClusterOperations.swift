@@ -18,6 +18,7 @@ public protocol ClusterOperations: Sendable {
 /// How to reach a cluster.
 public enum ClusterConnection: Sendable, Hashable {
   /// Directly through its ZooKeeper ensemble (`host:port,host:port[/chroot]`),
-  /// as the node daemons and the CLI on a node do.
-  case zookeeper(hosts: String, sessionTimeout: Duration = .seconds(10))
+  /// as the node daemons and the CLI on a node do. `connectTimeout` bounds the
+  /// wait for the first connection.
+  case zookeeper(hosts: String, sessionTimeout: Duration = .seconds(10), connectTimeout: Duration = .seconds(15))
 }

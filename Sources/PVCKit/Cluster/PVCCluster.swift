@@ -26,8 +26,8 @@ public final class PVCCluster: Sendable {
   /// - Throws: ``ZooKeeperError`` if the ensemble cannot be reached.
   public static func connect(_ connection: ClusterConnection) async throws -> PVCCluster {
     switch connection {
-    case .zookeeper(let hosts, let sessionTimeout):
-      let zk = try await ZooKeeper.connect(to: hosts, sessionTimeout: sessionTimeout)
+    case .zookeeper(let hosts, let sessionTimeout, let connectTimeout):
+      let zk = try await ZooKeeper.connect(to: hosts, sessionTimeout: sessionTimeout, connectTimeout: connectTimeout)
       return PVCCluster(connection: connection, operations: DirectClusterOperations(zookeeper: zk), zookeeper: zk)
     }
   }

@@ -128,3 +128,55 @@ final class Shared<Value: Sendable>: Sendable {
     }
   }
 }
+
+/// What a command printed and how it ended.
+struct CommandResult {
+  var status: Int32
+  var stdout: String
+  var stderr: String
+}
+
+extension TestServices {
+  /// The directory holding the built executables.
+  static var binDirectory: URL {
+    if let dir = ProcessInfo.processInfo.environment["PVCKIT_BIN_DIR"] { return URL(fileURLWithPath: dir) }
+    return root.appendingPathComponent(".build/debug")
+  }
+
+  /// Runs a built executable of this package with `arguments` and extra environment.
+  static func run(
+    _ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil
+  ) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = binDirectory.appendingPathComponent(executable)
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    env.removeValue(forKey: "PVC_ZOOKEEPER")
+    env.removeValue(forKey: "PVC_UNSAFE")
+    env["PVC_CONFIG_FILE"] = "/nonexistent/pvc.conf"
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pvckit-run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let out = directory.appendingPathComponent("out")
+    let err = directory.appendingPathComponent("err")
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+    process.standardOutput = try FileHandle(forWritingTo: out)
+    process.standardError = try FileHandle(forWritingTo: err)
+    if let stdin {
+      let input = directory.appendingPathComponent("in")
+      _ = FileManager.default.createFile(atPath: input.path, contents: Data(stdin.utf8))
+      process.standardInput = try FileHandle(forReadingFrom: input)
+    } else {
+      process.standardInput = FileHandle.nullDevice
+    }
+    try process.run()
+    process.waitUntilExit()
+    return CommandResult(
+      status: process.terminationStatus,
+      stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+      stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+  }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import PVCKit
+
+/// An error the CLI reports as a message on stderr and exit status 1.
+struct CLIError: Error, CustomStringConvertible {
+  var description: String
+  init(_ description: String) { self.description = description }
+}
+
+extension AsyncParsableCommand {
+  /// Runs `body` with a cluster connection, printing failures as one clear line.
+  func withCluster(_ options: ConnectionOptions, _ body: (PVCCluster) async throws -> Void) async throws {
+    let cluster: PVCCluster
+    do {
+      cluster = try await options.connect()
+    } catch {
+      throw fail(error)
+    }
+    do {
+      try await body(cluster)
+      await cluster.close()
+    } catch {
+      await cluster.close()
+      throw fail(error)
+    }
+  }
+
+  /// Prints `error` to stderr and returns the exit code to throw.
+  func fail(_ error: any Error) -> any Error {
+    if error is ExitCode || error is CleanExit { return error }
+    FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+    return ExitCode.failure
+  }
+}
+
+/// Writes to standard output.
+func output(_ text: String) {
+  FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+}
