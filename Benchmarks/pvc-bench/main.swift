@@ -1,1 +1,34 @@
-print("todo")
+import Foundation
+
+// pvc-bench: PVCKit's benchmarks, each figure against a baseline measured in
+// the same run (these machines are shared and noisy, so ratios are what count).
+//
+// Usage: pvc-bench zookeeper --hosts HOSTS [--count N] [--rounds R]
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+func option(_ name: String, default fallback: String) -> String {
+  guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return fallback }
+  return arguments[index + 1]
+}
+
+guard let suite = arguments.first else {
+  FileHandle.standardError.write(Data("usage: pvc-bench zookeeper --hosts HOSTS [--count N] [--rounds R]\n".utf8))
+  exit(2)
+}
+let hosts = option("--hosts", default: "127.0.0.1:23181")
+let count = Int(option("--count", default: "10000")) ?? 10000
+let rounds = Int(option("--rounds", default: "3")) ?? 3
+
+do {
+  switch suite {
+  case "zookeeper":
+    let report = try await ZooKeeperBenchmark(hosts: hosts, count: count, rounds: rounds).run()
+    print(report.render())
+  default:
+    FileHandle.standardError.write(Data("unknown benchmark suite '\(suite)'\n".utf8))
+    exit(2)
+  }
+} catch {
+  FileHandle.standardError.write(Data("pvc-bench: \(error)\n".utf8))
+  exit(1)
+}

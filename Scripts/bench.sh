@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# `make bench`: builds in release mode, starts the services the benchmarks
+# need (a standalone ZooKeeper of their own), runs every benchmark and prints
+# one table per suite: each figure, its baseline from the same run, and the ratio.
+source "$(dirname "$0")/lib.sh"
+cd "$PVCKIT_ROOT"
+
+"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper
+
+export PVCKIT_STATE=/tmp/pvckit-bench
+export ZK_PORT_BASE=23181
+ZK="$PVCKIT_ROOT/Scripts/zookeeper.sh"
+trap '"$ZK" stop all || true' EXIT
+
+log "building (release)"
+swift build -c release --product pvc-bench
+swift build -c release --product zk-raw-baseline
+BIN=$(swift build -c release --show-bin-path)
+
+"$ZK" stop all
+rm -rf "$PVCKIT_STATE/zookeeper"
+"$ZK" start standalone
+
+COUNT=${BENCH_COUNT:-10000}
+ROUNDS=${BENCH_ROUNDS:-3}
+echo "# PVCKit benchmarks ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores)"
+echo
+"$BIN/pvc-bench" zookeeper --hosts "$("$ZK" connect standalone)" --count "$COUNT" --rounds "$ROUNDS"

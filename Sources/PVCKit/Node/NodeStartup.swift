@@ -1,0 +1,46 @@
+/// What a node daemon does with the cluster layout when it starts: bring the
+/// schema to this PVCKit's version, fill in missing keys, and record the
+/// cluster's name (upstream's startup steps 3 and 4).
+public struct NodeStartup: Sendable {
+  /// The client used.
+  public let zookeeper: ZooKeeper
+  /// The cluster's name from `pvc.conf`.
+  public let clusterName: String
+
+  /// Creates the startup steps for a node of cluster `clusterName`.
+  public init(zookeeper: ZooKeeper, clusterName: String) {
+    self.zookeeper = zookeeper
+    self.clusterName = clusterName
+  }
+
+  /// What the startup found and changed.
+  public struct Outcome: Sendable, Hashable {
+    /// The schema version before startup.
+    public var foundVersion: Int
+    /// Keys created because they were missing.
+    public var repairedKeys: [String]
+    /// Whether the schema was migrated.
+    public var migrated: Bool
+  }
+
+  /// Runs the steps.
+  /// - Throws: ``ClusterError/notInitialized`` when the cluster has no layout yet,
+  ///   ``ClusterError/unsupportedSchema(_:)`` when it is newer than this PVCKit.
+  public func run() async throws -> Outcome {
+    let schema = SchemaMaintenance(zookeeper: zookeeper)
+    guard let version = try await schema.recordedVersion() else { throw ClusterError.notInitialized }
+    guard version <= Layout.currentVersion else { throw ClusterError.unsupportedSchema(version) }
+    var outcome = Outcome(foundVersion: version, repairedKeys: [], migrated: false)
+    if version < Layout.currentVersion {
+      let report = try await schema.migrate(to: Layout.currentVersion)
+      outcome.migrated = true
+      outcome.repairedKeys = report.created
+    }
+    let lock = DistributedLock(client: zookeeper, path: Layout.base.path(.schemaVersion), mode: .write)
+    outcome.repairedKeys += try await lock.withLock(timeout: .seconds(30)) {
+      try await schema.fillMissingKeys(in: Layout.currentVersion)
+    }
+    try await zookeeper.set(Layout.base.path(.config), clusterName)
+    return outcome
+  }
+}
