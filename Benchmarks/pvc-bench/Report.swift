@@ -22,10 +22,13 @@ struct Report {
     func number(_ value: Double) -> String {
       value >= 100 ? String(Int(value.rounded())) : String(format: "%.2f", value)
     }
-    var lines = ["## \(title)", "", "| figure | value | baseline (same run) | baseline value | ratio |", "|---|---|---|---|---|"]
+    var lines = [
+      "## \(title)", "", "| figure | value | baseline (same run) | baseline value | ratio |", "|---|---|---|---|---|",
+    ]
     for row in rows {
       lines.append(
-        "| \(row.figure) | \(number(row.value)) \(row.unit) | \(row.baselineName) | \(number(row.baseline)) \(row.unit) | \(String(format: "%.2fx", row.ratio)) |")
+        "| \(row.figure) | \(number(row.value)) \(row.unit) | \(row.baselineName) | \(number(row.baseline)) \(row.unit) | \(String(format: "%.2fx", row.ratio)) |"
+      )
     }
     if !notes.isEmpty { lines += [""] + notes }
     return lines.joined(separator: "\n")

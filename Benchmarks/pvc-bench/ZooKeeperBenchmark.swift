@@ -42,7 +42,8 @@ struct ZooKeeperBenchmark {
       try await zk.create(pipelinedParent, "")
       createPipelined.append(
         try await timed {
-          let results = try await zk.pipeline((0..<count).map { .create(path: "\(pipelinedParent)/n\($0)", data: value) })
+          let results = try await zk.pipeline(
+            (0..<count).map { .create(path: "\(pipelinedParent)/n\($0)", data: value) })
           precondition(results.allSatisfy { if case .success = $0 { true } else { false } })
         })
 
@@ -58,10 +59,18 @@ struct ZooKeeperBenchmark {
 
     func rate(_ seconds: [Double]) -> Double { Double(count) / median(seconds) }
     var report = Report(title: "ZooKeeper client: \(count) nodes of 100 bytes, median of \(rounds) rounds, \(hosts)")
-    report.add("get, PVCKit pipelined (getMany)", rate(getPipelined), against: "raw C client pipelined", rate(getRaw), unit: "ops/s")
-    report.add("get, PVCKit pipelined (getMany)", rate(getPipelined), against: "PVCKit awaited one by one", rate(getSerial), unit: "ops/s")
-    report.add("create, PVCKit pipelined", rate(createPipelined), against: "raw C client pipelined", rate(createRaw), unit: "ops/s")
-    report.add("create, PVCKit pipelined", rate(createPipelined), against: "PVCKit awaited one by one", rate(createSerial), unit: "ops/s")
+    report.add(
+      "get, PVCKit pipelined (getMany)", rate(getPipelined), against: "raw C client pipelined", rate(getRaw),
+      unit: "ops/s")
+    report.add(
+      "get, PVCKit pipelined (getMany)", rate(getPipelined), against: "PVCKit awaited one by one", rate(getSerial),
+      unit: "ops/s")
+    report.add(
+      "create, PVCKit pipelined", rate(createPipelined), against: "raw C client pipelined", rate(createRaw),
+      unit: "ops/s")
+    report.add(
+      "create, PVCKit pipelined", rate(createPipelined), against: "PVCKit awaited one by one", rate(createSerial),
+      unit: "ops/s")
     report.notes.append("Targets: pipelined gets >= 0.8x the raw C client and >= 4x one by one.")
     return report
   }
@@ -86,7 +95,8 @@ struct ZooKeeperBenchmark {
     try process.run()
     let output = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    guard process.terminationStatus == 0, let seconds = Double(String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    guard process.terminationStatus == 0,
+      let seconds = Double(String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     else { throw BenchmarkError("zk-raw-baseline \(mode) failed") }
     return seconds
   }

@@ -5,7 +5,8 @@
 import Foundation
 import PVCKit
 
-let hosts = CommandLine.arguments.dropFirst().first ?? ProcessInfo.processInfo.environment["PVC_ZOOKEEPER"] ?? "127.0.0.1:2181"
+let hosts =
+  CommandLine.arguments.dropFirst().first ?? ProcessInfo.processInfo.environment["PVC_ZOOKEEPER"] ?? "127.0.0.1:2181"
 do {
   let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts, connectTimeout: .seconds(5)))
   let status = try await cluster.status()

@@ -21,7 +21,9 @@ public struct UpstreamSeeder: Sendable {
 
   /// The UUID of VM number `index` (1-based).
   public static func uuid(_ index: Int) -> String {
-    String(format: "%08lx-%04lx-4%03lx-8%03lx-%012lx", index * 2_654_435_761 % 0xFFFF_FFFF, index % 0xFFFF, index % 0xFFF, index % 0xFFF, index)
+    String(
+      format: "%08lx-%04lx-4%03lx-8%03lx-%012lx", index * 2_654_435_761 % 0xFFFF_FFFF, index % 0xFFFF, index % 0xFFF,
+      index % 0xFFF, index)
   }
 
   /// The name of VM number `index`.
@@ -79,14 +81,16 @@ public struct UpstreamSeeder: Sendable {
     let memory = mine.reduce(0) { $0 + Self.memory($1) }
     let vcpus = mine.reduce(0) { $0 + Self.vcpus($1) }
     var operations: [ZooKeeperOperation] = [
-      .create(node.path(.root), "coordinator"), .create(node.path(.keepalive), String(Int(Date().timeIntervalSince1970))),
+      .create(node.path(.root), "coordinator"),
+      .create(node.path(.keepalive), String(Int(Date().timeIntervalSince1970))),
       .create(node.path(.mode), "coordinator"), .create(node.path(.activeSchema), "15"),
       .create(node.path(.latestSchema), "15"), .create(node.path(.staticData), "32 6.1.0-28-amd64 GNU/Linux x86_64"),
       .create(node.path(.pvcVersion), "1.0.3"),
       .create(node.path(.runningDomains), mine.map(Self.uuid).joined(separator: " ")),
       .create(node.path(.domainCount), String(mine.count)), .create(node.path(.networkCount), "2"),
       .create(node.path(.daemonState), "run"), .create(node.path(.routerState), index == 0 ? "primary" : "secondary"),
-      .create(node.path(.domainState), "ready"), .create(node.path(.cpuLoad), String(format: "%.2f", 1.5 + Double(index))),
+      .create(node.path(.domainState), "ready"),
+      .create(node.path(.cpuLoad), String(format: "%.2f", 1.5 + Double(index))),
       .create(node.path(.vcpuAllocated), String(vcpus)), .create(node.path(.memoryTotal), "257664"),
       .create(node.path(.memoryUsed), String(min(memory, 250_000) + 6000)),
       .create(node.path(.memoryFree), String(max(257_664 - memory - 6000, 1000))),
@@ -150,7 +154,8 @@ public struct UpstreamSeeder: Sendable {
       .create(vm.path(.profile), "default"), .create(vm.path(.stats), Self.stats(index)),
       .create(vm.path(.node), node), .create(vm.path(.lastNode), ""), .create(vm.path(.failedReason), ""),
       .create(vm.path(.volumes), "vms/\(name)_sda"),
-      .create(vm.path(.consoleLog), (0..<20).map { "[\($0)] \(name) kernel: console line \($0)" }.joined(separator: "\n")),
+      .create(
+        vm.path(.consoleLog), (0..<20).map { "[\($0)] \(name) kernel: console line \($0)" }.joined(separator: "\n")),
       .create(vm.path(.vnc), "0.0.0.0:\(5900 + index / 3)"), .create(vm.path(.autostart), "False"),
       .create(vm.path(.migrationMethod), "live"), .create(vm.path(.migrationMaxDowntime), "300"),
       .create(vm.path(.nodeSelector), "mem"), .create(vm.path(.nodeLimit), ""), .create(vm.path(.tags), ""),

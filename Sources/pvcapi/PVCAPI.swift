@@ -9,7 +9,8 @@ struct PVCAPI: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pvcapi",
     abstract: "The PVC HTTP API server (not yet available in this release).",
-    version: "pvcapi (PVCKit) \(PVCKitVersion.string), API v1 compatible with PVC \(PVCKitVersion.upstreamCompatibility)"
+    version:
+      "pvcapi (PVCKit) \(PVCKitVersion.string), API v1 compatible with PVC \(PVCKitVersion.upstreamCompatibility)"
   )
 
   func run() throws {

@@ -28,9 +28,12 @@ struct PVCD: AsyncParsableCommand {
     do {
       let configuration = try PVCConfiguration.load(from: config)
       let hosts = zookeeper ?? configuration.zookeeperHosts
-      let zk = try await ZooKeeper.connect(to: hosts, sessionTimeout: .seconds(configuration.timers.keepaliveInterval * 4))
+      let zk = try await ZooKeeper.connect(
+        to: hosts, sessionTimeout: .seconds(configuration.timers.keepaliveInterval * 4))
       let outcome = try await NodeStartup(zookeeper: zk, clusterName: configuration.cluster.name).run()
-      log("schema version \(outcome.foundVersion)\(outcome.migrated ? " migrated to \(Layout.currentVersion)" : ""), \(outcome.repairedKeys.count) missing keys created")
+      log(
+        "schema version \(outcome.foundVersion)\(outcome.migrated ? " migrated to \(Layout.currentVersion)" : ""), \(outcome.repairedKeys.count) missing keys created"
+      )
       if once {
         await zk.close()
         return

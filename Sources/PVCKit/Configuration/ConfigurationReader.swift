@@ -7,12 +7,6 @@ struct ConfigurationReader {
   let path: String
   let node: [String: Any]
 
-  init(file: String, path: String, node: [String: Any]) {
-    self.file = file
-    self.path = path
-    self.node = node
-  }
-
   func keyPath(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
   func error(_ key: String, _ problem: String) -> ConfigurationError {

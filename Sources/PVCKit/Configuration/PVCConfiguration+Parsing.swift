@@ -133,7 +133,8 @@ extension PVCConfiguration {
     } else if let fixed = IPv4Address(selectionText), fixed.isIn(network: network, prefix: netmask) {
       selection = .fixed(fixed)
     } else {
-      throw section.error("node_ip_selection", "expected 'by-id' or an address inside \(network)/\(netmask), found '\(selectionText)'")
+      throw section.error(
+        "node_ip_selection", "expected 'by-id' or an address inside \(network)/\(netmask), found '\(selectionText)'")
     }
     return CoreNetwork(
       domain: try section.string("domain"), device: try section.string("device"),
@@ -155,7 +156,9 @@ extension PVCConfiguration {
     let sslEnabled = try ssl.bool("enabled", default: false)
     let certificate = try ssl.string("certificate", default: "")
     let privateKey = try ssl.string("private_key", default: "")
-    if sslEnabled && certificate.isEmpty { throw ssl.error("certificate", "SSL is enabled but no certificate is given") }
+    if sslEnabled && certificate.isEmpty {
+      throw ssl.error("certificate", "SSL is enabled but no certificate is given")
+    }
     if sslEnabled && privateKey.isEmpty { throw ssl.error("private_key", "SSL is enabled but no private key is given") }
     return API(
       listenAddress: try listen.string("address"), listenPort: try listen.int("port", in: 1...65535),

@@ -20,7 +20,8 @@ final class BatchState<Value: Sendable>: Sendable {
   let slots: Mutex<Slots>
 
   init(count: Int) {
-    slots = Mutex(Slots(values: Array(repeating: nil, count: count), codes: Array(repeating: 0, count: count), remaining: count))
+    slots = Mutex(
+      Slots(values: Array(repeating: nil, count: count), codes: Array(repeating: 0, count: count), remaining: count))
   }
 
   /// Records the outcome of request `index`; resumes the waiter after the last one.

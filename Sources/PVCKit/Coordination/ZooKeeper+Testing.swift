@@ -26,7 +26,8 @@ extension ZooKeeper {
       }
       _ = session.setServers("127.0.0.1:1")
       if let other = zookeeper_init(servers, ignoreEvents, 2000, &identity, nil, 0) {
-        for _ in 0..<200 where zoo_state(other) != ZOO_CONNECTED_STATE && zoo_state(other) != ZOO_EXPIRED_SESSION_STATE {
+        for _ in 0..<200 where zoo_state(other) != ZOO_CONNECTED_STATE && zoo_state(other) != ZOO_EXPIRED_SESSION_STATE
+        {
           try await Task.sleep(for: .milliseconds(10))
         }
         zookeeper_close(other)

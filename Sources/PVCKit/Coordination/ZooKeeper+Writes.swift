@@ -102,7 +102,9 @@ extension ZooKeeper {
   /// Unlike ``multi(_:)`` this is not atomic: each operation succeeds or fails
   /// on its own. Use it to write many unrelated nodes quickly.
   /// - Returns: one result per operation, in order.
-  public func pipeline(_ operations: [ZooKeeperOperation]) async throws -> [Result<ZooKeeperOperationResult, ZooKeeperError>] {
+  public func pipeline(_ operations: [ZooKeeperOperation]) async throws -> [Result<
+    ZooKeeperOperationResult, ZooKeeperError
+  >] {
     if operations.isEmpty { return [] }
     let session = try await activeSession()
     let batch = BatchState<ZooKeeperOperationResult>(count: operations.count)

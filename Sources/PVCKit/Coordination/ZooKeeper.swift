@@ -192,7 +192,8 @@ public final class ZooKeeper: Sendable {
 
   private func handleSessionState(_ code: Int32, generation: Int) {
     if code == ZOO_CONNECTED_STATE {
-      let (waiters, session, restore) = state.withLock { s -> ([CheckedContinuation<ZooKeeperSession, any Error>], ZooKeeperSession?, Bool) in
+      let (waiters, session, restore) = state.withLock {
+        s -> ([CheckedContinuation<ZooKeeperSession, any Error>], ZooKeeperSession?, Bool) in
         guard s.generation == generation, !s.closed, let session = s.session else { return ([], nil, false) }
         s.connected = true
         let waiters = Array(s.waiters.values)

@@ -99,6 +99,10 @@ public struct ZooKeeperError: Error, Sendable, Hashable, CustomStringConvertible
   }
 
   public var description: String {
-    if let path { "ZooKeeper \(operation) \(path): \(code.explanation)" } else { "ZooKeeper \(operation): \(code.explanation)" }
+    if let path {
+      "ZooKeeper \(operation) \(path): \(code.explanation)"
+    } else {
+      "ZooKeeper \(operation): \(code.explanation)"
+    }
   }
 }

@@ -75,7 +75,11 @@ public struct ClusterStatus: Codable, Sendable, Hashable {
 
     public func encode(to encoder: any Encoder) throws {
       var container = encoder.container(keyedBy: CodingKeys.self)
-      if let health { try container.encode(health, forKey: .health) } else { try container.encode(healthText, forKey: .health) }
+      if let health {
+        try container.encode(health, forKey: .health)
+      } else {
+        try container.encode(healthText, forKey: .health)
+      }
       try container.encode(messages, forKey: .messages)
     }
 

@@ -141,7 +141,9 @@ public struct SchemaMaintenance: Sendable {
       let current = try await recordedVersion() ?? target
       var report = MigrationReport(from: current, to: target)
       let objects = try await objects()
-      for (element, diff) in KeyDiff.between(version: current, and: target).sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+      for (element, diff) in KeyDiff.between(version: current, and: target).sorted(by: {
+        $0.key.rawValue < $1.key.rawValue
+      }) {
         for object in objects[element] ?? [] {
           for move in diff.moved where try await zookeeper.exists(object + move.from) != nil {
             try await moveSubtree(from: object + move.from, to: object + move.to)

@@ -11,8 +11,9 @@ struct StatusText {
     let healthColour = health >= 90 ? "32" : health >= 50 ? "33" : "31"
     var lines: [String] = []
     let name = status.clusterName.isEmpty ? "PVC cluster" : "Cluster \(status.clusterName)"
-    lines.append("\(name): health \(Terminal.paint("\(health)%", healthColour, colour))"
-      + (status.maintenance ? " " + Terminal.paint("(maintenance mode)", "34", colour) : ""))
+    lines.append(
+      "\(name): health \(Terminal.paint("\(health)%", healthColour, colour))"
+        + (status.maintenance ? " " + Terminal.paint("(maintenance mode)", "34", colour) : ""))
     for message in status.clusterHealth.messages {
       lines.append("  -\(message.healthDelta)%  \(message.id): \(message.text)")
     }

@@ -51,34 +51,57 @@ struct ConfigurationTests {
     #expect(try PVCConfiguration.parse(text, file: "x.conf").zookeeperHosts == "127.0.0.1:2181,127.0.0.1:2182")
   }
 
-  @Test("mistakes are reported with the file and the key", arguments: [
-    ("  name: testcluster\n", "", "cluster.name: required key is missing"),
-    ("        netmask: 24\n        network_address: 10.0.1.0", "        netmask: abc\n        network_address: 10.0.1.0",
-     "cluster.networks.cluster.ipv4.netmask: expected a whole number from 1 to 32, found 'abc'"),
-    ("floating_address: 10.0.0.250", "floating_address: 10.9.0.250",
-     "cluster.networks.upstream.ipv4.floating_address: 10.9.0.250 is not inside 10.0.0.0/24"),
-    ("target_selector: memprov", "target_selector: fastest",
-     "migration.target_selector: expected one of mem, memprov, load, vcpus, vms, found 'fastest'"),
-    ("successful_fence: migrate", "successful_fence: reboot",
-     "fencing.actions.successful_fence: expected one of migrate, none, found 'reboot'"),
-    ("coordinator_nodes: [hv1, hv2, hv3]", "coordinator_nodes: [hv1, hv4]",
-     "cluster.coordinator_nodes: 'hv4' is not listed in all_nodes"),
-    ("all_nodes: [hv1, hv2, hv3]", "all_nodes: [hv1, \"hv 2\", hv3]",
-     "cluster.all_nodes[1]: 'hv 2' is not a valid host name"),
-    ("    port: 7370", "    port: 99999", "api.listen.port: expected a whole number from 1 to 65535, found '99999'"),
-    ("      token: \"abcdef0123456789\"\n", "", "api.token[0].token: required key is missing"),
-    ("node_ip_selection: 10.0.2.11", "node_ip_selection: 10.0.9.11",
-     "cluster.networks.storage.node_ip_selection: expected 'by-id' or an address inside 10.0.2.0/24, found '10.0.9.11'"),
-    ("  enable_storage: no", "  enable_storage: maybe", "subsystem.enable_storage: expected yes or no, found 'maybe'"),
-    ("timer:\n  vm_shutdown_timeout: 120\n  keepalive_interval: 2\n", "timer: 5\n",
-     "timer: expected a mapping of keys to values"),
-    ("  disable_on_ipmi_failure: no\n", "", "fencing.disable_on_ipmi_failure: required key is missing"),
-  ])
+  @Test(
+    "mistakes are reported with the file and the key",
+    arguments: [
+      ("  name: testcluster\n", "", "cluster.name: required key is missing"),
+      (
+        "        netmask: 24\n        network_address: 10.0.1.0",
+        "        netmask: abc\n        network_address: 10.0.1.0",
+        "cluster.networks.cluster.ipv4.netmask: expected a whole number from 1 to 32, found 'abc'"
+      ),
+      (
+        "floating_address: 10.0.0.250", "floating_address: 10.9.0.250",
+        "cluster.networks.upstream.ipv4.floating_address: 10.9.0.250 is not inside 10.0.0.0/24"
+      ),
+      (
+        "target_selector: memprov", "target_selector: fastest",
+        "migration.target_selector: expected one of mem, memprov, load, vcpus, vms, found 'fastest'"
+      ),
+      (
+        "successful_fence: migrate", "successful_fence: reboot",
+        "fencing.actions.successful_fence: expected one of migrate, none, found 'reboot'"
+      ),
+      (
+        "coordinator_nodes: [hv1, hv2, hv3]", "coordinator_nodes: [hv1, hv4]",
+        "cluster.coordinator_nodes: 'hv4' is not listed in all_nodes"
+      ),
+      (
+        "all_nodes: [hv1, hv2, hv3]", "all_nodes: [hv1, \"hv 2\", hv3]",
+        "cluster.all_nodes[1]: 'hv 2' is not a valid host name"
+      ),
+      ("    port: 7370", "    port: 99999", "api.listen.port: expected a whole number from 1 to 65535, found '99999'"),
+      ("      token: \"abcdef0123456789\"\n", "", "api.token[0].token: required key is missing"),
+      (
+        "node_ip_selection: 10.0.2.11", "node_ip_selection: 10.0.9.11",
+        "cluster.networks.storage.node_ip_selection: expected 'by-id' or an address inside 10.0.2.0/24, found '10.0.9.11'"
+      ),
+      (
+        "  enable_storage: no", "  enable_storage: maybe", "subsystem.enable_storage: expected yes or no, found 'maybe'"
+      ),
+      (
+        "timer:\n  vm_shutdown_timeout: 120\n  keepalive_interval: 2\n", "timer: 5\n",
+        "timer: expected a mapping of keys to values"
+      ),
+      ("  disable_on_ipmi_failure: no\n", "", "fencing.disable_on_ipmi_failure: required key is missing"),
+    ])
   func namedMistakes(original: String, replacement: String, message: String) throws {
     let text = try Self.text()
     #expect(text.contains(original), "fixture does not contain \(original)")
     let broken = text.replacingOccurrences(of: original, with: replacement)
-    let error = #expect(throws: ConfigurationError.self) { try PVCConfiguration.parse(broken, file: "/etc/pvc/pvc.conf") }
+    let error = #expect(throws: ConfigurationError.self) {
+      try PVCConfiguration.parse(broken, file: "/etc/pvc/pvc.conf")
+    }
     #expect(error?.description == "/etc/pvc/pvc.conf: \(message)")
   }
 

@@ -10,14 +10,21 @@ struct RecipeTests {
   func exclusiveLock() async throws {
     let (a, connect) = try await TestServices.client()
     let b = try await ZooKeeper.connect(to: connect)
-    defer { Task { await a.close(); await b.close() } }
+    defer {
+      Task {
+        await a.close()
+        await b.close()
+      }
+    }
 
     let lockA = DistributedLock(client: a, path: "/locks/x", identifier: "a")
     let lockB = DistributedLock(client: b, path: "/locks/x", identifier: "b")
     try await lockA.acquire()
     #expect(lockA.isHeld)
 
-    let timedOut = await #expect(throws: CoordinationError.self) { try await lockB.acquire(timeout: .milliseconds(300)) }
+    let timedOut = await #expect(throws: CoordinationError.self) {
+      try await lockB.acquire(timeout: .milliseconds(300))
+    }
     #expect(timedOut?.reason == .timedOut)
     #expect(!lockB.isHeld)
     // A timed-out waiter leaves the queue.
@@ -69,7 +76,12 @@ struct RecipeTests {
   func lockReleasedOnExpiry() async throws {
     let (a, connect) = try await TestServices.client(sessionTimeout: .seconds(2))
     let b = try await ZooKeeper.connect(to: connect)
-    defer { Task { await a.close(); await b.close() } }
+    defer {
+      Task {
+        await a.close()
+        await b.close()
+      }
+    }
 
     let lockA = DistributedLock(client: a, path: "/locks/fence", identifier: "a")
     let lockB = DistributedLock(client: b, path: "/locks/fence", identifier: "b")
@@ -91,7 +103,13 @@ struct RecipeTests {
     let (a, connect) = try await TestServices.client()
     let b = try await ZooKeeper.connect(to: connect)
     let c = try await ZooKeeper.connect(to: connect)
-    defer { Task { await a.close(); await b.close(); await c.close() } }
+    defer {
+      Task {
+        await a.close()
+        await b.close()
+        await c.close()
+      }
+    }
 
     let reader1 = DistributedLock(client: a, path: "/locks/rw", mode: .read, identifier: "r1")
     let reader2 = DistributedLock(client: b, path: "/locks/rw", mode: .read, identifier: "r2")
@@ -101,7 +119,9 @@ struct RecipeTests {
     try await reader2.acquire(timeout: .seconds(5))
     #expect(reader1.isHeld && reader2.isHeld)
 
-    let blocked = await #expect(throws: CoordinationError.self) { try await writer.acquire(timeout: .milliseconds(300)) }
+    let blocked = await #expect(throws: CoordinationError.self) {
+      try await writer.acquire(timeout: .milliseconds(300))
+    }
     #expect(blocked?.reason == .timedOut)
 
     let writing = Task { try await writer.acquire(timeout: .seconds(10)) }

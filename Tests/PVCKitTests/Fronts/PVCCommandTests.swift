@@ -52,12 +52,15 @@ struct PVCCommandTests {
     #expect(status.vms["total"] == 9)
     #expect(status.primaryNode == "hv1")
 
-    #expect(try pvc("cluster", "maintenance", "on", hosts: hosts).stdout == "Successfully set cluster in maintenance mode\n")
+    #expect(
+      try pvc("cluster", "maintenance", "on", hosts: hosts).stdout == "Successfully set cluster in maintenance mode\n")
     #expect(try pvc("cluster", "maintenance", "on", hosts: hosts).stdout == "Cluster is already in maintenance mode\n")
     #expect(try pvc("cluster", "status", "-f", "short", hosts: hosts).stdout.contains("(maintenance mode)"))
-    #expect(try pvc("cluster", "maintenance", "off", hosts: hosts).stdout == "Successfully set cluster in normal mode\n")
+    #expect(
+      try pvc("cluster", "maintenance", "off", hosts: hosts).stdout == "Successfully set cluster in normal mode\n")
 
-    let file = FileManager.default.temporaryDirectory.appendingPathComponent("pvc-backup-\(UUID().uuidString).json").path
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("pvc-backup-\(UUID().uuidString).json")
+      .path
     defer { try? FileManager.default.removeItem(atPath: file) }
     #expect(try pvc("cluster", "backup", "-f", file, hosts: hosts).status == 0)
     let saved = try ClusterBackup(json: try Data(contentsOf: URL(fileURLWithPath: file)))
@@ -100,7 +103,8 @@ struct PVCCommandTests {
     #expect(missingFile.status == 1)
     #expect(missingFile.stderr.contains("cannot read /nonexistent.json"))
 
-    let garbage = FileManager.default.temporaryDirectory.appendingPathComponent("garbage-\(UUID().uuidString).json").path
+    let garbage = FileManager.default.temporaryDirectory.appendingPathComponent("garbage-\(UUID().uuidString).json")
+      .path
     _ = FileManager.default.createFile(atPath: garbage, contents: Data("{\"/a\": 1}".utf8))
     defer { try? FileManager.default.removeItem(atPath: garbage) }
     let invalid = try pvc("cluster", "restore", "-f", garbage, "-y", hosts: hosts)

@@ -32,16 +32,19 @@ struct LayoutTests {
   func objectPaths() throws {
     #expect(try Layout.node("hv1").path(.daemonState) == "/nodes/hv1/daemonstate")
     #expect(try Layout.tag("web", domain: "u-1").path(.protected) == "/domains/u-1/tags/web/protected")
-    #expect(try Layout.rule("allow ssh", direction: .inbound, network: "100").path(.order)
-      == "/networks/100/firewall_rules/in/allow ssh/order")
+    #expect(
+      try Layout.rule("allow ssh", direction: .inbound, network: "100").path(.order)
+        == "/networks/100/firewall_rules/in/allow ssh/order")
     #expect(try Layout.snapshot("s1", volume: "v", pool: "vms").path(.stats) == "/ceph/snapshots/vms/v/s1/stats")
     #expect(Layout.base.path(.primaryNodeSyncLock) == "/config/primary_node/sync_lock")
     #expect(try Layout.osd("3").paths().contains("/ceph/osds/3/fsid/cluster"))
   }
 
-  @Test("names that would escape their place in the tree are refused", arguments: [
-    "", "a/b", "..", ".", ".hidden", "a\u{0}b", "tab\there", String(repeating: "x", count: 256),
-  ])
+  @Test(
+    "names that would escape their place in the tree are refused",
+    arguments: [
+      "", "a/b", "..", ".", ".hidden", "a\u{0}b", "tab\there", String(repeating: "x", count: 256),
+    ])
   func hostileNames(name: String) {
     let error = #expect(throws: SchemaError.self) { try Layout.node(name) }
     #expect(error?.description.contains("invalid node name") == true)
@@ -59,7 +62,8 @@ struct LayoutTests {
     #expect(diff[.pool] == nil)
     #expect(KeyDiff.between(version: 15, and: 15).isEmpty)
     // Going back reverses the diff.
-    #expect(Set(KeyDiff.between(version: 15, and: 9)[.node]!.removed.map(\.name)) == ["monitoring.health", "network.stats"])
+    #expect(
+      Set(KeyDiff.between(version: 15, and: 9)[.node]!.removed.map(\.name)) == ["monitoring.health", "network.stats"])
   }
 
   @Test("a key whose path changes is a move, not a delete and a create")

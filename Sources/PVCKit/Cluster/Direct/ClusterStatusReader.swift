@@ -49,7 +49,9 @@ struct ClusterStatusReader {
       clusterName: config.value(.config),
       clusterHealth: Self.health(from: faultList),
       nodeHealth: Dictionary(
-        uniqueKeysWithValues: zip(nodeNames, nodeRecords).map { ($0, .init(raw: $1.value(.monitoringHealth), messages: [])) }),
+        uniqueKeysWithValues: zip(nodeNames, nodeRecords).map {
+          ($0, .init(raw: $1.value(.monitoringHealth), messages: []))
+        }),
       maintenance: config.value(.maintenance) == "true",
       primaryNode: primaryNode,
       pvcVersion: primaryVersion ?? "",

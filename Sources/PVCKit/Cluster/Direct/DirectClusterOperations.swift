@@ -31,7 +31,9 @@ struct DirectClusterOperations: ClusterOperations {
     let path = Layout.base.path(.maintenance)
     let wanted = enabled ? "true" : "false"
     guard let current = try await zookeeper.getMany([path])[0] else {
-      guard try await zookeeper.exists(Layout.base.path(.schemaVersion)) != nil else { throw ClusterError.notInitialized }
+      guard try await zookeeper.exists(Layout.base.path(.schemaVersion)) != nil else {
+        throw ClusterError.notInitialized
+      }
       try await zookeeper.create(path, wanted)
       return true
     }
@@ -67,7 +69,9 @@ struct DirectClusterOperations: ClusterOperations {
         stat == nil ? .create(path, wanted[path]!) : .set(path, wanted[path]!)
       }
       for (operation, result) in zip(operations, try await zookeeper.pipeline(operations)) {
-        if case .failure(let error) = result { throw error.code == .noNode ? ClusterError.invalidBackup("no parent for \(operation.path)") : error }
+        if case .failure(let error) = result {
+          throw error.code == .noNode ? ClusterError.invalidBackup("no parent for \(operation.path)") : error
+        }
       }
     }
     // Then remove what the backup does not have (deepest first), sparing live sessions' ephemeral nodes.

@@ -84,10 +84,12 @@ public final class DistributedLock: Sendable {
   /// Releases the lock.
   /// - Throws: ``CoordinationError/Reason/notHeld`` if it is not held.
   public func release() async throws {
-    guard let current = held.withLock({ h -> Held? in
-      defer { h = nil }
-      return h
-    }) else { throw CoordinationError(.notHeld, path: path) }
+    guard
+      let current = held.withLock({ h -> Held? in
+        defer { h = nil }
+        return h
+      })
+    else { throw CoordinationError(.notHeld, path: path) }
     current.monitor.cancel()
     try await contender.leave(current.name)
   }

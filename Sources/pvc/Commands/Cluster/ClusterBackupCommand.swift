@@ -12,7 +12,8 @@ struct ClusterBackupCommand: AsyncParsableCommand {
 
   @OptionGroup var connection: ConnectionOptions
 
-  @Option(name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+  @Option(
+    name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
   var file: String?
 
   func run() async throws {

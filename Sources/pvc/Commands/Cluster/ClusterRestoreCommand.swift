@@ -16,7 +16,9 @@ struct ClusterRestoreCommand: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionOptions
   @OptionGroup var confirmation: ConfirmationOptions
 
-  @Option(name: [.short, .customLong("filename"), .customLong("file")], help: ArgumentHelp("The backup file.", valueName: "file"))
+  @Option(
+    name: [.short, .customLong("filename"), .customLong("file")],
+    help: ArgumentHelp("The backup file.", valueName: "file"))
   var filename: String
 
   func run() async throws {
