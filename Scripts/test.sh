@@ -19,6 +19,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+log "checking formatting (swift format lint)"
+swift format lint --strict --recursive Package.swift Sources Tests Benchmarks Examples
+
 log "building"
 swift build --build-tests
 

@@ -68,6 +68,9 @@ start_server() {
   local id=$1 dir
   dir=$(server_dir "$id")
   if pid_alive "$dir/pid"; then return 0; fi
+  if serving "$id"; then
+    die "port $(client_port "$id") is already served by a ZooKeeper this script did not start (state $STATE)"
+  fi
   write_config "$id"
   start_daemon "$dir/pid" "$dir/log/stdout.log" \
     java -Xms32m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$ZK_CLASSPATH" \
