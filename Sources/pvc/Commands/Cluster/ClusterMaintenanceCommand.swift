@@ -13,24 +13,24 @@ struct ClusterMaintenanceCommand: AsyncParsableCommand {
   struct On: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Enable maintenance mode.")
     @OptionGroup var connection: ConnectionOptions
-    func run() async throws {
-      try await withCluster(connection) { cluster in
-        output(
-          try await cluster.setMaintenance(true)
-            ? "Successfully set cluster in maintenance mode" : "Cluster is already in maintenance mode")
-      }
-    }
+    func run() async throws { try await setMaintenance(true, connection) }
   }
 
   struct Off: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Disable maintenance mode.")
     @OptionGroup var connection: ConnectionOptions
-    func run() async throws {
-      try await withCluster(connection) { cluster in
-        output(
-          try await cluster.setMaintenance(false)
-            ? "Successfully set cluster in normal mode" : "Cluster is already in normal mode")
-      }
+    func run() async throws { try await setMaintenance(false, connection) }
+  }
+}
+
+extension AsyncParsableCommand {
+  /// Sets maintenance mode and says what happened, in upstream's words.
+  func setMaintenance(_ enabled: Bool, _ connection: ConnectionOptions) async throws {
+    let mode = enabled ? "maintenance" : "normal"
+    try await withCluster(connection) { cluster in
+      output(
+        try await cluster.setMaintenance(enabled)
+          ? "Successfully set cluster in \(mode) mode" : "Cluster is already in \(mode) mode")
     }
   }
 }
