@@ -22,7 +22,7 @@ rm -rf "$PVCKIT_STATE/zookeeper"
 "$ZK" start standalone
 
 COUNT=${BENCH_COUNT:-10000}
-ROUNDS=${BENCH_ROUNDS:-3}
+ROUNDS=${BENCH_ROUNDS:-5}
 echo "# PVCKit benchmarks ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores)"
 echo
 "$BIN/pvc-bench" zookeeper --hosts "$("$ZK" connect standalone)" --count "$COUNT" --rounds "$ROUNDS"

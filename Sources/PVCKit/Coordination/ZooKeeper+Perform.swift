@@ -101,20 +101,16 @@ extension ZooKeeper {
     }
   }
 
-  /// Sends `count` read requests back to back, then waits for all the replies.
+  /// Sends one read request per path back to back, then waits for all the replies.
   ///
-  /// `submit(session, index, done)` submits request `index`. Codes listed in
-  /// `absent` (such as `ZNONODE`) yield `nil` for that index instead of an error.
+  /// `submit(session, path, done)` submits one request. Codes listed in
+  /// `absent` (such as `ZNONODE`) yield `nil` for that path instead of an error.
   /// The whole batch is repeated after a retryable failure.
   func readBatch<Value: Sendable>(
     _ operation: String, paths: [String], absent: Set<Int32>,
-    _ submit: (ZooKeeperSession, String, @escaping @Sendable (Int32, Value?) -> Void) -> Int32
+    _ submit: @escaping (ZooKeeperSession, String, @escaping @Sendable (Int32, Value?) -> Void) -> Int32
   ) async throws -> [Value?] {
-    if paths.isEmpty { return [] }
-    var attempt = 0
-    while true {
-      attempt += 1
-      let session = try await activeSession()
+    try await readBatch(operation, paths: paths, absent: absent) { session, paths in
       let batch = BatchState<Value>(count: paths.count)
       var unsent: Int32 = ZOK.rawValue
       for (index, path) in paths.enumerated() {
@@ -129,6 +125,21 @@ extension ZooKeeper {
         }
       }
       let (values, codes) = await batch.wait()
+      return (values, codes, unsent)
+    }
+  }
+
+  /// Runs a batch of reads with `run`, repeating it after a retryable failure.
+  func readBatch<Value: Sendable>(
+    _ operation: String, paths: [String], absent: Set<Int32>,
+    run: (ZooKeeperSession, [String]) async -> (values: [Value?], codes: [Int32], unsent: Int32)
+  ) async throws -> [Value?] {
+    if paths.isEmpty { return [] }
+    var attempt = 0
+    while true {
+      attempt += 1
+      let session = try await activeSession()
+      let (values, codes, unsent) = await run(session, paths)
       guard let failed = codes.firstIndex(where: { $0 != ZOK.rawValue && !absent.contains($0) }) else {
         return values
       }

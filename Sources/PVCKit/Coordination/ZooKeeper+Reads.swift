@@ -32,8 +32,8 @@ extension ZooKeeper {
   /// Reads many nodes at once: every request is sent before any reply is awaited.
   /// - Returns: one entry per path, in order; `nil` where the node does not exist.
   public func getMany(_ paths: [String]) async throws -> [ZNodeData?] {
-    try await readBatch("get", paths: paths, absent: [ZNONODE.rawValue]) { session, path, done in
-      session.get(path, watch: false, done)
+    try await readBatch("get", paths: paths, absent: [ZNONODE.rawValue]) { session, paths in
+      await session.getBatch(paths)
     }
   }
 
