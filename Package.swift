@@ -36,6 +36,7 @@ let package = Package(
       name: "PVCKit",
       dependencies: [
         "CZooKeeper",
+        "CLibvirt",
         .product(name: "Yams", package: "Yams"),
       ],
       swiftSettings: strict

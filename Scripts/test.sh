@@ -8,14 +8,18 @@
 source "$(dirname "$0")/lib.sh"
 cd "$PVCKIT_ROOT"
 
-"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper tools
+"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt tools
 
 export PVCKIT_STATE=/tmp/pvckit-test
 export ZK_PORT_BASE=22181
 ZK="$PVCKIT_ROOT/Scripts/zookeeper.sh"
 
+NODES="$PVCKIT_ROOT/Scripts/nodes.sh"
+export NODE_PREFIX=pt NODE_NET=10.78.0 PVCKIT_NODE_NET=10.78.0
+
 cleanup() {
   "$ZK" stop all || true
+  "$NODES" down || true
 }
 trap cleanup EXIT
 
@@ -30,6 +34,8 @@ swift build --build-tests
 rm -rf "$PVCKIT_STATE/zookeeper"
 "$ZK" start standalone
 "$ZK" start ensemble
+"$NODES" down
+"$NODES" up 3
 PVCKIT_ZK_STANDALONE=$("$ZK" connect standalone)
 PVCKIT_ZK_ENSEMBLE=$("$ZK" connect ensemble)
 PVCKIT_BIN_DIR=$(swift build --show-bin-path)
