@@ -13,12 +13,21 @@ public final class PVCCluster: Sendable {
   /// How this cluster is reached.
   public let connection: ClusterConnection
   let operations: any ClusterOperations
+  /// The VMs: define, start, migrate, list...
+  public let vms: any VMOperations
+  /// The nodes.
+  public let nodes: any NodeOperations
   /// The ZooKeeper client, when connected directly.
   public let zookeeper: ZooKeeper?
 
-  init(connection: ClusterConnection, operations: any ClusterOperations, zookeeper: ZooKeeper?) {
+  init(
+    connection: ClusterConnection, operations: any ClusterOperations, vms: any VMOperations,
+    nodes: any NodeOperations, zookeeper: ZooKeeper?
+  ) {
     self.connection = connection
     self.operations = operations
+    self.vms = vms
+    self.nodes = nodes
     self.zookeeper = zookeeper
   }
 
@@ -28,7 +37,9 @@ public final class PVCCluster: Sendable {
     switch connection {
     case .zookeeper(let hosts, let sessionTimeout, let connectTimeout):
       let zk = try await ZooKeeper.connect(to: hosts, sessionTimeout: sessionTimeout, connectTimeout: connectTimeout)
-      return PVCCluster(connection: connection, operations: DirectClusterOperations(zookeeper: zk), zookeeper: zk)
+      return PVCCluster(
+        connection: connection, operations: DirectClusterOperations(zookeeper: zk),
+        vms: DirectVMOperations(zookeeper: zk), nodes: DirectNodeOperations(zookeeper: zk), zookeeper: zk)
     }
   }
 

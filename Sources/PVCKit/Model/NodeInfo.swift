@@ -1,0 +1,123 @@
+/// A node, in the JSON shape of upstream's `GET /node/<node>`.
+public struct NodeInfo: Codable, Sendable, Hashable {
+  public var name: String
+  public var daemonState: NodeDaemonState
+  public var coordinatorState: NodeCoordinatorState
+  public var domainState: NodeDomainState
+  public var pvcVersion: String
+  public var cpuCount: Int
+  public var kernel: String
+  public var os: String
+  public var arch: String
+  /// 0-100 from the health plugins, or `nil` when not reported (`N/A`).
+  public var health: Int?
+  public var healthPlugins: [String]
+  public var load: Double
+  public var domainsCount: Int
+  /// UUIDs of the VMs running on the node.
+  public var runningDomains: [String]
+  public var vcpu: VCPU
+  public var memory: Memory
+  /// Seconds since the epoch of the last keepalive.
+  public var keepalive: Int
+
+  public struct VCPU: Codable, Sendable, Hashable {
+    public var total: Int
+    public var allocated: Int
+  }
+
+  /// MiB.
+  public struct Memory: Codable, Sendable, Hashable {
+    public var total: Int
+    public var allocated: Int
+    public var provisioned: Int
+    public var used: Int
+    public var free: Int
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case name, kernel, os, arch, health, load, vcpu, memory, keepalive
+    case daemonState = "daemon_state"
+    case coordinatorState = "coordinator_state"
+    case domainState = "domain_state"
+    case pvcVersion = "pvc_version"
+    case cpuCount = "cpu_count"
+    case healthPlugins = "health_plugins"
+    case domainsCount = "domains_count"
+    case runningDomains = "running_domains"
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(name, forKey: .name)
+    try c.encode(daemonState, forKey: .daemonState)
+    try c.encode(coordinatorState, forKey: .coordinatorState)
+    try c.encode(domainState, forKey: .domainState)
+    try c.encode(pvcVersion, forKey: .pvcVersion)
+    try c.encode(cpuCount, forKey: .cpuCount)
+    try c.encode(kernel, forKey: .kernel)
+    try c.encode(os, forKey: .os)
+    try c.encode(arch, forKey: .arch)
+    if let health { try c.encode(health, forKey: .health) } else { try c.encode("N/A", forKey: .health) }
+    try c.encode(healthPlugins, forKey: .healthPlugins)
+    try c.encode(load, forKey: .load)
+    try c.encode(domainsCount, forKey: .domainsCount)
+    try c.encode(runningDomains, forKey: .runningDomains)
+    try c.encode(vcpu, forKey: .vcpu)
+    try c.encode(memory, forKey: .memory)
+    try c.encode(keepalive, forKey: .keepalive)
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    name = try c.decode(String.self, forKey: .name)
+    daemonState = try c.decode(NodeDaemonState.self, forKey: .daemonState)
+    coordinatorState = try c.decode(NodeCoordinatorState.self, forKey: .coordinatorState)
+    domainState = try c.decode(NodeDomainState.self, forKey: .domainState)
+    pvcVersion = try c.decodeIfPresent(String.self, forKey: .pvcVersion) ?? ""
+    cpuCount = try c.decodeIfPresent(Int.self, forKey: .cpuCount) ?? 0
+    kernel = try c.decodeIfPresent(String.self, forKey: .kernel) ?? ""
+    os = try c.decodeIfPresent(String.self, forKey: .os) ?? ""
+    arch = try c.decodeIfPresent(String.self, forKey: .arch) ?? ""
+    health = try? c.decode(Int.self, forKey: .health)
+    healthPlugins = try c.decodeIfPresent([String].self, forKey: .healthPlugins) ?? []
+    load = try c.decodeIfPresent(Double.self, forKey: .load) ?? 0
+    domainsCount = try c.decodeIfPresent(Int.self, forKey: .domainsCount) ?? 0
+    runningDomains = try c.decodeIfPresent([String].self, forKey: .runningDomains) ?? []
+    vcpu = try c.decode(VCPU.self, forKey: .vcpu)
+    memory = try c.decode(Memory.self, forKey: .memory)
+    keepalive = try c.decodeIfPresent(Int.self, forKey: .keepalive) ?? 0
+  }
+
+  init(name: String, record: Record<NodeKey>) {
+    self.name = name
+    daemonState = NodeDaemonState(rawValue: record.value(.daemonState))
+    coordinatorState = NodeCoordinatorState(rawValue: record.value(.routerState))
+    domainState = NodeDomainState(rawValue: record.value(.domainState))
+    pvcVersion = record.value(.pvcVersion)
+    let staticData = record.value(.staticData).split(separator: " ").map(String.init)
+    cpuCount = staticData.first.flatMap { Int($0) } ?? 0
+    kernel = staticData.count > 1 ? staticData[1] : ""
+    os = staticData.count > 2 ? staticData[2] : ""
+    arch = staticData.count > 3 ? staticData[3] : ""
+    health = record.int(.monitoringHealth)
+    healthPlugins = record.value(.monitoringPlugins).split(separator: " ").map(String.init)
+    load = record.double(.cpuLoad) ?? 0
+    domainsCount = record.int(.domainCount) ?? 0
+    runningDomains = record.value(.runningDomains).split(separator: " ").map(String.init)
+    vcpu = VCPU(total: cpuCount, allocated: record.int(.vcpuAllocated) ?? 0)
+    memory = Memory(
+      total: record.int(.memoryTotal) ?? 0, allocated: record.int(.memoryAllocated) ?? 0,
+      provisioned: record.int(.memoryProvisioned) ?? 0, used: record.int(.memoryUsed) ?? 0,
+      free: record.int(.memoryFree) ?? 0)
+    keepalive = record.int(.keepalive) ?? 0
+  }
+
+  /// The node as placement sees it.
+  public var candidate: NodeCandidate {
+    NodeCandidate(
+      name: name, daemonState: daemonState, domainState: domainState, memoryFree: memory.free,
+      memoryUsed: memory.used, memoryProvisioned: memory.provisioned, load: load, vcpusAllocated: vcpu.allocated,
+      domainCount: domainsCount)
+  }
+}

@@ -1,0 +1,77 @@
+/// Which nodes a listing returns, with upstream's `node list` semantics.
+public struct NodeFilter: Sendable, Hashable {
+  /// A name pattern, as for VMs (implicitly `.*pattern.*` unless anchored).
+  public var limit: String?
+  public var daemonState: NodeDaemonState?
+  public var coordinatorState: NodeCoordinatorState?
+  public var domainState: NodeDomainState?
+
+  /// Creates a filter. The state conditions are alternatives: a node matching any of them is kept.
+  public init(
+    limit: String? = nil, daemonState: NodeDaemonState? = nil, coordinatorState: NodeCoordinatorState? = nil,
+    domainState: NodeDomainState? = nil
+  ) {
+    self.limit = limit
+    self.daemonState = daemonState
+    self.coordinatorState = coordinatorState
+    self.domainState = domainState
+  }
+}
+
+/// The node operations, implemented once per way of reaching a cluster.
+public protocol NodeOperations: Sendable {
+  /// Nodes matching a filter, sorted by name.
+  func list(_ filter: NodeFilter) async throws -> [NodeInfo]
+  /// One node.
+  func info(_ node: String) async throws -> NodeInfo
+}
+
+extension NodeOperations {
+  /// Every node, sorted by name.
+  public func list() async throws -> [NodeInfo] { try await list(NodeFilter()) }
+}
+
+/// An error from a node operation.
+public enum NodeError: Error, Sendable, Hashable, CustomStringConvertible {
+  /// No node has this name.
+  case notFound(String)
+  /// A filter is invalid.
+  case invalidArgument(String)
+
+  public var description: String {
+    switch self {
+    case .notFound(let node): "no node named \"\(node)\" is present in the cluster"
+    case .invalidArgument(let message): message
+    }
+  }
+}
+
+/// Node operations performed directly on ZooKeeper.
+struct DirectNodeOperations: NodeOperations {
+  let zookeeper: ZooKeeper
+
+  func list(_ filter: NodeFilter) async throws -> [NodeInfo] {
+    var nameFilter = VMFilter(limit: filter.limit)
+    nameFilter.fuzzy = true
+    let matcher: VMFilter.Matcher
+    do {
+      matcher = try VMFilter.Matcher(nameFilter)
+    } catch let error as VMError {
+      throw NodeError.invalidArgument(error.description)
+    }
+    let all = try await NodeRecords(zookeeper: zookeeper).all()
+    let anyState = filter.daemonState != nil || filter.coordinatorState != nil || filter.domainState != nil
+    return all.filter { node in
+      guard matcher.matches(uuid: "", name: node.name, node: "", state: "", tags: []) else { return false }
+      guard anyState else { return true }
+      return node.daemonState == filter.daemonState || node.coordinatorState == filter.coordinatorState
+        || node.domainState == filter.domainState
+    }
+  }
+
+  func info(_ node: String) async throws -> NodeInfo {
+    guard (try? Layout.node(node)) != nil, let info = try await NodeRecords(zookeeper: zookeeper).infos([node]).first
+    else { throw NodeError.notFound(node) }
+    return info
+  }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// VM operations performed directly on ZooKeeper. Requests write the desired
+/// state; the node daemon that owns the VM makes it so.
+struct DirectVMOperations: VMOperations {
+  let zookeeper: ZooKeeper
+  var records: VMRecords { VMRecords(zookeeper: zookeeper) }
+  var nodes: NodeRecords { NodeRecords(zookeeper: zookeeper) }
+
+  func list(_ filter: VMFilter) async throws -> [VMInfo] {
+    let matcher = try VMFilter.Matcher(filter)
+    if let node = filter.node, try await zookeeper.exists(try Layout.node(node).basePath) == nil {
+      throw VMError.nodeNotFound(node)
+    }
+    let wanted = try await records.index().filter {
+      matcher.matches(uuid: $0.uuid, name: $0.name, node: $0.node, state: $0.state, tags: $0.tags)
+    }
+    return try await records.infos(wanted.map(\.uuid)).sorted { $0.name < $1.name }
+  }
+
+  func info(_ vm: String) async throws -> VMInfo {
+    let (uuid, _) = try await records.resolve(vm)
+    guard let info = try await records.infos([uuid]).first else { throw VMError.notFound(vm) }
+    return info
+  }
+
+  func consoleLog(_ vm: String, lines: Int) async throws -> String {
+    guard lines > 0 else { throw VMError.invalidArgument("the number of lines must be positive") }
+    let (uuid, _) = try await records.resolve(vm)
+    let log = try await zookeeper.string(try Layout.domain(uuid).path(.consoleLog)) ?? ""
+    return log.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
+  }
+
+  // MARK: Metadata and tags
+
+  func setMetadata(_ vm: String, _ change: VMMetadataChange) async throws {
+    guard !change.isEmpty else { throw VMError.nothingToChange }
+    let (uuid, _) = try await records.resolve(vm)
+    let ref = try Layout.domain(uuid)
+    var operations: [ZooKeeperOperation] = []
+    if let limit = change.nodeLimit {
+      try await checkKnownNodes(limit)
+      operations.append(.set(ref.path(.nodeLimit), limit.joined(separator: ",")))
+    }
+    if let selector = change.nodeSelector { operations.append(.set(ref.path(.nodeSelector), selector.rawValue)) }
+    if let autostart = change.autostart { operations.append(.set(ref.path(.autostart), autostart ? "True" : "False")) }
+    if let profile = change.profile { operations.append(.set(ref.path(.profile), profile)) }
+    if let method = change.migrationMethod { operations.append(.set(ref.path(.migrationMethod), method.rawValue)) }
+    if let downtime = change.migrationMaxDowntime {
+      try Self.checkDowntime(downtime)
+      operations.append(.set(ref.path(.migrationMaxDowntime), String(downtime)))
+    }
+    try await zookeeper.multi(operations)
+  }
+
+  func addTag(_ vm: String, _ tag: VMTag) async throws {
+    let (uuid, _) = try await records.resolve(vm)
+    let ref = try Layout.tag(tag.name, domain: uuid)
+    // Replace any tag of that name in one transaction.
+    let existing = try await zookeeper.subtree(ref.basePath)
+    try await zookeeper.multi(existing.reversed().map { .delete(path: $0) } + Self.tagOperations(ref, tag))
+  }
+
+  func removeTag(_ vm: String, _ tag: String) async throws {
+    let (uuid, _) = try await records.resolve(vm)
+    let ref = try Layout.tag(tag, domain: uuid)
+    let record = try await zookeeper.record(ref, keys: [.root, .type, .protected])
+    guard record[.root] != nil else { throw VMError.tag("the tag \"\(tag)\" does not exist") }
+    guard record.value(.type) == "user" else {
+      throw VMError.tag("the tag \"\(tag)\" is not a user tag and cannot be removed")
+    }
+    guard record.value(.protected).lowercased() != "true" else {
+      throw VMError.tag("the tag \"\(tag)\" is protected and cannot be removed")
+    }
+    try await zookeeper.deleteRecursively(ref.basePath)
+  }
+
+  static func tagOperations(_ ref: ObjectRef<TagKey>, _ tag: VMTag) -> [ZooKeeperOperation] {
+    [
+      .create(ref.path(.root), tag.name), .create(ref.path(.type), tag.type),
+      .create(ref.path(.protected), tag.protected ? "True" : "False"),
+    ]
+  }
+
+  static func checkDowntime(_ downtime: Int) throws {
+    guard (1...3_600_000).contains(downtime) else {
+      throw VMError.invalidArgument("the maximum downtime must be 1 to 3600000 ms, not \(downtime)")
+    }
+  }
+
+  /// Checks that every name is a node of the cluster.
+  func checkKnownNodes(_ names: [String]) async throws {
+    guard !names.isEmpty else { return }
+    let known = Set(try await nodes.names())
+    if let unknown = names.first(where: { !known.contains($0) }) { throw VMError.nodeNotFound(unknown) }
+  }
+}

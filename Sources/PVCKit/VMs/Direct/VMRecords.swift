@@ -1,0 +1,114 @@
+import Foundation
+
+/// One VM's identity and routing values, read for every VM of a listing.
+struct VMIndexEntry: Sendable, Hashable {
+  var uuid: String
+  var name: String
+  var state: VMState
+  var node: String
+  var tags: [String]
+}
+
+/// Reads VM records from ZooKeeper with pipelined batches: a listing of any size
+/// costs a fixed number of round trips.
+struct VMRecords: Sendable {
+  let zookeeper: ZooKeeper
+
+  /// The keys read for a VM's full information.
+  static let infoKeys: [DomainKey] = [
+    .root, .xml, .state, .node, .lastNode, .failedReason, .profile, .vnc, .stats, .autostart, .migrationMethod,
+    .migrationMaxDowntime, .nodeSelector, .nodeLimit,
+  ]
+
+  /// Every VM's UUID, name, state, node and tag names (two round trips).
+  func index() async throws -> [VMIndexEntry] {
+    let uuids = try await zookeeper.childrenMany([Layout.base.path(.domains)])[0] ?? []
+    let refs = try uuids.map { try Layout.domain($0) }
+    async let records = zookeeper.records(refs, keys: [.root, .state, .node])
+    async let tagLists = zookeeper.childrenMany(refs.map { $0.path(.tags) })
+    let (values, tags) = try await (records, tagLists)
+    return zip(uuids, zip(values, tags)).compactMap { uuid, pair in
+      let (record, tagNames) = pair
+      guard let name = record[.root] else { return nil }  // deleted meanwhile
+      return VMIndexEntry(
+        uuid: uuid, name: name, state: VMState(rawValue: record.value(.state)), node: record.value(.node),
+        tags: (tagNames ?? []).sorted())
+    }
+  }
+
+  /// The UUID and name of the VM named `vm` or with UUID `vm`.
+  /// - Throws: ``VMError/notFound(_:)``.
+  func resolve(_ vm: String) async throws -> (uuid: String, name: String) {
+    if let uuid = VMName.canonicalUUID(vm) {
+      guard let name = try await zookeeper.string(try Layout.domain(uuid).path(.root)) else {
+        throw VMError.notFound(vm)
+      }
+      return (uuid, name)
+    }
+    let uuids = try await zookeeper.children(Layout.base.path(.domains))
+    let names = try await zookeeper.getMany(try uuids.map { try Layout.domain($0).path(.root) })
+    for (uuid, name) in zip(uuids, names) where name?.string == vm { return (uuid, vm) }
+    throw VMError.notFound(vm)
+  }
+
+  /// Full information on the VMs with these UUIDs (three round trips in all).
+  func infos(_ uuids: [String]) async throws -> [VMInfo] {
+    let refs = try uuids.map { try Layout.domain($0) }
+    async let records = zookeeper.records(refs, keys: Self.infoKeys)
+    async let tagLists = zookeeper.childrenMany(refs.map { $0.path(.tags) })
+    async let snapshotLists = zookeeper.childrenMany(refs.map { $0.path(.snapshots) })
+    let (values, tagNames, snapshotNames) = try await (records, tagLists, snapshotLists)
+
+    var tagRefs: [ObjectRef<TagKey>] = []
+    var snapshotRefs: [ObjectRef<DomainSnapshotKey>] = []
+    for (uuid, pair) in zip(uuids, zip(tagNames, snapshotNames)) {
+      tagRefs += try (pair.0 ?? []).sorted().map { try Layout.tag($0, domain: uuid) }
+      snapshotRefs += try (pair.1 ?? []).sorted().map { try Layout.domainSnapshot($0, domain: uuid) }
+    }
+    async let tagRecords = zookeeper.records(tagRefs, keys: [.type, .protected])
+    async let snapshotRecords = zookeeper.records(snapshotRefs, keys: [.timestamp, .rbdSnapshots])
+    let tags = Dictionary(grouping: zip(tagRefs, try await tagRecords)) { $0.0.basePath.domainOfChild }
+    let snapshots = Dictionary(grouping: zip(snapshotRefs, try await snapshotRecords)) { $0.0.basePath.domainOfChild }
+
+    let now = Date().timeIntervalSince1970
+    return zip(refs, values).compactMap { ref, record in
+      guard record[.root] != nil else { return nil }
+      return VMInfo(
+        uuid: ref.name, record: record,
+        tags: (tags[ref.basePath] ?? []).map { tagRef, tag in
+          VMTag(name: tagRef.name, type: tag.value(.type), protected: tag.value(.protected).lowercased() == "true")
+        },
+        snapshots: (snapshots[ref.basePath] ?? []).map { snapshotRef, snapshot in
+          VMSnapshot(snapshot: snapshotRef.name, record: snapshot, now: now)
+        }.sorted { $0.timestamp > $1.timestamp })
+    }
+  }
+}
+
+extension String {
+  /// For `/domains/<uuid>/tags/<tag>`: `/domains/<uuid>`.
+  fileprivate var domainOfChild: String {
+    let parts = split(separator: "/", omittingEmptySubsequences: false)
+    return parts.prefix(3).joined(separator: "/")
+  }
+}
+
+extension VMSnapshot {
+  init(snapshot name: String, record: Record<DomainSnapshotKey>, now: TimeInterval) {
+    self.name = name
+    timestamp = record.value(.timestamp)
+    let seconds = max(0, Int(now - (Double(timestamp) ?? now)))
+    age = Self.age(seconds)
+    xmlDiffLines = []
+    rbdSnapshots = record.value(.rbdSnapshots).split(separator: ",").map(String.init)
+  }
+
+  /// `42 seconds`, `1 minute`, `3 hours`, `2 days`.
+  static func age(_ seconds: Int) -> String {
+    func unit(_ count: Int, _ name: String) -> String { "\(count) \(name)\(count == 1 ? "" : "s")" }
+    if seconds < 60 { return "\(seconds) seconds" }
+    if seconds < 3600 { return unit(seconds / 60, "minute") }
+    if seconds < 86400 { return unit(seconds / 3600, "hour") }
+    return unit(seconds / 86400, "day")
+  }
+}

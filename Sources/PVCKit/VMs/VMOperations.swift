@@ -1,0 +1,142 @@
+/// What a new VM is made of: its libvirt definition and PVC metadata.
+public struct VMDefinition: Sendable, Hashable {
+  /// The libvirt domain XML (name and UUID inside).
+  public var xml: String
+  /// The node to put it on; `nil` lets the selector choose.
+  public var node: String?
+  /// The nodes it may run on; empty for any.
+  public var nodeLimit: [String]
+  /// How its migration targets are chosen.
+  public var nodeSelector: NodeSelector
+  /// Start it on its node at the next unflush.
+  public var autostart: Bool
+  /// How it migrates.
+  public var migrationMethod: MigrationMethod
+  /// Longest pause at the end of a live migration, in ms.
+  public var migrationMaxDowntime: Int
+  public var tags: [VMTag]
+  /// The provisioner profile it came from.
+  public var profile: String?
+  /// Its state after definition (`stop`; `start` to start it at once).
+  public var initialState: VMState
+
+  /// Creates a definition with upstream's defaults.
+  public init(
+    xml: String, node: String? = nil, nodeLimit: [String] = [], nodeSelector: NodeSelector = .none,
+    autostart: Bool = false, migrationMethod: MigrationMethod = .none, migrationMaxDowntime: Int = 300,
+    tags: [VMTag] = [], profile: String? = nil, initialState: VMState = .stop
+  ) {
+    self.xml = xml
+    self.node = node
+    self.nodeLimit = nodeLimit
+    self.nodeSelector = nodeSelector
+    self.autostart = autostart
+    self.migrationMethod = migrationMethod
+    self.migrationMaxDowntime = migrationMaxDowntime
+    self.tags = tags
+    self.profile = profile
+    self.initialState = initialState
+  }
+}
+
+/// Changes to a VM's PVC metadata; `nil` fields are left as they are.
+public struct VMMetadataChange: Sendable, Hashable {
+  public var nodeLimit: [String]?
+  public var nodeSelector: NodeSelector?
+  public var autostart: Bool?
+  public var profile: String?
+  public var migrationMethod: MigrationMethod?
+  public var migrationMaxDowntime: Int?
+
+  /// Creates a change.
+  public init(
+    nodeLimit: [String]? = nil, nodeSelector: NodeSelector? = nil, autostart: Bool? = nil, profile: String? = nil,
+    migrationMethod: MigrationMethod? = nil, migrationMaxDowntime: Int? = nil
+  ) {
+    self.nodeLimit = nodeLimit
+    self.nodeSelector = nodeSelector
+    self.autostart = autostart
+    self.profile = profile
+    self.migrationMethod = migrationMethod
+    self.migrationMaxDowntime = migrationMaxDowntime
+  }
+
+  var isEmpty: Bool {
+    nodeLimit == nil && nodeSelector == nil && autostart == nil && profile == nil && migrationMethod == nil
+      && migrationMaxDowntime == nil
+  }
+}
+
+/// A state a user asks a VM to go to.
+public enum VMStateRequest: String, Sendable, Hashable, CaseIterable {
+  case start, shutdown, stop, restart, disable
+}
+
+/// What a migration request did.
+public enum VMMigrationOutcome: Sendable, Hashable {
+  /// The VM is moving (or, if stopped, was reassigned) to this node.
+  case moving(to: String)
+  /// A temporary migration was made permanent; nothing moved.
+  case madePermanent(node: String)
+}
+
+/// The VM operations, implemented once per way of reaching a cluster.
+public protocol VMOperations: Sendable {
+  /// VMs matching a filter, sorted by name.
+  func list(_ filter: VMFilter) async throws -> [VMInfo]
+  /// One VM, by name or UUID.
+  func info(_ vm: String) async throws -> VMInfo
+  /// Adds a VM. Returns its UUID and name.
+  func define(_ definition: VMDefinition) async throws -> (uuid: String, name: String)
+  /// Replaces a VM's libvirt definition (same UUID); restarts it if asked and running.
+  func modify(_ vm: String, xml: String, restart: Bool) async throws
+  /// Renames a stopped VM.
+  func rename(_ vm: String, to newName: String) async throws
+  /// Stops a VM and removes it from the cluster (its disks stay).
+  func undefine(_ vm: String) async throws
+  /// Stops a VM and removes it and, when asked, its disks.
+  func remove(_ vm: String, deleteDisks: Bool) async throws
+  /// Requests a state. `force` applies to snapshot mirrors and to disable
+  /// (stop instead of shut down); `wait` waits for restart and shutdown to end.
+  func setState(_ vm: String, _ request: VMStateRequest, force: Bool, wait: Bool) async throws
+  /// Migrates temporarily (remembering the node it leaves).
+  func migrate(_ vm: String, to node: String?, force: Bool, forceLive: Bool, wait: Bool) async throws
+    -> VMMigrationOutcome
+  /// Moves back to the node it was migrated from.
+  func unmigrate(_ vm: String, forceLive: Bool, wait: Bool) async throws -> VMMigrationOutcome
+  /// Moves permanently (forgetting any previous node).
+  func move(_ vm: String, to node: String?, forceLive: Bool, wait: Bool) async throws -> VMMigrationOutcome
+  /// Changes PVC metadata.
+  func setMetadata(_ vm: String, _ change: VMMetadataChange) async throws
+  /// Adds (or replaces) a tag.
+  func addTag(_ vm: String, _ tag: VMTag) async throws
+  /// Removes an unprotected user tag.
+  func removeTag(_ vm: String, _ tag: String) async throws
+  /// The last lines of the VM's serial console.
+  func consoleLog(_ vm: String, lines: Int) async throws -> String
+}
+
+extension VMOperations {
+  /// Every VM, sorted by name.
+  public func list() async throws -> [VMInfo] { try await list(VMFilter()) }
+  /// Starts a VM.
+  public func start(_ vm: String, force: Bool = false) async throws {
+    try await setState(vm, .start, force: force, wait: false)
+  }
+  /// Stops a VM at once.
+  public func stop(_ vm: String, force: Bool = false) async throws {
+    try await setState(vm, .stop, force: force, wait: false)
+  }
+  /// Shuts a VM down gracefully.
+  public func shutdown(_ vm: String, wait: Bool = false) async throws {
+    try await setState(vm, .shutdown, force: false, wait: wait)
+  }
+  /// Restarts a running VM.
+  public func restart(_ vm: String, wait: Bool = false) async throws {
+    try await setState(vm, .restart, force: false, wait: wait)
+  }
+  /// Disables a VM (shutting it down first, or stopping it if `force`).
+  public func disable(_ vm: String, force: Bool = false) async throws {
+    try await setState(vm, .disable, force: force, wait: true)
+  }
+}
