@@ -30,6 +30,17 @@ public struct DomainXML: Sendable, Hashable {
     guard !lowered.contains("<!doctype"), !lowered.contains("<!entity") else {
       throw VMError.invalidXML("DOCTYPE and ENTITY declarations are not allowed")
     }
+    // XMLDocument recovers from some errors (an unclosed root, for one): a
+    // strict parse first refuses anything that is not well-formed.
+    let strict = XMLParser(data: Data(text.utf8))
+    strict.shouldResolveExternalEntities = false
+    let balance = ElementBalance()
+    strict.delegate = balance
+    guard strict.parse(), balance.opened > 0, balance.depth == 0 else {
+      let line = strict.lineNumber
+      let reason = strict.parserError.map { ($0 as NSError).localizedDescription } ?? "the document is incomplete"
+      throw VMError.invalidXML("not well-formed XML (line \(line): \(reason))")
+    }
     let document: XMLDocument
     do {
       document = try XMLDocument(xmlString: text, options: [.nodePreserveWhitespace])
@@ -249,5 +260,24 @@ extension XMLElement {
     } else {
       addAttribute(XMLNode.attribute(withName: name, stringValue: value) as! XMLNode)
     }
+  }
+}
+
+/// Counts elements opened and closed during a parse, to catch documents that
+/// end before their elements do.
+private final class ElementBalance: NSObject, XMLParserDelegate {
+  var opened = 0
+  var depth = 0
+
+  func parser(
+    _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
+    attributes: [String: String] = [:]
+  ) {
+    opened += 1
+    depth += 1
+  }
+
+  func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+    depth -= 1
   }
 }
