@@ -4,9 +4,9 @@ import PVCKit
 
 /// `pvcd`: the PVC node daemon.
 ///
-/// This release performs the node's startup steps against the cluster layout
-/// (schema migration and repair, cluster name) and then holds its session until
-/// stopped. Node duties (keepalive, VMs, fencing) arrive with later releases.
+/// It brings the cluster layout to this release's schema, registers the node,
+/// then keeps its heartbeat and runs the VMs assigned to it through libvirt
+/// until SIGTERM or SIGINT.
 @main
 struct PVCD: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -21,7 +21,20 @@ struct PVCD: AsyncParsableCommand {
   @Option(help: ArgumentHelp("ZooKeeper ensemble, instead of the one in the configuration file.", valueName: "hosts"))
   var zookeeper: String?
 
-  @Flag(help: "Run the startup steps, then exit instead of staying in the foreground.")
+  @Option(help: ArgumentHelp("This node's name (default: the short host name).", valueName: "name"))
+  var node: String?
+
+  @Option(help: ArgumentHelp("The local libvirt daemon.", valueName: "uri"))
+  var libvirtURI = "qemu:///system"
+
+  @Option(
+    help: ArgumentHelp("Where libvirt writes guest console logs (overrides the configuration).", valueName: "dir"))
+  var consoleLogDirectory: String?
+
+  @Flag(help: "Mark the node ready to take VMs at start (upstream's pvcautoready).")
+  var autoReady = false
+
+  @Flag(help: "Run the schema startup steps, then exit.")
   var once = false
 
   func run() async throws {
@@ -38,9 +51,19 @@ struct PVCD: AsyncParsableCommand {
         await zk.close()
         return
       }
-      log("connected to \(hosts) as session \(String(zk.sessionID, radix: 16)); waiting for SIGTERM")
+      let name = node ?? ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
+      let identity = NodeIdentity.from(
+        configuration, name: name, libvirtURI: libvirtURI, consoleLogDirectory: consoleLogDirectory)
+      let libvirt = try await LibvirtConnection.open(libvirtURI)
+      let daemon = NodeDaemon(
+        zookeeper: zk, libvirt: libvirt, identity: identity,
+        settings: .from(configuration, node: name, autoReady: autoReady), log: log)
+      let work = Task { try await daemon.run() }
       await waitForTermination()
       log("stopping")
+      work.cancel()
+      _ = try? await work.value
+      await libvirt.close()
       await zk.close()
     } catch {
       FileHandle.standardError.write(Data("pvcd: \(error)\n".utf8))
@@ -49,7 +72,8 @@ struct PVCD: AsyncParsableCommand {
   }
 
   func log(_ message: String) {
-    FileHandle.standardError.write(Data("pvcd: \(message)\n".utf8))
+    let stamp = ISO8601DateFormatter().string(from: Date())
+    FileHandle.standardError.write(Data("\(stamp) pvcd: \(message)\n".utf8))
   }
 
   /// Returns when SIGTERM or SIGINT arrives.

@@ -1,0 +1,184 @@
+import Foundation
+import PVCKit
+import Synchronization
+
+/// A real cluster for end-to-end tests: a fresh ZooKeeper chroot, a
+/// configuration file, and one `pvcd` per simulated node (hv1-hv3, each a
+/// network namespace with its own libvirtd, started by `make test`).
+final class NodeCluster: Sendable {
+  let hosts: String
+  let cluster: PVCCluster
+  let configFile: String
+  let directory: URL
+  private let daemons = Mutex<[String: Process]>([:])
+
+  static var nodeNet: String { ProcessInfo.processInfo.environment["PVCKIT_NODE_NET"] ?? "10.78.0" }
+  static var nodeState: String { ProcessInfo.processInfo.environment["PVCKIT_STATE"] ?? "/tmp/pvckit-test" }
+
+  /// The directory of node N's private libvirt files (logs, pid files).
+  static func nodeRoot(_ node: String) -> String { "\(nodeState)/nodes/\(node)/root" }
+
+  private init(hosts: String, cluster: PVCCluster, configFile: String, directory: URL) {
+    self.hosts = hosts
+    self.cluster = cluster
+    self.configFile = configFile
+    self.directory = directory
+  }
+
+  /// Starts a cluster with `nodes` node daemons (keepalive 1 s, VM shutdown timeout 3 s).
+  static func start(nodes: Int = 3, name: String = #function) async throws -> NodeCluster {
+    let hosts = try await TestServices.chroot(name: name)
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pvckit-cluster-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let configFile = directory.appendingPathComponent("pvc.conf").path
+    try configuration(hosts: hosts).write(toFile: configFile, atomically: true, encoding: .utf8)
+    let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts))
+    try await cluster.initialize()
+    let nodeCluster = NodeCluster(hosts: hosts, cluster: cluster, configFile: configFile, directory: directory)
+    for n in 1...nodes { try nodeCluster.startDaemon("hv\(n)") }
+    let zk = cluster.zookeeper!
+    let up = try await eventually(timeout: .seconds(30)) {
+      let states = try await zk.getMany((1...nodes).map { try Layout.node("hv\($0)").path(.daemonState) })
+      return states.allSatisfy { $0?.string == "run" }
+    }
+    guard up else {
+      await nodeCluster.stop()
+      throw TestServices.ScriptFailure(command: "pvcd (nodes did not reach run)", status: 1)
+    }
+    return nodeCluster
+  }
+
+  /// Runs `body` with a started cluster, stopping it (daemons and guests) afterwards, also on failure.
+  static func with(
+    nodes: Int = 3, name: String = #function, _ body: (NodeCluster) async throws -> Void
+  ) async throws {
+    let cluster = try await start(nodes: nodes, name: name)
+    do {
+      try await body(cluster)
+    } catch {
+      await cluster.stop()
+      throw error
+    }
+    await cluster.stop()
+  }
+
+  /// Starts (or restarts) node `name`'s daemon.
+  func startDaemon(_ name: String) throws {
+    let n = NodeIdentity.id(of: name)
+    let process = Process()
+    process.executableURL = TestServices.binDirectory.appendingPathComponent("pvcd")
+    process.arguments = [
+      "--config", configFile, "--zookeeper", hosts, "--node", name,
+      "--libvirt-uri", "qemu+tcp://\(Self.nodeNet).\(n)/system",
+      "--console-log-directory", "\(Self.nodeRoot(name))/var/log/libvirt", "--auto-ready",
+    ]
+    let log = directory.appendingPathComponent("\(name).log")
+    if !FileManager.default.fileExists(atPath: log.path) {
+      _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+    }
+    let handle = try FileHandle(forWritingTo: log)
+    handle.seekToEndOfFile()
+    process.standardOutput = handle
+    process.standardError = handle
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    daemons.withLock { $0[name] = process }
+  }
+
+  /// Stops node `name`'s daemon with SIGTERM (its VMs keep running).
+  func stopDaemon(_ name: String) {
+    guard let process = daemons.withLock({ $0.removeValue(forKey: name) }) else { return }
+    process.terminate()
+    process.waitUntilExit()
+  }
+
+  /// What node `name`'s daemon logged.
+  func daemonLog(_ name: String) -> String {
+    (try? String(contentsOf: directory.appendingPathComponent("\(name).log"), encoding: .utf8)) ?? ""
+  }
+
+  /// Stops every daemon, destroys this cluster's guests on every node, and closes the connection.
+  func stop() async {
+    for name in daemons.withLock({ Array($0.keys) }) { stopDaemon(name) }
+    if let uuids = try? await cluster.zookeeper?.children(Layout.base.path(.domains)) {
+      for uri in TestServices.libvirtNodes {
+        guard let libvirt = try? await LibvirtConnection.open(uri) else { continue }
+        for uuid in uuids { try? await libvirt.destroy(uuid) }
+        await libvirt.close()
+      }
+    }
+    await cluster.close()
+    if let keep = ProcessInfo.processInfo.environment["PVCKIT_KEEP_LOGS"] {
+      try? FileManager.default.copyItem(atPath: directory.path, toPath: "\(keep)/\(directory.lastPathComponent)")
+    }
+    try? FileManager.default.removeItem(at: directory)
+  }
+
+  /// The libvirt connection of node `name`.
+  static func libvirt(_ name: String) async throws -> LibvirtConnection {
+    try await LibvirtConnection.open("qemu+tcp://\(nodeNet).\(NodeIdentity.id(of: name))/system")
+  }
+
+  /// The configuration: upstream's layout, with the cluster network on the simulated nodes' bridge.
+  static func configuration(hosts: String) -> String {
+    """
+    path:
+      dynamic_directory: "/tmp/pvckit-dynamic"
+      system_log_directory: "/tmp/pvckit-log"
+      console_log_directory: "/var/log/libvirt"
+      ceph_directory: "/etc/ceph"
+    subsystem:
+      enable_storage: no
+    cluster:
+      name: e2e
+      all_nodes: [hv1, hv2, hv3]
+      coordinator_nodes: [hv1, hv2, hv3]
+      networks:
+        upstream:
+          domain: upstream.local
+          device: eth0
+          mtu: 1500
+          ipv4: {netmask: 24, network_address: 10.79.0.0, floating_address: 10.79.0.250}
+          node_ip_selection: by-id
+        cluster:
+          domain: cluster.local
+          device: eth0
+          mtu: 1500
+          ipv4: {netmask: 24, network_address: \(nodeNet).0, floating_address: \(nodeNet).250}
+          node_ip_selection: by-id
+        storage:
+          domain: storage.local
+          device: eth0
+          mtu: 1500
+          ipv4: {netmask: 24, network_address: 10.79.2.0, floating_address: 10.79.2.250}
+          node_ip_selection: by-id
+    database:
+      zookeeper:
+        port: 2181
+    timer:
+      vm_shutdown_timeout: 3
+      keepalive_interval: 1
+    fencing:
+      disable_on_ipmi_failure: no
+      intervals: {fence_intervals: 6, suicide_intervals: 0}
+      actions: {successful_fence: migrate, failed_fence: none}
+      ipmi: {hostname: "127.0.0.1", username: admin, password: secret}
+    migration:
+      target_selector: mem
+    logging:
+      console_log_lines: 100
+    guest_networking:
+      bridge_device: eth0
+      bridge_mtu: 1500
+    ceph:
+      ceph_config_file: ceph.conf
+      ceph_keyring_file: ceph.client.admin.keyring
+      monitor_port: 6789
+      secret_uuid: ""
+    api:
+      listen: {address: 127.0.0.1, port: 7370}
+      authentication: {enabled: no}
+      ssl: {enabled: no}
+    """
+  }
+}
