@@ -14,14 +14,25 @@ public final class LibvirtConnection: Sendable {
   /// The daemon's URI.
   public let uri: String
   private let handle = Mutex<OpaquePointer?>(nil)
-  private let events = Mutex(EventListeners())
+  private let listeners = EventListeners()
   let queue: DispatchQueue
 
-  private struct EventListeners {
-    var nextID = 0
-    var streams: [Int: AsyncStream<DomainEvent>.Continuation] = [:]
-    /// The address of the connection the callback is registered on.
-    var registeredOn = 0
+  /// The listeners of domain events. libvirt's callback holds its own reference
+  /// to this (released by libvirt when the callback goes), never to the
+  /// connection, so an event arriving while the connection is being freed is safe.
+  final class EventListeners: Sendable {
+    struct State {
+      var nextID = 0
+      var streams: [Int: AsyncStream<DomainEvent>.Continuation] = [:]
+      /// The address of the connection the callback is registered on.
+      var registeredOn = 0
+    }
+    let state = Mutex(State())
+
+    func deliver(_ event: DomainEvent) {
+      let streams = state.withLock { Array($0.streams.values) }
+      for stream in streams { stream.yield(event) }
+    }
   }
 
   private init(uri: String) {
@@ -44,7 +55,7 @@ public final class LibvirtConnection: Sendable {
 
   /// Closes the connection; event streams end.
   public func close() async {
-    let streams = events.withLock { e -> [AsyncStream<DomainEvent>.Continuation] in
+    let streams = listeners.state.withLock { e -> [AsyncStream<DomainEvent>.Continuation] in
       defer { e.streams = [:] }
       return Array(e.streams.values)
     }
@@ -115,13 +126,13 @@ public final class LibvirtConnection: Sendable {
   /// Domain life-cycle events of this daemon, for as long as the stream is iterated.
   public func domainEvents() -> AsyncStream<DomainEvent> {
     let (stream, continuation) = AsyncStream.makeStream(of: DomainEvent.self)
-    let id = events.withLock { e -> Int in
+    let id = listeners.state.withLock { e -> Int in
       e.nextID += 1
       e.streams[e.nextID] = continuation
       return e.nextID
     }
     continuation.onTermination = { [weak self] _ in
-      _ = self?.events.withLock { $0.streams.removeValue(forKey: id) }
+      _ = self?.listeners.state.withLock { $0.streams.removeValue(forKey: id) }
     }
     queue.async { [weak self] in
       guard let self, let conn = try? self.connection("events") else { return }
@@ -132,31 +143,32 @@ public final class LibvirtConnection: Sendable {
 
   /// Registers the life-cycle callback on `conn` once, if anyone listens.
   private func registerEventsIfNeeded(_ conn: OpaquePointer) {
-    let needed = events.withLock { e -> Bool in
+    let needed = listeners.state.withLock { e -> Bool in
       let address = Int(bitPattern: UnsafeRawPointer(conn))
       guard !e.streams.isEmpty, e.registeredOn != address else { return false }
       e.registeredOn = address
       return true
     }
     guard needed else { return }
-    let opaque = Unmanaged.passUnretained(self).toOpaque()
+    let opaque = Unmanaged.passRetained(listeners).toOpaque()
     let callback: @convention(c) (OpaquePointer?, OpaquePointer?, Int32, Int32, UnsafeMutableRawPointer?) -> Int32 = {
       _, domain, event, detail, opaque in
       guard let domain, let opaque else { return 0 }
-      let connection = Unmanaged<LibvirtConnection>.fromOpaque(opaque).takeUnretainedValue()
+      let listeners = Unmanaged<EventListeners>.fromOpaque(opaque).takeUnretainedValue()
       let uuid = LibvirtConnection.uuid(of: domain)
       let name = virDomainGetName(domain).map { String(cString: $0) } ?? ""
-      connection.deliver(DomainEvent(uuid: uuid, name: name, kind: .init(event), detail: detail))
+      listeners.deliver(DomainEvent(uuid: uuid, name: name, kind: .init(event), detail: detail))
       return 0
     }
-    _ = virConnectDomainEventRegisterAny(
+    let release: @convention(c) (UnsafeMutableRawPointer?) -> Void = { opaque in
+      if let opaque { Unmanaged<EventListeners>.fromOpaque(opaque).release() }
+    }
+    if virConnectDomainEventRegisterAny(
       conn, nil, Int32(VIR_DOMAIN_EVENT_ID_LIFECYCLE.rawValue),
-      unsafeBitCast(callback, to: virConnectDomainEventGenericCallback.self), opaque, nil)
-  }
-
-  private func deliver(_ event: DomainEvent) {
-    let streams = events.withLock { Array($0.streams.values) }
-    for stream in streams { stream.yield(event) }
+      unsafeBitCast(callback, to: virConnectDomainEventGenericCallback.self), opaque, release) < 0
+    {
+      Unmanaged<EventListeners>.fromOpaque(opaque).release()
+    }
   }
 }
 
