@@ -140,3 +140,50 @@ extension VMOperations {
     try await setState(vm, .disable, force: force, wait: true)
   }
 }
+
+extension VMOperations {
+  /// The VM's libvirt definition.
+  public func dump(_ vm: String) async throws -> String { try await info(vm).xml }
+
+  /// Edits the VM's definition with `edit` and stores it (restarting the VM if asked).
+  private func editDefinition(_ vm: String, restart: Bool, _ edit: (String) throws -> DomainXML) async throws {
+    let xml = try edit(try await info(vm).xml)
+    try await modify(vm, xml: xml.text, restart: restart)
+  }
+
+  /// Sets the vCPU count (and optionally the topology).
+  public func setVCPUs(
+    _ vm: String, _ count: Int, topology: (sockets: Int, cores: Int, threads: Int)? = nil, restart: Bool = false
+  ) async throws {
+    try await editDefinition(vm, restart: restart) {
+      try VMDeviceEdits.settingVCPUs($0, count: count, topology: topology)
+    }
+  }
+
+  /// Sets the memory, in MiB.
+  public func setMemory(_ vm: String, mebibytes: Int, restart: Bool = false) async throws {
+    try await editDefinition(vm, restart: restart) { try VMDeviceEdits.settingMemory($0, mebibytes: mebibytes) }
+  }
+
+  /// Adds a network interface.
+  public func addNetwork(_ vm: String, _ request: VMNetworkRequest, restart: Bool = false) async throws {
+    try await editDefinition(vm, restart: restart) { try VMDeviceEdits.addingNetwork($0, request) }
+  }
+
+  /// Removes the interfaces on a network, or the one with a MAC address.
+  public func removeNetwork(_ vm: String, network: String?, mac: String? = nil, restart: Bool = false) async throws {
+    try await editDefinition(vm, restart: restart) {
+      try VMDeviceEdits.removingNetwork($0, network: network, mac: mac)
+    }
+  }
+
+  /// Adds a disk.
+  public func addVolume(_ vm: String, _ request: VMVolumeRequest, restart: Bool = false) async throws {
+    try await editDefinition(vm, restart: restart) { try VMDeviceEdits.addingVolume($0, request) }
+  }
+
+  /// Removes a disk.
+  public func removeVolume(_ vm: String, volume: String, restart: Bool = false) async throws {
+    try await editDefinition(vm, restart: restart) { try VMDeviceEdits.removingVolume($0, volume: volume) }
+  }
+}

@@ -286,4 +286,54 @@ struct VMOperationsTests {
     let hostile = await #expect(throws: NodeError.self) { try await cluster.nodes.info("../config") }
     #expect(hostile == .notFound("../config"))
   }
+
+  @Test("vCPU, memory, network and disk edits change the stored definition, and bad values are refused")
+  func deviceEdits() async throws {
+    let (cluster, _) = try await Self.cluster(vms: 1)
+    defer { Task { await cluster.close() } }
+    let vms = cluster.vms
+    try await vms.setVCPUs("vm0001", 4, topology: (1, 2, 2))
+    var info = try await vms.info("vm0001")
+    #expect(info.vcpu == 4)
+    #expect(info.vcpuTopology == "1/2/2")
+    let badTopology = await #expect(throws: VMError.self) { try await vms.setVCPUs("vm0001", 4, topology: (1, 3, 1)) }
+    #expect(badTopology?.description.contains("does not give 4 vCPUs") == true)
+    try await vms.setMemory("vm0001", mebibytes: 3072)
+    #expect(try await vms.info("vm0001").memory == 3072)
+    let tooSmall = await #expect(throws: VMError.self) { try await vms.setMemory("vm0001", mebibytes: 1) }
+    #expect(tooSmall != nil)
+
+    try await vms.addNetwork("vm0001", VMNetworkRequest(network: "300", mac: "52:54:00:12:34:56"))
+    info = try await vms.info("vm0001")
+    #expect(info.networks.map(\.vni) == ["100", "300"])
+    #expect(info.networks.last?.mac == "52:54:00:12:34:56")
+    for bad in [
+      VMNetworkRequest(network: "300", mac: "52:54:00:12:34:56"), VMNetworkRequest(network: "x\"/><evil"),
+      VMNetworkRequest(network: "300", mac: "01:00:5e:00:00:01"), VMNetworkRequest(network: "300", model: "bogus"),
+    ] {
+      let error = await #expect(throws: VMError.self) { try await vms.addNetwork("vm0001", bad) }
+      #expect(error != nil, "accepted \(bad)")
+    }
+    try await vms.removeNetwork("vm0001", network: "100")
+    #expect(try await vms.info("vm0001").networks.map(\.vni) == ["300"])
+    let absent = await #expect(throws: VMError.self) { try await vms.removeNetwork("vm0001", network: "100") }
+    #expect(absent != nil)
+
+    try await vms.addVolume("vm0001", VMVolumeRequest(volume: "/var/lib/pvc/disk2.img", type: "file", bus: "virtio"))
+    try await vms.addVolume("vm0001", VMVolumeRequest(volume: "vms/data_sdb"))
+    info = try await vms.info("vm0001")
+    #expect(info.disks.map(\.dev) == ["sda", "vda", "sdb"])
+    #expect(info.disks.map(\.name).last == "vms/data_sdb")
+    for bad in [
+      VMVolumeRequest(volume: "../etc/passwd", type: "file"), VMVolumeRequest(volume: "nopool"),
+      VMVolumeRequest(volume: "vms/data_sdb"), VMVolumeRequest(volume: "vms/x", diskID: "sda"),
+      VMVolumeRequest(volume: "vms/y", bus: "floppy"),
+    ] {
+      let error = await #expect(throws: VMError.self) { try await vms.addVolume("vm0001", bad) }
+      #expect(error != nil, "accepted \(bad)")
+    }
+    try await vms.removeVolume("vm0001", volume: "vms/data_sdb")
+    #expect(try await vms.info("vm0001").disks.count == 2)
+    #expect(try await vms.dump("vm0001").contains("/var/lib/pvc/disk2.img"))
+  }
 }
