@@ -13,6 +13,6 @@ struct PVC: AsyncParsableCommand {
       file given by --config (or PVC_CONFIG_FILE, default /etc/pvc/pvc.conf).
       """,
     version: "pvc (PVCKit) \(PVCKitVersion.string), compatible with PVC \(PVCKitVersion.upstreamCompatibility)",
-    subcommands: [ClusterCommand.self]
+    subcommands: [ClusterCommand.self, NodeCommand.self, VMCommand.self]
   )
 }

@@ -1,0 +1,169 @@
+import ArgumentParser
+import Foundation
+import PVCKit
+
+/// Reads a file argument, `-` meaning standard input.
+func readInput(_ path: String) throws -> String {
+  if path == "-" { return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) }
+  guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
+  return String(decoding: data, as: UTF8.self)
+}
+
+/// A command-line value naming a case of `Value`, with a clear error listing the choices.
+func choice<Value: RawRepresentable & CaseIterable>(_ text: String?, _ what: String) throws -> Value?
+where Value.RawValue == String {
+  guard let text else { return nil }
+  guard let value = Value(rawValue: text.lowercased()) else {
+    throw ValidationError(
+      "invalid \(what) '\(text)': use one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+  }
+  return value
+}
+
+/// `pvc vm define`.
+struct VMDefineCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "define", abstract: "Define a new VM from a libvirt XML file ('-' for standard input).")
+
+  @OptionGroup var connection: ConnectionOptions
+  @Argument(help: "The libvirt domain XML file.") var vmconfig: String
+  @Option(name: [.short, .long], help: "The node to put it on (default: chosen by the selector).") var target: String?
+  @Option(name: [.short, .long], help: "The nodes it may run on, comma-separated.") var limit: String?
+  @Option(
+    name: [.short, .customLong("node-selector")],
+    help: "How its nodes are chosen: mem, memprov, load, vcpus, vms, none.")
+  var selector: String = "none"
+  @Flag(
+    name: [.customShort("a"), .customLong("autostart")], inversion: .prefixedNo,
+    help: "Start it on its node at the next unflush.")
+  var autostart = false
+  @Option(name: [.short, .customLong("method")], help: "Migration method: live, shutdown or none.") var method = "none"
+  @Option(
+    name: [.customShort("d"), .customLong("max-downtime")], help: "Longest pause at the end of a live migration, in ms."
+  )
+  var maxDowntime = 300
+  @Option(name: [.customShort("g"), .customLong("tag")], help: "A tag (repeatable).") var tags: [String] = []
+  @Option(name: [.customShort("G"), .customLong("protected-tag")], help: "A protected tag (repeatable).")
+  var protectedTags: [String] = []
+
+  func validate() throws {
+    _ = try choice(selector, "node selector") as NodeSelector?
+    _ = try choice(method, "migration method") as MigrationMethod?
+  }
+
+  func run() async throws {
+    let xml: String
+    do { xml = try readInput(vmconfig) } catch { throw fail(error) }
+    let selector: NodeSelector = try choice(selector, "node selector") ?? .none
+    let method: MigrationMethod = try choice(method, "migration method") ?? .none
+    try await withCluster(connection) { cluster in
+      let (uuid, name) = try await cluster.vms.define(
+        VMDefinition(
+          xml: xml, node: target, nodeLimit: limit.map(splitList) ?? [], nodeSelector: selector, autostart: autostart,
+          migrationMethod: method, migrationMaxDowntime: maxDowntime,
+          tags: tags.map { VMTag(name: $0) } + protectedTags.map { VMTag(name: $0, protected: true) }))
+      output("Added new VM with Name \"\(name)\" and UUID \"\(uuid)\" to database.")
+    }
+  }
+}
+
+/// Splits `a,b, c` into names.
+func splitList(_ text: String) -> [String] {
+  text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+}
+
+/// `pvc vm modify`.
+struct VMModifyCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "modify", abstract: "Replace a VM's libvirt XML with a file ('-' for standard input).")
+
+  @OptionGroup var connection: ConnectionOptions
+  @OptionGroup var confirmation: ConfirmationOptions
+  @Argument(help: "The VM's name or UUID.") var domain: String
+  @Argument(help: "The new libvirt domain XML file.") var cfgfile: String
+  @Flag(name: [.short, .long], help: "Restart the VM to apply the change now.") var restart = false
+
+  func run() async throws {
+    let xml: String
+    do {
+      xml = try readInput(cfgfile)
+      if restart { try confirmation.confirm("Restart VM \(domain) to apply the new definition?") }
+    } catch { throw fail(error) }
+    try await withCluster(connection) { cluster in
+      try await cluster.vms.modify(domain, xml: xml, restart: restart)
+      output("Successfully modified configuration of VM \"\(domain)\".")
+    }
+  }
+}
+
+/// `pvc vm rename`.
+struct VMRenameCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "rename", abstract: "Rename a stopped VM.")
+  @OptionGroup var connection: ConnectionOptions
+  @OptionGroup var confirmation: ConfirmationOptions
+  @Argument(help: "The VM's name or UUID.") var domain: String
+  @Argument(help: "The new name.") var newName: String
+
+  func run() async throws {
+    do { try confirmation.confirm("Rename VM \(domain) to \(newName)?") } catch { throw fail(error) }
+    try await withCluster(connection) { cluster in
+      try await cluster.vms.rename(domain, to: newName)
+      output("Successfully renamed VM \"\(domain)\" to \"\(newName)\".")
+    }
+  }
+}
+
+/// `pvc vm undefine`.
+struct VMUndefineCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "undefine", abstract: "Stop a VM and remove it from the cluster, keeping its disks.")
+  @OptionGroup var connection: ConnectionOptions
+  @OptionGroup var confirmation: ConfirmationOptions
+  @Argument(help: "The VM's name or UUID.") var domain: String
+
+  func run() async throws {
+    do { try confirmation.confirm("Undefine VM \(domain)?") } catch { throw fail(error) }
+    try await withCluster(connection) { cluster in
+      try await cluster.vms.undefine(domain)
+      output("Undefined VM \"\(domain)\" from the cluster.")
+    }
+  }
+}
+
+/// `pvc vm remove`.
+struct VMRemoveCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "remove", abstract: "Stop a VM and remove it and its disks from the cluster.")
+  @OptionGroup var connection: ConnectionOptions
+  @OptionGroup var confirmation: ConfirmationOptions
+  @Argument(help: "The VM's name or UUID.") var domain: String
+
+  func run() async throws {
+    do { try confirmation.confirm("Remove VM \(domain) and all its disks?") } catch { throw fail(error) }
+    try await withCluster(connection) { cluster in
+      try await cluster.vms.remove(domain, deleteDisks: true)
+      output("Removed VM \"\(domain)\" and its disks from the cluster.")
+    }
+  }
+}
+
+/// `pvc vm dump`.
+struct VMDumpCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "dump", abstract: "Print a VM's libvirt XML.")
+  @OptionGroup var connection: ConnectionOptions
+  @Argument(help: "The VM's name or UUID.") var domain: String
+  @Option(name: [.short, .long], help: "Write to this file instead of standard output.") var file: String?
+
+  func run() async throws {
+    try await withCluster(connection) { cluster in
+      let xml = try await cluster.vms.dump(domain)
+      if let file {
+        guard FileManager.default.createFile(atPath: file, contents: Data(xml.utf8)) else {
+          throw CLIError("cannot write \(file)")
+        }
+      } else {
+        output(xml)
+      }
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import PVCKit
+
+/// Prints what a migration request did.
+func describe(_ outcome: VMMigrationOutcome, _ domain: String, verb: String, waited: Bool) {
+  switch outcome {
+  case .moving(let node):
+    output(
+      waited
+        ? "\(verb.dropLast(3))ed VM \"\(domain)\" to node \"\(node)\"" : "\(verb) VM \"\(domain)\" to node \"\(node)\"."
+    )
+  case .madePermanent:
+    output("Making temporary migration permanent for VM \"\(domain)\".")
+  }
+}
+
+/// `pvc vm migrate`.
+struct VMMigrateCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "migrate", abstract: "Migrate a VM to another node temporarily (it remembers where it was).")
+  @OptionGroup var connection: ConnectionOptions
+  @Argument(help: "The VM's name or UUID.") var domain: String
+  @Option(name: [.short, .long], help: "The node (default: chosen by the selector).") var target: String?
+  @Flag(name: [.short, .long], help: "Migrate even if already migrated (keeping its original node).") var force = false
+  @Flag(name: [.short, .long], help: "Wait until the migration ends.") var wait = false
+  @Flag(help: "Migrate live or not at all (no shutdown fallback).") var forceLive = false
+
+  func run() async throws {
+    try await withCluster(connection) { cluster in
+      let outcome = try await cluster.vms.migrate(domain, to: target, force: force, forceLive: forceLive, wait: wait)
+      describe(outcome, domain, verb: "Migrating", waited: wait)
+    }
+  }
+}
+
+/// `pvc vm unmigrate`.
+struct VMUnmigrateCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "unmigrate", abstract: "Return a migrated VM to the node it came from.")
+  @OptionGroup var connection: ConnectionOptions
+  @Argument(help: "The VM's name or UUID.") var domain: String
+  @Flag(name: [.short, .long], help: "Wait until the migration ends.") var wait = false
+  @Flag(help: "Migrate live or not at all.") var forceLive = false
+
+  func run() async throws {
+    try await withCluster(connection) { cluster in
+      switch try await cluster.vms.unmigrate(domain, forceLive: forceLive, wait: wait) {
+      case .moving(let node):
+        output(
+          wait
+            ? "Unmigrated VM \"\(domain)\" back to node \"\(node)\""
+            : "Unmigrating VM \"\(domain)\" back to node \"\(node)\".")
+      case .madePermanent: break
+      }
+    }
+  }
+}
+
+/// `pvc vm move`.
+struct VMMoveCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "move", abstract: "Move a VM to another node permanently (forgetting any previous node).")
+  @OptionGroup var connection: ConnectionOptions
+  @Argument(help: "The VM's name or UUID.") var domain: String
+  @Option(name: [.short, .long], help: "The node (default: chosen by the selector).") var target: String?
+  @Flag(name: [.short, .long], help: "Wait until the migration ends.") var wait = false
+  @Flag(help: "Migrate live or not at all.") var forceLive = false
+
+  func run() async throws {
+    try await withCluster(connection) { cluster in
+      let outcome = try await cluster.vms.move(domain, to: target, forceLive: forceLive, wait: wait)
+      switch outcome {
+      case .moving(let node):
+        output(
+          wait
+            ? "Permanently migrated VM \"\(domain)\" to node \"\(node)\""
+            : "Permanently migrating VM \"\(domain)\" to node \"\(node)\".")
+      case .madePermanent: describe(outcome, domain, verb: "Moving", waited: wait)
+      }
+    }
+  }
+}
