@@ -9,6 +9,8 @@ cd "$PVCKIT_ROOT"
 
 export PVCKIT_STATE=/tmp/pvckit-bench
 export ZK_PORT_BASE=23181
+# Benchmarks run ZooKeeper as in production: full JIT (the tests cap it to start faster).
+export ZK_JVM_FLAGS="" ZK_HEAP=1g
 ZK="$PVCKIT_ROOT/Scripts/zookeeper.sh"
 trap '"$ZK" stop all || true' EXIT
 

@@ -73,7 +73,7 @@ start_server() {
   fi
   write_config "$id"
   start_daemon "$dir/pid" "$dir/log/stdout.log" \
-    java -Xms32m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$ZK_CLASSPATH" \
+    java -Xms32m -Xmx${ZK_HEAP:-256m} -XX:+UseSerialGC ${ZK_JVM_FLAGS--XX:TieredStopAtLevel=1} -cp "$ZK_CLASSPATH" \
     -Dzookeeper.log.dir="$dir/log" -Dzookeeper.root.logger=INFO,ROLLINGFILE \
     org.apache.zookeeper.server.quorum.QuorumPeerMain "$dir/zoo.cfg"
 }

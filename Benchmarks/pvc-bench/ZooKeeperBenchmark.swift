@@ -88,15 +88,6 @@ struct ZooKeeperBenchmark {
     return report
   }
 
-  /// Seconds taken by `body`.
-  func timed(_ body: () async throws -> Void) async throws -> Double {
-    let clock = ContinuousClock()
-    let start = clock.now
-    try await body()
-    let elapsed = clock.now - start
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-  }
-
   /// Runs the raw C client and returns its elapsed seconds.
   func rawClient(_ mode: String, _ parent: String) throws -> Double {
     let process = Process()

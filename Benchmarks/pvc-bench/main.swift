@@ -4,6 +4,8 @@ import Foundation
 // the same run (these machines are shared and noisy, so ratios are what count).
 //
 // Usage: pvc-bench zookeeper --hosts HOSTS [--count N] [--rounds R]
+//        pvc-bench vm-list --hosts HOSTS [--sizes 1000,10000] [--rounds R]
+//        pvc-bench vm-start --hosts HOSTS --node-net NET [--console-dir DIR] [--rounds R]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, default fallback: String) -> String {
@@ -24,6 +26,15 @@ do {
   case "zookeeper":
     let report = try await ZooKeeperBenchmark(hosts: hosts, count: count, rounds: rounds).run()
     print(report.render())
+  case "vm-start":
+    print(
+      try await VMStartBenchmark(
+        hosts: hosts, nodeNet: option("--node-net", default: "10.80.0"),
+        consoleDirectory: option("--console-dir", default: "/tmp"), rounds: rounds
+      ).run().render())
+  case "vm-list":
+    let sizes = option("--sizes", default: "1000,10000").split(separator: ",").compactMap { Int($0) }
+    print(try await VMListBenchmark(hosts: hosts, sizes: sizes, rounds: rounds).run().render())
   default:
     FileHandle.standardError.write(Data("unknown benchmark suite '\(suite)'\n".utf8))
     exit(2)

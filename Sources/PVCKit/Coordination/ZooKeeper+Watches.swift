@@ -156,6 +156,8 @@ extension ZooKeeper {
 
   /// Dispatches a fired watch to the refreshes of the tables it concerns.
   func handleNodeEvent(type: Int32, path: String, generation: Int) {
+    guard state.withLock({ $0.generation == generation && !$0.closed }) else { return }
+    refreshPathWatches(type: type, path: path)
     let (data, children) = state.withLock { s -> (Bool, Bool) in
       guard s.generation == generation, !s.closed else { return (false, false) }
       let data = type == ZOO_CREATED_EVENT || type == ZOO_DELETED_EVENT || type == ZOO_CHANGED_EVENT

@@ -36,6 +36,8 @@ public final class ZooKeeper: Sendable {
     var ephemerals: [String: [UInt8]] = [:]
     var dataWatches: [String: WatchEntry<ZNodeData>] = [:]
     var childWatches: [String: WatchEntry<ZNodeChildren>] = [:]
+    var pathWatches: [Int: PathWatchEntry] = [:]
+    var pathIndex: [PathKey: Set<Int>] = [:]
     var listeners: [Int: AsyncStream<SessionState>.Continuation] = [:]
     var published: SessionState = .connecting
 
@@ -109,6 +111,10 @@ public final class ZooKeeper: Sendable {
       listener.finish()
     }
     for stream in dataStreams { stream.finish() }
+    state.withLock { s in
+      s.pathWatches = [:]
+      s.pathIndex = [:]
+    }
     for stream in childStreams { stream.finish() }
     if let session {
       await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
@@ -254,6 +260,7 @@ public final class ZooKeeper: Sendable {
       }
     }
     rearmAllWatches()
+    rearmPathWatches()
     publish(.connected(sessionID: session.sessionID), generation: session.generation)
   }
 

@@ -58,7 +58,7 @@ extension ZooKeeperSession {
   /// Gets every path, all requests sent before any reply is awaited.
   /// - Returns: the data (nil where a request failed), each request's return
   ///   code, and the code of the first submission refused (`ZOK` if none was).
-  func getBatch(_ paths: [String]) async -> (values: [ZNodeData?], codes: [Int32], unsent: Int32) {
+  func getBatch(_ paths: [String], watch: Bool = false) async -> (values: [ZNodeData?], codes: [Int32], unsent: Int32) {
     let batch = GetBatch(count: paths.count)
     let retained = Unmanaged.passRetained(batch)
     defer { retained.release() }
@@ -68,7 +68,7 @@ extension ZooKeeperSession {
       unsent = submit { zh in
         for (index, path) in paths.enumerated() {
           (batch.slots + index).initialize(to: GetBatch.Slot(batch: retained, index: index))
-          let rc = zoo_aget(zh, path, 0, batchGetCompletion, batch.slots + index)
+          let rc = zoo_aget(zh, path, watch ? 1 : 0, batchGetCompletion, batch.slots + index)
           if rc != ZOK.rawValue {
             // Nothing more can be sent on this handle: count the rest as refused.
             for rest in index..<paths.count {

@@ -23,8 +23,15 @@ public struct DomainXML: Sendable, Hashable {
     summary = try Self.withDocument(text) { try DomainSummary($0) }
   }
 
+  /// Parses a definition already stored in the cluster, for display: the strict
+  /// well-formedness pass that guards new definitions is skipped.
+  init(stored text: String) throws {
+    self.text = text
+    summary = try Self.withDocument(text, strict: false) { try DomainSummary($0) }
+  }
+
   /// Parses `text` and runs `body` on the document's root `<domain>` element.
-  static func withDocument<T>(_ text: String, _ body: (XMLElement) throws -> T) throws -> T {
+  static func withDocument<T>(_ text: String, strict: Bool = true, _ body: (XMLElement) throws -> T) throws -> T {
     guard text.utf8.count <= maximumSize else { throw VMError.invalidXML("the definition is larger than 1 MiB") }
     let lowered = text.lowercased()
     guard !lowered.contains("<!doctype"), !lowered.contains("<!entity") else {
@@ -32,11 +39,12 @@ public struct DomainXML: Sendable, Hashable {
     }
     // XMLDocument recovers from some errors (an unclosed root, for one): a
     // strict parse first refuses anything that is not well-formed.
-    let strict = XMLParser(data: Data(text.utf8))
-    strict.shouldResolveExternalEntities = false
+    let parser = XMLParser(data: Data(text.utf8))
+    parser.shouldResolveExternalEntities = false
     let balance = ElementBalance()
-    strict.delegate = balance
-    guard strict.parse(), balance.opened > 0, balance.depth == 0 else {
+    parser.delegate = balance
+    guard !strict || (parser.parse() && balance.opened > 0 && balance.depth == 0) else {
+      let strict = parser
       let line = strict.lineNumber
       let reason = strict.parserError.map { ($0 as NSError).localizedDescription } ?? "the document is incomplete"
       throw VMError.invalidXML("not well-formed XML (line \(line): \(reason))")

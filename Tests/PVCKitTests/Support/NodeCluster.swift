@@ -1,5 +1,6 @@
 import Foundation
 import PVCKit
+import PVCKitFixtures
 import Synchronization
 
 /// A real cluster for end-to-end tests: a fresh ZooKeeper chroot, a
@@ -119,66 +120,8 @@ final class NodeCluster: Sendable {
     try await LibvirtConnection.open("qemu+tcp://\(nodeNet).\(NodeIdentity.id(of: name))/system")
   }
 
-  /// The configuration: upstream's layout, with the cluster network on the simulated nodes' bridge.
+  /// The configuration of the simulated nodes.
   static func configuration(hosts: String) -> String {
-    """
-    path:
-      dynamic_directory: "/tmp/pvckit-dynamic"
-      system_log_directory: "/tmp/pvckit-log"
-      console_log_directory: "/var/log/libvirt"
-      ceph_directory: "/etc/ceph"
-    subsystem:
-      enable_storage: no
-    cluster:
-      name: e2e
-      all_nodes: [hv1, hv2, hv3]
-      coordinator_nodes: [hv1, hv2, hv3]
-      networks:
-        upstream:
-          domain: upstream.local
-          device: eth0
-          mtu: 1500
-          ipv4: {netmask: 24, network_address: 10.79.0.0, floating_address: 10.79.0.250}
-          node_ip_selection: by-id
-        cluster:
-          domain: cluster.local
-          device: eth0
-          mtu: 1500
-          ipv4: {netmask: 24, network_address: \(nodeNet).0, floating_address: \(nodeNet).250}
-          node_ip_selection: by-id
-        storage:
-          domain: storage.local
-          device: eth0
-          mtu: 1500
-          ipv4: {netmask: 24, network_address: 10.79.2.0, floating_address: 10.79.2.250}
-          node_ip_selection: by-id
-    database:
-      zookeeper:
-        port: 2181
-    timer:
-      vm_shutdown_timeout: 3
-      keepalive_interval: 1
-    fencing:
-      disable_on_ipmi_failure: no
-      intervals: {fence_intervals: 6, suicide_intervals: 0}
-      actions: {successful_fence: migrate, failed_fence: none}
-      ipmi: {hostname: "127.0.0.1", username: admin, password: secret}
-    migration:
-      target_selector: mem
-    logging:
-      console_log_lines: 100
-    guest_networking:
-      bridge_device: eth0
-      bridge_mtu: 1500
-    ceph:
-      ceph_config_file: ceph.conf
-      ceph_keyring_file: ceph.client.admin.keyring
-      monitor_port: 6789
-      secret_uuid: ""
-    api:
-      listen: {address: 127.0.0.1, port: 7370}
-      authentication: {enabled: no}
-      ssl: {enabled: no}
-    """
+    SimulatedNodeConfiguration.text(nodeNet: nodeNet)
   }
 }

@@ -12,10 +12,16 @@ struct DirectVMOperations: VMOperations {
     if let node = filter.node, try await zookeeper.exists(try Layout.node(node).basePath) == nil {
       throw VMError.nodeNotFound(node)
     }
-    let wanted = try await records.index().filter {
-      matcher.matches(uuid: $0.uuid, name: $0.name, node: $0.node, state: $0.state, tags: $0.tags)
+    let uuids: [String]
+    if filter.limit == nil && filter.node == nil && filter.state == nil && filter.tag == nil {
+      // Everything: no need to read the routing keys first.
+      uuids = try await zookeeper.childrenMany([Layout.base.path(.domains)])[0] ?? []
+    } else {
+      uuids = try await records.index().filter {
+        matcher.matches(uuid: $0.uuid, name: $0.name, node: $0.node, state: $0.state, tags: $0.tags)
+      }.map(\.uuid)
     }
-    return try await records.infos(wanted.map(\.uuid)).sorted { $0.name < $1.name }
+    return try await records.infos(uuids).sorted { $0.name < $1.name }
   }
 
   func info(_ vm: String) async throws -> VMInfo {

@@ -5,7 +5,7 @@ extension VMInfo {
   /// statistics (written by its node) give the counters.
   init(uuid: String, record: Record<DomainKey>, tags: [VMTag], snapshots: [VMSnapshot]) {
     let xml = record.value(.xml)
-    let summary = try? DomainXML(xml).summary
+    let summary = try? DomainXML(stored: xml).summary
     let stats = record[.stats].flatMap { $0.data(using: .utf8) }.flatMap {
       try? JSONDecoder().decode(VMStatistics.self, from: $0)
     }

@@ -71,16 +71,28 @@ struct VMRecords: Sendable {
     let snapshots = Dictionary(grouping: zip(snapshotRefs, try await snapshotRecords)) { $0.0.basePath.domainOfChild }
 
     let now = Date().timeIntervalSince1970
-    return zip(refs, values).compactMap { ref, record in
+    let parts = zip(refs, values).compactMap { ref, record -> (String, Record<DomainKey>, [VMTag], [VMSnapshot])? in
       guard record[.root] != nil else { return nil }
-      return VMInfo(
-        uuid: ref.name, record: record,
-        tags: (tags[ref.basePath] ?? []).map { tagRef, tag in
-          VMTag(name: tagRef.name, type: tag.value(.type), protected: tag.value(.protected).lowercased() == "true")
-        },
-        snapshots: (snapshots[ref.basePath] ?? []).map { snapshotRef, snapshot in
-          VMSnapshot(snapshot: snapshotRef.name, record: snapshot, now: now)
-        }.sorted { $0.timestamp > $1.timestamp })
+      let vmTags = (tags[ref.basePath] ?? []).map { tagRef, tag in
+        VMTag(name: tagRef.name, type: tag.value(.type), protected: tag.value(.protected).lowercased() == "true")
+      }
+      let vmSnapshots = (snapshots[ref.basePath] ?? []).map { snapshotRef, snapshot in
+        VMSnapshot(snapshot: snapshotRef.name, record: snapshot, now: now)
+      }.sorted { $0.timestamp > $1.timestamp }
+      return (ref.name, record, vmTags, vmSnapshots)
+    }
+    // Parsing the definitions is the costly part: spread it over the cores.
+    return await withTaskGroup(of: (Int, [VMInfo]).self) { group in
+      let chunk = max(64, parts.count / (ProcessInfo.processInfo.activeProcessorCount * 2) + 1)
+      for start in stride(from: 0, to: parts.count, by: chunk) {
+        let slice = Array(parts[start..<min(start + chunk, parts.count)])
+        group.addTask {
+          (start, slice.map { VMInfo(uuid: $0.0, record: $0.1, tags: $0.2, snapshots: $0.3) })
+        }
+      }
+      var results: [(Int, [VMInfo])] = []
+      for await result in group { results.append(result) }
+      return results.sorted { $0.0 < $1.0 }.flatMap(\.1)
     }
   }
 }

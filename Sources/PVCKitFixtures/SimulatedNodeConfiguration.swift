@@ -1,0 +1,72 @@
+/// A `pvc.conf` for clusters of simulated nodes (network namespaces on one
+/// machine, started by `Scripts/nodes.sh`), in upstream's layout: the cluster
+/// network is the nodes' bridge network, so node N is `<net>.N`.
+public enum SimulatedNodeConfiguration {
+  /// The configuration text.
+  /// - Parameters:
+  ///   - nodeNet: the first three octets of the nodes' network (e.g. `10.78.0`).
+  ///   - keepalive: seconds between heartbeats.
+  ///   - shutdownTimeout: seconds before a VM shutdown is forced.
+  public static func text(nodeNet: String, nodes: Int = 3, keepalive: Int = 1, shutdownTimeout: Int = 3) -> String {
+    let names = (1...nodes).map { "hv\($0)" }.joined(separator: ", ")
+    return """
+      path:
+        dynamic_directory: "/tmp/pvckit-dynamic"
+        system_log_directory: "/tmp/pvckit-log"
+        console_log_directory: "/var/log/libvirt"
+        ceph_directory: "/etc/ceph"
+      subsystem:
+        enable_storage: no
+      cluster:
+        name: simulated
+        all_nodes: [\(names)]
+        coordinator_nodes: [\(names)]
+        networks:
+          upstream:
+            domain: upstream.local
+            device: eth0
+            mtu: 1500
+            ipv4: {netmask: 24, network_address: 10.79.0.0, floating_address: 10.79.0.250}
+            node_ip_selection: by-id
+          cluster:
+            domain: cluster.local
+            device: eth0
+            mtu: 1500
+            ipv4: {netmask: 24, network_address: \(nodeNet).0, floating_address: \(nodeNet).250}
+            node_ip_selection: by-id
+          storage:
+            domain: storage.local
+            device: eth0
+            mtu: 1500
+            ipv4: {netmask: 24, network_address: 10.79.2.0, floating_address: 10.79.2.250}
+            node_ip_selection: by-id
+      database:
+        zookeeper:
+          port: 2181
+      timer:
+        vm_shutdown_timeout: \(shutdownTimeout)
+        keepalive_interval: \(keepalive)
+      fencing:
+        disable_on_ipmi_failure: no
+        intervals: {fence_intervals: 6, suicide_intervals: 0}
+        actions: {successful_fence: migrate, failed_fence: none}
+        ipmi: {hostname: "127.0.0.1", username: admin, password: secret}
+      migration:
+        target_selector: mem
+      logging:
+        console_log_lines: 100
+      guest_networking:
+        bridge_device: eth0
+        bridge_mtu: 1500
+      ceph:
+        ceph_config_file: ceph.conf
+        ceph_keyring_file: ceph.client.admin.keyring
+        monitor_port: 6789
+        secret_uuid: ""
+      api:
+        listen: {address: 127.0.0.1, port: 7370}
+        authentication: {enabled: no}
+        ssl: {enabled: no}
+      """
+  }
+}
