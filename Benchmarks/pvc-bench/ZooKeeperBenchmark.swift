@@ -20,6 +20,7 @@ struct ZooKeeperBenchmark {
 
     var getCPU: [Double] = []
     var getRawCPU: [Double] = []
+    var getBulk: [Double] = []
     var getSerial: [Double] = []
     var getPipelined: [Double] = []
     var getRaw: [Double] = []
@@ -38,6 +39,11 @@ struct ZooKeeperBenchmark {
           precondition(values.allSatisfy { $0?.bytes.count == 100 })
         })
       getCPU.append(CPUTime.ownProcess() - before)
+      getBulk.append(
+        try await timed {
+          let values = try await zk.readBulk(data: readPaths, children: []).data
+          precondition(values.allSatisfy { $0?.bytes.count == 100 })
+        })
       getSerial.append(try await timed { for path in readPaths { _ = try await zk.get(path) } })
 
       let rawParent = "\(root)/raw\(round)"

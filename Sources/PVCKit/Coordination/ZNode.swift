@@ -23,6 +23,22 @@ public struct ZNodeStat: Sendable, Hashable {
   /// The number of children.
   public var numChildren: Int32
 
+  init(
+    czxid: Int64, mzxid: Int64, ctime: Int64, mtime: Int64, version: Int32, cversion: Int32, aversion: Int32,
+    ephemeralOwner: Int64, dataLength: Int32, numChildren: Int32, pzxid: Int64
+  ) {
+    self.czxid = czxid
+    self.mzxid = mzxid
+    self.pzxid = pzxid
+    self.ctime = ctime
+    self.mtime = mtime
+    self.version = version
+    self.cversion = cversion
+    self.ephemeralOwner = ephemeralOwner
+    self.dataLength = dataLength
+    self.numChildren = numChildren
+  }
+
   init(_ s: Stat) {
     czxid = s.czxid
     mzxid = s.mzxid

@@ -76,3 +76,36 @@ extension ZooKeeper {
     return all
   }
 }
+
+extension ZooKeeper {
+  /// How many bulk reads fell back to the main session (0 when every server supports `multiRead`).
+  public var bulkReadFallbacks: Int { state.withLock { $0.bulkFallbacks } }
+
+  /// Reads the data of many nodes and the children of many others, fastest way
+  /// possible: packed into ZooKeeper `multiRead` requests on a second
+  /// connection (see ``BulkReader``), or, on servers without `multiRead`,
+  /// pipelined on the main session. The result reflects at least every write
+  /// acknowledged before the call.
+  /// - Returns: the data (`nil` where a node is missing) and the children (`nil` likewise), in order.
+  public func readBulk(data: [String], children: [String]) async throws -> (data: [ZNodeData?], children: [[String]?]) {
+    let reads = data.map(BulkRead.data) + children.map(BulkRead.children)
+    do {
+      let results = try await bulk.read(reads)
+      let dataValues = results.prefix(data.count).map { result -> ZNodeData? in
+        if case .data(let value) = result { return value }
+        return nil
+      }
+      let childValues = results.dropFirst(data.count).map { result -> [String]? in
+        if case .children(let names) = result { return names }
+        return nil
+      }
+      return (dataValues, childValues)
+    } catch {
+      // No multiRead (ZooKeeper before 3.6), or the second connection failed: use the main session.
+      state.withLock { $0.bulkFallbacks += 1 }
+      async let dataValues = getMany(data)
+      async let childValues = childrenMany(children)
+      return try await (dataValues, childValues)
+    }
+  }
+}

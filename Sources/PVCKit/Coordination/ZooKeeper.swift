@@ -24,6 +24,8 @@ public final class ZooKeeper: Sendable {
   public let sessionTimeout: Duration
 
   let state = Mutex(State())
+  /// The second connection used by ``readBulk(data:children:)``.
+  let bulk: BulkReader
 
   struct State {
     var session: ZooKeeperSession?
@@ -38,6 +40,7 @@ public final class ZooKeeper: Sendable {
     var childWatches: [String: WatchEntry<ZNodeChildren>] = [:]
     var pathWatches: [Int: PathWatchEntry] = [:]
     var pathIndex: [PathKey: Set<Int>] = [:]
+    var bulkFallbacks = 0
     var listeners: [Int: AsyncStream<SessionState>.Continuation] = [:]
     var published: SessionState = .connecting
 
@@ -50,6 +53,7 @@ public final class ZooKeeper: Sendable {
   init(hosts: String, sessionTimeout: Duration) {
     self.hosts = hosts
     self.sessionTimeout = sessionTimeout
+    bulk = BulkReader(hosts: hosts)
   }
 
   deinit {
@@ -88,6 +92,7 @@ public final class ZooKeeper: Sendable {
   /// Closes the session; its ephemeral nodes are deleted by the server at once.
   /// Pending calls fail with ``ZooKeeperError/Code/closed``.
   public func close() async {
+    bulk.close()
     let (session, waiters, listeners, dataStreams, childStreams) = state.withLock { s in
       s.closed = true
       s.connected = false

@@ -24,15 +24,14 @@ struct VMRecords: Sendable {
   func index() async throws -> [VMIndexEntry] {
     let uuids = try await zookeeper.childrenMany([Layout.base.path(.domains)])[0] ?? []
     let refs = try uuids.map { try Layout.domain($0) }
-    async let records = zookeeper.records(refs, keys: [.root, .state, .node])
-    async let tagLists = zookeeper.childrenMany(refs.map { $0.path(.tags) })
-    let (values, tags) = try await (records, tagLists)
-    return zip(uuids, zip(values, tags)).compactMap { uuid, pair in
-      let (record, tagNames) = pair
-      guard let name = record[.root] else { return nil }  // deleted meanwhile
+    let keys: [DomainKey] = [.root, .state, .node]
+    let (values, tags) = try await zookeeper.readBulk(
+      data: refs.flatMap { ref in keys.map { ref.path($0) } }, children: refs.map { $0.path(.tags) })
+    return uuids.enumerated().compactMap { index, uuid in
+      guard let name = values[index * 3]?.string else { return nil }  // deleted meanwhile
       return VMIndexEntry(
-        uuid: uuid, name: name, state: VMState(rawValue: record.value(.state)), node: record.value(.node),
-        tags: (tagNames ?? []).sorted())
+        uuid: uuid, name: name, state: VMState(rawValue: values[index * 3 + 1]?.string ?? ""),
+        node: values[index * 3 + 2]?.string ?? "", tags: (tags[index] ?? []).sorted())
     }
   }
 
@@ -51,24 +50,45 @@ struct VMRecords: Sendable {
     throw VMError.notFound(vm)
   }
 
-  /// Full information on the VMs with these UUIDs (three round trips in all).
+  /// Full information on the VMs with these UUIDs (two bulk reads in all).
   func infos(_ uuids: [String]) async throws -> [VMInfo] {
     let refs = try uuids.map { try Layout.domain($0) }
-    async let records = zookeeper.records(refs, keys: Self.infoKeys)
-    async let tagLists = zookeeper.childrenMany(refs.map { $0.path(.tags) })
-    async let snapshotLists = zookeeper.childrenMany(refs.map { $0.path(.snapshots) })
-    let (values, tagNames, snapshotNames) = try await (records, tagLists, snapshotLists)
+    let keys = Self.infoKeys
+    let (raw, lists) = try await zookeeper.readBulk(
+      data: refs.flatMap { ref in keys.map { ref.path($0) } },
+      children: refs.flatMap { [$0.path(.tags), $0.path(.snapshots)] })
+    let values = refs.enumerated().map { index, ref in
+      var fields: [DomainKey: String] = [:]
+      for (offset, key) in keys.enumerated() {
+        if let value = raw[index * keys.count + offset] { fields[key] = value.string }
+      }
+      return Record(basePath: ref.basePath, values: fields)
+    }
 
     var tagRefs: [ObjectRef<TagKey>] = []
     var snapshotRefs: [ObjectRef<DomainSnapshotKey>] = []
-    for (uuid, pair) in zip(uuids, zip(tagNames, snapshotNames)) {
-      tagRefs += try (pair.0 ?? []).sorted().map { try Layout.tag($0, domain: uuid) }
-      snapshotRefs += try (pair.1 ?? []).sorted().map { try Layout.domainSnapshot($0, domain: uuid) }
+    for (index, uuid) in uuids.enumerated() {
+      tagRefs += try (lists[index * 2] ?? []).sorted().map { try Layout.tag($0, domain: uuid) }
+      snapshotRefs += try (lists[index * 2 + 1] ?? []).sorted().map { try Layout.domainSnapshot($0, domain: uuid) }
     }
-    async let tagRecords = zookeeper.records(tagRefs, keys: [.type, .protected])
-    async let snapshotRecords = zookeeper.records(snapshotRefs, keys: [.timestamp, .rbdSnapshots])
-    let tags = Dictionary(grouping: zip(tagRefs, try await tagRecords)) { $0.0.basePath.domainOfChild }
-    let snapshots = Dictionary(grouping: zip(snapshotRefs, try await snapshotRecords)) { $0.0.basePath.domainOfChild }
+    let (extra, _) = try await zookeeper.readBulk(
+      data: tagRefs.flatMap { [$0.path(.type), $0.path(.protected)] }
+        + snapshotRefs.flatMap { [$0.path(.timestamp), $0.path(.rbdSnapshots)] }, children: [])
+    func pair<Key: SchemaKey>(_ at: Int, _ first: Key, _ second: Key) -> [Key: String] {
+      var fields: [Key: String] = [:]
+      if let value = extra[at] { fields[first] = value.string }
+      if let value = extra[at + 1] { fields[second] = value.string }
+      return fields
+    }
+    let tagRecords = tagRefs.enumerated().map { index, ref in
+      Record<TagKey>(basePath: ref.basePath, values: pair(index * 2, .type, .protected))
+    }
+    let offset = tagRefs.count * 2
+    let snapshotRecords = snapshotRefs.enumerated().map { index, ref in
+      Record<DomainSnapshotKey>(basePath: ref.basePath, values: pair(offset + index * 2, .timestamp, .rbdSnapshots))
+    }
+    let tags = Dictionary(grouping: zip(tagRefs, tagRecords)) { $0.0.basePath.domainOfChild }
+    let snapshots = Dictionary(grouping: zip(snapshotRefs, snapshotRecords)) { $0.0.basePath.domainOfChild }
 
     let now = Date().timeIntervalSince1970
     let parts = zip(refs, values).compactMap { ref, record -> (String, Record<DomainKey>, [VMTag], [VMSnapshot])? in
