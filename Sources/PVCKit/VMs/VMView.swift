@@ -168,11 +168,12 @@ public final class VMView: Sendable {
     guard let ref = try? Layout.domain(uuid), s.values[ref.path(.root)] != nil else { return nil }
     var values: [DomainKey: String] = [:]
     for key in VMRecords.infoKeys { values[key] = s.values[ref.path(key)]?.string }
-    let tags = (s.children[ref.path(.tags)] ?? []).compactMap { name -> VMTag? in
-      guard let tag = try? Layout.tag(name, domain: uuid) else { return nil }
-      return VMTag(
-        name: name, type: s.values[tag.path(.type)]?.string ?? "user",
-        protected: s.values[tag.path(.protected)]?.string.lowercased() == "true")
+    // A tag appears once its keys are loaded (never briefly with guessed values).
+    let tags = (s.children[ref.path(.tags)] ?? []).sorted().compactMap { name -> VMTag? in
+      guard let tag = try? Layout.tag(name, domain: uuid), let type = s.values[tag.path(.type)],
+        let protected = s.values[tag.path(.protected)]
+      else { return nil }
+      return VMTag(name: name, type: type.string, protected: protected.string.lowercased() == "true")
     }
     let snapshots = (s.children[ref.path(.snapshots)] ?? []).map {
       VMSnapshot(name: $0, timestamp: "", age: "", xmlDiffLines: [], rbdSnapshots: [])
