@@ -5,26 +5,37 @@
 source "$(dirname "$0")/lib.sh"
 cd "$PVCKIT_ROOT"
 
-"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper
+"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt
 
 export PVCKIT_STATE=/tmp/pvckit-bench
 export ZK_PORT_BASE=23181
 # Benchmarks run ZooKeeper as in production: full JIT (the tests cap it to start faster).
 export ZK_JVM_FLAGS="" ZK_HEAP=1g
 ZK="$PVCKIT_ROOT/Scripts/zookeeper.sh"
-trap '"$ZK" stop all || true' EXIT
+NODES="$PVCKIT_ROOT/Scripts/nodes.sh"
+export NODE_PREFIX=pb NODE_NET=10.80.0
+trap '"$ZK" stop all || true; "$NODES" down || true' EXIT
 
 log "building (release)"
 swift build -c release --product pvc-bench
 swift build -c release --product zk-raw-baseline
+swift build -c release --product pvcd
 BIN=$(swift build -c release --show-bin-path)
 
 "$ZK" stop all
 rm -rf "$PVCKIT_STATE/zookeeper"
 "$ZK" start standalone
+"$NODES" down
+"$NODES" up 1
 
 COUNT=${BENCH_COUNT:-10000}
 ROUNDS=${BENCH_ROUNDS:-5}
 echo "# PVCKit benchmarks ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores)"
 echo
-"$BIN/pvc-bench" zookeeper --hosts "$("$ZK" connect standalone)" --count "$COUNT" --rounds "$ROUNDS"
+HOSTS=$("$ZK" connect standalone)
+"$BIN/pvc-bench" zookeeper --hosts "$HOSTS" --count "$COUNT" --rounds "$ROUNDS"
+echo
+"$BIN/pvc-bench" vm-list --hosts "$HOSTS" --sizes "${BENCH_VM_SIZES:-1000,10000}" --rounds "$ROUNDS"
+echo
+"$BIN/pvc-bench" vm-start --hosts "$HOSTS" --node-net "$NODE_NET" \
+  --console-dir "$PVCKIT_STATE/nodes/hv1/root/var/log/libvirt" --rounds "$ROUNDS"

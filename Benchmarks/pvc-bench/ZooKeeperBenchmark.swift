@@ -78,6 +78,9 @@ struct ZooKeeperBenchmark {
       "get, PVCKit pipelined (getMany)", rate(getPipelined), against: "PVCKit awaited one by one", rate(getSerial),
       unit: "ops/s")
     report.add(
+      "get, PVCKit bulk (readBulk: multiRead)", rate(getBulk), against: "raw C client pipelined", rate(getRaw),
+      unit: "ops/s")
+    report.add(
       "create, PVCKit pipelined", rate(createPipelined), against: "raw C client pipelined", rate(createRaw),
       unit: "ops/s")
     report.add(

@@ -136,18 +136,18 @@ extension ZooKeeper {
         let key = PathKey(path: update.path, kind: update.kind)
         let fingerprint = fingerprints[key] ?? nil
         for id in s.pathIndex[key] ?? [] {
-          guard var entry = s.pathWatches[id], let last = entry.fingerprints[key] else { continue }
+          // In place: copying an entry would copy its (large) table of fingerprints.
+          guard let last = s.pathWatches[id]?.fingerprints[key] else { continue }
           if last == nil || last! != fingerprint {
-            entry.fingerprints[key] = .some(fingerprint)
-            s.pathWatches[id] = entry
+            s.pathWatches[id]!.fingerprints[key] = .some(fingerprint)
             // Delivered under the lock, so that values arrive in order; handlers never block.
-            entry.deliver(update)
+            s.pathWatches[id]!.deliver(update)
           }
         }
       }
     }
     // A node created between the read and the existence watch is read again.
-    let appeared = zip(absent, created).filter { $0.1 != nil }.map(\.0)
+    let appeared = Set(zip(absent, created).filter { $0.1 != nil }.map(\.0))
     if !appeared.isEmpty {
       try await refreshPaths(keys.filter { appeared.contains($0.path) })
     }
