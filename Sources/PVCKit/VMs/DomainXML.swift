@@ -33,8 +33,7 @@ public struct DomainXML: Sendable, Hashable {
   /// Parses `text` and runs `body` on the document's root `<domain>` element.
   static func withDocument<T>(_ text: String, strict: Bool = true, _ body: (XMLElement) throws -> T) throws -> T {
     guard text.utf8.count <= maximumSize else { throw VMError.invalidXML("the definition is larger than 1 MiB") }
-    let lowered = text.lowercased()
-    guard !lowered.contains("<!doctype"), !lowered.contains("<!entity") else {
+    guard !Self.hasDeclarations(text) else {
       throw VMError.invalidXML("DOCTYPE and ENTITY declarations are not allowed")
     }
     // XMLDocument recovers from some errors (an unclosed root, for one): a
@@ -59,6 +58,20 @@ public struct DomainXML: Sendable, Hashable {
       throw VMError.invalidXML("the root element must be <domain>")
     }
     return try body(root)
+  }
+
+  /// Whether the text has a `<!` other than a comment or CDATA section (DOCTYPE, ENTITY...).
+  static func hasDeclarations(_ text: String) -> Bool {
+    let bytes = Array(text.utf8)
+    var index = 0
+    while index + 1 < bytes.count {
+      if bytes[index] == UInt8(ascii: "<") && bytes[index + 1] == UInt8(ascii: "!") {
+        let rest = bytes[(index + 2)...].prefix(7)
+        if !rest.starts(with: Array("--".utf8)) && !rest.starts(with: Array("[CDATA[".utf8)) { return true }
+      }
+      index += 1
+    }
+    return false
   }
 
   /// Applies `change` to the definition's `<domain>` element and returns the new text.

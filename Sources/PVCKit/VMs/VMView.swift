@@ -11,7 +11,8 @@ public final class VMView: Sendable {
   private let zookeeper: ZooKeeper
   private let store: Store
   private let watch: PathWatch
-  private let membership: Task<Void, Never>
+  private let membership = Mutex<Task<Void, Never>?>(nil)
+  private let signals: AsyncStream<Void>
   private let wake: AsyncStream<Void>.Continuation
 
   /// The view's data, changed by the watch handler (which must not block).
@@ -34,14 +35,11 @@ public final class VMView: Sendable {
     let store = Store()
     self.store = store
     let (signals, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    self.signals = signals
     self.wake = wake
     watch = zookeeper.watchPaths { update in
       Self.apply(update, to: store)
       wake.yield()
-    }
-    let watch = self.watch
-    membership = Task {
-      for await _ in signals { try? await Self.syncMembership(watch, store) }
     }
   }
 
@@ -51,6 +49,11 @@ public final class VMView: Sendable {
     try await view.watch.add(children: [Layout.base.path(.domains)])
     try await syncMembership(view.watch, view.store)
     _ = try view.list(VMFilter())  // builds the cache
+    // Only now follow membership changes in the background (before, this loop did it).
+    let (watch, store, signals) = (view.watch, view.store, view.signals)
+    view.membership.withLock {
+      $0 = Task { for await _ in signals { try? await syncMembership(watch, store) } }
+    }
     return view
   }
 
@@ -58,7 +61,7 @@ public final class VMView: Sendable {
   public func stop() async {
     watch.cancel()
     wake.finish()
-    membership.cancel()
+    membership.withLock { $0?.cancel() }
   }
 
   /// The VMs matching a filter, sorted by name, from memory.

@@ -34,6 +34,8 @@ final class BulkReader: Sendable {
   let servers: [(host: String, port: String)]
   let chroot: String
   let opsPerRequest = 128
+  /// How many `multiRead` requests are in flight at once.
+  let window = 16
   private let connection = Mutex<WireConnection?>(nil)
   private let queue = DispatchQueue(label: "zookeeper bulk reader")
 
@@ -82,21 +84,20 @@ final class BulkReader: Sendable {
       c = fresh
       return fresh
     }
-    // A sync first, then every multiRead, all sent before any reply is read.
-    var out: [UInt8] = []
+    // A sync first, then the multiReads, at most `window` of them in flight:
+    // the server holds every queued reply in memory.
     var sync = JuteWriter()
     sync.int(1)
     sync.int(9)
     sync.string(chroot.isEmpty ? "/" : chroot)
-    out += sync.framed
     let chunks = stride(from: 0, to: reads.count, by: opsPerRequest).map {
       Array(reads[$0..<min($0 + opsPerRequest, reads.count)])
     }
-    for (index, chunk) in chunks.enumerated() {
+    func request(_ index: Int) -> [UInt8] {
       var request = JuteWriter()
       request.int(Int32(index + 2))
       request.int(22)  // multiRead
-      for read in chunk {
+      for read in chunks[index] {
         let isData: Bool
         if case .data = read { isData = true } else { isData = false }
         request.int(isData ? 4 : 8)
@@ -108,9 +109,10 @@ final class BulkReader: Sendable {
       request.int(-1)
       request.bool(true)
       request.int(-1)
-      out += request.framed
+      return request.framed
     }
-    try wire.send(out)
+    var nextToSend = min(window, chunks.count)
+    try wire.send(sync.framed + (0..<nextToSend).flatMap(request))
 
     var results = [BulkResult](repeating: .missing, count: reads.count)
     var pending = chunks.count + 1
@@ -122,6 +124,10 @@ final class BulkReader: Sendable {
       if xid == -2 || xid == -1 { continue }  // ping reply or notification
       pending -= 1
       if xid == 1 { continue }  // the sync
+      if nextToSend < chunks.count {
+        try wire.send(request(nextToSend))
+        nextToSend += 1
+      }
       guard error == 0 else {
         if error == -6 { throw Unsupported() }
         throw ZooKeeperError(returnCode: error, operation: "bulk read", path: nil)
@@ -161,6 +167,7 @@ final class WireConnection: @unchecked Sendable {
   private let fd: Int32
   private var buffer: [UInt8] = []
   private var start = 0
+  private var chunk = [UInt8](repeating: 0, count: 1 << 18)
   private var lastUse = ContinuousClock.now
   /// Session timeout asked for; the connection is replaced when idle half as long.
   static let sessionTimeout: Int32 = 20_000
@@ -239,24 +246,26 @@ final class WireConnection: @unchecked Sendable {
     }
   }
 
-  /// Reads one length-prefixed frame.
-  func receiveFrame() throws -> [UInt8] {
+  /// Reads one length-prefixed frame (valid until the next read).
+  func receiveFrame() throws -> ArraySlice<UInt8> {
+    if start > 0 && start == buffer.count {
+      buffer.removeAll(keepingCapacity: true)
+      start = 0
+    } else if start > 4 << 20 {
+      buffer.removeFirst(start)
+      start = 0
+    }
     try fill(4)
     let length = buffer[start..<start + 4].reduce(0) { $0 << 8 | Int($1) }
     guard length >= 0, length < 64 << 20 else { throw ZooKeeperError(.connectionLoss, operation: "bulk read") }
     try fill(4 + length)
-    let frame = Array(buffer[start + 4..<start + 4 + length])
+    let frame = buffer[start + 4..<start + 4 + length]
     start += 4 + length
-    if start > 1 << 20 {
-      buffer.removeFirst(start)
-      start = 0
-    }
     return frame
   }
 
-  /// Reads until at least `count` unread bytes are buffered.
+  /// Reads until at least `count` unread bytes are buffered (one receive buffer, reused).
   private func fill(_ count: Int) throws {
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while buffer.count - start < count {
       let received = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
       guard received > 0 else { throw ZooKeeperError(.connectionLoss, operation: "bulk read") }

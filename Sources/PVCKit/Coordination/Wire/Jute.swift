@@ -30,15 +30,20 @@ struct JuteWriter {
 
 /// Decodes ZooKeeper's wire format; every read checks the remaining length.
 struct JuteReader {
-  let bytes: [UInt8]
-  var offset = 0
+  let bytes: ArraySlice<UInt8>
+  var offset: Int
 
-  init(_ bytes: [UInt8]) { self.bytes = bytes }
+  init(_ bytes: ArraySlice<UInt8>) {
+    self.bytes = bytes
+    offset = bytes.startIndex
+  }
+
+  init(_ bytes: [UInt8]) { self.init(bytes[...]) }
 
   struct Truncated: Error {}
 
   mutating func take(_ count: Int) throws -> ArraySlice<UInt8> {
-    guard count >= 0, offset + count <= bytes.count else { throw Truncated() }
+    guard count >= 0, offset + count <= bytes.endIndex else { throw Truncated() }
     defer { offset += count }
     return bytes[offset..<offset + count]
   }
