@@ -58,7 +58,8 @@ CFG
 # four_letter PORT WORD sends a four-letter command and prints the reply.
 four_letter() {
   local port=$1 word=$2
-  (exec 3<>"/dev/tcp/127.0.0.1/$port" && printf '%s' "$word" >&3 && cat <&3) 2>/dev/null
+  # Bounded: a server still starting may accept the connection and never answer.
+  timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && printf '%s' '$word' >&3 && cat <&3" 2>/dev/null
 }
 
 server_mode() { four_letter "$(client_port "$1")" srvr | sed -n 's/^Mode: //p'; }

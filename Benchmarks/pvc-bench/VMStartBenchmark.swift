@@ -57,7 +57,8 @@ struct VMStartBenchmark {
       through.append(
         try await timed {
           try await cluster.vms.start(name)
-          while try await libvirt.state(of: vm)?.isActive != true { try await Task.sleep(for: .milliseconds(5)) }
+          // Running, as when libvirt's own start returns (not merely a QEMU process starting up).
+          while try await libvirt.state(of: vm)?.name != "running" { try await Task.sleep(for: .milliseconds(5)) }
         })
       try await cluster.vms.stop(name)
       while try await libvirt.state(of: vm) != nil { try await Task.sleep(for: .milliseconds(20)) }
