@@ -1,0 +1,18 @@
+/// The node side of fencing: a node that has lost ZooKeeper for too long stops
+/// its own VMs, so that the cluster may start them elsewhere even when IPMI
+/// cannot reach it (for instance when the whole machine lost its network).
+///
+/// Safety: the node measures the time since its last successful contact with
+/// ZooKeeper on its own clock, and stops its VMs once it exceeds the policy's
+/// self-fence time. The server expires the node's session only after that last
+/// contact, and the cluster waits the self-fence time plus a margin after
+/// seeing the expiry before recovering the VMs (``FencePolicy/selfFencedSafelyAfterExpiry``).
+/// So by then the node has stopped them, whatever the offset between the
+/// machines' clocks: only durations measured on one clock are compared.
+public enum SelfFence {
+  /// Whether a node out of contact for `silence` must stop its VMs now.
+  public static func mustStopVMs(lostContactFor silence: Duration, policy: FencePolicy) -> Bool {
+    guard let limit = policy.selfFenceAfter else { return false }
+    return silence >= limit
+  }
+}
