@@ -51,7 +51,12 @@ extension PVCConfiguration {
       failedFence: try actions.choice("failed_fence", default: FenceAction.none),
       ipmiHostname: try ipmi.string("hostname"),
       ipmiUsername: try ipmi.string("username"),
-      ipmiPassword: try ipmi.string("password"))
+      ipmiPassword: try ipmi.string("password"),
+      watchdog: try fence.optionalSection("watchdog").map { watchdog in
+        Watchdog(
+          device: try Self.checkedAbsolutePath(watchdog, "device"),
+          timeout: try watchdog.int("timeout", default: 10, in: 1...600))
+      })
 
     targetSelector = try root.section("migration").choice("target_selector", default: TargetSelector.mem)
 
@@ -164,6 +169,14 @@ extension PVCConfiguration {
       listenAddress: try listen.string("address"), listenPort: try listen.int("port", in: 1...65535),
       authenticationEnabled: enabled, secretKey: try auth.string("secret_key", default: ""), tokens: tokens,
       sslEnabled: sslEnabled, certificate: certificate, privateKey: privateKey)
+  }
+
+  private static func checkedAbsolutePath(_ reader: ConfigurationReader, _ key: String) throws -> String {
+    let path = try reader.string(key)
+    guard path.hasPrefix("/"), !path.contains("\0"), !path.split(separator: "/").contains("..") else {
+      throw reader.error(key, "expected an absolute path, found '\(path)'")
+    }
+    return path
   }
 
   private static func checkedHostPort(_ entry: String, reader: ConfigurationReader, key: String) throws -> String {

@@ -110,6 +110,17 @@ public struct PVCConfiguration: Sendable, Hashable {
     public var ipmiHostname: String
     public var ipmiUsername: String
     public var ipmiPassword: String
+    /// The node's hardware watchdog (extension `fencing.watchdog`), if one is used.
+    public var watchdog: Watchdog?
+  }
+
+  /// A hardware watchdog that resets the node when pvcd stops feeding it
+  /// (extension `fencing.watchdog`: `device`, `timeout` in seconds).
+  public struct Watchdog: Sendable, Hashable {
+    /// The device pvcd feeds, such as `/dev/watchdog`.
+    public var device: String
+    /// Seconds without feeding after which the watchdog resets the node.
+    public var timeout: Int
   }
 
   /// How migration targets are chosen by default.

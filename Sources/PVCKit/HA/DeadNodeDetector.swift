@@ -7,7 +7,9 @@ public struct DeadNodeDetector: Sendable, Hashable {
 
   public init() {}
 
-  public static func == (lhs: Self, rhs: Self) -> Bool { lhs.seen.mapValues(\.changedAt) == rhs.seen.mapValues(\.changedAt) }
+  public static func == (lhs: Self, rhs: Self) -> Bool {
+    lhs.seen.mapValues(\.changedAt) == rhs.seen.mapValues(\.changedAt)
+  }
   public func hash(into hasher: inout Hasher) { hasher.combine(seen.count) }
 
   /// Records a node's keepalive as read at `now` (a monotonic time).

@@ -155,6 +155,8 @@ public struct FenceMachine: Sendable, Hashable {
       let expired = sessionExpiredAt, let wait = policy.selfFencedSafelyAfterExpiry, now - expired >= wait
     else { return [] }
     recovered = true
-    return [.log("node \(node) has self-fenced (session expired \(now - expired) ago); recovering its VMs"), .recoverVMs]
+    return [
+      .log("node \(node) has self-fenced (session expired \(now - expired) ago); recovering its VMs"), .recoverVMs,
+    ]
   }
 }

@@ -16,12 +16,14 @@ public struct FencePolicy: Sendable, Hashable {
   public var statusAttempts: Int
   /// Time between retries of a failed fence.
   public var retryInterval: Duration
+  /// How long after pvcd stops feeding it the node's hardware watchdog resets the node (nil: no watchdog).
+  public var watchdogTimeout: Duration?
 
   /// Creates a policy.
   public init(
     interval: Duration, fenceIntervals: Int, savingThrows: Int = 6, selfFenceIntervals: Int = 0,
     migrateAfterFence: Bool = true, migrateAfterFailedFence: Bool = false, statusAttempts: Int = 3,
-    retryInterval: Duration? = nil
+    retryInterval: Duration? = nil, watchdogTimeout: Duration? = nil
   ) {
     self.interval = interval
     self.fenceIntervals = fenceIntervals
@@ -31,6 +33,7 @@ public struct FencePolicy: Sendable, Hashable {
     self.migrateAfterFailedFence = migrateAfterFailedFence
     self.statusAttempts = statusAttempts
     self.retryInterval = retryInterval ?? interval * 6
+    self.watchdogTimeout = watchdogTimeout
   }
 
   /// The policy of a configuration file.
@@ -39,14 +42,25 @@ public struct FencePolicy: Sendable, Hashable {
       interval: .seconds(configuration.timers.keepaliveInterval), fenceIntervals: configuration.fencing.fenceIntervals,
       selfFenceIntervals: configuration.fencing.suicideIntervals,
       migrateAfterFence: configuration.fencing.successfulFence == .migrate,
-      migrateAfterFailedFence: configuration.fencing.failedFence == .migrate)
+      migrateAfterFailedFence: configuration.fencing.failedFence == .migrate,
+      watchdogTimeout: configuration.fencing.watchdog.map { .seconds($0.timeout) })
   }
 
   /// How long a node without ZooKeeper waits before stopping its VMs (nil: never).
   public var selfFenceAfter: Duration? { selfFenceIntervals > 0 ? interval * selfFenceIntervals : nil }
 
-  /// How long after a node's session expired the cluster can be sure it stopped its
-  /// VMs by itself: its self-fence time (measured from its last contact, which was
-  /// before the expiry) plus one interval of margin for clock rates.
-  public var selfFencedSafelyAfterExpiry: Duration? { selfFenceAfter.map { $0 + interval } }
+  /// How long after a node's session expired the cluster can be sure the node no
+  /// longer runs its VMs, without IPMI's word (nil: never).
+  ///
+  /// This needs both self-fencing and a watchdog. A pvcd that is alive stops its
+  /// VMs once it has been out of contact for ``selfFenceAfter``, or stops feeding
+  /// its watchdog if it cannot; a pvcd that crashed or hung stopped feeding it
+  /// already. Either way the node's VMs are gone ``watchdogTimeout`` later at the
+  /// latest. Both times count from the node's last contact, which came before
+  /// the expiry; one more interval covers the ticks' granularity. Without a
+  /// watchdog a crashed pvcd leaves its guests running, so nothing is assumed.
+  public var selfFencedSafelyAfterExpiry: Duration? {
+    guard let selfFenceAfter, let watchdogTimeout else { return nil }
+    return selfFenceAfter + watchdogTimeout + interval
+  }
 }

@@ -4,15 +4,24 @@
 ///
 /// Safety: the node measures the time since its last successful contact with
 /// ZooKeeper on its own clock, and stops its VMs once it exceeds the policy's
-/// self-fence time. The server expires the node's session only after that last
-/// contact, and the cluster waits the self-fence time plus a margin after
-/// seeing the expiry before recovering the VMs (``FencePolicy/selfFencedSafelyAfterExpiry``).
-/// So by then the node has stopped them, whatever the offset between the
-/// machines' clocks: only durations measured on one clock are compared.
+/// self-fence time; if it cannot, or if pvcd itself crashed or hung, the node's
+/// hardware watchdog resets it. The server expires the node's session only after
+/// that last contact, and the cluster waits the self-fence time plus the watchdog
+/// timeout plus a margin after seeing the expiry before recovering the VMs
+/// (``FencePolicy/selfFencedSafelyAfterExpiry``). So by then the node has stopped
+/// them, whatever the offset between the machines' clocks: only durations
+/// measured on one clock are compared.
 public enum SelfFence {
   /// Whether a node out of contact for `silence` must stop its VMs now.
   public static func mustStopVMs(lostContactFor silence: Duration, policy: FencePolicy) -> Bool {
     guard let limit = policy.selfFenceAfter else { return false }
     return silence >= limit
+  }
+
+  /// Whether pvcd keeps feeding the node's watchdog: it stops once it must have
+  /// self-fenced but some VM still runs (stopping it failed or hangs), so that the
+  /// watchdog resets the node. A pvcd that crashed or hung stops feeding it anyway.
+  public static func feedsWatchdog(lostContactFor silence: Duration, runningVMs: Int, policy: FencePolicy) -> Bool {
+    !(mustStopVMs(lostContactFor: silence, policy: policy) && runningVMs > 0)
   }
 }

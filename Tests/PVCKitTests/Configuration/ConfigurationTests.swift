@@ -44,6 +44,21 @@ struct ConfigurationTests {
     #expect(try PVCConfiguration.parse(text, file: "x.conf").fencing.suicideIntervals == 5)
   }
 
+  @Test("a watchdog makes failed fences recoverable once the node must have stopped its VMs")
+  func watchdog() throws {
+    let text = try Self.text().replacingOccurrences(
+      of: "  ipmi:\n", with: "  watchdog:\n    device: /dev/watchdog\n    timeout: 7\n  ipmi:\n")
+    let config = try PVCConfiguration.parse(text, file: "x.conf")
+    #expect(config.fencing.watchdog?.device == "/dev/watchdog")
+    #expect(config.fencing.watchdog?.timeout == 7)
+    let policy = FencePolicy.from(config)
+    #expect(policy.selfFencedSafelyAfterExpiry == .seconds(2 * 3 + 7 + 2))
+    #expect(
+      FencePolicy.from(try PVCConfiguration.parse(try Self.text(), file: "x.conf")).selfFencedSafelyAfterExpiry == nil)
+    let relative = text.replacingOccurrences(of: "device: /dev/watchdog", with: "device: ../watchdog")
+    #expect(throws: ConfigurationError.self) { try PVCConfiguration.parse(relative, file: "x.conf") }
+  }
+
   @Test("explicit ZooKeeper hosts replace the coordinators")
   func zookeeperHosts() throws {
     let text = try Self.text().replacingOccurrences(
