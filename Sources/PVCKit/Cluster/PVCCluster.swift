@@ -17,17 +17,20 @@ public final class PVCCluster: Sendable {
   public let vms: any VMOperations
   /// The nodes.
   public let nodes: any NodeOperations
+  /// The cluster's faults: list, acknowledge, delete, raise.
+  public let faults: any FaultOperations
   /// The ZooKeeper client, when connected directly.
   public let zookeeper: ZooKeeper?
 
   init(
     connection: ClusterConnection, operations: any ClusterOperations, vms: any VMOperations,
-    nodes: any NodeOperations, zookeeper: ZooKeeper?
+    nodes: any NodeOperations, faults: any FaultOperations, zookeeper: ZooKeeper?
   ) {
     self.connection = connection
     self.operations = operations
     self.vms = vms
     self.nodes = nodes
+    self.faults = faults
     self.zookeeper = zookeeper
   }
 
@@ -39,7 +42,8 @@ public final class PVCCluster: Sendable {
       let zk = try await ZooKeeper.connect(to: hosts, sessionTimeout: sessionTimeout, connectTimeout: connectTimeout)
       return PVCCluster(
         connection: connection, operations: DirectClusterOperations(zookeeper: zk),
-        vms: DirectVMOperations(zookeeper: zk), nodes: DirectNodeOperations(zookeeper: zk), zookeeper: zk)
+        vms: DirectVMOperations(zookeeper: zk), nodes: DirectNodeOperations(zookeeper: zk),
+        faults: DirectFaultOperations(zookeeper: zk), zookeeper: zk)
     }
   }
 

@@ -111,4 +111,35 @@ struct PVCCommandTests {
     #expect(invalid.status == 1)
     #expect(invalid.stderr.contains("invalid backup: the value of /a is not a string"))
   }
+
+  @Test("cluster fault list, ack, ack-all, delete and delete-all")
+  func faults() async throws {
+    let hosts = try await TestServices.chroot()
+    #expect(try pvc("cluster", "init", "-y", hosts: hosts).status == 0)
+    #expect(try pvc("cluster", "fault", "list", hosts: hosts).stdout == "No faults found.\n")
+    let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts))
+    defer { Task { await cluster.close() } }
+    try await cluster.faults.report([
+      FaultReport(id: "DEAD_NODE_hv3", healthDelta: 50, message: "Node hv3 is dead"),
+      FaultReport(id: "VM_FAILED_web", healthDelta: 10, message: "VM web failed"),
+    ])
+    let list = try pvc("cluster", "fault", "list", hosts: hosts)
+    #expect(list.stdout.contains("DEAD_NODE_hv3") && list.stdout.contains("-50%"))
+    let long = try pvc("cluster", "fault", "list", "-f", "long", hosts: hosts)
+    #expect(long.stdout.contains("First Reported") && long.stdout.contains("N/A"))
+    let one = try pvc("cluster", "fault", "list", "VM_FAILED_web", "-f", "json", hosts: hosts)
+    let faults = try JSONDecoder().decode([Fault].self, from: Data(one.stdout.utf8))
+    #expect(faults.map(\.id) == ["VM_FAILED_web"] && faults[0].healthDelta == 10)
+
+    #expect(
+      try pvc("cluster", "fault", "ack", "DEAD_NODE_hv3", hosts: hosts).stdout == "Acknowledged fault DEAD_NODE_hv3.\n")
+    #expect(try pvc("cluster", "status", hosts: hosts).stdout.contains("health 90%"))
+    let missing = try pvc("cluster", "fault", "delete", "NOPE", hosts: hosts)
+    #expect(missing.status == 1 && missing.stderr.contains("no fault with ID \"NOPE\" exists"))
+    #expect(try pvc("cluster", "fault", "delete-all", hosts: hosts).status == 1)  // needs --yes
+    #expect(try pvc("cluster", "fault", "ack-all", "-y", hosts: hosts).status == 0)
+    #expect(try pvc("cluster", "status", hosts: hosts).stdout.contains("health 100%"))
+    #expect(try pvc("cluster", "fault", "delete-all", "-y", hosts: hosts).status == 0)
+    #expect(try await cluster.faults.list().isEmpty)
+  }
 }
