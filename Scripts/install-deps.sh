@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages PVCKit needs, only those that are missing.
-# Usage: Scripts/install-deps.sh [build] [zookeeper] [libvirt] [tools] [all]
+# Usage: Scripts/install-deps.sh [build] [zookeeper] [libvirt] [tools] [ipmi] [all]
 source "$(dirname "$0")/lib.sh"
 
 BUILD_PKGS=(libzookeeper-mt-dev libvirt-dev librbd-dev librados-dev libmariadb-dev pkg-config)
 ZOOKEEPER_PKGS=(default-jre-headless zookeeper)
 LIBVIRT_PKGS=(libvirt-daemon libvirt-daemon-system libvirt-clients qemu-system-x86 iproute2 nftables)
 TOOL_PKGS=(python3-kazoo)
+IPMI_PKGS=(openipmi ipmitool)
 
 [ "$(id -u)" -eq 0 ] || die "run as root (packages are installed with apt-get)"
 [ $# -gt 0 ] || set -- all
@@ -16,7 +17,8 @@ for group in "$@"; do
     zookeeper) pkg_install "${ZOOKEEPER_PKGS[@]}" ;;
     libvirt) pkg_install "${LIBVIRT_PKGS[@]}" ;;
     tools) pkg_install "${TOOL_PKGS[@]}" ;;
-    all) pkg_install "${BUILD_PKGS[@]}" "${ZOOKEEPER_PKGS[@]}" "${LIBVIRT_PKGS[@]}" "${TOOL_PKGS[@]}" ;;
-    *) die "unknown group '$group' (build, zookeeper, libvirt, tools, all)" ;;
+    ipmi) pkg_install "${IPMI_PKGS[@]}" ;;
+    all) pkg_install "${BUILD_PKGS[@]}" "${ZOOKEEPER_PKGS[@]}" "${LIBVIRT_PKGS[@]}" "${TOOL_PKGS[@]}" "${IPMI_PKGS[@]}" ;;
+    *) die "unknown group '$group' (build, zookeeper, libvirt, tools, ipmi, all)" ;;
   esac
 done

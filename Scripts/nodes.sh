@@ -78,10 +78,10 @@ start_node() {
   ensure_bridge
   if ! ip netns list | grep -qw "$ns"; then
     ip netns add "$ns"
-    ip link add "$ns-v" type veth peer name eth0 netns "$ns"
+    ip link add "$ns-v" type veth peer name hvnet0 netns "$ns"
     ip link set "$ns-v" master "$BRIDGE" up
-    ip -n "$ns" addr add "$(address "$n")/24" dev eth0
-    ip -n "$ns" link set eth0 up
+    ip -n "$ns" addr add "$(address "$n")/24" dev hvnet0
+    ip -n "$ns" link set hvnet0 up
     ip -n "$ns" link set lo up
   fi
   mkdir -p "$dir"

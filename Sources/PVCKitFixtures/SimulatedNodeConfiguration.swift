@@ -24,19 +24,19 @@ public enum SimulatedNodeConfiguration {
         networks:
           upstream:
             domain: upstream.local
-            device: eth0
+            device: hvnet0
             mtu: 1500
             ipv4: {netmask: 24, network_address: 10.79.0.0, floating_address: 10.79.0.250}
             node_ip_selection: by-id
           cluster:
             domain: cluster.local
-            device: eth0
+            device: hvnet0
             mtu: 1500
             ipv4: {netmask: 24, network_address: \(nodeNet).0, floating_address: \(nodeNet).250}
             node_ip_selection: by-id
           storage:
             domain: storage.local
-            device: eth0
+            device: hvnet0
             mtu: 1500
             ipv4: {netmask: 24, network_address: 10.79.2.0, floating_address: 10.79.2.250}
             node_ip_selection: by-id
@@ -56,7 +56,7 @@ public enum SimulatedNodeConfiguration {
       logging:
         console_log_lines: 100
       guest_networking:
-        bridge_device: eth0
+        bridge_device: hvnet0
         bridge_mtu: 1500
       ceph:
         ceph_config_file: ceph.conf

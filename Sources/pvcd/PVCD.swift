@@ -58,11 +58,7 @@ struct PVCD: AsyncParsableCommand {
       let daemon = NodeDaemon(
         zookeeper: zk, libvirt: libvirt, identity: identity,
         settings: .from(configuration, node: name, autoReady: autoReady), log: log)
-      let work = Task { try await daemon.run() }
-      await waitForTermination()
-      log("stopping")
-      work.cancel()
-      _ = try? await work.value
+      try await daemon.run(until: { await waitForTermination() })
       await libvirt.close()
       await zk.close()
     } catch {

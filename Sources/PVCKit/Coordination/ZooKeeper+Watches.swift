@@ -179,3 +179,26 @@ extension ZooKeeper {
     }
   }
 }
+
+extension ZooKeeper {
+  /// Watches `path` until `condition` holds for its value (`nil`: no node), or
+  /// `timeout` passes.
+  /// - Returns: whether the condition held.
+  public func wait(
+    for path: String, timeout: Duration, until condition: @escaping @Sendable (String?) -> Bool
+  ) async -> Bool {
+    await withTaskGroup(of: Bool.self) { group in
+      group.addTask {
+        for await value in self.watchData(path) where condition(value?.string) { return true }
+        return false
+      }
+      group.addTask {
+        try? await Task.sleep(for: timeout)
+        return false
+      }
+      let first = await group.next() ?? false
+      group.cancelAll()
+      return first
+    }
+  }
+}

@@ -11,6 +11,20 @@ public struct NodeDaemon: Sendable {
     /// Set the node `ready` at start (upstream's `pvcautoready`).
     public var autoReady: Bool
     public var ipmi: (hostname: String, username: String, password: String)
+    /// How nodes are fenced (dead-node detection, IPMI, self-fencing).
+    public var fencePolicy: FencePolicy
+    /// The watchdog device pvcd feeds, if any.
+    public var watchdogDevice: String?
+    /// Time between cluster fault checks (primary only).
+    public var monitoringInterval: Duration = .seconds(15)
+    /// The cluster's default migration target selector, published by the primary.
+    public var targetSelector = "mem"
+    /// The floating addresses the primary holds: address, prefix length, device.
+    public var floatingAddresses: [(address: IPv4Address, prefixLength: Int, device: String)] = []
+    /// How many VMs a flush or unflush moves at once.
+    public var flushWindow = 4
+    /// How long a graceful stop waits for another coordinator to take the primary role.
+    public var handoverTimeout: Duration = .seconds(30)
 
     /// Creates settings.
     public init(
@@ -22,11 +36,12 @@ public struct NodeDaemon: Sendable {
       self.consoleLogLines = consoleLogLines
       self.autoReady = autoReady
       self.ipmi = ipmi
+      fencePolicy = FencePolicy(interval: keepaliveInterval, fenceIntervals: 6)
     }
 
     /// Settings from the cluster configuration.
     public static func from(_ configuration: PVCConfiguration, node: String, autoReady: Bool) -> Settings {
-      Settings(
+      var settings = Settings(
         keepaliveInterval: .seconds(configuration.timers.keepaliveInterval),
         shutdownTimeout: .seconds(configuration.timers.vmShutdownTimeout),
         consoleLogLines: configuration.logging.consoleLogLines, autoReady: autoReady,
@@ -35,6 +50,19 @@ public struct NodeDaemon: Sendable {
             of: "{node_id}", with: String(NodeIdentity.id(of: node))),
           configuration.fencing.ipmiUsername, configuration.fencing.ipmiPassword
         ))
+      settings.fencePolicy = FencePolicy.from(configuration)
+      settings.watchdogDevice = configuration.fencing.watchdog?.device
+      settings.monitoringInterval = .seconds(configuration.timers.monitoringInterval)
+      settings.targetSelector = configuration.targetSelector.rawValue
+      let networks = [
+        ("upstream", configuration.cluster.upstream), ("cluster", configuration.cluster.cluster),
+        ("storage", configuration.cluster.storage),
+      ]
+      settings.floatingAddresses = networks.map { name, network in
+        // Upstream puts floating addresses on its bridges (brupstream...); without one, on the device.
+        (network.floatingAddress, network.netmask, NetworkDevice.exists("br\(name)") ? "br\(name)" : network.device)
+      }
+      return settings
     }
   }
 
@@ -59,8 +87,16 @@ public struct NodeDaemon: Sendable {
   /// Registers the node and runs until the task is cancelled, then marks the
   /// node stopped (its VMs keep running).
   public func run() async throws {
+    try await run(until: { try? await Task.sleep(for: .seconds(1_000_000_000)) })
+  }
+
+  /// Registers the node and runs until `stop` returns (or the task is
+  /// cancelled); then shuts down gracefully: `shutdown`, the primary role handed
+  /// to another coordinator, `stop`. The node's VMs keep running.
+  public func run(until stop: @escaping @Sendable () async -> Void) async throws {
     try await NodeRegistration(zookeeper: zookeeper, identity: identity, ipmi: settings.ipmi)
       .register(ready: settings.autoReady)
+    try await markAlive()
     log("node \(identity.name) registered (\(identity.isCoordinator ? "coordinator" : "hypervisor"))")
     let view = NodeView()
     let reconciler = VMReconciler(
@@ -69,10 +105,23 @@ public struct NodeDaemon: Sendable {
     let keepalive = Keepalive(zookeeper: zookeeper, libvirt: libvirt, identity: identity, view: view)
     let consoles = ConsoleLogs(
       zookeeper: zookeeper, libvirt: libvirt, directory: identity.consoleLogDirectory, lines: settings.consoleLogLines)
+    let domainStates = DomainStateWorker(
+      zookeeper: zookeeper, identity: identity, window: settings.flushWindow, timeout: .seconds(120), log: log)
+    let watchdog = try settings.watchdogDevice.map { try Watchdog(path: $0) }
+    let guardian = SelfFenceGuard(
+      zookeeper: zookeeper, libvirt: libvirt, policy: settings.fencePolicy, watchdog: watchdog, log: log)
+    let agent =
+      identity.isCoordinator
+      ? PrimaryAgent(
+        zookeeper: zookeeper, identity: identity, interval: settings.keepaliveInterval, duties: primaryDuties(),
+        log: log) : nil
 
     await withTaskGroup(of: Void.self) { group in
       group.addTask { await reconciler.run() }
       group.addTask { await consoles.run() }
+      group.addTask { await domainStates.run() }
+      group.addTask { await guardian.run() }
+      if let agent { group.addTask { await agent.run() } }
       group.addTask {
         while !Task.isCancelled {
           do {
@@ -86,9 +135,55 @@ public struct NodeDaemon: Sendable {
           try? await Task.sleep(for: settings.keepaliveInterval)
         }
       }
-      await group.waitForAll()
+      await stop()
+      log("node \(identity.name) shutting down")
+      let node = try? Layout.node(identity.name)
+      if let node { _ = try? await zookeeper.set(node.path(.daemonState), NodeDaemonState.shutdown.rawValue) }
+      await agent?.resign(timeout: settings.handoverTimeout)
+      group.cancelAll()
     }
     _ = try? await zookeeper.set(try Layout.node(identity.name).path(.daemonState), NodeDaemonState.stop.rawValue)
+    _ = try? await zookeeper.delete(try Layout.liveness(identity.name))
     log("node \(identity.name) stopped")
+  }
+
+  /// Creates this node's liveness marker (replacing one left by an earlier session of this node).
+  private func markAlive() async throws {
+    let marker = try Layout.liveness(identity.name)
+    try await zookeeper.ensurePath(Layout.livenessRoot)
+    if let stale = try await zookeeper.exists(marker), stale.ephemeralOwner != zookeeper.sessionID {
+      try? await zookeeper.delete(marker)
+    }
+    do {
+      _ = try await zookeeper.create(marker, identity.name, mode: .ephemeral)
+    } catch let error as ZooKeeperError where error.code == .nodeExists {}
+  }
+
+  /// The services the primary coordinator runs.
+  func primaryDuties() -> [any PrimaryDuty] {
+    var duties: [any PrimaryDuty] = []
+    let zookeeper = self.zookeeper
+    let selector = settings.targetSelector
+    let upstream = settings.floatingAddresses.first.map { "\($0.address)" } ?? ""
+    duties.append(
+      LoopDuty(name: "cluster settings") {
+        _ = try? await zookeeper.multi([
+          .set(Layout.base.path(.migrationTargetSelector), selector), .set(Layout.base.path(.upstreamIP), upstream),
+        ])
+      })
+    for floating in settings.floatingAddresses {
+      do {
+        duties.append(
+          try FloatingAddressDuty(
+            address: floating.address, prefixLength: floating.prefixLength, device: floating.device))
+      } catch {
+        log("floating address \(floating.address) is not used: \(error)")
+      }
+    }
+    let fencer = FenceMonitor(zookeeper: zookeeper, identity: identity, policy: settings.fencePolicy, log: log)
+    duties.append(LoopDuty(name: "fencing") { await fencer.run() })
+    let faults = FaultMonitor(zookeeper: zookeeper, interval: settings.monitoringInterval, log: log)
+    duties.append(LoopDuty(name: "fault checks") { await faults.run() })
+    return duties
   }
 }

@@ -24,6 +24,29 @@ public protocol NodeOperations: Sendable {
   func list(_ filter: NodeFilter) async throws -> [NodeInfo]
   /// One node.
   func info(_ node: String) async throws -> NodeInfo
+  /// Flushes a node (moves its VMs away) or makes it ready again (brings them back).
+  /// - Parameter wait: return only once the node is `flushed` or `ready`.
+  /// - Returns: what happened, for people.
+  func setDomainState(_ node: String, _ action: NodeDomainAction, wait: Bool) async throws -> String
+  /// Makes a coordinator the primary, or asks the primary to step down.
+  /// - Parameter wait: return only once the node holds the requested role.
+  /// - Returns: what happened, for people.
+  func setCoordinatorState(_ node: String, _ role: NodeCoordinatorRole, wait: Bool) async throws -> String
+  /// The name of the primary coordinator, or `nil` when there is none.
+  func primary() async throws -> String?
+}
+
+/// What to do with a node's VMs.
+public enum NodeDomainAction: String, Sendable, Hashable, CaseIterable {
+  /// Move every VM away and take none (`flush`).
+  case flush
+  /// Take VMs again and bring back those a flush moved away (`ready`, also called unflush).
+  case ready
+}
+
+/// A coordinator role an administrator can ask for.
+public enum NodeCoordinatorRole: String, Sendable, Hashable, CaseIterable {
+  case primary, secondary
 }
 
 extension NodeOperations {
@@ -37,11 +60,20 @@ public enum NodeError: Error, Sendable, Hashable, CustomStringConvertible {
   case notFound(String)
   /// A filter is invalid.
   case invalidArgument(String)
+  /// The node is a hypervisor, not a coordinator.
+  case notCoordinator(String)
+  /// The node's daemon is not running.
+  case notRunning(node: String, state: NodeDaemonState)
+  /// A wait ran out of time.
+  case timedOut(String)
 
   public var description: String {
     switch self {
     case .notFound(let node): "no node named \"\(node)\" is present in the cluster"
     case .invalidArgument(let message): message
+    case .notCoordinator(let node): "node \(node) is not a coordinator, so it cannot be primary or secondary"
+    case .notRunning(let node, let state): "node \(node) is not running (its daemon state is \(state.rawValue))"
+    case .timedOut(let what): "timed out waiting for \(what)"
     }
   }
 }

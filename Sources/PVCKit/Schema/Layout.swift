@@ -118,6 +118,20 @@ public enum Layout {
     ObjectRef(basePath: try snapshots(ofVolume: volume, pool: pool) + "/" + validatedComponent(name, kind: "snapshot"))
   }
 
+  /// PVCKit's own coordination nodes, outside upstream's layout: ephemeral
+  /// markers that upstream daemons ignore.
+  public static let coordinationRoot = "/pvckit"
+  /// The ephemeral lease held by the primary coordinator's session (its data is the node's name).
+  public static let primaryLease = "/pvckit/primary"
+  /// The parent of the nodes' liveness markers.
+  public static let livenessRoot = "/pvckit/alive"
+
+  /// A node's liveness marker: an ephemeral node that exists while the node's
+  /// daemon holds a ZooKeeper session.
+  public static func liveness(_ node: String) throws -> String {
+    livenessRoot + "/" + (try validatedComponent(node, kind: "node"))
+  }
+
   /// Top-level trees that are not part of the cluster data (skipped by backups).
   public static let foreignTrees: Set<String> = ["/zookeeper", "/patroni"]
 }

@@ -168,19 +168,6 @@ extension DirectVMOperations {
   func waitFor(_ path: String, timeout: Duration, _ condition: @escaping @Sendable (String?) -> Bool) async throws
     -> Bool
   {
-    let zookeeper = self.zookeeper
-    return await withTaskGroup(of: Bool.self) { group in
-      group.addTask {
-        for await value in zookeeper.watchData(path) where condition(value?.string) { return true }
-        return false
-      }
-      group.addTask {
-        try? await Task.sleep(for: timeout)
-        return false
-      }
-      let first = await group.next() ?? false
-      group.cancelAll()
-      return first
-    }
+    await zookeeper.wait(for: path, timeout: timeout, until: condition)
   }
 }

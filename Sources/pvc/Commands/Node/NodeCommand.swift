@@ -6,7 +6,10 @@ import PVCKit
 struct NodeCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "node", abstract: "Manage the cluster's nodes.",
-    subcommands: [NodeListCommand.self, NodeInfoCommand.self])
+    subcommands: [
+      NodeListCommand.self, NodeInfoCommand.self, NodeFlushCommand.self, NodeReadyCommand.self, NodeRoleCommand.self,
+      NodeSecondaryCommand.self, NodeIsPrimaryCommand.self,
+    ])
 }
 
 /// `pvc node list`.
@@ -81,7 +84,7 @@ struct NodeInfoCommand: AsyncParsableCommand {
     .pretty
 
   func run() async throws {
-    let name = node ?? ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? ""
+    let name = node ?? localNodeName()
     try await withCluster(connection) { cluster in
       let info = try await cluster.nodes.info(name)
       switch format {
