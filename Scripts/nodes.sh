@@ -9,6 +9,13 @@
 #   Scripts/nodes.sh status      list nodes and their libvirtd
 #   Scripts/nodes.sh address N   print node N's address
 #   Scripts/nodes.sh uri N       print node N's libvirt URI
+#   Scripts/nodes.sh start-pvcd N TAG LOG CMD...  run CMD (a pvcd) inside node N, pid file per TAG
+#   Scripts/nodes.sh stop-pvcd N TAG              stop it (SIGTERM, then SIGKILL after 40 s)
+#   Scripts/nodes.sh power-off N  pull node N's plug: SIGKILL every process in its namespace
+#   Scripts/nodes.sh power-on N   boot node N again: libvirtd, then the pvcd commands it ran
+#   Scripts/nodes.sh power N      print 1 if node N has power, else 0
+#   Scripts/nodes.sh cut N        drop all of node N's network traffic (nftables in its namespace)
+#   Scripts/nodes.sh restore N    undo cut
 #
 # Environment:
 #   PVCKIT_STATE   state directory (default /tmp/pvckit)
@@ -98,10 +105,68 @@ start_node() {
 
 uri() { echo "qemu+tcp://$(address "$1")/system"; }
 
-stop_node() {
-  local n=$1 dir ns
+# start_pvcd N TAG LOG CMD... starts CMD in node N's namespace and remembers it for power-on.
+start_pvcd() {
+  local n=$1 tag=$2 logfile=$3 dir
+  shift 3
+  dir=$(node_dir "$n")
+  [[ "$tag" =~ ^[A-Za-z0-9_.-]+$ ]] || die "invalid tag '$tag'"
+  printf '%s\n' "$logfile" "$@" >"$dir/pvcd-$tag.cmd"
+  start_daemon "$dir/pvcd-$tag.pid" "$logfile" ip netns exec "$(namespace "$n")" "$@"
+}
+
+stop_pvcd() {
+  local n=$1 tag=$2 dir
+  dir=$(node_dir "$n")
+  rm -f "$dir/pvcd-$tag.cmd"
+  stop_daemon "$dir/pvcd-$tag.pid" TERM 40
+}
+
+# power_off N: everything in the node's namespace dies at once, as in a power cut.
+power_off() {
+  local n=$1 dir ns pid
   dir=$(node_dir "$n")
   ns=$(namespace "$n")
+  echo 0 >"$dir/power"
+  for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+  rm -f "$dir"/pvcd-*.pid "$dir/libvirtd.pid" "$dir/virtlogd.pid"
+}
+
+# power_on N: the node boots: its libvirtd, then every pvcd command it was running.
+power_on() {
+  local n=$1 dir cmd logfile args
+  dir=$(node_dir "$n")
+  echo 1 >"$dir/power"
+  (start_node "$n") || log "hv$n: libvirtd did not come up (is its network cut?)"
+  for cmd in "$dir"/pvcd-*.cmd; do
+    [ -f "$cmd" ] || continue
+    mapfile -t args <"$cmd"
+    logfile=${args[0]}
+    local tag=${cmd##*/pvcd-}
+    tag=${tag%.cmd}
+    pid_alive "$dir/pvcd-$tag.pid" && continue
+    start_daemon "$dir/pvcd-$tag.pid" "$logfile" ip netns exec "$(namespace "$n")" "${args[@]:1}"
+  done
+}
+
+cut_network() {
+  ip netns exec "$(namespace "$1")" nft -f - <<'NFT'
+table inet pvckit_cut {
+  chain input { type filter hook input priority -300; policy drop; iif "lo" accept; }
+  chain output { type filter hook output priority -300; policy drop; oif "lo" accept; }
+}
+NFT
+}
+
+restore_network() {
+  ip netns exec "$(namespace "$1")" nft delete table inet pvckit_cut 2>/dev/null || true
+}
+
+stop_node() {
+  local n=$1 dir ns pidfile
+  dir=$(node_dir "$n")
+  ns=$(namespace "$n")
+  for pidfile in "$dir"/pvcd-*.pid; do [ -f "$pidfile" ] && stop_daemon "$pidfile" KILL 1; done
   # Guests first (their QEMU processes live in the node's namespace), then the daemons.
   if [ -d "$dir/root/run/libvirt/qemu" ]; then
     for pidfile in "$dir"/root/run/libvirt/qemu/*.pid; do
@@ -140,5 +205,12 @@ case ${1:-} in
   uri) uri "${2:?node}" ;;
   stop-node) stop_node "${2:?node}" ;;
   start-node) start_node "${2:?node}" ;;
+  start-pvcd) start_pvcd "${2:?node}" "${3:?tag}" "${4:?log file}" "${@:5}" ;;
+  stop-pvcd) stop_pvcd "${2:?node}" "${3:?tag}" ;;
+  power-off) power_off "${2:?node}" ;;
+  power-on) power_on "${2:?node}" ;;
+  power) cat "$(node_dir "${2:?node}")/power" 2>/dev/null || echo 1 ;;
+  cut) cut_network "${2:?node}" ;;
+  restore) restore_network "${2:?node}" ;;
   *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -1,24 +1,30 @@
 #!/usr/bin/env bash
 # `make test`: installs what is missing, builds, starts the real services the
-# tests need (ZooKeeper standalone and a 3-server ensemble on loopback), runs
-# every test, stops everything it started, and fails if any test failed.
+# tests need (three simulated nodes, each a network namespace with libvirtd;
+# ZooKeeper standalone and a 3-server ensemble on the nodes' bridge; one IPMI
+# simulator per node), runs every test, stops everything it started, and fails
+# if any test failed.
 #
-# Tests that kill servers run alone after the others (phase 2); every other
-# test runs in parallel, each in its own ZooKeeper chroot.
+# Tests that kill servers or nodes run alone after the others (phases 2 and
+# 3); every other test runs in parallel, each in its own ZooKeeper chroot.
 source "$(dirname "$0")/lib.sh"
 cd "$PVCKIT_ROOT"
 
-"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt tools
+"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt tools ipmi
 
 export PVCKIT_STATE=/tmp/pvckit-test
 export ZK_PORT_BASE=22181
 ZK="$PVCKIT_ROOT/Scripts/zookeeper.sh"
 
 NODES="$PVCKIT_ROOT/Scripts/nodes.sh"
+IPMI="$PVCKIT_ROOT/Scripts/ipmi.sh"
 export NODE_PREFIX=pt NODE_NET=10.78.0 PVCKIT_NODE_NET=10.78.0
+# Node daemons run inside the namespaces: ZooKeeper listens on the bridge.
+export ZK_CLIENT_ADDRESS=10.78.0.254 IPMI_PORT_BASE=23620
 
 cleanup() {
   "$ZK" stop all || true
+  "$IPMI" stop || true
   "$NODES" down || true
 }
 trap cleanup EXIT
@@ -29,26 +35,32 @@ swift format lint --strict --recursive Package.swift Sources Tests Benchmarks Ex
 log "building"
 swift build --build-tests
 
-# A clean slate: no data from an earlier run.
+# A clean slate: no data from an earlier run. The nodes come first: their bridge
+# carries ZooKeeper's and the BMCs' addresses.
 "$ZK" stop all
+"$IPMI" stop
 rm -rf "$PVCKIT_STATE/zookeeper"
-"$ZK" start standalone
-"$ZK" start ensemble
 "$NODES" down
 "$NODES" up 3
+"$ZK" start standalone
+"$ZK" start ensemble
+"$IPMI" start 3
 PVCKIT_ZK_STANDALONE=$("$ZK" connect standalone)
 PVCKIT_ZK_ENSEMBLE=$("$ZK" connect ensemble)
 PVCKIT_BIN_DIR=$(swift build --show-bin-path)
 export PVCKIT_ZK_STANDALONE PVCKIT_ZK_ENSEMBLE PVCKIT_BIN_DIR
 
-# Tests that take servers down run on their own afterwards.
-EXCLUSIVE='EnsembleFailoverTests'
+# Tests that take servers or nodes down run on their own afterwards.
+ENSEMBLE='EnsembleFailoverTests'
+HA='HAEndToEndTests'
 
 status=0
-log "phase 1: every test except $EXCLUSIVE, in parallel"
-swift test --skip-build --skip "$EXCLUSIVE" || status=1
-log "phase 2: $EXCLUSIVE"
-swift test --skip-build --filter "$EXCLUSIVE" || status=1
+log "phase 1: every test except $ENSEMBLE and $HA, in parallel"
+swift test --skip-build --skip "$ENSEMBLE" --skip "$HA" || status=1
+log "phase 2: $ENSEMBLE"
+swift test --skip-build --filter "$ENSEMBLE" || status=1
+log "phase 3: $HA"
+swift test --skip-build --filter "$HA" || status=1
 
 if [ $status -eq 0 ]; then log "all tests passed"; else log "TESTS FAILED"; fi
 exit $status

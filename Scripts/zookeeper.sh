@@ -15,10 +15,14 @@
 #   PVCKIT_STATE  state directory (default /tmp/pvckit)
 #   ZK_PORT_BASE  standalone client port; the ensemble uses the next three
 #                 (default 22181)
+#   ZK_CLIENT_ADDRESS  the address clients connect to (default 127.0.0.1; the
+#                 tests use their node bridge's address, so that node daemons
+#                 in network namespaces reach ZooKeeper too)
 source "$(dirname "$0")/lib.sh"
 
 STATE=${PVCKIT_STATE:-/tmp/pvckit}
 BASE=${ZK_PORT_BASE:-22181}
+ADDRESS=${ZK_CLIENT_ADDRESS:-127.0.0.1}
 ZK_CLASSPATH=/etc/zookeeper/conf:/usr/share/java/zookeeper.jar:/usr/share/java/zookeeper-jute.jar
 ZK_CLASSPATH+=:/usr/share/java/slf4j-api.jar:/usr/share/java/slf4j-log4j12.jar:/usr/share/java/log4j-1.2.jar
 ZK_CLASSPATH+=:/usr/share/java/netty-all.jar:/usr/share/java/metrics-core.jar:/usr/share/java/snappy-java.jar
@@ -40,7 +44,7 @@ minSessionTimeout=1000
 maxSessionTimeout=60000
 dataDir=$dir/data
 clientPort=$port
-clientPortAddress=127.0.0.1
+clientPortAddress=$ADDRESS
 admin.enableServer=false
 4lw.commands.whitelist=*
 maxClientCnxns=0
@@ -59,7 +63,7 @@ CFG
 four_letter() {
   local port=$1 word=$2
   # Bounded: a server still starting may accept the connection and never answer.
-  timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && printf '%s' '$word' >&3 && cat <&3" 2>/dev/null
+  timeout 2 bash -c "exec 3<>/dev/tcp/$ADDRESS/$port && printf '%s' '$word' >&3 && cat <&3" 2>/dev/null
 }
 
 server_mode() { four_letter "$(client_port "$1")" srvr | sed -n 's/^Mode: //p'; }
@@ -99,9 +103,9 @@ cmd_stop() {
 
 cmd_connect() {
   if [ "$1" = standalone ]; then
-    echo "127.0.0.1:$BASE"
+    echo "$ADDRESS:$BASE"
   else
-    echo "127.0.0.1:$((BASE + 1)),127.0.0.1:$((BASE + 2)),127.0.0.1:$((BASE + 3))"
+    echo "$ADDRESS:$((BASE + 1)),$ADDRESS:$((BASE + 2)),$ADDRESS:$((BASE + 3))"
   fi
 }
 

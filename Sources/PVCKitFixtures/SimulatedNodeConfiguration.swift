@@ -7,7 +7,10 @@ public enum SimulatedNodeConfiguration {
   ///   - nodeNet: the first three octets of the nodes' network (e.g. `10.78.0`).
   ///   - keepalive: seconds between heartbeats.
   ///   - shutdownTimeout: seconds before a VM shutdown is forced.
-  public static func text(nodeNet: String, nodes: Int = 3, keepalive: Int = 1, shutdownTimeout: Int = 3) -> String {
+  ///   - fencing: the `fencing` section's values.
+  public static func text(
+    nodeNet: String, nodes: Int = 3, keepalive: Int = 1, shutdownTimeout: Int = 3, fencing: Fencing = Fencing()
+  ) -> String {
     let names = (1...nodes).map { "hv\($0)" }.joined(separator: ", ")
     return """
       path:
@@ -48,9 +51,9 @@ public enum SimulatedNodeConfiguration {
         keepalive_interval: \(keepalive)
       fencing:
         disable_on_ipmi_failure: no
-        intervals: {fence_intervals: 6, suicide_intervals: 0}
-        actions: {successful_fence: migrate, failed_fence: none}
-        ipmi: {hostname: "127.0.0.1", username: admin, password: secret}
+        intervals: {fence_intervals: \(fencing.fenceIntervals), suicide_intervals: \(fencing.selfFenceIntervals), saving_throws: \(fencing.savingThrows)}
+        actions: {successful_fence: migrate, failed_fence: \(fencing.failedFenceAction)}
+        ipmi: {hostname: "\(fencing.ipmiHostname)", username: admin, password: \(fencing.ipmiPassword)}
       migration:
         target_selector: mem
       logging:
@@ -68,5 +71,18 @@ public enum SimulatedNodeConfiguration {
         authentication: {enabled: no}
         ssl: {enabled: no}
       """
+  }
+
+  /// Fencing settings of a simulated cluster.
+  public struct Fencing: Sendable {
+    public var fenceIntervals = 6
+    public var savingThrows = 6
+    public var selfFenceIntervals = 0
+    public var failedFenceAction = "none"
+    /// `{node_id}` is replaced by the node's number.
+    public var ipmiHostname = "127.0.0.1"
+    public var ipmiPassword = "secret"
+
+    public init() {}
   }
 }

@@ -58,7 +58,16 @@ struct PVCD: AsyncParsableCommand {
       let daemon = NodeDaemon(
         zookeeper: zk, libvirt: libvirt, identity: identity,
         settings: .from(configuration, node: name, autoReady: autoReady), log: log)
-      try await daemon.run(until: { await waitForTermination() })
+      try await daemon.run(until: {
+        await waitForTermination()
+        // A daemon that cannot finish its shutdown (say, stuck on an unreachable
+        // service) still exits.
+        Task.detached {
+          try? await Task.sleep(for: .seconds(60))
+          FileHandle.standardError.write(Data("pvcd: shutdown took too long; exiting\n".utf8))
+          Foundation.exit(1)
+        }
+      })
       await libvirt.close()
       await zk.close()
     } catch {

@@ -47,6 +47,7 @@ extension PVCConfiguration {
       disableOnIPMIFailure: try fence.bool("disable_on_ipmi_failure"),
       fenceIntervals: try intervals.int("fence_intervals", default: 6, in: 1...1000),
       suicideIntervals: try intervals.int(suicideKey, default: 0, in: 0...1000),
+      savingThrows: try intervals.int("saving_throws", default: 6, in: 0...1000),
       successfulFence: try actions.choice("successful_fence", default: FenceAction.migrate),
       failedFence: try actions.choice("failed_fence", default: FenceAction.none),
       ipmiHostname: try ipmi.string("hostname"),

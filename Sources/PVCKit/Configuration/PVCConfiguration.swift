@@ -104,6 +104,9 @@ public struct PVCConfiguration: Sendable, Hashable {
     public var fenceIntervals: Int
     /// Keepalives without ZooKeeper after which a node stops its own VMs (0: never).
     public var suicideIntervals: Int
+    /// Keepalive intervals a dead node gets to come back before it is power-cycled
+    /// (extension `fencing.intervals.saving_throws`; upstream always waits 6).
+    public var savingThrows: Int
     public var successfulFence: FenceAction
     public var failedFence: FenceAction
     /// The IPMI host name; `{node_id}` is replaced by the node's number.

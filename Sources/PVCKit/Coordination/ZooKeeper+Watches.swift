@@ -26,6 +26,17 @@ struct WatchEntry<Value: WatchedValue> {
   var last: Value?
   var refreshing = false
   var dirty = false
+  /// Change events seen for the path (counted when they arrive, before any re-read).
+  var events = 0
+  /// The event count when the read that produced ``last`` began.
+  var lastReadAt = 0
+  /// Subscribers that joined while ``last`` was in doubt, given nothing yet, with
+  /// the event count they need a read to have started after.
+  var waiting: [Int: Int] = [:]
+
+  /// Whether ``last`` may be older than a change already announced (say, a
+  /// write this client just made): then a new subscriber waits for the re-read.
+  var isCurrent: Bool { delivered && lastReadAt == events }
 }
 
 extension ZooKeeper {
@@ -59,8 +70,12 @@ extension ZooKeeper {
       let id = s.takeID()
       var entry = s[keyPath: table][path] ?? WatchEntry()
       entry.subscribers[id] = continuation
-      if entry.delivered { continuation.yield(entry.last) }
-      let start = !entry.delivered && !entry.refreshing
+      if entry.isCurrent {
+        continuation.yield(entry.last)
+      } else if entry.delivered {
+        entry.waiting[id] = entry.events
+      }
+      let start = !entry.isCurrent && !entry.refreshing
       s[keyPath: table][path] = entry
       return (id, start)
     }
@@ -71,6 +86,7 @@ extension ZooKeeper {
     continuation.onTermination = { [weak self] _ in
       self?.state.withLock { s in
         s[keyPath: table][path]?.subscribers.removeValue(forKey: id)
+        s[keyPath: table][path]?.waiting.removeValue(forKey: id)
         if s[keyPath: table][path]?.subscribers.isEmpty == true { s[keyPath: table][path] = nil }
       }
     }
@@ -96,6 +112,7 @@ extension ZooKeeper {
     guard claimed else { return }
     while true {
       let value: Value?
+      let readAt = state.withLock { $0[keyPath: table][path]?.events ?? 0 }
       do {
         value = try await read(self, path)
       } catch {
@@ -109,11 +126,18 @@ extension ZooKeeper {
       let again = state.withLock { s -> Bool in
         guard var entry = s[keyPath: table][path] else { return false }
         defer { s[keyPath: table][path] = entry }
+        entry.lastReadAt = readAt
+        // Yield under the lock so that deliveries stay in order; yield never blocks.
         if !entry.delivered || entry.last?.fingerprint != value?.fingerprint {
           entry.delivered = true
           entry.last = value
-          // Yield under the lock so that deliveries stay in order; yield never blocks.
-          for subscriber in entry.subscribers.values { subscriber.yield(value) }
+          for (id, subscriber) in entry.subscribers where entry.waiting[id] == nil { subscriber.yield(value) }
+        }
+        // Subscribers that joined while the value was in doubt get their first value
+        // from a read that began after they joined.
+        for (id, needed) in entry.waiting where readAt >= needed {
+          entry.subscribers[id]?.yield(value)
+          entry.waiting[id] = nil
         }
         let again = entry.dirty
         entry.dirty = false
@@ -162,6 +186,9 @@ extension ZooKeeper {
       guard s.generation == generation, !s.closed else { return (false, false) }
       let data = type == ZOO_CREATED_EVENT || type == ZOO_DELETED_EVENT || type == ZOO_CHANGED_EVENT
       let children = type == ZOO_CREATED_EVENT || type == ZOO_DELETED_EVENT || type == ZOO_CHILD_EVENT
+      // Counted now, on the client's event thread, before the reply to any later call is delivered.
+      if data { s.dataWatches[path]?.events += 1 }
+      if children { s.childWatches[path]?.events += 1 }
       return (data && s.dataWatches[path] != nil, children && s.childWatches[path] != nil)
     }
     if data { Task { await self.refresh(path, \.dataWatches) { c, p in try await c.readWatchedData(p) } } }

@@ -40,7 +40,7 @@ public struct FencePolicy: Sendable, Hashable {
   public static func from(_ configuration: PVCConfiguration) -> FencePolicy {
     FencePolicy(
       interval: .seconds(configuration.timers.keepaliveInterval), fenceIntervals: configuration.fencing.fenceIntervals,
-      selfFenceIntervals: configuration.fencing.suicideIntervals,
+      savingThrows: configuration.fencing.savingThrows, selfFenceIntervals: configuration.fencing.suicideIntervals,
       migrateAfterFence: configuration.fencing.successfulFence == .migrate,
       migrateAfterFailedFence: configuration.fencing.failedFence == .migrate,
       watchdogTimeout: configuration.fencing.watchdog.map { .seconds($0.timeout) })

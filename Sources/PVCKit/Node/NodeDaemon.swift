@@ -137,13 +137,24 @@ public struct NodeDaemon: Sendable {
       }
       await stop()
       log("node \(identity.name) shutting down")
+      // Every step is bounded: a node cut from ZooKeeper must still stop.
+      let zookeeper = self.zookeeper
       let node = try? Layout.node(identity.name)
-      if let node { _ = try? await zookeeper.set(node.path(.daemonState), NodeDaemonState.shutdown.rawValue) }
-      await agent?.resign(timeout: settings.handoverTimeout)
+      _ = await withTimeout(settings.keepaliveInterval * 2) {
+        if let node { try await zookeeper.set(node.path(.daemonState), NodeDaemonState.shutdown.rawValue) }
+      }
+      if let agent {
+        let handover = settings.handoverTimeout
+        _ = await withTimeout(handover + .seconds(5)) { await agent.resign(timeout: handover) }
+      }
       group.cancelAll()
     }
-    _ = try? await zookeeper.set(try Layout.node(identity.name).path(.daemonState), NodeDaemonState.stop.rawValue)
-    _ = try? await zookeeper.delete(try Layout.liveness(identity.name))
+    let zookeeper = self.zookeeper
+    let name = identity.name
+    _ = await withTimeout(settings.keepaliveInterval * 2) {
+      try await zookeeper.set(try Layout.node(name).path(.daemonState), NodeDaemonState.stop.rawValue)
+      try await zookeeper.delete(try Layout.liveness(name))
+    }
     log("node \(identity.name) stopped")
   }
 

@@ -5,13 +5,16 @@ import Synchronization
 
 /// A real cluster for end-to-end tests: a fresh ZooKeeper chroot, a
 /// configuration file, and one `pvcd` per simulated node (hv1-hv3, each a
-/// network namespace with its own libvirtd, started by `make test`).
+/// network namespace with its own libvirtd, started by `make test`), running
+/// inside the node's namespace.
 final class NodeCluster: Sendable {
   let hosts: String
   let cluster: PVCCluster
   let configFile: String
   let directory: URL
-  private let daemons = Mutex<[String: Process]>([:])
+  /// Distinguishes this cluster's daemons from other tests' on the same nodes.
+  var tag: String { directory.lastPathComponent }
+  private let daemons = Mutex<Set<String>>([])
 
   static var nodeNet: String { ProcessInfo.processInfo.environment["PVCKIT_NODE_NET"] ?? "10.78.0" }
   static var nodeState: String { ProcessInfo.processInfo.environment["PVCKIT_STATE"] ?? "/tmp/pvckit-test" }
@@ -26,13 +29,16 @@ final class NodeCluster: Sendable {
     self.directory = directory
   }
 
-  /// Starts a cluster with `nodes` node daemons (keepalive 1 s, VM shutdown timeout 3 s).
-  static func start(nodes: Int = 3, name: String = #function) async throws -> NodeCluster {
-    let hosts = try await TestServices.chroot(name: name)
+  /// Starts a cluster with `nodes` node daemons (by default keepalive 1 s, VM shutdown timeout 3 s).
+  static func start(
+    nodes: Int = 3, on zookeeper: String = TestServices.standalone, configuration: String? = nil,
+    name: String = #function
+  ) async throws -> NodeCluster {
+    let hosts = try await TestServices.chroot(on: zookeeper, name: name)
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pvckit-cluster-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let configFile = directory.appendingPathComponent("pvc.conf").path
-    try configuration(hosts: hosts).write(toFile: configFile, atomically: true, encoding: .utf8)
+    try (configuration ?? Self.configuration(hosts: hosts)).write(toFile: configFile, atomically: true, encoding: .utf8)
     let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts))
     try await cluster.initialize()
     let nodeCluster = NodeCluster(hosts: hosts, cluster: cluster, configFile: configFile, directory: directory)
@@ -51,9 +57,10 @@ final class NodeCluster: Sendable {
 
   /// Runs `body` with a started cluster, stopping it (daemons and guests) afterwards, also on failure.
   static func with(
-    nodes: Int = 3, name: String = #function, _ body: (NodeCluster) async throws -> Void
+    nodes: Int = 3, on zookeeper: String = TestServices.standalone, configuration: String? = nil,
+    name: String = #function, _ body: (NodeCluster) async throws -> Void
   ) async throws {
-    let cluster = try await start(nodes: nodes, name: name)
+    let cluster = try await start(nodes: nodes, on: zookeeper, configuration: configuration, name: name)
     do {
       try await body(cluster)
     } catch {
@@ -63,34 +70,25 @@ final class NodeCluster: Sendable {
     await cluster.stop()
   }
 
-  /// Starts (or restarts) node `name`'s daemon.
+  /// Starts (or restarts) node `name`'s daemon inside its namespace (Scripts/nodes.sh start-pvcd).
   func startDaemon(_ name: String) throws {
     let n = NodeIdentity.id(of: name)
-    let process = Process()
-    process.executableURL = TestServices.binDirectory.appendingPathComponent("pvcd")
-    process.arguments = [
-      "--config", configFile, "--zookeeper", hosts, "--node", name,
-      "--libvirt-uri", "qemu+tcp://\(Self.nodeNet).\(n)/system",
-      "--console-log-directory", "\(Self.nodeRoot(name))/var/log/libvirt", "--auto-ready",
-    ]
-    let log = directory.appendingPathComponent("\(name).log")
-    if !FileManager.default.fileExists(atPath: log.path) {
-      _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-    }
-    let handle = try FileHandle(forWritingTo: log)
-    handle.seekToEndOfFile()
-    process.standardOutput = handle
-    process.standardError = handle
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    daemons.withLock { $0[name] = process }
+    let log = directory.appendingPathComponent("\(name).log").path
+    try TestServices.script(
+      "nodes.sh",
+      arguments: [
+        "start-pvcd", String(n), tag, log, TestServices.binDirectory.appendingPathComponent("pvcd").path,
+        "--config", configFile, "--zookeeper", hosts, "--node", name,
+        "--libvirt-uri", "qemu+tcp://\(Self.nodeNet).\(n)/system",
+        "--console-log-directory", "\(Self.nodeRoot(name))/var/log/libvirt", "--auto-ready",
+      ])
+    _ = daemons.withLock { $0.insert(name) }
   }
 
-  /// Stops node `name`'s daemon with SIGTERM (its VMs keep running).
+  /// Stops node `name`'s daemon with SIGTERM and waits for it (its VMs keep running).
   func stopDaemon(_ name: String) {
-    guard let process = daemons.withLock({ $0.removeValue(forKey: name) }) else { return }
-    process.terminate()
-    process.waitUntilExit()
+    guard daemons.withLock({ $0.remove(name) }) != nil else { return }
+    _ = try? TestServices.script("nodes.sh", "stop-pvcd", String(NodeIdentity.id(of: name)), tag)
   }
 
   /// What node `name`'s daemon logged.
@@ -100,7 +98,7 @@ final class NodeCluster: Sendable {
 
   /// Stops every daemon, destroys this cluster's guests on every node, and closes the connection.
   func stop() async {
-    for name in daemons.withLock({ Array($0.keys) }) { stopDaemon(name) }
+    for name in daemons.withLock({ Array($0) }) { stopDaemon(name) }
     if let uuids = try? await cluster.zookeeper?.children(Layout.base.path(.domains)) {
       for uri in TestServices.libvirtNodes {
         guard let libvirt = try? await LibvirtConnection.open(uri) else { continue }

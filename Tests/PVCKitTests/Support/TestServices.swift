@@ -45,6 +45,12 @@ enum TestServices {
   /// Runs a project script and returns its standard output.
   @discardableResult
   static func script(_ name: String, _ arguments: String...) throws -> String {
+    try script(name, arguments: arguments)
+  }
+
+  /// Runs a project script with an argument list and returns its standard output.
+  @discardableResult
+  static func script(_ name: String, arguments: [String]) throws -> String {
     let process = Process()
     process.executableURL = root.appendingPathComponent("Scripts/\(name)")
     process.arguments = arguments
