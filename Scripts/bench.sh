@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$PVCKIT_ROOT"
 
-"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt
+"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt tools ipmi
 
 export PVCKIT_STATE=/tmp/pvckit-bench
 export ZK_PORT_BASE=23181
@@ -13,8 +13,11 @@ export ZK_PORT_BASE=23181
 export ZK_JVM_FLAGS="" ZK_HEAP=1g
 ZK="$PVCKIT_ROOT/Scripts/zookeeper.sh"
 NODES="$PVCKIT_ROOT/Scripts/nodes.sh"
-export NODE_PREFIX=pb NODE_NET=10.80.0
-trap '"$ZK" stop all || true; "$NODES" down || true' EXIT
+IPMI="$PVCKIT_ROOT/Scripts/ipmi.sh"
+export NODE_PREFIX=pb NODE_NET=10.80.0 PVCKIT_NODE_NET=10.80.0 IPMI_PORT_BASE=23720
+# Node daemons run inside the namespaces (HA suite): ZooKeeper listens on the nodes' bridge.
+export ZK_CLIENT_ADDRESS=10.80.0.254
+trap '"$ZK" stop all || true; "$IPMI" stop || true; "$NODES" down || true' EXIT
 
 log "building (release)"
 swift build -c release --product pvc-bench
@@ -23,10 +26,12 @@ swift build -c release --product pvcd
 BIN=$(swift build -c release --show-bin-path)
 
 "$ZK" stop all
+"$IPMI" stop
 rm -rf "$PVCKIT_STATE/zookeeper"
-"$ZK" start standalone
 "$NODES" down
-"$NODES" up 1
+"$NODES" up 3
+"$ZK" start standalone
+"$IPMI" start 3
 
 COUNT=${BENCH_COUNT:-10000}
 ROUNDS=${BENCH_ROUNDS:-5}
@@ -39,3 +44,5 @@ echo
 echo
 "$BIN/pvc-bench" vm-start --hosts "$HOSTS" --node-net "$NODE_NET" \
   --console-dir "$PVCKIT_STATE/nodes/hv1/root/var/log/libvirt" --rounds "$ROUNDS"
+echo
+"$BIN/pvc-bench" ha --hosts "$HOSTS" --rounds "${BENCH_HA_ROUNDS:-3}" --default-rounds "${BENCH_HA_DEFAULT_ROUNDS:-1}"

@@ -93,6 +93,10 @@ func timed(_ body: () async throws -> Void) async throws -> Double {
   let clock = ContinuousClock()
   let start = clock.now
   try await body()
-  let elapsed = clock.now - start
-  return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+  return (clock.now - start).seconds
+}
+
+extension Duration {
+  /// The duration in seconds.
+  var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -6,6 +6,7 @@ import Foundation
 // Usage: pvc-bench zookeeper --hosts HOSTS [--count N] [--rounds R]
 //        pvc-bench vm-list --hosts HOSTS [--sizes 1000,10000] [--rounds R]
 //        pvc-bench vm-start --hosts HOSTS --node-net NET [--console-dir DIR] [--rounds R]
+//        pvc-bench ha --hosts HOSTS [--rounds R] [--default-rounds R]   (three simulated nodes with BMCs)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, default fallback: String) -> String {
@@ -35,6 +36,9 @@ do {
   case "vm-list":
     let sizes = option("--sizes", default: "1000,10000").split(separator: ",").compactMap { Int($0) }
     print(try await VMListBenchmark(hosts: hosts, sizes: sizes, rounds: rounds).run().render())
+  case "ha":
+    let defaultRounds = Int(option("--default-rounds", default: "1")) ?? 1
+    print(try await HABenchmark(hosts: hosts, rounds: rounds, defaultRounds: defaultRounds).run().render())
   default:
     FileHandle.standardError.write(Data("unknown benchmark suite '\(suite)'\n".utf8))
     exit(2)

@@ -12,6 +12,9 @@ public enum SimulatedNodeConfiguration {
     nodeNet: String, nodes: Int = 3, keepalive: Int = 1, shutdownTimeout: Int = 3, fencing: Fencing = Fencing()
   ) -> String {
     let names = (1...nodes).map { "hv\($0)" }.joined(separator: ", ")
+    let watchdog = fencing.watchdogDevice.map {
+      "\n  watchdog: {device: \"\($0)\", timeout: \(fencing.watchdogTimeout)}"
+    }
     return """
       path:
         dynamic_directory: "/tmp/pvckit-dynamic"
@@ -53,7 +56,7 @@ public enum SimulatedNodeConfiguration {
         disable_on_ipmi_failure: no
         intervals: {fence_intervals: \(fencing.fenceIntervals), suicide_intervals: \(fencing.selfFenceIntervals), saving_throws: \(fencing.savingThrows)}
         actions: {successful_fence: migrate, failed_fence: \(fencing.failedFenceAction)}
-        ipmi: {hostname: "\(fencing.ipmiHostname)", username: admin, password: \(fencing.ipmiPassword)}
+        ipmi: {hostname: "\(fencing.ipmiHostname)", username: admin, password: \(fencing.ipmiPassword)}\(watchdog ?? "")
       migration:
         target_selector: mem
       logging:
@@ -82,6 +85,10 @@ public enum SimulatedNodeConfiguration {
     /// `{node_id}` is replaced by the node's number.
     public var ipmiHostname = "127.0.0.1"
     public var ipmiPassword = "secret"
+    /// A file or device pvcd feeds as its watchdog (none by default).
+    public var watchdogDevice: String?
+    /// Seconds the cluster assumes the watchdog takes to reset a node.
+    public var watchdogTimeout = 2
 
     public init() {}
   }

@@ -10,13 +10,16 @@ import Testing
 @Suite("HA end to end", .serialized)
 struct HAEndToEndTests {
   /// Aggressive timers: 1 s keepalive, dead after 3 silent intervals, 2 saving throws.
-  static func configuration(selfFenceIntervals: Int = 0, failedFence: String = "none") -> String {
+  static func configuration(selfFenceIntervals: Int = 0, failedFence: String = "none", watchdog: String? = nil)
+    -> String
+  {
     var fencing = SimulatedNodeConfiguration.Fencing()
     fencing.fenceIntervals = 3
     fencing.savingThrows = 2
     fencing.selfFenceIntervals = selfFenceIntervals
     fencing.failedFenceAction = failedFence
     fencing.ipmiHostname = SimulatedNodes.ipmiHostname
+    fencing.watchdogDevice = watchdog
     return SimulatedNodeConfiguration.text(nodeNet: NodeCluster.nodeNet, fencing: fencing)
   }
 
@@ -24,14 +27,16 @@ struct HAEndToEndTests {
 
   /// Runs `body` on a fresh cluster on the ensemble; repairs every node afterwards.
   static func withCluster(
-    selfFenceIntervals: Int = 0, failedFence: String = "none", name: String = #function,
+    selfFenceIntervals: Int = 0, failedFence: String = "none", watchdog: String? = nil, name: String = #function,
     _ body: (NodeCluster) async throws -> Void
   ) async throws {
     // Nodes are repaired before the cluster stops: stopping talks to every node.
     func repair() { for node in ["hv1", "hv2", "hv3"] { try? SimulatedNodes.repair(node) } }
     try await NodeCluster.with(
       on: TestServices.ensemble,
-      configuration: configuration(selfFenceIntervals: selfFenceIntervals, failedFence: failedFence), name: name
+      configuration: configuration(
+        selfFenceIntervals: selfFenceIntervals, failedFence: failedFence, watchdog: watchdog),
+      name: name
     ) { nodes in
       do {
         #expect(try await eventually(timeout: .seconds(20)) { try await nodes.cluster.nodes.primary() != nil })
@@ -92,10 +97,9 @@ struct HAEndToEndTests {
   func primaryKilled() async throws {
     try await Self.withCluster { nodes in
       let first = try #require(try await nodes.cluster.nodes.primary())
-      let pid = try String(
-        contentsOfFile: "\(NodeCluster.nodeState)/nodes/\(first)/pvcd-\(nodes.tag).pid", encoding: .utf8)
+      let pid = try #require(try SimulatedNodes.daemonPID(on: first, tag: nodes.tag))
       let start = ContinuousClock.now
-      kill(pid_t(pid.trimmingCharacters(in: .whitespacesAndNewlines))!, SIGKILL)
+      kill(pid, SIGKILL)
       #expect(
         try await eventually(timeout: .seconds(30)) {
           let now = try await nodes.cluster.nodes.primary()
@@ -191,6 +195,32 @@ struct HAEndToEndTests {
       try await Task.sleep(for: .seconds(5))
       #expect(try await nodes.cluster.vms.info(vm.name).node == victim)
       #expect(SimulatedNodes.hosts(of: vm.uuid).isEmpty)
+      #expect(watch.stop().isEmpty)
+    }
+  }
+
+  @Test("with a watchdog, a cut node's guests run elsewhere once it has stopped them itself, IPMI or not")
+  func selfFenceWithWatchdog() async throws {
+    // A plain file stands in for the watchdog device: pvcd feeds it; the cluster trusts its timeout (2 s).
+    let watchdog = FileManager.default.temporaryDirectory.appendingPathComponent("pvckit-watchdog-\(UUID().uuidString)")
+    try Data().write(to: watchdog)
+    defer { try? FileManager.default.removeItem(at: watchdog) }
+    try await Self.withCluster(selfFenceIntervals: 4, failedFence: "migrate", watchdog: watchdog.path) { nodes in
+      let victim = try await Self.nonPrimary(nodes)
+      let vm = try await Self.guest(nodes, on: victim, prefix: "wd")
+      #expect(try Data(contentsOf: watchdog).count > 0, "pvcd feeds its watchdog")
+      let watch = TwoCopiesWatch([vm.uuid])
+      try SimulatedNodes.stopBMC(victim)
+      let start = ContinuousClock.now
+      try SimulatedNodes.cut(victim)
+      #expect(
+        try await eventually(timeout: .seconds(40)) {
+          let info = try await nodes.cluster.vms.info(vm.name)
+          return info.node != victim && SimulatedNodes.hosts(of: vm.uuid) == [info.node]
+        })
+      print("HA figure: cut node without IPMI, its VM ran elsewhere after \(ContinuousClock.now - start)")
+      #expect(SimulatedNodes.guests(on: victim).isEmpty)
+      #expect(try await nodes.cluster.faults.list().contains { $0.id == "FENCE_FAILED_\(victim)" })
       #expect(watch.stop().isEmpty)
     }
   }

@@ -16,11 +16,7 @@ final class NodeCluster: Sendable {
   var tag: String { directory.lastPathComponent }
   private let daemons = Mutex<Set<String>>([])
 
-  static var nodeNet: String { ProcessInfo.processInfo.environment["PVCKIT_NODE_NET"] ?? "10.78.0" }
-  static var nodeState: String { ProcessInfo.processInfo.environment["PVCKIT_STATE"] ?? "/tmp/pvckit-test" }
-
-  /// The directory of node N's private libvirt files (logs, pid files).
-  static func nodeRoot(_ node: String) -> String { "\(nodeState)/nodes/\(node)/root" }
+  static var nodeNet: String { SimulatedNodes.net }
 
   private init(hosts: String, cluster: PVCCluster, configFile: String, directory: URL) {
     self.hosts = hosts
@@ -50,7 +46,7 @@ final class NodeCluster: Sendable {
     }
     guard up else {
       await nodeCluster.stop()
-      throw TestServices.ScriptFailure(command: "pvcd (nodes did not reach run)", status: 1)
+      throw SimulatedNodes.ScriptFailure(command: "pvcd (nodes did not reach run)", status: 1)
     }
     return nodeCluster
   }
@@ -72,15 +68,12 @@ final class NodeCluster: Sendable {
 
   /// Starts (or restarts) node `name`'s daemon inside its namespace (Scripts/nodes.sh start-pvcd).
   func startDaemon(_ name: String) throws {
-    let n = NodeIdentity.id(of: name)
-    let log = directory.appendingPathComponent("\(name).log").path
-    try TestServices.script(
-      "nodes.sh",
-      arguments: [
-        "start-pvcd", String(n), tag, log, TestServices.binDirectory.appendingPathComponent("pvcd").path,
-        "--config", configFile, "--zookeeper", hosts, "--node", name,
-        "--libvirt-uri", "qemu+tcp://\(Self.nodeNet).\(n)/system",
-        "--console-log-directory", "\(Self.nodeRoot(name))/var/log/libvirt", "--auto-ready",
+    try SimulatedNodes.startDaemon(
+      on: name, tag: tag, log: directory.appendingPathComponent("\(name).log").path,
+      command: [
+        TestServices.binDirectory.appendingPathComponent("pvcd").path, "--config", configFile, "--zookeeper", hosts,
+        "--node", name, "--libvirt-uri", SimulatedNodes.libvirtURI(name),
+        "--console-log-directory", "\(SimulatedNodes.root(of: name))/var/log/libvirt", "--auto-ready",
       ])
     _ = daemons.withLock { $0.insert(name) }
   }
@@ -88,7 +81,7 @@ final class NodeCluster: Sendable {
   /// Stops node `name`'s daemon with SIGTERM and waits for it (its VMs keep running).
   func stopDaemon(_ name: String) {
     guard daemons.withLock({ $0.remove(name) }) != nil else { return }
-    _ = try? TestServices.script("nodes.sh", "stop-pvcd", String(NodeIdentity.id(of: name)), tag)
+    try? SimulatedNodes.stopDaemon(on: name, tag: tag)
   }
 
   /// What node `name`'s daemon logged.
@@ -115,7 +108,7 @@ final class NodeCluster: Sendable {
 
   /// The libvirt connection of node `name`.
   static func libvirt(_ name: String) async throws -> LibvirtConnection {
-    try await LibvirtConnection.open("qemu+tcp://\(nodeNet).\(NodeIdentity.id(of: name))/system")
+    try await LibvirtConnection.open(SimulatedNodes.libvirtURI(name))
   }
 
   /// The configuration of the simulated nodes.

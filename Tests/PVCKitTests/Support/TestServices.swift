@@ -1,5 +1,6 @@
 import Foundation
 import PVCKit
+import PVCKitFixtures
 import Synchronization
 
 /// Where the real services started by `make test` (Scripts/test.sh) listen.
@@ -45,30 +46,7 @@ enum TestServices {
   /// Runs a project script and returns its standard output.
   @discardableResult
   static func script(_ name: String, _ arguments: String...) throws -> String {
-    try script(name, arguments: arguments)
-  }
-
-  /// Runs a project script with an argument list and returns its standard output.
-  @discardableResult
-  static func script(_ name: String, arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = root.appendingPathComponent("Scripts/\(name)")
-    process.arguments = arguments
-    let out = Pipe()
-    process.standardOutput = out
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw ScriptFailure(command: ([name] + arguments).joined(separator: " "), status: process.terminationStatus)
-    }
-    return String(decoding: data, as: UTF8.self)
-  }
-
-  struct ScriptFailure: Error, CustomStringConvertible {
-    var command: String
-    var status: Int32
-    var description: String { "\(command) exited with \(status)" }
+    try SimulatedNodes.script(name, arguments: arguments)
   }
 }
 

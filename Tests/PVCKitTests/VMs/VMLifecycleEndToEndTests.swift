@@ -1,5 +1,6 @@
 import Foundation
 import PVCKit
+import PVCKitFixtures
 import Testing
 
 /// VMs on real nodes: three pvcd daemons, each driving its own libvirtd, against a real ZooKeeper.
@@ -138,7 +139,7 @@ struct VMLifecycleEndToEndTests {
       // Wait until the guest is fully up (its node reports it and its statistics), then kill its QEMU.
       #expect(try await eventually { try await nodes.cluster.nodes.info("hv3").runningDomains.contains(uuid) })
       #expect(try await eventually { try await vms.info(name).memoryStats["actual"] != nil })
-      let pidFile = "\(NodeCluster.nodeRoot("hv3"))/run/libvirt/qemu/\(name).pid"
+      let pidFile = "\(SimulatedNodes.root(of: "hv3"))/run/libvirt/qemu/\(name).pid"
       let pid = try #require(
         Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
       kill(pid, SIGKILL)

@@ -1,0 +1,231 @@
+import Foundation
+import PVCKit
+import PVCKitFixtures
+
+/// High availability on the simulated nodes (three namespaces with libvirtd,
+/// pvcd and an IPMI simulator): how long from a node's power loss until it is
+/// fenced and its VMs run elsewhere, with aggressive timers against upstream's
+/// defaults in the same run; and how long moving the primary role takes against
+/// one ZooKeeper change notification.
+struct HABenchmark {
+  /// ZooKeeper as the nodes reach it (on their bridge).
+  var hosts: String
+  var rounds: Int
+  var defaultRounds: Int
+
+  /// Keepalive and fencing timers.
+  struct Timers {
+    var name: String
+    var keepalive: Int
+    var fenceIntervals: Int
+    var savingThrows: Int
+    /// The time the timers make the fencer wait before it asks IPMI.
+    var floor: Double { Double(keepalive * (fenceIntervals + savingThrows)) }
+  }
+  static let aggressive = Timers(name: "aggressive", keepalive: 1, fenceIntervals: 3, savingThrows: 2)
+  static let upstream = Timers(name: "upstream defaults", keepalive: 5, fenceIntervals: 6, savingThrows: 6)
+
+  /// What one power loss took, in seconds from the plug being pulled.
+  struct Outcome {
+    var fenced: Double
+    var recovered: Double
+    var twoCopies: [String]
+  }
+
+  func run() async throws -> Report {
+    var fast: [Outcome] = []
+    var handovers: [Double] = []
+    for round in 0..<rounds {
+      let (outcome, moves) = try await powerLoss(Self.aggressive, handover: round == 0)
+      fast.append(outcome)
+      handovers += moves
+    }
+    var slow: [Outcome] = []
+    for _ in 0..<defaultRounds { slow.append(try await powerLoss(Self.upstream).outcome) }
+    let notifications = try await notificationRoundTrips(count: 10)
+
+    var report = Report(
+      title:
+        "HA: power loss of a node with 2 running VMs (3 nodes, ipmi_sim), median of \(rounds) (defaults: \(defaultRounds))"
+    )
+    let aggressive = Self.aggressive
+    let upstream = Self.upstream
+    report.add(
+      "death to fenced, aggressive timers (\(aggressive.keepalive) s × \(aggressive.fenceIntervals)+\(aggressive.savingThrows))",
+      median(fast.map(\.fenced)), against: "upstream default timers", median(slow.map(\.fenced)), unit: "s")
+    report.add(
+      "death to VMs running elsewhere, aggressive", median(fast.map(\.recovered)), against: "upstream default timers",
+      median(slow.map(\.recovered)), unit: "s")
+    report.add(
+      "death to VMs running elsewhere, aggressive", median(fast.map(\.recovered)),
+      against: "timer floor (\(Int(aggressive.floor)) s before IPMI)", aggressive.floor, unit: "s")
+    report.add(
+      "death to VMs running elsewhere, upstream defaults", median(slow.map(\.recovered)),
+      against: "timer floor (\(Int(upstream.floor)) s before IPMI)", upstream.floor, unit: "s")
+    report.add(
+      "primary moved (pvc node primary --wait)", median(handovers) * 1000,
+      against: "one ZooKeeper change notification", median(notifications) * 1000, unit: "ms")
+    let copies = (fast + slow).flatMap(\.twoCopies)
+    report.notes.append(
+      "Lower is better. Times start when the node's plug is pulled (everything in its namespace killed). "
+        + "A VM seen on two nodes at once: \(copies.isEmpty ? "never" : copies.joined(separator: "; ")).")
+    return report
+  }
+
+  /// Pulls the plug of a node running two VMs and times the fence and the recovery.
+  /// First times moves of the primary role, if asked.
+  private func powerLoss(_ timers: Timers, handover: Bool = false) async throws -> (
+    outcome: Outcome, handovers: [Double]
+  ) {
+    try await withCluster(timers) { cluster, tag in
+      let handovers = handover ? try await moves(cluster) : []
+      let primary = try await cluster.nodes.primary()
+      let victim = ["hv3", "hv2", "hv1"].first { $0 != primary }!
+      var uuids: [String] = []
+      for index in 0..<2 {
+        let uuid = UUID().uuidString.lowercased()
+        uuids.append(uuid)
+        _ = try await cluster.vms.define(
+          VMDefinition(
+            xml: VMStartBenchmark.guest(name: "ha-\(tag)-\(index)", uuid: uuid), node: victim, initialState: .start))
+      }
+      try await until(.seconds(60)) { uuids.allSatisfy { SimulatedNodes.hosts(of: $0) == [victim] } }
+      let watch = TwoCopiesWatch(uuids)
+      let zk = cluster.zookeeper!
+      let start = ContinuousClock.now
+      try SimulatedNodes.powerOff(victim)
+      var fenced: Double?
+      var recovered: Double?
+      let deadline = start + .seconds(timers.floor * 3 + 60)
+      while fenced == nil || recovered == nil, ContinuousClock.now < deadline {
+        if fenced == nil, try await zk.string(try Layout.node(victim).path(.daemonState)) == "fenced" {
+          fenced = (ContinuousClock.now - start).seconds
+        }
+        if recovered == nil,
+          uuids.allSatisfy({ uuid in
+            let hosts = SimulatedNodes.hosts(of: uuid)
+            return !hosts.isEmpty && !hosts.contains(victim)
+          })
+        {
+          recovered = (ContinuousClock.now - start).seconds
+        }
+        try await Task.sleep(for: .milliseconds(100))
+      }
+      guard let fenced, let recovered else { throw HABenchmarkError.notRecovered(victim) }
+      return (Outcome(fenced: fenced, recovered: recovered, twoCopies: watch.stop()), handovers)
+    }
+  }
+
+  /// Moves the primary role around the coordinators and times each move.
+  private func moves(_ cluster: PVCCluster) async throws -> [Double] {
+    var times: [Double] = []
+    for round in 0..<6 {
+      let target = "hv\(round % 3 + 1)"
+      guard try await cluster.nodes.primary() != target else { continue }
+      times.append(try await timed { _ = try await cluster.nodes.setCoordinatorState(target, .primary, wait: true) })
+    }
+    return times
+  }
+
+  /// The time from one session's write until another session's watch reports it.
+  private func notificationRoundTrips(count: Int) async throws -> [Double] {
+    let root = "/pvc-bench-notify-\(UUID().uuidString.prefix(8))"
+    let writer = try await ZooKeeper.connect(to: hosts)
+    let reader = try await ZooKeeper.connect(to: hosts)
+    try await writer.create(root, "0")
+    var changes = reader.watchData(root).makeAsyncIterator()
+    _ = await changes.next()
+    var times: [Double] = []
+    for value in 1...count {
+      times.append(
+        try await timed {
+          try await writer.set(root, "\(value)")
+          while let data = await changes.next(), data?.string != "\(value)" {}
+        })
+    }
+    try await writer.delete(root)
+    await reader.close()
+    await writer.close()
+    return times
+  }
+
+  /// Runs `body` on a fresh cluster: its own chroot, a pvcd on each node, a primary.
+  private func withCluster<T>(_ timers: Timers, _ body: (PVCCluster, String) async throws -> T) async throws -> T {
+    let tag = "bench-\(UUID().uuidString.prefix(8).lowercased())"
+    let admin = try await ZooKeeper.connect(to: hosts)
+    try await admin.create("/\(tag)", "")
+    let cluster = try await PVCCluster.connect(.zookeeper(hosts: "\(hosts)/\(tag)"))
+    try await cluster.initialize()
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pvc-bench-\(tag)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    var fencing = SimulatedNodeConfiguration.Fencing()
+    fencing.fenceIntervals = timers.fenceIntervals
+    fencing.savingThrows = timers.savingThrows
+    fencing.ipmiHostname = SimulatedNodes.ipmiHostname
+    let config = directory.appendingPathComponent("pvc.conf").path
+    try SimulatedNodeConfiguration.text(nodeNet: SimulatedNodes.net, keepalive: timers.keepalive, fencing: fencing)
+      .write(toFile: config, atomically: true, encoding: .utf8)
+    let nodes = ["hv1", "hv2", "hv3"]
+    let pvcd = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("pvcd")
+    func cleanUp() async {
+      for node in nodes {
+        try? SimulatedNodes.stopDaemon(on: node, tag: tag)
+        try? SimulatedNodes.repair(node)
+      }
+      if let uuids = try? await cluster.zookeeper?.children(Layout.base.path(.domains)) {
+        for node in nodes {
+          guard let libvirt = try? await LibvirtConnection.open(SimulatedNodes.libvirtURI(node)) else { continue }
+          for uuid in uuids { try? await libvirt.destroy(uuid) }
+          await libvirt.close()
+        }
+      }
+      await cluster.close()
+      try? await admin.deleteRecursively("/\(tag)")
+      await admin.close()
+      try? FileManager.default.removeItem(at: directory)
+    }
+    do {
+      for node in nodes {
+        try SimulatedNodes.startDaemon(
+          on: node, tag: tag, log: directory.appendingPathComponent("\(node).log").path,
+          command: [
+            pvcd.path, "--config", config, "--zookeeper", "\(hosts)/\(tag)", "--node", node, "--libvirt-uri",
+            SimulatedNodes.libvirtURI(node), "--console-log-directory",
+            "\(SimulatedNodes.root(of: node))/var/log/libvirt", "--auto-ready",
+          ])
+      }
+      let zk = cluster.zookeeper!
+      try await until(.seconds(60)) {
+        let states = try await zk.getMany(nodes.map { try Layout.node($0).path(.daemonState) })
+        guard states.allSatisfy({ $0?.string == "run" }) else { return false }
+        return try await cluster.nodes.primary() != nil
+      }
+      let result = try await body(cluster, tag)
+      await cleanUp()
+      return result
+    } catch {
+      await cleanUp()
+      throw error
+    }
+  }
+
+  /// Polls `condition` until it holds, or fails after `timeout`.
+  private func until(_ timeout: Duration, _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try await !condition() {
+      guard ContinuousClock.now < deadline else { throw HABenchmarkError.timedOut }
+      try await Task.sleep(for: .milliseconds(100))
+    }
+  }
+}
+
+enum HABenchmarkError: Error, CustomStringConvertible {
+  case notRecovered(String)
+  case timedOut
+  var description: String {
+    switch self {
+    case .notRecovered(let node): "node \(node) was not fenced, or its VMs did not run elsewhere"
+    case .timedOut: "the cluster did not come up"
+    }
+  }
+}
