@@ -15,6 +15,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .library(name: "PVCKit", targets: ["PVCKit"]),
+    .library(name: "PVCKitAPI", targets: ["PVCKitAPI"]),
     .executable(name: "pvc", targets: ["pvc"]),
     .executable(name: "pvcd", targets: ["pvcd"]),
     .executable(name: "pvcapi", targets: ["pvcapi"]),
@@ -23,6 +24,8 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
   ],
   targets: [
     // C libraries from Debian, one system-library shim each.
@@ -49,6 +52,18 @@ let package = Package(
       swiftSettings: strict
     ),
 
+    // The HTTP API v1 (upstream-compatible) as a library: routes over PVCKit.
+    .target(
+      name: "PVCKitAPI",
+      dependencies: [
+        "PVCKit",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTLS", package: "hummingbird"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+      ],
+      swiftSettings: strict
+    ),
+
     // Fronts: thin layers over PVCKit.
     .executableTarget(
       name: "pvc",
@@ -62,7 +77,7 @@ let package = Package(
     ),
     .executableTarget(
       name: "pvcapi",
-      dependencies: ["PVCKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: ["PVCKit", "PVCKitAPI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: strict
     ),
     .executableTarget(
@@ -94,7 +109,10 @@ let package = Package(
 
     .testTarget(
       name: "PVCKitTests",
-      dependencies: ["PVCKit", "PVCKitFixtures", "CZooKeeper", "CLibvirt", "CCeph", "CMariaDB"],
+      dependencies: [
+        "PVCKit", "PVCKitFixtures", "PVCKitAPI", "CZooKeeper", "CLibvirt", "CCeph", "CMariaDB",
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+      ],
       exclude: ["Fixtures"],
       swiftSettings: strict
     ),

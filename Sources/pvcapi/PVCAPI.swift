@@ -1,19 +1,60 @@
 import ArgumentParser
+import Foundation
 import PVCKit
+import PVCKitAPI
 
-/// `pvcapi`: the HTTP API server (API v1, compatible with upstream PVC).
-///
-/// The server itself is not part of this release; only `--version` answers.
+/// `pvcapi`: the HTTP API server (API v1, compatible with upstream PVC), over PVCKit.
 @main
-struct PVCAPI: ParsableCommand {
+struct PVCAPI: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pvcapi",
-    abstract: "The PVC HTTP API server (not yet available in this release).",
+    abstract: "Serve the PVC HTTP API v1 for a cluster.",
+    discussion: """
+      Reads the 'api' section of the configuration file (listen address and port, tokens, TLS) and connects to the
+      cluster's ZooKeeper. Stops cleanly on SIGINT or SIGTERM, finishing the requests in progress.
+      """,
     version:
       "pvcapi (PVCKit) \(PVCKitVersion.string), API v1 compatible with PVC \(PVCKitVersion.upstreamCompatibility)"
   )
 
-  func run() throws {
-    throw ValidationError("the HTTP API server is not part of this release yet; use 'pvc' directly")
+  @Option(name: .shortAndLong, help: ArgumentHelp("The configuration file.", valueName: "file"))
+  var config = ProcessInfo.processInfo.environment["PVC_CONFIG_FILE"] ?? PVCConfiguration.defaultPath
+
+  @Option(help: ArgumentHelp("ZooKeeper hosts (overrides the configuration).", valueName: "hosts"))
+  var zookeeper: String?
+
+  @Option(help: ArgumentHelp("Listen address (overrides the configuration).", valueName: "address"))
+  var listen: String?
+
+  @Option(help: ArgumentHelp("Listen port (overrides the configuration).", valueName: "port"))
+  var port: Int?
+
+  func run() async throws {
+    let configuration: PVCConfiguration
+    do {
+      configuration = try PVCConfiguration.load(from: config)
+    } catch {
+      throw ValidationError("\(error)")
+    }
+    var settings = APIServer.Settings.from(configuration)
+    if let listen { settings.address = listen }
+    if let port {
+      guard (1...65535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
+      settings.port = port
+    }
+    let cluster = try await PVCCluster.connect(.zookeeper(hosts: zookeeper ?? configuration.zookeeperHosts))
+    let scheme = settings.certificateFile == nil ? "http" : "https"
+    FileHandle.standardError.write(
+      Data(
+        "pvcapi: serving \(scheme)://\(settings.address):\(settings.port)\(APIServer.prefix) (authentication \(settings.authenticationEnabled ? "on" : "off"))\n"
+          .utf8))
+    do {
+      try await APIServer(cluster: cluster, settings: settings).run()
+    } catch {
+      await cluster.close()
+      FileHandle.standardError.write(Data("pvcapi: \(error)\n".utf8))
+      throw ExitCode.failure
+    }
+    await cluster.close()
   }
 }

@@ -19,18 +19,21 @@ public final class PVCCluster: Sendable {
   public let nodes: any NodeOperations
   /// The cluster's faults: list, acknowledge, delete, raise.
   public let faults: any FaultOperations
+  /// Long work carried out by node daemons: queue, follow, wait.
+  public let tasks: any TaskOperations
   /// The ZooKeeper client, when connected directly.
   public let zookeeper: ZooKeeper?
 
   init(
     connection: ClusterConnection, operations: any ClusterOperations, vms: any VMOperations,
-    nodes: any NodeOperations, faults: any FaultOperations, zookeeper: ZooKeeper?
+    nodes: any NodeOperations, faults: any FaultOperations, tasks: any TaskOperations, zookeeper: ZooKeeper?
   ) {
     self.connection = connection
     self.operations = operations
     self.vms = vms
     self.nodes = nodes
     self.faults = faults
+    self.tasks = tasks
     self.zookeeper = zookeeper
   }
 
@@ -43,7 +46,7 @@ public final class PVCCluster: Sendable {
       return PVCCluster(
         connection: connection, operations: DirectClusterOperations(zookeeper: zk),
         vms: DirectVMOperations(zookeeper: zk), nodes: DirectNodeOperations(zookeeper: zk),
-        faults: DirectFaultOperations(zookeeper: zk), zookeeper: zk)
+        faults: DirectFaultOperations(zookeeper: zk), tasks: DirectTaskOperations(zookeeper: zk), zookeeper: zk)
     }
   }
 

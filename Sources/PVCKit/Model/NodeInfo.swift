@@ -1,3 +1,5 @@
+import Foundation
+
 /// A node, in the JSON shape of upstream's `GET /node/<node>`.
 public struct NodeInfo: Codable, Sendable, Hashable {
   public var name: String
@@ -12,6 +14,8 @@ public struct NodeInfo: Codable, Sendable, Hashable {
   /// 0-100 from the health plugins, or `nil` when not reported (`N/A`).
   public var health: Int?
   public var healthPlugins: [String]
+  /// Each health plugin's last result.
+  public var healthDetails: [HealthDetail] = []
   public var load: Double
   public var domainsCount: Int
   /// UUIDs of the VMs running on the node.
@@ -20,6 +24,23 @@ public struct NodeInfo: Codable, Sendable, Hashable {
   public var memory: Memory
   /// Seconds since the epoch of the last keepalive.
   public var keepalive: Int
+  /// Per network interface statistics, as the node reports them (`network_stats`).
+  public var interfaces: [String: JSONValue] = [:]
+
+  /// A health plugin's last result.
+  public struct HealthDetail: Codable, Sendable, Hashable {
+    public var name: String
+    /// Seconds since the epoch.
+    public var lastRun: Int
+    public var healthDelta: Int
+    public var message: String
+
+    enum CodingKeys: String, CodingKey {
+      case name, message
+      case lastRun = "last_run"
+      case healthDelta = "health_delta"
+    }
+  }
 
   public struct VCPU: Codable, Sendable, Hashable {
     public var total: Int
@@ -36,7 +57,8 @@ public struct NodeInfo: Codable, Sendable, Hashable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case name, kernel, os, arch, health, load, vcpu, memory, keepalive
+    case name, kernel, os, arch, health, load, vcpu, memory, keepalive, interfaces
+    case healthDetails = "health_details"
     case daemonState = "daemon_state"
     case coordinatorState = "coordinator_state"
     case domainState = "domain_state"
@@ -60,12 +82,14 @@ public struct NodeInfo: Codable, Sendable, Hashable {
     try c.encode(arch, forKey: .arch)
     if let health { try c.encode(health, forKey: .health) } else { try c.encode("N/A", forKey: .health) }
     try c.encode(healthPlugins, forKey: .healthPlugins)
+    try c.encode(healthDetails, forKey: .healthDetails)
     try c.encode(load, forKey: .load)
     try c.encode(domainsCount, forKey: .domainsCount)
     try c.encode(runningDomains, forKey: .runningDomains)
     try c.encode(vcpu, forKey: .vcpu)
     try c.encode(memory, forKey: .memory)
     try c.encode(keepalive, forKey: .keepalive)
+    try c.encode(interfaces, forKey: .interfaces)
   }
 
   public init(from decoder: any Decoder) throws {
@@ -81,12 +105,14 @@ public struct NodeInfo: Codable, Sendable, Hashable {
     arch = try c.decodeIfPresent(String.self, forKey: .arch) ?? ""
     health = try? c.decode(Int.self, forKey: .health)
     healthPlugins = try c.decodeIfPresent([String].self, forKey: .healthPlugins) ?? []
+    healthDetails = try c.decodeIfPresent([HealthDetail].self, forKey: .healthDetails) ?? []
     load = try c.decodeIfPresent(Double.self, forKey: .load) ?? 0
     domainsCount = try c.decodeIfPresent(Int.self, forKey: .domainsCount) ?? 0
     runningDomains = try c.decodeIfPresent([String].self, forKey: .runningDomains) ?? []
     vcpu = try c.decode(VCPU.self, forKey: .vcpu)
     memory = try c.decode(Memory.self, forKey: .memory)
     keepalive = try c.decodeIfPresent(Int.self, forKey: .keepalive) ?? 0
+    interfaces = try c.decodeIfPresent([String: JSONValue].self, forKey: .interfaces) ?? [:]
   }
 
   init(name: String, record: Record<NodeKey>) {
@@ -111,6 +137,11 @@ public struct NodeInfo: Codable, Sendable, Hashable {
       provisioned: record.int(.memoryProvisioned) ?? 0, used: record.int(.memoryUsed) ?? 0,
       free: record.int(.memoryFree) ?? 0)
     keepalive = record.int(.keepalive) ?? 0
+    if let stats = record[.networkStats], let data = stats.data(using: .utf8),
+      let parsed = try? JSONDecoder().decode([String: JSONValue].self, from: data)
+    {
+      interfaces = parsed
+    }
   }
 
   /// The node as placement sees it.

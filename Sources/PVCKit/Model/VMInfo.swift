@@ -117,6 +117,43 @@ public struct VMInfo: Codable, Sendable, Hashable {
     case vcpuTopology = "vcpu_topology"
     case vcpuStats = "vcpu_stats"
   }
+
+  /// Encodes every field, unset ones as `null` (as upstream does).
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(name, forKey: .name)
+    try c.encode(uuid, forKey: .uuid)
+    try c.encode(state, forKey: .state)
+    try c.encode(node, forKey: .node)
+    try c.encode(lastNode, forKey: .lastNode)
+    try c.encode(migrated, forKey: .migrated)
+    try c.encode(failedReason, forKey: .failedReason)
+    try c.encode(nodeLimit, forKey: .nodeLimit)
+    try c.encode(nodeSelector, forKey: .nodeSelector)
+    try c.encode(nodeAutostart, forKey: .nodeAutostart)
+    try c.encode(migrationMethod, forKey: .migrationMethod)
+    try c.encode(migrationMaxDowntime, forKey: .migrationMaxDowntime)
+    try c.encode(tags, forKey: .tags)
+    try c.encode(snapshots, forKey: .snapshots)
+    try c.encode(description, forKey: .description)
+    try c.encode(profile, forKey: .profile)
+    try c.encode(memory, forKey: .memory)
+    try c.encode(memoryStats, forKey: .memoryStats)
+    try c.encode(vcpu, forKey: .vcpu)
+    try c.encode(vcpuTopology, forKey: .vcpuTopology)
+    try c.encode(vcpuStats, forKey: .vcpuStats)
+    try c.encode(type, forKey: .type)
+    try c.encode(arch, forKey: .arch)
+    try c.encode(machine, forKey: .machine)
+    try c.encode(console, forKey: .console)
+    try c.encode(vnc, forKey: .vnc)
+    try c.encode(emulator, forKey: .emulator)
+    try c.encode(features, forKey: .features)
+    try c.encode(networks, forKey: .networks)
+    try c.encode(disks, forKey: .disks)
+    try c.encode(controllers, forKey: .controllers)
+    try c.encode(xml, forKey: .xml)
+  }
 }
 
 /// A VM tag.

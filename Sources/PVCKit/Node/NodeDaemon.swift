@@ -25,6 +25,8 @@ public struct NodeDaemon: Sendable {
     public var flushWindow = 4
     /// How long a graceful stop waits for another coordinator to take the primary role.
     public var handoverTimeout: Duration = .seconds(30)
+    /// How many recent log lines are published to ZooKeeper (0: none).
+    public var nodeLogLines = 2000
 
     /// Creates settings.
     public init(
@@ -54,6 +56,7 @@ public struct NodeDaemon: Sendable {
       settings.watchdogDevice = configuration.fencing.watchdog?.device
       settings.monitoringInterval = .seconds(configuration.timers.monitoringInterval)
       settings.targetSelector = configuration.targetSelector.rawValue
+      settings.nodeLogLines = configuration.logging.zookeeperLogging ? configuration.logging.nodeLogLines : 0
       let networks = [
         ("upstream", configuration.cluster.upstream), ("cluster", configuration.cluster.cluster),
         ("storage", configuration.cluster.storage),
@@ -71,6 +74,7 @@ public struct NodeDaemon: Sendable {
   public let identity: NodeIdentity
   public let settings: Settings
   public let log: @Sendable (String) -> Void
+  let nodeLog: NodeLog
 
   /// Creates the daemon's work over open connections.
   public init(
@@ -81,7 +85,12 @@ public struct NodeDaemon: Sendable {
     self.libvirt = libvirt
     self.identity = identity
     self.settings = settings
-    self.log = log
+    let nodeLog = NodeLog(capacity: settings.nodeLogLines)
+    self.nodeLog = nodeLog
+    self.log = { message in
+      log(message)
+      nodeLog.append(message)
+    }
   }
 
   /// Registers the node and runs until the task is cancelled, then marks the
@@ -107,6 +116,7 @@ public struct NodeDaemon: Sendable {
       zookeeper: zookeeper, libvirt: libvirt, directory: identity.consoleLogDirectory, lines: settings.consoleLogLines)
     let domainStates = DomainStateWorker(
       zookeeper: zookeeper, identity: identity, window: settings.flushWindow, timeout: .seconds(120), log: log)
+    let tasks = TaskWorker(zookeeper: zookeeper, identity: identity, log: log)
     let watchdog = try settings.watchdogDevice.map { try Watchdog(path: $0) }
     let guardian = SelfFenceGuard(
       zookeeper: zookeeper, libvirt: libvirt, policy: settings.fencePolicy, watchdog: watchdog, log: log)
@@ -120,11 +130,13 @@ public struct NodeDaemon: Sendable {
       group.addTask { await reconciler.run() }
       group.addTask { await consoles.run() }
       group.addTask { await domainStates.run() }
+      group.addTask { await tasks.run() }
       group.addTask { await guardian.run() }
       if let agent { group.addTask { await agent.run() } }
       group.addTask {
         while !Task.isCancelled {
           do {
+            await nodeLog.publish(to: self.zookeeper, node: identity.name)
             try await keepalive.beat()
             // Look again at what runs here, so that nothing is missed.
             for uuid in (try? await libvirt.activeDomains().map(\.uuid)) ?? [] { reconciler.poke(uuid) }

@@ -45,6 +45,13 @@ extension DirectNodeOperations {
     return requested.isEmpty || requested == "none" ? nil : requested
   }
 
+  func log(_ node: String, lines: Int) async throws -> String {
+    let ref = try checkedNode(node)
+    guard try await zookeeper.exists(ref.basePath) != nil else { throw NodeError.notFound(node) }
+    let text = try await zookeeper.string(try Layout.log(node).path(.messages)) ?? ""
+    return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(max(lines, 0)).joined(separator: "\n")
+  }
+
   /// The node's reference; a malformed name is reported as not found.
   private func checkedNode(_ node: String) throws -> ObjectRef<NodeKey> {
     guard let ref = try? Layout.node(node) else { throw NodeError.notFound(node) }

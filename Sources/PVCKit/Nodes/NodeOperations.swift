@@ -34,6 +34,8 @@ public protocol NodeOperations: Sendable {
   func setCoordinatorState(_ node: String, _ role: NodeCoordinatorRole, wait: Bool) async throws -> String
   /// The name of the primary coordinator, or `nil` when there is none.
   func primary() async throws -> String?
+  /// The last `lines` lines its daemon logged (published to ZooKeeper).
+  func log(_ node: String, lines: Int) async throws -> String
 }
 
 /// What to do with a node's VMs.

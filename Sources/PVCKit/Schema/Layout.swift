@@ -123,6 +123,14 @@ public enum Layout {
   public static let coordinationRoot = "/pvckit"
   /// The ephemeral lease held by the primary coordinator's session (its data is the node's name).
   public static let primaryLease = "/pvckit/primary"
+  /// The parent of the queued and finished tasks.
+  public static let tasksRoot = "/pvckit/tasks"
+
+  /// A task's node.
+  public static func task(_ id: String) throws -> String {
+    tasksRoot + "/" + (try validatedComponent(id, kind: "task"))
+  }
+
   /// The parent of the nodes' liveness markers.
   public static let livenessRoot = "/pvckit/alive"
 

@@ -1,0 +1,105 @@
+import Foundation
+
+/// Carries out the tasks queued for this node (`/pvckit/tasks`): claims each
+/// pending one with a versioned write (so it runs once), runs it, reports its
+/// progress and result, and removes finished tasks once they are old.
+struct TaskWorker: Sendable {
+  let zookeeper: ZooKeeper
+  let identity: NodeIdentity
+  /// How long finished tasks are kept.
+  var retention: Duration = .seconds(3600)
+  let log: @Sendable (String) -> Void
+
+  /// Runs until cancelled.
+  func run() async {
+    try? await zookeeper.ensurePath(Layout.tasksRoot)
+    var seen: Set<String> = []
+    var lastCleanup = ContinuousClock.now
+    await withDiscardingTaskGroup { group in
+      for await children in zookeeper.watchChildren(Layout.tasksRoot) {
+        let ids = Set(children?.names ?? [])
+        for id in ids.subtracting(seen) {
+          guard let claimed = await claim(id) else { continue }
+          group.addTask { await carry(out: claimed) }
+        }
+        seen = ids
+        if ContinuousClock.now - lastCleanup > .seconds(60) {
+          lastCleanup = .now
+          await removeOld()
+        }
+      }
+    }
+  }
+
+  /// Takes a pending task of this node; `nil` if it is not ours or another claim won.
+  private func claim(_ id: String) async -> ClusterTask? {
+    guard let path = try? Layout.task(id), let data = try? await zookeeper.get(path),
+      var task = try? DirectTaskOperations.decode(data.bytes), task.runOn == identity.name, task.state == .pending
+    else { return nil }
+    task.state = .running
+    task.status = "started on \(identity.name)"
+    task.updated = Date().timeIntervalSince1970
+    guard let bytes = try? DirectTaskOperations.encode(task),
+      (try? await zookeeper.setData(path, data: bytes, version: data.stat.version)) != nil
+    else { return nil }
+    return task
+  }
+
+  /// Runs a claimed task to its end and records the result.
+  private func carry(out task: ClusterTask) async {
+    log("task \(task.id) (\(task.name)) started")
+    let progress = TaskProgress(zookeeper: zookeeper, task: task)
+    do {
+      let result = try await TaskHandlers.run(task, zookeeper: zookeeper, node: identity.name, progress: progress)
+      await progress.finish(.success, status: result)
+      log("task \(task.id) (\(task.name)) succeeded: \(result)")
+    } catch {
+      await progress.finish(.failure, status: "\(error)")
+      log("task \(task.id) (\(task.name)) failed: \(error)")
+    }
+  }
+
+  /// Deletes finished tasks older than the retention time.
+  private func removeOld() async {
+    let operations = DirectTaskOperations(zookeeper: zookeeper)
+    guard let tasks = try? await operations.list() else { return }
+    let cutoff = Date().timeIntervalSince1970 - Double(retention.components.seconds)
+    for task in tasks where task.state.isFinished && task.updated < cutoff {
+      if let path = try? Layout.task(task.id) { try? await zookeeper.delete(path) }
+    }
+  }
+}
+
+/// Writes a running task's progress.
+actor TaskProgress {
+  let zookeeper: ZooKeeper
+  private(set) var task: ClusterTask
+
+  init(zookeeper: ZooKeeper, task: ClusterTask) {
+    self.zookeeper = zookeeper
+    self.task = task
+  }
+
+  /// Records how far the task has come.
+  func update(current: Int, total: Int, status: String) async {
+    guard (task.current, task.total, task.status) != (current, total, status) else { return }
+    task.current = current
+    task.total = max(total, 1)
+    task.status = status
+    await write()
+  }
+
+  /// Records the task's end.
+  func finish(_ state: TaskState, status: String) async {
+    task.state = state
+    task.status = status
+    if state == .success { task.current = task.total }
+    await write()
+  }
+
+  private func write() async {
+    task.updated = Date().timeIntervalSince1970
+    guard let path = try? Layout.task(task.id), let bytes = try? DirectTaskOperations.encode(task) else { return }
+    _ = try? await zookeeper.setData(path, data: bytes)
+  }
+}

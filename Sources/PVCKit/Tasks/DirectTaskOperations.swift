@@ -1,0 +1,56 @@
+import Foundation
+
+/// Task operations performed directly on ZooKeeper: each task is one node,
+/// `/pvckit/tasks/<id>`, holding its JSON.
+struct DirectTaskOperations: TaskOperations {
+  let zookeeper: ZooKeeper
+
+  func submit(_ name: String, runOn node: String, arguments: [String: String]) async throws -> ClusterTask {
+    let state = try await zookeeper.string(try Layout.node(node).path(.daemonState))
+    guard let state else { throw NodeError.notFound(node) }
+    guard state == NodeDaemonState.run.rawValue else {
+      throw TaskError.nodeUnavailable(node: node, reason: "its daemon is \(state), not run")
+    }
+    let task = ClusterTask(id: ClusterTask.newID(), name: name, runOn: node, arguments: arguments)
+    try await zookeeper.ensurePath(Layout.tasksRoot)
+    try await zookeeper.create(try Layout.task(task.id), data: try Self.encode(task))
+    return task
+  }
+
+  func list() async throws -> [ClusterTask] {
+    guard try await zookeeper.exists(Layout.tasksRoot) != nil else { return [] }
+    let ids = try await zookeeper.children(Layout.tasksRoot)
+    let values = try await zookeeper.getMany(try ids.map { try Layout.task($0) })
+    return values.compactMap { $0.flatMap { try? Self.decode($0.bytes) } }.sorted {
+      ($0.created, $0.id) < ($1.created, $1.id)
+    }
+  }
+
+  func task(_ id: String) async throws -> ClusterTask {
+    guard ClusterTask.isValidID(id) else { throw TaskError.notFound(id) }
+    do {
+      return try Self.decode(try await zookeeper.get(try Layout.task(id)).bytes)
+    } catch let error as ZooKeeperError where error.code == .noNode {
+      throw TaskError.notFound(id)
+    }
+  }
+
+  func wait(for id: String, timeout: Duration) async throws -> ClusterTask {
+    let path = try Layout.task(id)
+    _ = await zookeeper.wait(for: path, timeout: timeout) { text in
+      guard let text else { return true }
+      return (try? Self.decode(Array(text.utf8)))?.state.isFinished ?? false
+    }
+    return try await task(id)
+  }
+
+  static func encode(_ task: ClusterTask) throws -> [UInt8] {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    return Array(try encoder.encode(task))
+  }
+
+  static func decode(_ bytes: [UInt8]) throws -> ClusterTask {
+    try JSONDecoder().decode(ClusterTask.self, from: Data(bytes))
+  }
+}

@@ -1,0 +1,53 @@
+import HTTPTypes
+import Hummingbird
+import PVCKit
+
+/// `/tasks`: long work carried out by node daemons.
+enum TaskRoutes {
+  static let all: [APIRoute] = [
+    APIRoute(
+      method: .get, path: "/tasks", summary: "Tasks by node: running, queued and recently finished",
+      responses: [200: "object"]
+    ) { call in
+      let tasks = try await call.cluster.tasks.list()
+      func byNode(_ states: [TaskState]) -> [String: [ClusterTask]] {
+        Dictionary(grouping: tasks.filter { states.contains($0.state) }, by: \.runOn)
+      }
+      return try Responses.json([
+        "active": byNode([.running]), "reserved": byNode([.pending]), "scheduled": [:],
+        "finished": byNode([.success, .failure]),
+      ])
+    },
+    APIRoute(
+      method: .get, path: "/tasks/{task_id}", summary: "A task's state and progress",
+      responses: [200: "object", 404: "Message"]
+    ) { call in
+      try Responses.json(try await call.cluster.tasks.task(call.path("task_id")))
+    },
+  ]
+
+  /// Queues a task and answers as upstream does for Celery work: 202, the
+  /// task's id, name and node, and a `Location` to follow it.
+  static func accepted(_ task: ClusterTask) throws -> Response {
+    var headers = HTTPFields()
+    headers[.location] = "\(APIServer.prefix)/tasks/\(task.id)"
+    return try Responses.json(
+      ["task_id": task.id, "task_name": task.name, "run_on": task.runOn], status: .accepted, headers: headers)
+  }
+
+  /// Queues a task, waits for its end and answers with its result: 200, or 400 if it failed.
+  static func completed(_ call: APICall, _ name: String, on node: String, arguments: [String: String]) async throws
+    -> Response
+  {
+    let task = try await call.cluster.tasks.submit(name, runOn: node, arguments: arguments)
+    let finished = try await call.cluster.tasks.wait(for: task.id, timeout: .seconds(3600))
+    switch finished.state {
+    case .success: return Responses.message(finished.status)
+    case .failure: return Responses.message("ERROR: \(finished.status)", status: .badRequest)
+    case .pending, .running:
+      return Responses.message(
+        "ERROR: task \(task.id) has not finished; follow it at \(APIServer.prefix)/tasks/\(task.id)",
+        status: .gatewayTimeout)
+    }
+  }
+}

@@ -1,0 +1,196 @@
+import HTTPTypes
+import Hummingbird
+import PVCKit
+
+/// `/vm/{vm}/...`: metadata, tags, state, node (migrations) and disk locks.
+enum VMActionRoutes {
+  static let all: [APIRoute] = [
+    APIRoute(
+      method: .get, path: "/vm/{vm}/meta", summary: "A VM's PVC metadata",
+      responses: [200: "VMMetadata", 404: "Message"]
+    ) { call in
+      try await VMRoutes.withVM(call) { vm in
+        try Responses.json(
+          VMMetadataBody(
+            name: vm.name, nodeLimit: vm.nodeLimit, nodeSelector: vm.nodeSelector, nodeAutostart: vm.nodeAutostart,
+            migrationMethod: vm.migrationMethod, migrationMaxDowntime: vm.migrationMaxDowntime))
+      }
+    },
+    APIRoute(
+      method: .post, path: "/vm/{vm}/meta", summary: "Change a VM's PVC metadata",
+      parameters: VMRoutes.metadataParameters + [.string("profile", "The provisioner profile it came from")],
+      responses: [200: "Message", 400: "Message", 404: "Message"]
+    ) { call in
+      let p = call.parameters
+      let vm = call.path("vm")
+      try await call.cluster.vms.setMetadata(
+        vm,
+        VMMetadataChange(
+          nodeLimit: p.string("limit").map { VMRoutes.nodeList($0) },
+          nodeSelector: p.string("selector").flatMap(NodeSelector.init(rawValue:)), autostart: p.bool("autostart"),
+          profile: p.string("profile"),
+          migrationMethod: p.string("migration_method").flatMap(MigrationMethod.init(rawValue:)),
+          migrationMaxDowntime: p.int("migration_max_downtime")))
+      return Responses.message("Modified PVC metadata of VM \"\(vm)\".")
+    },
+    APIRoute(method: .get, path: "/vm/{vm}/tags", summary: "A VM's tags", responses: [200: "object", 404: "Message"]) {
+      call in
+      try await VMRoutes.withVM(call) { vm in try Responses.json(VMTagsBody(name: vm.name, tags: vm.tags)) }
+    },
+    APIRoute(
+      method: .post, path: "/vm/{vm}/tags", summary: "Add or remove a VM's tag",
+      parameters: [
+        .choice("action", ["add", "remove"], required: true, "add or remove"),
+        .string("tag", required: true, "The tag"), .boolean("protected", "A protected tag (add only)"),
+      ],
+      responses: [200: "Message", 400: "Message", 404: "Message"]
+    ) { call in
+      let vm = call.path("vm")
+      let tag = call.parameters.string("tag") ?? ""
+      if call.parameters.string("action") == "add" {
+        try await call.cluster.vms.addTag(vm, VMTag(name: tag, protected: call.parameters.flag("protected")))
+        return Responses.message("Added tag \"\(tag)\" to VM \"\(vm)\".")
+      }
+      try await call.cluster.vms.removeTag(vm, tag)
+      return Responses.message("Removed tag \"\(tag)\" from VM \"\(vm)\".")
+    },
+    APIRoute(
+      method: .get, path: "/vm/{vm}/state", summary: "A VM's state", responses: [200: "VMState", 404: "Message"]
+    ) { call in
+      try await VMRoutes.withVM(call) { try Responses.json(["name": $0.name, "state": $0.state.rawValue]) }
+    },
+    APIRoute(
+      method: .post, path: "/vm/{vm}/state", summary: "Start, shut down, stop, restart or disable a VM",
+      parameters: [
+        .choice("state", VMStateRequest.allCases.map(\.rawValue), required: true, "The state to go to"),
+        .boolean("force", "disable: stop at once instead of shutting down"),
+        .boolean("wait", "Answer once a shutdown or restart has finished"),
+      ],
+      responses: [200: "Message", 400: "Message"]
+    ) { call in
+      let vm = call.path("vm")
+      let request = VMStateRequest(rawValue: call.parameters.string("state") ?? "")!
+      try await call.cluster.vms.setState(
+        vm, request, force: call.parameters.flag("force"), wait: call.parameters.flag("wait"))
+      return Responses.message(stateMessage(request, vm: vm))
+    },
+    APIRoute(
+      method: .get, path: "/vm/{vm}/node", summary: "A VM's node and previous node",
+      responses: [200: "VMNode", 404: "Message"]
+    ) { call in
+      try await VMRoutes.withVM(call) {
+        try Responses.json(["name": $0.name, "node": $0.node, "last_node": $0.lastNode])
+      }
+    },
+    APIRoute(
+      method: .post, path: "/vm/{vm}/node", summary: "Migrate, unmigrate or move a VM",
+      parameters: [
+        .choice("action", ["migrate", "unmigrate", "move"], required: true, "What to do"),
+        .string("node", "The target node (default: chosen by the selector)"),
+        .boolean("force", "migrate: even if already migrated"),
+        .boolean("wait", "Answer once the VM runs on its new node (the work runs as a task)"),
+        .boolean("force_live", "Never fall back to a shutdown migration"),
+      ],
+      responses: [200: "Message", 400: "Message"]
+    ) { call in
+      try await migrate(call)
+    },
+    APIRoute(
+      method: .post, path: "/vm/{vm}/locks", summary: "Free a stopped VM's disk locks (a task)",
+      responses: [202: "CeleryTask", 400: "Message", 404: "Message"]
+    ) { call in
+      let vm = try await call.cluster.vms.info(call.path("vm"))
+      let node = try await runnableNode(call, preferring: vm.node)
+      return try TaskRoutes.accepted(
+        try await call.cluster.tasks.submit("vm.flush_locks", runOn: node, arguments: ["vm": vm.name]))
+    },
+  ]
+
+  /// `POST /vm/{vm}/node`: directly, or as a task on the VM's node when waiting.
+  static func migrate(_ call: APICall) async throws -> Response {
+    let p = call.parameters
+    let vm = call.path("vm")
+    let action = p.string("action") ?? ""
+    let target = p.string("node")
+    if p.flag("wait") {
+      let info = try await call.cluster.vms.info(vm)
+      var arguments = ["vm": info.name, "force": String(p.flag("force")), "force_live": String(p.flag("force_live"))]
+      arguments["target"] = target
+      let node = try await runnableNode(call, preferring: info.node)
+      return try await TaskRoutes.completed(call, "vm.\(action)", on: node, arguments: arguments)
+    }
+    switch action {
+    case "migrate":
+      try await call.cluster.vms.migrate(
+        vm, to: target, force: p.flag("force"), forceLive: p.flag("force_live"), wait: false)
+      return Responses.message("Migrating VM \"\(vm)\"\(target.map { " to node \"\($0)\"" } ?? "").")
+    case "unmigrate":
+      return Responses.message(
+        outcome(try await call.cluster.vms.unmigrate(vm, forceLive: p.flag("force_live"), wait: false), vm: vm))
+    default:
+      return Responses.message(
+        outcome(try await call.cluster.vms.move(vm, to: target, forceLive: p.flag("force_live"), wait: false), vm: vm))
+    }
+  }
+
+  static func outcome(_ outcome: VMMigrationOutcome, vm: String) -> String {
+    switch outcome {
+    case .moving(let node): "Moving VM \"\(vm)\" to node \"\(node)\"."
+    case .madePermanent(let node): "Made the migration of VM \"\(vm)\" to node \"\(node)\" permanent."
+    }
+  }
+
+  static func stateMessage(_ request: VMStateRequest, vm: String) -> String {
+    switch request {
+    case .start: "Starting VM \"\(vm)\"."
+    case .shutdown: "Shutting down VM \"\(vm)\"."
+    case .stop: "Forcibly stopping VM \"\(vm)\"."
+    case .restart: "Restarting VM \"\(vm)\"."
+    case .disable: "Marked VM \"\(vm)\" as disabled."
+    }
+  }
+
+  /// The node to run a VM's task on: its own if that daemon runs, else the primary.
+  static func runnableNode(_ call: APICall, preferring node: String) async throws -> String {
+    if !node.isEmpty, let info = try? await call.cluster.nodes.info(node), info.daemonState == .run { return node }
+    guard let primary = try await call.cluster.nodes.primary() else {
+      throw APIError.badRequest("no node can run this task: VM's node is not running and there is no primary")
+    }
+    return primary
+  }
+}
+
+/// `GET /vm/{vm}/meta`'s body.
+struct VMMetadataBody: Encodable {
+  var name: String
+  var nodeLimit: [String]?
+  var nodeSelector: String?
+  var nodeAutostart: Bool
+  var migrationMethod: String?
+  var migrationMaxDowntime: Int
+
+  enum CodingKeys: String, CodingKey {
+    case name
+    case nodeLimit = "node_limit"
+    case nodeSelector = "node_selector"
+    case nodeAutostart = "node_autostart"
+    case migrationMethod = "migration_method"
+    case migrationMaxDowntime = "migration_max_downtime"
+  }
+
+  func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(name, forKey: .name)
+    try c.encode(nodeLimit, forKey: .nodeLimit)
+    try c.encode(nodeSelector, forKey: .nodeSelector)
+    try c.encode(nodeAutostart, forKey: .nodeAutostart)
+    try c.encode(migrationMethod, forKey: .migrationMethod)
+    try c.encode(migrationMaxDowntime, forKey: .migrationMaxDowntime)
+  }
+}
+
+/// `GET /vm/{vm}/tags`'s body.
+struct VMTagsBody: Encodable {
+  var name: String
+  var tags: [VMTag]
+}

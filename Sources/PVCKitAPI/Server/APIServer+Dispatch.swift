@@ -1,0 +1,73 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PVCKit
+
+extension APIServer {
+  /// Answers one request for a route: authentication, parameters, the handler,
+  /// and errors turned into upstream's JSON messages. Never throws.
+  func respond(to request: Request, context: BasicRequestContext, route: APIRoute) async -> Response {
+    if !route.isOpen, let refusal = authenticator.refusal(for: request.headers) {
+      return Responses.error(refusal)
+    }
+    do {
+      let form = try await formBody(of: request)
+      let parameters = try ValidatedParameters(
+        APIParameters(query: request.uri.query, form: form), against: route.parameters)
+      var path: [String: String] = [:]
+      for name in route.pathParameters {
+        let raw = context.parameters.get(name) ?? ""
+        let value = raw.removingPercentEncoding ?? raw
+        guard !value.isEmpty, value.utf8.count <= 255,
+          !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else { throw APIError.badRequest("invalid \(name) '\(ParameterSpec.shown(value))'") }
+        path[name] = value
+      }
+      let call = APICall(cluster: cluster, parameters: parameters, path: path, headers: request.headers, server: self)
+      return try await route.handler(call)
+    } catch {
+      return Responses.error(APIError.from(error))
+    }
+  }
+
+  /// A form-encoded body's text, or `nil` for requests without one.
+  private func formBody(of request: Request) async throws -> String? {
+    let type = request.headers[.contentType]?.lowercased() ?? ""
+    guard type.hasPrefix("application/x-www-form-urlencoded") else {
+      // Other bodies are not read (upstream takes parameters from the query or a form).
+      return nil
+    }
+    let buffer: ByteBuffer
+    do {
+      buffer = try await request.body.collect(upTo: settings.maxBodySize)
+    } catch {
+      throw APIError(.contentTooLarge, "ERROR: the request body is larger than \(settings.maxBodySize) bytes")
+    }
+    guard let text = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes) else {
+      throw APIError.badRequest("the request body is not UTF-8 text")
+    }
+    return text
+  }
+}
+
+/// Turns the router's own errors (no such route, wrong method) into upstream's JSON messages.
+struct ErrorMiddleware: RouterMiddleware {
+  typealias Context = BasicRequestContext
+
+  func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    -> Response
+  {
+    do {
+      return try await next(request, context)
+    } catch let error as HTTPError {
+      if error.status == .notFound {
+        return Responses.message(
+          "No such endpoint: \(request.method) \(request.uri.path). The endpoints are listed at \(APIServer.prefix)/openapi.json.",
+          status: .notFound)
+      }
+      return Responses.message(error.body ?? error.status.reasonPhrase, status: error.status)
+    } catch {
+      return Responses.message("ERROR: \(error)", status: .internalServerError)
+    }
+  }
+}

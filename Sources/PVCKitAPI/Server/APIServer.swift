@@ -1,0 +1,104 @@
+public import Foundation
+import HTTPTypes
+public import Hummingbird
+import HummingbirdTLS
+import NIOSSL
+public import PVCKit
+
+/// The HTTP API v1 server over a cluster: upstream PVC's paths, parameters,
+/// status codes and JSON shapes, under `/api/v1`.
+///
+/// ```swift
+/// let server = APIServer(cluster: cluster, settings: .init(tokens: ["secret"]))
+/// try await server.run()
+/// ```
+public struct APIServer: Sendable {
+  /// Where and how the server listens.
+  public struct Settings: Sendable {
+    public var address: String
+    public var port: Int
+    /// Require an API key (or a login session) on every endpoint upstream protects.
+    public var authenticationEnabled: Bool
+    public var tokens: [String]
+    /// PEM certificate chain and private key files; both set for HTTPS.
+    public var certificateFile: String?
+    public var privateKeyFile: String?
+    /// The largest request body accepted, in bytes.
+    public var maxBodySize: Int
+
+    /// Creates settings; authentication is on whenever tokens are given.
+    public init(
+      address: String = "127.0.0.1", port: Int = 7370, authenticationEnabled: Bool? = nil, tokens: [String] = [],
+      certificateFile: String? = nil, privateKeyFile: String? = nil, maxBodySize: Int = 8 << 20
+    ) {
+      self.address = address
+      self.port = port
+      self.authenticationEnabled = authenticationEnabled ?? !tokens.isEmpty
+      self.tokens = tokens
+      self.certificateFile = certificateFile
+      self.privateKeyFile = privateKeyFile
+      self.maxBodySize = maxBodySize
+    }
+
+    /// The settings of `pvc.conf`'s `api` section.
+    public static func from(_ configuration: PVCConfiguration) -> Settings {
+      let api = configuration.api
+      return Settings(
+        address: api.listenAddress, port: api.listenPort, authenticationEnabled: api.authenticationEnabled,
+        tokens: api.tokens.map(\.token), certificateFile: api.sslEnabled ? api.certificate : nil,
+        privateKeyFile: api.sslEnabled ? api.privateKey : nil)
+    }
+  }
+
+  public let cluster: PVCCluster
+  public let settings: Settings
+  let authenticator: APIAuthenticator
+
+  /// Creates a server over a connected cluster.
+  public init(cluster: PVCCluster, settings: Settings) {
+    self.cluster = cluster
+    self.settings = settings
+    authenticator = APIAuthenticator(enabled: settings.authenticationEnabled, tokens: settings.tokens)
+  }
+
+  /// The path every route lives under.
+  public static let prefix = "/api/v1"
+
+  /// Every endpoint, as implemented.
+  var routes: [APIRoute] {
+    RootRoutes.all + FaultRoutes.all + TaskRoutes.all + NodeRoutes.all + VMRoutes.all + MetricsRoutes.all
+      + DocumentRoutes.all
+  }
+
+  /// The router (also what in-process tests drive).
+  public func router() -> Router<BasicRequestContext> {
+    let router = Router()
+    router.add(middleware: ErrorMiddleware())
+    for route in routes {
+      let server = self
+      router.on(RouterPath(Self.prefix + route.routerPath), method: route.method) { request, context in
+        await server.respond(to: request, context: context, route: route)
+      }
+    }
+    return router
+  }
+
+  /// The application: the router on the configured address, with TLS if configured.
+  public func application() throws -> some ApplicationProtocol {
+    let configuration = ApplicationConfiguration(
+      address: .hostname(settings.address, port: settings.port), serverName: "pvcapi")
+    if let certificate = settings.certificateFile, let key = settings.privateKeyFile {
+      let tls = TLSConfiguration.makeServerConfiguration(
+        certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+        privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+      return Application(
+        router: router(), server: try .tls(.http1(), tlsConfiguration: tls), configuration: configuration)
+    }
+    return Application(router: router(), server: .http1(), configuration: configuration)
+  }
+
+  /// Serves until SIGINT or SIGTERM, then finishes the requests in progress and returns.
+  public func run() async throws {
+    try await application().runService()
+  }
+}
