@@ -72,7 +72,7 @@ let package = Package(
     ),
     .executableTarget(
       name: "pvcd",
-      dependencies: ["PVCKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: ["PVCKit", "PVCKitAPI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: strict
     ),
     .executableTarget(
@@ -89,7 +89,9 @@ let package = Package(
     // Benchmarks (`make bench`): PVCKit against baselines measured in the same run.
     .executableTarget(
       name: "pvc-bench",
-      dependencies: ["PVCKit", "PVCKitFixtures", "CZooKeeper"],
+      dependencies: [
+        "PVCKit", "PVCKitFixtures", "PVCKitAPI", "CZooKeeper", .product(name: "Hummingbird", package: "hummingbird"),
+      ],
       path: "Benchmarks/pvc-bench",
       swiftSettings: strict
     ),

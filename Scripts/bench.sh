@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$PVCKIT_ROOT"
 
-"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt tools ipmi
+"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt tools ipmi bench
 
 export PVCKIT_STATE=/tmp/pvckit-bench
 export ZK_PORT_BASE=23181
@@ -44,5 +44,7 @@ echo
 echo
 "$BIN/pvc-bench" vm-start --hosts "$HOSTS" --node-net "$NODE_NET" \
   --console-dir "$PVCKIT_STATE/nodes/hv1/root/var/log/libvirt" --rounds "$ROUNDS"
+echo
+"$BIN/pvc-bench" api --hosts "$HOSTS" --vms "${BENCH_API_VMS:-1000}" --seconds "${BENCH_API_SECONDS:-10}"
 echo
 "$BIN/pvc-bench" ha --hosts "$HOSTS" --rounds "${BENCH_HA_ROUNDS:-3}" --default-rounds "${BENCH_HA_DEFAULT_ROUNDS:-1}"

@@ -6,6 +6,7 @@ import Foundation
 // Usage: pvc-bench zookeeper --hosts HOSTS [--count N] [--rounds R]
 //        pvc-bench vm-list --hosts HOSTS [--sizes 1000,10000] [--rounds R]
 //        pvc-bench vm-start --hosts HOSTS --node-net NET [--console-dir DIR] [--rounds R]
+//        pvc-bench api --hosts HOSTS [--vms N] [--seconds S]   (needs wrk)
 //        pvc-bench ha --hosts HOSTS [--rounds R] [--default-rounds R]   (three simulated nodes with BMCs)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -36,6 +37,12 @@ do {
   case "vm-list":
     let sizes = option("--sizes", default: "1000,10000").split(separator: ",").compactMap { Int($0) }
     print(try await VMListBenchmark(hosts: hosts, sizes: sizes, rounds: rounds).run().render())
+  case "api":
+    print(
+      try await APIBenchmark(
+        hosts: hosts, vms: Int(option("--vms", default: "1000")) ?? 1000,
+        seconds: Int(option("--seconds", default: "10")) ?? 10
+      ).run().render())
   case "ha":
     let defaultRounds = Int(option("--default-rounds", default: "1")) ?? 1
     print(try await HABenchmark(hosts: hosts, rounds: rounds, defaultRounds: defaultRounds).run().render())

@@ -8,8 +8,10 @@ public enum SimulatedNodeConfiguration {
   ///   - keepalive: seconds between heartbeats.
   ///   - shutdownTimeout: seconds before a VM shutdown is forced.
   ///   - fencing: the `fencing` section's values.
+  ///   - api: where the primary coordinator serves the HTTP API (`nil`: the API is off).
   public static func text(
-    nodeNet: String, nodes: Int = 3, keepalive: Int = 1, shutdownTimeout: Int = 3, fencing: Fencing = Fencing()
+    nodeNet: String, nodes: Int = 3, keepalive: Int = 1, shutdownTimeout: Int = 3, fencing: Fencing = Fencing(),
+    api: (address: String, port: Int, token: String)? = nil
   ) -> String {
     let names = (1...nodes).map { "hv\($0)" }.joined(separator: ", ")
     let watchdog = fencing.watchdogDevice.map {
@@ -23,6 +25,7 @@ public enum SimulatedNodeConfiguration {
         ceph_directory: "/etc/ceph"
       subsystem:
         enable_storage: no
+        enable_api: \(api == nil ? "no" : "yes")
       cluster:
         name: simulated
         all_nodes: [\(names)]
@@ -70,8 +73,8 @@ public enum SimulatedNodeConfiguration {
         monitor_port: 6789
         secret_uuid: ""
       api:
-        listen: {address: 127.0.0.1, port: 7370}
-        authentication: {enabled: no}
+        listen: {address: \(api?.address ?? "127.0.0.1"), port: \(api?.port ?? 7370)}
+        authentication: {enabled: \(api == nil ? "no" : "yes")}\(api.map { "\n  token: [{description: test, token: \"\($0.token)\"}]" } ?? "")
         ssl: {enabled: no}
       """
   }

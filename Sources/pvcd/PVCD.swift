@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PVCKit
+import PVCKitAPI
 
 /// `pvcd`: the PVC node daemon.
 ///
@@ -55,9 +56,12 @@ struct PVCD: AsyncParsableCommand {
       let identity = NodeIdentity.from(
         configuration, name: name, libvirtURI: libvirtURI, consoleLogDirectory: consoleLogDirectory)
       let libvirt = try await LibvirtConnection.open(libvirtURI)
-      let daemon = NodeDaemon(
-        zookeeper: zk, libvirt: libvirt, identity: identity,
-        settings: .from(configuration, node: name, autoReady: autoReady), log: log)
+      var settings = NodeDaemon.Settings.from(configuration, node: name, autoReady: autoReady)
+      if configuration.subsystems.api && identity.isCoordinator {
+        // As upstream runs pvcapid: the primary coordinator serves the HTTP API.
+        settings.additionalPrimaryDuties.append(APIDuty(zookeeperHosts: hosts, settings: .from(configuration)))
+      }
+      let daemon = NodeDaemon(zookeeper: zk, libvirt: libvirt, identity: identity, settings: settings, log: log)
       try await daemon.run(until: {
         await waitForTermination()
         // A daemon that cannot finish its shutdown (say, stuck on an unreachable

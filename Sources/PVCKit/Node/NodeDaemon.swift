@@ -25,6 +25,8 @@ public struct NodeDaemon: Sendable {
     public var flushWindow = 4
     /// How long a graceful stop waits for another coordinator to take the primary role.
     public var handoverTimeout: Duration = .seconds(30)
+    /// More duties of the primary coordinator, started after the built-in ones (such as the HTTP API).
+    public var additionalPrimaryDuties: [any PrimaryDuty] = []
     /// How many recent log lines are published to ZooKeeper (0: none).
     public var nodeLogLines = 2000
 
@@ -207,6 +209,6 @@ public struct NodeDaemon: Sendable {
     duties.append(LoopDuty(name: "fencing") { await fencer.run() })
     let faults = FaultMonitor(zookeeper: zookeeper, interval: settings.monitoringInterval, log: log)
     duties.append(LoopDuty(name: "fault checks") { await faults.run() })
-    return duties
+    return duties + settings.additionalPrimaryDuties
   }
 }

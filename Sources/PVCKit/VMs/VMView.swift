@@ -26,6 +26,8 @@ public final class VMView: Sendable {
       var cache: [String: VMInfo] = [:]
       /// Bumped on every change to a VM, so that a rebuild started before a change is not kept.
       var versions: [String: Int] = [:]
+      /// Bumped on every change the view sees.
+      var generation = 0
     }
     let state = Mutex(State())
   }
@@ -92,6 +94,10 @@ public final class VMView: Sendable {
     }.sorted { $0.name < $1.name }
   }
 
+  /// A number that changes whenever anything in the view changes: equal
+  /// generations mean equal listings (for caching what is derived from them).
+  public var generation: Int { store.state.withLock { $0.generation } }
+
   /// The number of VMs in the view.
   public var count: Int { store.state.withLock { $0.uuids.count } }
 
@@ -99,6 +105,7 @@ public final class VMView: Sendable {
 
   private static func apply(_ update: PathWatch.Update, to store: Store) {
     store.state.withLock { s in
+      s.generation += 1
       if update.path == Layout.base.path(.domains) {
         s.uuids = (update.children ?? []).filter { VMName.canonicalUUID($0) != nil }
         return

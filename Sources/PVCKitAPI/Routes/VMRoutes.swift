@@ -36,11 +36,13 @@ enum VMRoutes {
         responses: [200: "array:vm", 404: "Message"]
       ) { call in
         let p = call.parameters
-        let vms = try await call.cluster.vms.list(
-          VMFilter(
-            limit: p.string("limit"), node: p.string("node"), state: p.string("state").map(VMState.init(rawValue:)),
-            tag: p.string("tag"), negate: p.flag("negate")))
-        return vms.isEmpty ? Responses.message("VM not found.", status: .notFound) : try Responses.json(vms)
+        let filter = VMFilter(
+          limit: p.string("limit"), node: p.string("node"), state: p.string("state").map(VMState.init(rawValue:)),
+          tag: p.string("tag"), negate: p.flag("negate"))
+        guard let json = try await call.server.listing.json(filter) else {
+          return Responses.message("VM not found.", status: .notFound)
+        }
+        return Responses.raw(json)
       },
       APIRoute(
         method: .post, path: "/vm", summary: "Define a VM", parameters: defineParameters,

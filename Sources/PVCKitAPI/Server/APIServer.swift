@@ -53,12 +53,15 @@ public struct APIServer: Sendable {
   public let cluster: PVCCluster
   public let settings: Settings
   let authenticator: APIAuthenticator
+  /// VM listings from a watch-fed view.
+  let listing: VMListing
 
   /// Creates a server over a connected cluster.
   public init(cluster: PVCCluster, settings: Settings) {
     self.cluster = cluster
     self.settings = settings
     authenticator = APIAuthenticator(enabled: settings.authenticationEnabled, tokens: settings.tokens)
+    listing = VMListing(cluster: cluster)
   }
 
   /// The path every route lives under.
@@ -84,7 +87,10 @@ public struct APIServer: Sendable {
   }
 
   /// The application: the router on the configured address, with TLS if configured.
-  public func application() throws -> some ApplicationProtocol {
+  /// - Parameter onServerRunning: called once the server accepts connections.
+  public func application(onServerRunning: @escaping @Sendable () async -> Void = {}) throws
+    -> some ApplicationProtocol
+  {
     let configuration = ApplicationConfiguration(
       address: .hostname(settings.address, port: settings.port), serverName: "pvcapi")
     if let certificate = settings.certificateFile, let key = settings.privateKeyFile {
@@ -92,13 +98,17 @@ public struct APIServer: Sendable {
         certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
         privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
       return Application(
-        router: router(), server: try .tls(.http1(), tlsConfiguration: tls), configuration: configuration)
+        router: router(), server: try .tls(.http1(), tlsConfiguration: tls), configuration: configuration,
+        onServerRunning: { _ in await onServerRunning() })
     }
-    return Application(router: router(), server: .http1(), configuration: configuration)
+    return Application(
+      router: router(), server: .http1(), configuration: configuration,
+      onServerRunning: { _ in await onServerRunning() })
   }
 
   /// Serves until SIGINT or SIGTERM, then finishes the requests in progress and returns.
   public func run() async throws {
+    defer { Task { [listing] in await listing.stop() } }
     try await application().runService()
   }
 }

@@ -98,6 +98,49 @@ struct APIEndToEndTests {
   }
 }
 
+/// The API as a primary duty of pvcd: the primary serves it, and it moves with the role.
+@Suite("HTTP API served by the primary", .serialized)
+struct APIDutyTests {
+  /// The HTTP status of a GET to `url` (0 when nothing answers), through curl.
+  static func status(_ url: String, key: String? = nil) -> Int {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+    process.arguments =
+      ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "3"]
+      + (key.map { ["-H", "X-Api-Key: \($0)"] } ?? [])
+      + [url]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    guard (try? process.run()) != nil else { return 0 }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Int(String(decoding: data, as: UTF8.self)) ?? 0
+  }
+
+  static func url(_ node: String, _ path: String) -> String {
+    "http://\(SimulatedNodes.net).\(SimulatedNodes.number(node)):7370/api/v1\(path)"
+  }
+
+  @Test("the primary coordinator serves the API; moving the role moves the server")
+  func duty() async throws {
+    let configuration = SimulatedNodeConfiguration.text(
+      nodeNet: SimulatedNodes.net, api: (address: "0.0.0.0", port: 7370, token: APITestHarness.token))
+    try await NodeCluster.with(configuration: configuration) { nodes in
+      #expect(try await eventually(timeout: .seconds(20)) { try await nodes.cluster.nodes.primary() != nil })
+      let first = try #require(try await nodes.cluster.nodes.primary())
+      #expect(try await eventually(timeout: .seconds(20)) { Self.status(Self.url(first, "/")) == 200 })
+      #expect(Self.status(Self.url(first, "/status")) == 401)
+      #expect(Self.status(Self.url(first, "/status"), key: APITestHarness.token) == 200)
+      let target = first == "hv2" ? "hv3" : "hv2"
+      #expect(Self.status(Self.url(target, "/")) == 0)
+
+      _ = try await nodes.cluster.nodes.setCoordinatorState(target, .primary, wait: true)
+      #expect(try await eventually(timeout: .seconds(20)) { Self.status(Self.url(target, "/")) == 200 })
+      #expect(Self.status(Self.url(first, "/")) == 0, "the old primary still serves the API")
+    }
+  }
+}
+
 extension Array {
   /// Maps with an async transform, in order.
   func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {

@@ -82,6 +82,28 @@ struct APIRouteTests {
     }
   }
 
+  @Test("VM listings come from a watch-fed view that follows changes; the server's own writes are seen at once")
+  func listingView() async throws {
+    try await APITestHarness.with(vms: 5) { api in
+      #expect(try await api.call(.get, "/vm").list?.count == 5)
+      #expect(try await eventually(timeout: .seconds(10)) { api.server.listing.usesView })
+      let first = try await api.call(.get, "/vm")
+      #expect(first.list?.count == 5)
+      #expect(try await api.call(.get, "/vm").body == first.body)
+      try await api.cluster.vms.stop(UpstreamSeeder.name(1))
+      #expect(
+        try await eventually(timeout: .seconds(10)) {
+          try await api.call(.get, "/vm", [("state", "stop")]).list?.count == 1
+        })
+      // A write through the API is visible in the very next listing.
+      let uuid = UUID().uuidString.lowercased()
+      let defined = try await api.call(.post, "/vm", [("xml", TestGuests.xml(name: "fresh", uuid: uuid))], form: true)
+      #expect(defined.status == 200)
+      #expect(!api.server.listing.usesView)
+      #expect(try await api.call(.get, "/vm", [("limit", "fresh")]).list?.count == 1)
+    }
+  }
+
   @Test("a VM's life through the API: define, metadata, tags, state, rename, remove")
   func vmLifecycle() async throws {
     try await APITestHarness.with(vms: 3) { api in

@@ -1,0 +1,137 @@
+import Foundation
+import Hummingbird
+import PVCKit
+import PVCKitAPI
+import PVCKitFixtures
+
+/// The HTTP API under load from a second process (wrk, 20 connections) against
+/// the same listing through PVCKit in process (20 concurrent tasks), both in
+/// this run, over an upstream-layout cluster of `vms` VMs.
+struct APIBenchmark {
+  var hosts: String
+  var vms: Int
+  var seconds: Int
+  var connections = 20
+  var port = 23780
+
+  static let token = "bench-token"
+
+  func run() async throws -> Report {
+    let root = "/pvc-bench-api-\(ProcessInfo.processInfo.processIdentifier)"
+    let admin = try await ZooKeeper.connect(to: hosts)
+    try await admin.create(root, "")
+    let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts + root))
+    try await UpstreamSeeder(zookeeper: cluster.zookeeper!, vms: vms).seed()
+    let server = APIServer(
+      cluster: cluster, settings: .init(address: "127.0.0.1", port: port, tokens: [Self.token]))
+    let serving = Task { try await server.application().runService() }
+    defer { serving.cancel() }
+    try await waitForServer()
+
+    var report = Report(
+      title:
+        "HTTP API: \(vms) VMs, \(connections) concurrent clients for \(seconds) s each (wrk in a second process vs PVCKit in process)"
+    )
+    for (path, name, list) in [
+      ("/api/v1/vm", "VM list", { @Sendable in _ = try await cluster.vms.list() }),
+      ("/api/v1/node", "node list", { @Sendable in _ = try await cluster.nodes.list() }),
+    ] as [(String, String, @Sendable () async throws -> Void)] {
+      let http = try wrk(path)
+      let local = try await inProcess(list)
+      report.add(
+        "GET \(path): requests/s", http.throughput, against: "\(name) through PVCKit in process", local.throughput,
+        unit: "req/s")
+      report.add(
+        "GET \(path): p99 latency", http.p99 * 1000, against: "\(name) through PVCKit in process (p99)",
+        local.p99 * 1000, unit: "ms")
+    }
+    report.notes.append(
+      "Throughput: higher is better (ratio HTTP over in-process). Latency: lower is better. Target: p99 of the \(vms)-VM list under 100 ms at \(connections) clients."
+    )
+    serving.cancel()
+    try? await Task.sleep(for: .milliseconds(200))
+    try await cluster.zookeeper!.deleteRecursively("/")
+    await cluster.close()
+    try await admin.deleteRecursively(root)
+    await admin.close()
+    return report
+  }
+
+  private func waitForServer() async throws {
+    for _ in 0..<100 {
+      if (try? run("/usr/bin/curl", ["-sf", "-o", "/dev/null", "http://127.0.0.1:\(port)/api/v1/"])) != nil { return }
+      try await Task.sleep(for: .milliseconds(100))
+    }
+    throw BenchmarkFailure("the API server did not start on port \(port)")
+  }
+
+  /// Loads the endpoint with wrk; returns requests per second and the p99 latency in seconds.
+  private func wrk(_ path: String) throws -> (throughput: Double, p99: Double) {
+    let output = try run(
+      "/usr/bin/wrk",
+      [
+        "-t2", "-c\(connections)", "-d\(seconds)s", "--latency", "-H", "X-Api-Key: \(Self.token)",
+        "http://127.0.0.1:\(port)\(path)",
+      ])
+    guard output.contains("Requests/sec"), !output.contains("Non-2xx") else {
+      throw BenchmarkFailure("wrk on \(path) failed:\n\(output)")
+    }
+    func field(_ prefix: String) -> String? {
+      output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.hasPrefix(prefix) }?
+        .split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.map(String.init)
+    }
+    guard let rate = field("Requests/sec:").flatMap(Double.init), let p99 = field("99%").flatMap(Self.seconds) else {
+      throw BenchmarkFailure("cannot read wrk's output:\n\(output)")
+    }
+    return (rate, p99)
+  }
+
+  /// wrk's durations: `12.34ms`, `1.20s`, `850.00us`.
+  static func seconds(_ text: String) -> Double? {
+    for (suffix, scale) in [("us", 1e-6), ("ms", 1e-3), ("s", 1.0), ("m", 60.0)] where text.hasSuffix(suffix) {
+      return Double(text.dropLast(suffix.count)).map { $0 * scale }
+    }
+    return nil
+  }
+
+  /// The same work in process: `connections` tasks calling `body` in a loop.
+  private func inProcess(_ body: @escaping @Sendable () async throws -> Void) async throws -> (
+    throughput: Double, p99: Double
+  ) {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+      for _ in 0..<connections {
+        group.addTask {
+          var times: [Double] = []
+          while ContinuousClock.now < deadline { times.append(try await timed(body)) }
+          return times
+        }
+      }
+      return try await group.reduce(into: []) { $0 += $1 }
+    }
+    let sorted = latencies.sorted()
+    let p99 = sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
+    return (Double(latencies.count) / Double(seconds), p99)
+  }
+
+  private func run(_ executable: String, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+      throw BenchmarkFailure("\(executable) exited with \(process.terminationStatus)")
+    }
+    return String(decoding: data, as: UTF8.self)
+  }
+}
+
+struct BenchmarkFailure: Error, CustomStringConvertible {
+  var description: String
+  init(_ description: String) { self.description = description }
+}
