@@ -21,11 +21,12 @@ enum NodeRoutes {
       responses: [200: "array:node", 404: "Message"]
     ) { call in
       let p = call.parameters
-      let nodes = try await call.cluster.nodes.list(
-        NodeFilter(
-          limit: p.string("limit"), daemonState: p.string("daemon_state").map(NodeDaemonState.init(rawValue:)),
-          coordinatorState: p.string("coordinator_state").map(NodeCoordinatorState.init(rawValue:)),
-          domainState: p.string("domain_state").map(NodeDomainState.init(rawValue:))))
+      let filter = NodeFilter(
+        limit: p.string("limit"), daemonState: p.string("daemon_state").map(NodeDaemonState.init(rawValue:)),
+        coordinatorState: p.string("coordinator_state").map(NodeCoordinatorState.init(rawValue:)),
+        domainState: p.string("domain_state").map(NodeDomainState.init(rawValue:)))
+      let cluster = call.cluster
+      let nodes = try await call.server.nodeReads.value(for: filter) { try await cluster.nodes.list(filter) }
       return nodes.isEmpty ? Responses.message("Node not found.", status: .notFound) : try Responses.json(nodes)
     },
     APIRoute(

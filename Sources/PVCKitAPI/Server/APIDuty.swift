@@ -8,7 +8,7 @@ public final class APIDuty: PrimaryDuty {
   public let name = "HTTP API"
   private let hosts: String
   private let settings: APIServer.Settings
-  private let running = Mutex<(task: Task<Void, any Error>, cluster: PVCCluster)?>(nil)
+  private let running = Mutex<(task: Task<Void, any Error>, cluster: PVCCluster, server: APIServer)?>(nil)
 
   /// Creates the duty for a cluster's ZooKeeper and the `api` settings.
   public init(zookeeperHosts: String, settings: APIServer.Settings) {
@@ -21,13 +21,14 @@ public final class APIDuty: PrimaryDuty {
     await stop()
     let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts))
     let server = APIServer(cluster: cluster, settings: settings)
+    server.listing.start()
     let (started, signal) = AsyncStream.makeStream(of: Void.self)
     let application = try server.application { signal.yield() }
     let task = Task {
       defer { signal.finish() }
       try await application.run()
     }
-    running.withLock { $0 = (task, cluster) }
+    running.withLock { $0 = (task, cluster, server) }
     var iterator = started.makeAsyncIterator()
     guard await iterator.next() != nil else {
       // The server ended before it was running: say why.
@@ -43,13 +44,14 @@ public final class APIDuty: PrimaryDuty {
   /// Stops serving (requests in progress are finished) and disconnects.
   public func stop() async {
     guard
-      let (task, cluster) = running.withLock({ current in
+      let (task, cluster, server) = running.withLock({ current in
         defer { current = nil }
         return current
       })
     else { return }
     task.cancel()
     _ = try? await task.value
+    await server.listing.stop()
     await cluster.close()
   }
 }

@@ -55,6 +55,8 @@ public struct APIServer: Sendable {
   let authenticator: APIAuthenticator
   /// VM listings from a watch-fed view.
   let listing: VMListing
+  /// Node listings shared by concurrent requests.
+  let nodeReads = Coalescer<NodeFilter, [NodeInfo]>()
 
   /// Creates a server over a connected cluster.
   public init(cluster: PVCCluster, settings: Settings) {
@@ -108,6 +110,7 @@ public struct APIServer: Sendable {
 
   /// Serves until SIGINT or SIGTERM, then finishes the requests in progress and returns.
   public func run() async throws {
+    listing.start()
     defer { Task { [listing] in await listing.stop() } }
     try await application().runService()
   }

@@ -10,7 +10,7 @@ import Synchronization
 final class VMListing: Sendable {
   private struct State {
     var view: VMView?
-    var starting = false
+    var loading: Task<VMView?, Never>?
     var lastWrite: ContinuousClock.Instant?
     /// Encoded answers by filter, for one view generation.
     var answers: [VMFilter: Data] = [:]
@@ -19,6 +19,7 @@ final class VMListing: Sendable {
 
   private let cluster: PVCCluster
   private let state = Mutex(State())
+  private let reads = Coalescer<VMFilter, [VMInfo]>()
   /// How long after a write listings are read directly.
   static let settle: Duration = .seconds(2)
 
@@ -32,9 +33,12 @@ final class VMListing: Sendable {
 
   /// The VMs matching a filter, as upstream's JSON list; `nil` when none match.
   func json(_ filter: VMFilter) async throws -> Data? {
-    guard let view = currentView() else {
-      startView()
-      let vms = try await cluster.vms.list(filter)
+    guard let view = await readyView() else {
+      let cluster = self.cluster
+      let vms =
+        recentlyWritten
+        ? try await cluster.vms.list(filter)
+        : try await reads.value(for: filter) { try await cluster.vms.list(filter) }
       return vms.isEmpty ? nil : try Self.encode(vms)
     }
     let generation = view.generation
@@ -62,27 +66,40 @@ final class VMListing: Sendable {
     await view?.stop()
   }
 
-  private func currentView() -> VMView? {
-    state.withLock { state in
-      guard let view = state.view else { return nil }
-      if let lastWrite = state.lastWrite, ContinuousClock.now - lastWrite < Self.settle { return nil }
-      return view
-    }
+  /// Whether this server changed the cluster within the settling time.
+  private var recentlyWritten: Bool {
+    state.withLock { state in state.lastWrite.map { ContinuousClock.now - $0 < Self.settle } ?? false }
   }
 
-  private func startView() {
-    guard let zookeeper = cluster.zookeeper else { return }
-    let begin = state.withLock { state in
-      defer { state.starting = true }
-      return state.view == nil && !state.starting
-    }
-    guard begin else { return }
-    Task {
-      let view = try? await VMView.start(zookeeper: zookeeper)
-      state.withLock { state in
-        state.view = view
-        state.starting = view == nil ? false : state.starting
+  private func currentView() -> VMView? {
+    recentlyWritten ? nil : state.withLock { $0.view }
+  }
+
+  /// The view once loaded (waiting for a load in progress), or `nil` when it
+  /// cannot be used now (after a write, or if it cannot be loaded).
+  private func readyView() async -> VMView? {
+    guard !recentlyWritten else { return nil }
+    guard let loading = start() else { return state.withLock { $0.view } }
+    return await loading.value
+  }
+
+  /// Starts loading the view if it is not loaded or loading; returns the load in progress.
+  @discardableResult
+  func start() -> Task<VMView?, Never>? {
+    guard let zookeeper = cluster.zookeeper else { return nil }
+    return state.withLock { state in
+      if state.view != nil { return nil }
+      if let loading = state.loading { return loading }
+      let loading = Task { [weak self] () -> VMView? in
+        let view = try? await VMView.start(zookeeper: zookeeper)
+        self?.state.withLock { state in
+          state.view = view
+          state.loading = nil
+        }
+        return view
       }
+      state.loading = loading
+      return loading
     }
   }
 

@@ -103,18 +103,11 @@ struct APIEndToEndTests {
 struct APIDutyTests {
   /// The HTTP status of a GET to `url` (0 when nothing answers), through curl.
   static func status(_ url: String, key: String? = nil) -> Int {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-    process.arguments =
+    let arguments =
       ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "3"]
       + (key.map { ["-H", "X-Api-Key: \($0)"] } ?? [])
       + [url]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    guard (try? process.run()) != nil else { return 0 }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Int(String(decoding: data, as: UTF8.self)) ?? 0
+    return (try? TestServices.runTool("/usr/bin/curl", arguments)).flatMap { Int($0.output) } ?? 0
   }
 
   static func url(_ node: String, _ path: String) -> String {

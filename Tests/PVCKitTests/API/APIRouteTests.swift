@@ -82,6 +82,43 @@ struct APIRouteTests {
     }
   }
 
+  @Test("with a certificate and key configured, the server speaks HTTPS")
+  func tls() async throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pvckit-tls-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let (certificate, key) = (
+      directory.appendingPathComponent("cert.pem").path, directory.appendingPathComponent("key.pem").path
+    )
+    let openssl = try TestServices.runTool(
+      "/usr/bin/openssl",
+      [
+        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "1", "-subj",
+        "/CN=localhost",
+      ])
+    #expect(openssl.status == 0)
+    let hosts = try await TestServices.chroot()
+    let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts))
+    try await cluster.initialize()
+    let port = 22790
+    let server = APIServer(
+      cluster: cluster,
+      settings: .init(port: port, tokens: [APITestHarness.token], certificateFile: certificate, privateKeyFile: key))
+    let serving = Task { try await server.application().run() }
+    let answered = try await eventually(timeout: .seconds(10)) {
+      let curl = try TestServices.runTool(
+        "/usr/bin/curl", ["-sk", "-H", "X-Api-Key: \(APITestHarness.token)", "https://127.0.0.1:\(port)/api/v1/status"])
+      return curl.status == 0 && curl.output.contains("cluster_health")
+    }
+    #expect(answered)
+    let plain = try TestServices.runTool(
+      "/usr/bin/curl", ["-s", "--max-time", "2", "http://127.0.0.1:\(port)/api/v1/"])
+    #expect(!plain.output.contains("PVC API version"), "plain HTTP must not be served")
+    serving.cancel()
+    _ = try? await serving.value
+    await cluster.close()
+  }
+
   @Test("VM listings come from a watch-fed view that follows changes; the server's own writes are seen at once")
   func listingView() async throws {
     try await APITestHarness.with(vms: 5) { api in

@@ -43,6 +43,21 @@ enum TestServices {
     return (try await ZooKeeper.connect(to: connect, sessionTimeout: sessionTimeout), connect)
   }
 
+  /// Runs a program and returns its exit status and output (standard output and error).
+  static func runTool(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+  }
+
   /// Runs a project script and returns its standard output.
   @discardableResult
   static func script(_ name: String, _ arguments: String...) throws -> String {
