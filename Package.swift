@@ -26,6 +26,8 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
   ],
   targets: [
     // C libraries from Debian, one system-library shim each.
@@ -60,6 +62,8 @@ let package = Package(
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTLS", package: "hummingbird"),
         .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strict
     ),
@@ -106,6 +110,24 @@ let package = Package(
       name: "cluster-status",
       dependencies: ["PVCKit"],
       path: "Examples/cluster-status",
+      swiftSettings: strict
+    ),
+    .executableTarget(
+      name: "vms-by-tag",
+      dependencies: ["PVCKit"],
+      path: "Examples/vms-by-tag",
+      swiftSettings: strict
+    ),
+    .executableTarget(
+      name: "evacuate-node",
+      dependencies: ["PVCKit"],
+      path: "Examples/evacuate-node",
+      swiftSettings: strict
+    ),
+    .executableTarget(
+      name: "follow-events",
+      dependencies: ["PVCKit"],
+      path: "Examples/follow-events",
       swiftSettings: strict
     ),
 

@@ -24,9 +24,7 @@ struct APIBenchmark {
     try await UpstreamSeeder(zookeeper: cluster.zookeeper!, vms: vms).seed()
     let server = APIServer(
       cluster: cluster, settings: .init(address: "127.0.0.1", port: port, tokens: [Self.token]))
-    let serving = Task { try await server.run() }
-    defer { serving.cancel() }
-    try await waitForServer()
+    let serving = try await server.start()
 
     var report = Report(
       title:
@@ -50,21 +48,12 @@ struct APIBenchmark {
     report.notes.append(
       "Throughput: higher is better (ratio HTTP over in-process). Latency: lower is better. Target: p99 of the \(vms)-VM list under 100 ms at \(connections) clients."
     )
-    serving.cancel()
-    try? await Task.sleep(for: .milliseconds(200))
+    await serving.stop()
     try await cluster.zookeeper!.deleteRecursively("/")
     await cluster.close()
     try await admin.deleteRecursively(root)
     await admin.close()
     return report
-  }
-
-  private func waitForServer() async throws {
-    for _ in 0..<100 {
-      if (try? run("/usr/bin/curl", ["-sf", "-o", "/dev/null", "http://127.0.0.1:\(port)/api/v1/"])) != nil { return }
-      try await Task.sleep(for: .milliseconds(100))
-    }
-    throw BenchmarkFailure("the API server did not start on port \(port)")
   }
 
   /// Loads the endpoint with wrk; returns requests per second and the p99 latency in seconds.

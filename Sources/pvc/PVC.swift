@@ -8,11 +8,12 @@ struct PVC: AsyncParsableCommand {
     commandName: "pvc",
     abstract: "Manage a Parallel Virtual Cluster.",
     discussion: """
-      pvc talks to the cluster directly through its ZooKeeper ensemble. It finds the \
-      ensemble with --zookeeper (or PVC_ZOOKEEPER), or else in the cluster configuration \
-      file given by --config (or PVC_CONFIG_FILE, default /etc/pvc/pvc.conf).
+      pvc talks to a cluster through a saved connection (-c NAME or PVC_CONNECTION; see \
+      'pvc connection'), which is a PVC API or a ZooKeeper ensemble; or directly through the \
+      ensemble given by --zookeeper (or PVC_ZOOKEEPER), or else found in the cluster \
+      configuration file given by --config (or PVC_CONFIG_FILE, default /etc/pvc/pvc.conf).
       """,
     version: "pvc (PVCKit) \(PVCKitVersion.string), compatible with PVC \(PVCKitVersion.upstreamCompatibility)",
-    subcommands: [ClusterCommand.self, NodeCommand.self, VMCommand.self]
+    subcommands: [ClusterCommand.self, ConnectionCommand.self, NodeCommand.self, VMCommand.self]
   )
 }

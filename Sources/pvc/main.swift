@@ -28,7 +28,10 @@ do {
 
 /// Options accepted before the subcommand, and the variables they set.
 enum LeadingOption {
-  static let environment = ["--zookeeper": "PVC_ZOOKEEPER", "--config": "PVC_CONFIG_FILE"]
+  static let environment = [
+    "--zookeeper": "PVC_ZOOKEEPER", "--config": "PVC_CONFIG_FILE", "-c": "PVC_CONNECTION",
+    "--connection": "PVC_CONNECTION",
+  ]
 }
 
 /// Runs a command's asynchronous `run()` (an existential would pick the synchronous one).

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// The cluster-wide operations, implemented once per way of reaching a cluster:
 /// directly over ZooKeeper (on a node) or through pvcapi's HTTP API.
 public protocol ClusterOperations: Sendable {
@@ -21,4 +23,28 @@ public enum ClusterConnection: Sendable, Hashable {
   /// as the node daemons and the CLI on a node do. `connectTimeout` bounds the
   /// wait for the first connection.
   case zookeeper(hosts: String, sessionTimeout: Duration = .seconds(10), connectTimeout: Duration = .seconds(15))
+  /// Through a PVC HTTP API (PVCKit's pvcapi or upstream's pvcapid) at `url`
+  /// (`http://host:7370`), with an API key if it wants one. `timeout` bounds
+  /// each request's wait for an answer to start.
+  case api(url: URL, key: String?, timeout: Duration = .seconds(30))
+}
+
+extension ClusterConnection {
+  /// A connection from an address: an `http://` or `https://` URL is a PVC
+  /// API (with `key`), anything else a ZooKeeper connect string.
+  public static func from(address: String, key: String? = nil) -> ClusterConnection {
+    if address.hasPrefix("http://") || address.hasPrefix("https://"), let url = URL(string: address) {
+      return .api(url: url, key: key)
+    }
+    return .zookeeper(hosts: address)
+  }
+
+  /// The connection named by the environment: `PVC_API_URL` (with `PVC_API_KEY`), else `PVC_ZOOKEEPER`.
+  public static var fromEnvironment: ClusterConnection? {
+    let environment = ProcessInfo.processInfo.environment
+    if let url = environment["PVC_API_URL"], !url.isEmpty {
+      return from(address: url, key: environment["PVC_API_KEY"])
+    }
+    return environment["PVC_ZOOKEEPER"].flatMap { $0.isEmpty ? nil : .zookeeper(hosts: $0) }
+  }
 }

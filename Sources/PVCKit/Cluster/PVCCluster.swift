@@ -38,7 +38,7 @@ public final class PVCCluster: Sendable {
   }
 
   /// Connects to a cluster.
-  /// - Throws: ``ZooKeeperError`` if the ensemble cannot be reached.
+  /// - Throws: ``ZooKeeperError`` if the ensemble cannot be reached, ``APIClientError`` if the API cannot.
   public static func connect(_ connection: ClusterConnection) async throws -> PVCCluster {
     switch connection {
     case .zookeeper(let hosts, let sessionTimeout, let connectTimeout):
@@ -47,6 +47,22 @@ public final class PVCCluster: Sendable {
         connection: connection, operations: DirectClusterOperations(zookeeper: zk),
         vms: DirectVMOperations(zookeeper: zk), nodes: DirectNodeOperations(zookeeper: zk),
         faults: DirectFaultOperations(zookeeper: zk), tasks: DirectTaskOperations(zookeeper: zk), zookeeper: zk)
+    case .api(let url, let key, let timeout):
+      let client = APIClient(base: url, key: key, timeout: timeout)
+      // One request up front, so that an unreachable API or a wrong key fails here, clearly.
+      do {
+        let root = try await client.send("GET", "/")
+        guard root.status == 200 else { throw APIClientError.refused(root.status, root.message) }
+        let check = try await client.send("GET", "/faults")
+        if check.status == 401 { throw APIClientError.refused(401, check.message) }
+      } catch {
+        client.close()
+        throw error
+      }
+      return PVCCluster(
+        connection: connection, operations: HTTPClusterOperations(client: client),
+        vms: HTTPVMOperations(client: client), nodes: HTTPNodeOperations(client: client),
+        faults: HTTPFaultOperations(client: client), tasks: HTTPTaskOperations(client: client), zookeeper: nil)
     }
   }
 

@@ -8,7 +8,7 @@ public final class APIDuty: PrimaryDuty {
   public let name = "HTTP API"
   private let hosts: String
   private let settings: APIServer.Settings
-  private let running = Mutex<(task: Task<Void, any Error>, cluster: PVCCluster, server: APIServer)?>(nil)
+  private let running = Mutex<(server: RunningAPIServer, cluster: PVCCluster)?>(nil)
 
   /// Creates the duty for a cluster's ZooKeeper and the `api` settings.
   public init(zookeeperHosts: String, settings: APIServer.Settings) {
@@ -20,38 +20,24 @@ public final class APIDuty: PrimaryDuty {
   public func start() async throws {
     await stop()
     let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts))
-    let server = APIServer(cluster: cluster, settings: settings)
-    server.listing.start()
-    let (started, signal) = AsyncStream.makeStream(of: Void.self)
-    let application = try server.application { signal.yield() }
-    let task = Task {
-      defer { signal.finish() }
-      try await application.run()
-    }
-    running.withLock { $0 = (task, cluster, server) }
-    var iterator = started.makeAsyncIterator()
-    guard await iterator.next() != nil else {
-      // The server ended before it was running: say why.
-      let failure: (any Error)? = await { () async -> (any Error)? in
-        do { try await task.value } catch { return error }
-        return nil
-      }()
-      await stop()
-      throw PrimaryDutyError.failed("the API server did not start: \(failure.map { "\($0)" } ?? "it ended")")
+    do {
+      let server = try await APIServer(cluster: cluster, settings: settings).start()
+      running.withLock { $0 = (server, cluster) }
+    } catch {
+      await cluster.close()
+      throw error
     }
   }
 
   /// Stops serving (requests in progress are finished) and disconnects.
   public func stop() async {
     guard
-      let (task, cluster, server) = running.withLock({ current in
+      let (server, cluster) = running.withLock({ current in
         defer { current = nil }
         return current
       })
     else { return }
-    task.cancel()
-    _ = try? await task.value
-    await server.listing.stop()
+    await server.stop()
     await cluster.close()
   }
 }

@@ -5,6 +5,13 @@ import PVCKit
 /// How a command reaches the cluster; included by every command that needs it.
 struct ConnectionOptions: ParsableArguments {
   @Option(
+    name: [.customShort("c"), .customLong("connection")],
+    help: ArgumentHelp(
+      "A saved connection (see 'pvc connection list').", discussion: "Overrides PVC_CONNECTION.",
+      valueName: "name"))
+  var connection: String?
+
+  @Option(
     name: .customLong("zookeeper"),
     help: ArgumentHelp(
       "ZooKeeper ensemble to connect to, as host:port[,host:port...][/chroot].",
@@ -16,30 +23,51 @@ struct ConnectionOptions: ParsableArguments {
     help: ArgumentHelp("Cluster configuration file to find the ensemble in.", valueName: "file"))
   var config: String?
 
-  /// The ensemble to use: the option, then PVC_ZOOKEEPER, then the configuration file.
-  func hosts() throws -> String {
+  /// Where the cluster is reached.
+  enum Target: Equatable {
+    case zookeeper(String)
+    case api(URL, key: String?)
+  }
+
+  /// The target: a named connection (option, then PVC_CONNECTION), else the
+  /// ensemble (option, PVC_ZOOKEEPER, then the configuration file).
+  func target() throws -> Target {
     let environment = ProcessInfo.processInfo.environment
-    if let zookeeper, !zookeeper.isEmpty { return zookeeper }
-    if let hosts = environment["PVC_ZOOKEEPER"], !hosts.isEmpty { return hosts }
+    if let name = connection ?? environment["PVC_CONNECTION"].flatMap({ $0.isEmpty ? nil : $0 }) {
+      guard let entry = try ConnectionStore.load().entries[name] else {
+        throw CLIError(
+          "no connection named \"\(name)\": see 'pvc connection list', or add it with 'pvc connection add'")
+      }
+      if let hosts = entry.zookeeper { return .zookeeper(hosts) }
+      if let url = entry.url { return .api(url, key: entry.apiKey) }
+      if let file = entry.cfgfile { return .zookeeper(try PVCConfiguration.load(from: file).zookeeperHosts) }
+      throw CLIError("connection \"\(name)\" names neither an API address nor a ZooKeeper ensemble")
+    }
+    if let zookeeper, !zookeeper.isEmpty { return .zookeeper(zookeeper) }
+    if let hosts = environment["PVC_ZOOKEEPER"], !hosts.isEmpty { return .zookeeper(hosts) }
     let file = config ?? environment["PVC_CONFIG_FILE"] ?? PVCConfiguration.defaultPath
     guard config != nil || environment["PVC_CONFIG_FILE"] != nil || FileManager.default.fileExists(atPath: file) else {
       throw CLIError(
-        "no cluster to talk to: give --zookeeper HOSTS, set PVC_ZOOKEEPER, or provide \(file)")
+        "no cluster to talk to: give -c CONNECTION or --zookeeper HOSTS, set PVC_CONNECTION or PVC_ZOOKEEPER, or provide \(file)"
+      )
     }
-    return try PVCConfiguration.load(from: file).zookeeperHosts
+    return .zookeeper(try PVCConfiguration.load(from: file).zookeeperHosts)
   }
 
   /// Connects to the cluster.
   func connect() async throws -> PVCCluster {
-    let hosts = try hosts()
-    do {
-      return try await PVCCluster.connect(.zookeeper(hosts: hosts, connectTimeout: .seconds(5)))
-    } catch let error as ZooKeeperError where error.code == .notConnected {
-      throw CLIError("cannot reach ZooKeeper at \(hosts): is the cluster up?")
+    switch try target() {
+    case .zookeeper(let hosts):
+      do {
+        return try await PVCCluster.connect(.zookeeper(hosts: hosts, connectTimeout: .seconds(5)))
+      } catch let error as ZooKeeperError where error.code == .notConnected {
+        throw CLIError("cannot reach ZooKeeper at \(hosts): is the cluster up?")
+      }
+    case .api(let url, let key):
+      return try await PVCCluster.connect(.api(url: url, key: key))
     }
   }
 }
-
 /// Asks for confirmation of a destructive action unless `--yes` or PVC_UNSAFE is given.
 struct ConfirmationOptions: ParsableArguments {
   @Flag(name: [.short, .long], help: "Do not ask for confirmation.")

@@ -104,7 +104,7 @@ struct APIRouteTests {
     let server = APIServer(
       cluster: cluster,
       settings: .init(port: port, tokens: [APITestHarness.token], certificateFile: certificate, privateKeyFile: key))
-    let serving = Task { try await server.application().run() }
+    let serving = try await server.start()
     let answered = try await eventually(timeout: .seconds(10)) {
       let curl = try TestServices.runTool(
         "/usr/bin/curl", ["-sk", "-H", "X-Api-Key: \(APITestHarness.token)", "https://127.0.0.1:\(port)/api/v1/status"])
@@ -114,8 +114,7 @@ struct APIRouteTests {
     let plain = try TestServices.runTool(
       "/usr/bin/curl", ["-s", "--max-time", "2", "http://127.0.0.1:\(port)/api/v1/"])
     #expect(!plain.output.contains("PVC API version"), "plain HTTP must not be served")
-    serving.cancel()
-    _ = try? await serving.value
+    await serving.stop()
     await cluster.close()
   }
 

@@ -152,7 +152,9 @@ extension TestServices {
     var env = ProcessInfo.processInfo.environment
     env.removeValue(forKey: "PVC_ZOOKEEPER")
     env.removeValue(forKey: "PVC_UNSAFE")
+    env.removeValue(forKey: "PVC_CONNECTION")
     env["PVC_CONFIG_FILE"] = "/nonexistent/pvc.conf"
+    env["PVC_CLIENT_DIR"] = "/nonexistent/pvc-client"
     for (key, value) in environment { env[key] = value }
     process.environment = env
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pvckit-run-\(UUID().uuidString)")

@@ -7,7 +7,7 @@ struct ClusterCommand: AsyncParsableCommand {
     abstract: "Manage the cluster as a whole.",
     subcommands: [
       ClusterStatusCommand.self, ClusterInitCommand.self, ClusterMaintenanceCommand.self,
-      ClusterBackupCommand.self, ClusterRestoreCommand.self, ClusterFaultCommand.self,
+      ClusterBackupCommand.self, ClusterRestoreCommand.self, ClusterFaultCommand.self, ClusterTaskCommand.self,
     ]
   )
 }

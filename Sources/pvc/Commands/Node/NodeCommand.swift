@@ -8,7 +8,7 @@ struct NodeCommand: AsyncParsableCommand {
     commandName: "node", abstract: "Manage the cluster's nodes.",
     subcommands: [
       NodeListCommand.self, NodeInfoCommand.self, NodeFlushCommand.self, NodeReadyCommand.self, NodeRoleCommand.self,
-      NodeSecondaryCommand.self, NodeIsPrimaryCommand.self,
+      NodeSecondaryCommand.self, NodeIsPrimaryCommand.self, NodeLogCommand.self,
     ])
 }
 

@@ -18,7 +18,11 @@ struct NodeFlushCommand: AsyncParsableCommand {
 
   func run() async throws {
     try await withCluster(connection) { cluster in
-      output(try await cluster.nodes.setDomainState(node ?? localNodeName(), .flush, wait: wait))
+      let name = node ?? localNodeName()
+      output(
+        try await Progress.spinning(wait ? "Flushing node \(name)" : "") {
+          try await cluster.nodes.setDomainState(name, .flush, wait: wait)
+        })
     }
   }
 }
@@ -34,7 +38,11 @@ struct NodeReadyCommand: AsyncParsableCommand {
 
   func run() async throws {
     try await withCluster(connection) { cluster in
-      output(try await cluster.nodes.setDomainState(node ?? localNodeName(), .ready, wait: wait))
+      let name = node ?? localNodeName()
+      output(
+        try await Progress.spinning(wait ? "Readying node \(name)" : "") {
+          try await cluster.nodes.setDomainState(name, .ready, wait: wait)
+        })
     }
   }
 }

@@ -104,24 +104,7 @@ struct VMLogCommand: AsyncParsableCommand {
 
   func run() async throws {
     try await withCluster(connection) { cluster in
-      var last = try await cluster.vms.consoleLog(domain, lines: lines)
-      output(last)
-      while follow {
-        try await Task.sleep(for: .seconds(1))
-        let current = try await cluster.vms.consoleLog(domain, lines: lines)
-        guard current != last else { continue }
-        let old = last.split(separator: "\n", omittingEmptySubsequences: false)
-        let new = current.split(separator: "\n", omittingEmptySubsequences: false)
-        // Print the lines after the longest overlap of the old tail with the new text.
-        var skip = 0
-        for overlap in stride(from: min(old.count, new.count), through: 0, by: -1)
-        where Array(old.suffix(overlap)) == Array(new.prefix(overlap)) {
-          skip = overlap
-          break
-        }
-        if skip < new.count { output(new[skip...].joined(separator: "\n")) }
-        last = current
-      }
+      try await printLog(follow: follow) { try await cluster.vms.consoleLog(domain, lines: lines) }
     }
   }
 }

@@ -27,7 +27,9 @@ struct VMMigrateCommand: AsyncParsableCommand {
 
   func run() async throws {
     try await withCluster(connection) { cluster in
-      let outcome = try await cluster.vms.migrate(domain, to: target, force: force, forceLive: forceLive, wait: wait)
+      let outcome = try await Progress.spinning(wait ? "Migrating VM \(domain)" : "") {
+        try await cluster.vms.migrate(domain, to: target, force: force, forceLive: forceLive, wait: wait)
+      }
       describe(outcome, domain, verb: "Migrating", waited: wait)
     }
   }
@@ -44,7 +46,10 @@ struct VMUnmigrateCommand: AsyncParsableCommand {
 
   func run() async throws {
     try await withCluster(connection) { cluster in
-      switch try await cluster.vms.unmigrate(domain, forceLive: forceLive, wait: wait) {
+      let outcome = try await Progress.spinning(wait ? "Returning VM \(domain)" : "") {
+        try await cluster.vms.unmigrate(domain, forceLive: forceLive, wait: wait)
+      }
+      switch outcome {
       case .moving(let node):
         output(
           wait
@@ -68,7 +73,9 @@ struct VMMoveCommand: AsyncParsableCommand {
 
   func run() async throws {
     try await withCluster(connection) { cluster in
-      let outcome = try await cluster.vms.move(domain, to: target, forceLive: forceLive, wait: wait)
+      let outcome = try await Progress.spinning(wait ? "Moving VM \(domain)" : "") {
+        try await cluster.vms.move(domain, to: target, forceLive: forceLive, wait: wait)
+      }
       switch outcome {
       case .moving(let node):
         output(

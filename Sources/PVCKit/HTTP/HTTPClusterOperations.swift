@@ -1,0 +1,98 @@
+import Foundation
+
+/// Cluster operations through a PVC HTTP API.
+struct HTTPClusterOperations: ClusterOperations {
+  let client: APIClient
+
+  func initialize(overwrite: Bool) async throws {
+    _ = try await client.expect(
+      "POST", "/initialize", [("overwrite", String(overwrite)), ("yes-i-really-mean-it", "yes")])
+  }
+
+  func status() async throws -> ClusterStatus {
+    try await client.expect("GET", "/status").decode(ClusterStatus.self)
+  }
+
+  func setMaintenance(_ enabled: Bool) async throws -> Bool {
+    let before = try await status().maintenance
+    _ = try await client.expect("POST", "/status", [("state", String(enabled))])
+    return before != enabled
+  }
+
+  func backup() async throws -> ClusterBackup {
+    try ClusterBackup(json: try await client.expect("GET", "/backup").body)
+  }
+
+  func restore(_ backup: ClusterBackup) async throws {
+    let text = String(decoding: backup.jsonData(), as: UTF8.self)
+    _ = try await client.expect("POST", "/restore", [("yes-i-really-mean-it", "yes"), ("cluster_data", text)])
+  }
+
+  func close() async { client.close() }
+}
+
+/// Fault operations through a PVC HTTP API.
+struct HTTPFaultOperations: FaultOperations {
+  let client: APIClient
+
+  func list(sortedBy key: FaultSortKey) async throws -> [Fault] {
+    try await client.expect("GET", "/faults", [("sort_key", key.rawValue)]).decode([Fault].self)
+  }
+
+  func fault(_ id: String) async throws -> Fault {
+    let response = try await client.send("GET", "/faults/\(id)")
+    guard response.status != 404 else { throw FaultError.notFound(id) }
+    guard response.status == 200, let fault = try response.decode([Fault].self).first else {
+      throw APIClientError.refused(response.status, response.message)
+    }
+    return fault
+  }
+
+  func acknowledge(_ ids: [String]) async throws {
+    for id in ids { _ = try await fault(id) }
+    for id in ids { _ = try await client.expect("PUT", "/faults/\(id)") }
+  }
+
+  func acknowledgeAll() async throws { _ = try await client.expect("PUT", "/faults") }
+
+  func delete(_ ids: [String]) async throws {
+    for id in ids { _ = try await fault(id) }
+    for id in ids { _ = try await client.expect("DELETE", "/faults/\(id)") }
+  }
+
+  func deleteAll() async throws { _ = try await client.expect("DELETE", "/faults") }
+
+  func report(_ reports: [FaultReport]) async throws {
+    throw APIClientError.badResponse("answer: faults are raised by the cluster itself, not through the API")
+  }
+}
+
+/// Task operations through a PVC HTTP API.
+struct HTTPTaskOperations: TaskOperations {
+  let client: APIClient
+
+  func submit(_ name: String, runOn node: String, arguments: [String: String]) async throws -> ClusterTask {
+    throw APIClientError.badResponse("answer: tasks are queued by the API's own endpoints")
+  }
+
+  func list() async throws -> [ClusterTask] {
+    let groups = try await client.expect("GET", "/tasks").decode([String: [String: [ClusterTask]]].self)
+    return groups.values.flatMap { $0.values.flatMap { $0 } }.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
+  }
+
+  func task(_ id: String) async throws -> ClusterTask {
+    let response = try await client.send("GET", "/tasks/\(id)")
+    guard response.status != 404 else { throw TaskError.notFound(id) }
+    guard response.status == 200 else { throw APIClientError.refused(response.status, response.message) }
+    return try response.decode(ClusterTask.self)
+  }
+
+  func wait(for id: String, timeout: Duration) async throws -> ClusterTask {
+    let deadline = ContinuousClock.now + timeout
+    while true {
+      let current = try await task(id)
+      if current.state.isFinished || ContinuousClock.now >= deadline { return current }
+      try await Task.sleep(for: .milliseconds(250))
+    }
+  }
+}

@@ -1,0 +1,127 @@
+import Foundation
+
+/// VM operations through a PVC HTTP API.
+struct HTTPVMOperations: VMOperations {
+  let client: APIClient
+
+  func list(_ filter: VMFilter) async throws -> [VMInfo] {
+    var parameters: [(String, String)] = []
+    if let limit = filter.limit {
+      // The API's limit is always fuzzy unless anchored; an exact name is anchored here.
+      parameters.append(
+        ("limit", filter.fuzzy ? limit : "^\(NSRegularExpression.escapedPattern(for: limit))$"))
+    }
+    if let node = filter.node { parameters.append(("node", node)) }
+    if let state = filter.state { parameters.append(("state", state.rawValue)) }
+    if let tag = filter.tag { parameters.append(("tag", tag)) }
+    if filter.negate { parameters.append(("negate", "true")) }
+    let response = try await client.send("GET", "/vm", parameters)
+    if response.status == 404 { return [] }
+    guard response.status == 200 else { throw APIClientError.refused(response.status, response.message) }
+    return try response.decode([VMInfo].self)
+  }
+
+  func info(_ vm: String) async throws -> VMInfo {
+    let response = try await client.send("GET", "/vm/\(vm)")
+    guard response.status != 404 else { throw VMError.notFound(vm) }
+    guard response.status == 200, let info = try response.decode([VMInfo].self).first else {
+      throw APIClientError.refused(response.status, response.message)
+    }
+    return info
+  }
+
+  func define(_ definition: VMDefinition) async throws -> (uuid: String, name: String) {
+    let summary = try DomainXML(definition.xml).summary
+    var parameters: [(String, String)] = [
+      ("xml", definition.xml), ("selector", definition.nodeSelector.rawValue),
+      ("autostart", String(definition.autostart)), ("migration_method", definition.migrationMethod.rawValue),
+      ("migration_max_downtime", String(definition.migrationMaxDowntime)),
+    ]
+    if let node = definition.node { parameters.append(("node", node)) }
+    if !definition.nodeLimit.isEmpty { parameters.append(("limit", definition.nodeLimit.joined(separator: ","))) }
+    for tag in definition.tags { parameters.append((tag.protected ? "protected_tags" : "user_tags", tag.name)) }
+    _ = try await client.expect("POST", "/vm", parameters)
+    if definition.initialState == .start { try await setState(summary.name, .start, force: false, wait: false) }
+    return (summary.uuid, summary.name)
+  }
+
+  func modify(_ vm: String, xml: String, restart: Bool) async throws {
+    _ = try await client.expect("PUT", "/vm/\(vm)", [("xml", xml), ("restart", String(restart))])
+  }
+
+  func rename(_ vm: String, to newName: String) async throws {
+    _ = try await client.expect("POST", "/vm/\(vm)/rename", [("new_name", newName)])
+  }
+
+  func undefine(_ vm: String) async throws {
+    _ = try await client.expect("DELETE", "/vm/\(vm)", [("delete_disks", "false")])
+  }
+
+  func remove(_ vm: String, deleteDisks: Bool) async throws {
+    _ = try await client.expect("DELETE", "/vm/\(vm)", [("delete_disks", String(deleteDisks))])
+  }
+
+  func setState(_ vm: String, _ request: VMStateRequest, force: Bool, wait: Bool) async throws {
+    _ = try await client.expect(
+      "POST", "/vm/\(vm)/state", [("state", request.rawValue), ("force", String(force)), ("wait", String(wait))])
+  }
+
+  func migrate(_ vm: String, to node: String?, force: Bool, forceLive: Bool, wait: Bool) async throws
+    -> VMMigrationOutcome
+  {
+    try await outcome(vm, try await request(vm, "migrate", node, force: force, forceLive: forceLive, wait: wait))
+  }
+
+  func unmigrate(_ vm: String, forceLive: Bool, wait: Bool) async throws -> VMMigrationOutcome {
+    try await outcome(vm, try await request(vm, "unmigrate", nil, force: false, forceLive: forceLive, wait: wait))
+  }
+
+  func move(_ vm: String, to node: String?, forceLive: Bool, wait: Bool) async throws -> VMMigrationOutcome {
+    try await outcome(vm, try await request(vm, "move", node, force: false, forceLive: forceLive, wait: wait))
+  }
+
+  /// `POST /vm/{vm}/node`.
+  private func request(_ vm: String, _ action: String, _ target: String?, force: Bool, forceLive: Bool, wait: Bool)
+    async throws -> String
+  {
+    var parameters = [
+      ("action", action), ("force", String(force)), ("force_live", String(forceLive)), ("wait", String(wait)),
+    ]
+    if let target { parameters.append(("node", target)) }
+    return try await client.expect("POST", "/vm/\(vm)/node", parameters).message
+  }
+
+  private func outcome(_ vm: String, _ message: String) async throws -> VMMigrationOutcome {
+    let node = try await info(vm).node
+    return message.contains("permanent") ? .madePermanent(node: node) : .moving(to: node)
+  }
+
+  func setMetadata(_ vm: String, _ change: VMMetadataChange) async throws {
+    guard !change.isEmpty else { throw VMError.nothingToChange }
+    var parameters: [(String, String)] = []
+    if let limit = change.nodeLimit { parameters.append(("limit", limit.joined(separator: ","))) }
+    if let selector = change.nodeSelector { parameters.append(("selector", selector.rawValue)) }
+    if let autostart = change.autostart { parameters.append(("autostart", String(autostart))) }
+    if let profile = change.profile { parameters.append(("profile", profile)) }
+    if let method = change.migrationMethod { parameters.append(("migration_method", method.rawValue)) }
+    if let downtime = change.migrationMaxDowntime { parameters.append(("migration_max_downtime", String(downtime))) }
+    _ = try await client.expect("POST", "/vm/\(vm)/meta", parameters)
+  }
+
+  func addTag(_ vm: String, _ tag: VMTag) async throws {
+    _ = try await client.expect(
+      "POST", "/vm/\(vm)/tags", [("action", "add"), ("tag", tag.name), ("protected", String(tag.protected))])
+  }
+
+  func removeTag(_ vm: String, _ tag: String) async throws {
+    _ = try await client.expect("POST", "/vm/\(vm)/tags", [("action", "remove"), ("tag", tag)])
+  }
+
+  func consoleLog(_ vm: String, lines: Int) async throws -> String {
+    guard lines > 0 else { throw VMError.invalidArgument("the number of lines must be positive") }
+    let response = try await client.send("GET", "/vm/\(vm)/console", [("lines", String(lines))])
+    guard response.status != 404 else { throw VMError.notFound(vm) }
+    guard response.status == 200 else { throw APIClientError.refused(response.status, response.message) }
+    return try response.decode([String: String].self)["data"] ?? ""
+  }
+}

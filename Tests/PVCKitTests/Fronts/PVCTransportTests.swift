@@ -1,0 +1,112 @@
+import Foundation
+import PVCKit
+import PVCKitFixtures
+import Testing
+
+@testable import PVCKitAPI
+
+/// The built `pvc` through both kinds of connection, a pvcapi URL and a
+/// ZooKeeper ensemble, against the same cluster: same answers either way.
+@Suite("pvc through the API and directly", .serialized)
+struct PVCTransportTests {
+  /// Runs `body` with a seeded cluster, an API server on a port, and a client
+  /// directory holding connections `api` and `zk` to them.
+  static func withConnections(
+    port: Int, _ body: @Sendable (_ pvc: @Sendable ([String]) throws -> CommandResult, PVCCluster) async throws -> Void,
+    name: String = #function
+  ) async throws {
+    let hosts = try await TestServices.chroot(name: name)
+    let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts))
+    try await UpstreamSeeder(zookeeper: cluster.zookeeper!, vms: 6).seed()
+    let server = APIServer(cluster: cluster, settings: .init(port: port, tokens: [APITestHarness.token]))
+    let serving = try await server.start()
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pvckit-client-\(UUID().uuidString)")
+    let environment = ["PVC_CLIENT_DIR": directory.path]
+    let pvc: @Sendable ([String]) throws -> CommandResult = {
+      try TestServices.run("pvc", $0, environment: environment)
+    }
+    do {
+      #expect(
+        try pvc([
+          "connection", "add", "api", "-a", "127.0.0.1", "-p", "\(port)", "-k", APITestHarness.token, "-d", "test API",
+        ]).status == 0)
+      #expect(try pvc(["connection", "add", "zk", "--zookeeper", hosts]).status == 0)
+      try await body(pvc, cluster)
+    } catch {
+      await serving.stop()
+      await cluster.close()
+      try? FileManager.default.removeItem(at: directory)
+      throw error
+    }
+    await serving.stop()
+    await cluster.close()
+    try? FileManager.default.removeItem(at: directory)
+  }
+
+  @Test("the same commands give the same JSON through either transport")
+  func sameJSON() async throws {
+    try await Self.withConnections(port: 22792) { pvc, _ in
+      let commands: [[String]] = [
+        ["vm", "list", "-f", "json"], ["vm", "list", "vm000", "-f", "json"],
+        ["vm", "list", "--node", "hv2", "-f", "json"],
+        ["vm", "info", UpstreamSeeder.name(2), "-f", "json"], ["node", "list", "-f", "json"],
+        ["node", "info", "hv1", "-f", "json"], ["cluster", "status", "-f", "json"],
+        ["cluster", "fault", "list", "-f", "json"],
+        ["vm", "dump", UpstreamSeeder.name(4)], ["vm", "tag", "get", UpstreamSeeder.name(4), "-f", "json"],
+      ]
+      for command in commands {
+        let viaAPI = try pvc(["-c", "api"] + command)
+        let direct = try pvc(command + ["-c", "zk"])
+        #expect(viaAPI.status == direct.status, "\(command): \(viaAPI.stderr) / \(direct.stderr)")
+        #expect(viaAPI.stdout == direct.stdout, "\(command) differs: \(viaAPI.stderr.prefix(300))")
+      }
+    }
+  }
+
+  @Test("changes through the API are seen directly; errors read the same; bad arguments are usage errors")
+  func changesAndErrors() async throws {
+    try await Self.withConnections(port: 22793) { pvc, cluster in
+      let vm = UpstreamSeeder.name(1)
+      #expect(try pvc(["-c", "api", "vm", "tag", "add", vm, "blue"]).status == 0)
+      #expect(try await cluster.vms.info(vm).tags.contains { $0.name == "blue" })
+      #expect(try pvc(["-c", "api", "vm", "stop", vm, "--yes"]).status == 0)
+      #expect(try await cluster.vms.info(vm).state == .stop)
+      #expect(try pvc(["-c", "api", "cluster", "maintenance", "on"]).status == 0)
+      #expect(try await cluster.status().maintenance)
+
+      for command in [["vm", "info", "nothere"], ["node", "info", "hv9"], ["vm", "start", "nothere"]] {
+        let viaAPI = try pvc(["-c", "api"] + command)
+        let direct = try pvc(["-c", "zk"] + command)
+        #expect(viaAPI.status == 1 && direct.status == 1, "\(command)")
+        #expect(viaAPI.stderr == direct.stderr, "\(command): \(viaAPI.stderr) / \(direct.stderr)")
+      }
+      #expect(try pvc(["-c", "api", "vm", "list", "--format", "fancy"]).status == 64)
+      #expect(try pvc(["-c", "nowhere", "vm", "list"]).stderr.contains("no connection named"))
+
+      let wrongKey = try pvc(["connection", "add", "bad", "-a", "127.0.0.1", "-p", "22793", "-k", "nope"])
+      #expect(wrongKey.status == 0)
+      let refused = try pvc(["-c", "bad", "vm", "list"])
+      #expect(refused.status == 1 && refused.stderr.contains("Authentication failed"), "\(refused.stderr)")
+      let closed = try pvc(["connection", "add", "down", "-a", "127.0.0.1", "-p", "22799"])
+      #expect(closed.status == 0)
+      #expect(try pvc(["-c", "down", "vm", "list"]).stderr.contains("cannot reach the PVC API"))
+    }
+  }
+
+  @Test("connections: add, list (keys hidden), detail, remove; the file is private")
+  func connections() async throws {
+    try await Self.withConnections(port: 22794) { pvc, _ in
+      let list = try pvc(["connection", "list"])
+      #expect(list.stdout.contains("test API") && list.stdout.contains("<hidden>"))
+      #expect(!list.stdout.contains(APITestHarness.token))
+      #expect(try pvc(["connection", "list", "-k"]).stdout.contains(APITestHarness.token))
+      let detail = try pvc(["connection", "detail", "-f", "json"])
+      let entries = try JSONSerialization.jsonObject(with: Data(detail.stdout.utf8)) as? [[String: Any]] ?? []
+      #expect(entries.count == 2 && entries.allSatisfy { ($0["vms"] as? Int) == 6 }, "\(detail.stdout)")
+      #expect(try pvc(["connection", "remove", "zk"]).status == 0)
+      #expect(try pvc(["connection", "remove", "zk"]).status == 1)
+      #expect(try pvc(["connection", "add", "bad name!", "-a", "x"]).status == 64)
+      #expect(try pvc(["connection", "add", "both", "-a", "x", "--zookeeper", "y"]).status == 64)
+    }
+  }
+}
