@@ -23,6 +23,7 @@ log "building (release)"
 swift build -c release --product pvc-bench
 swift build -c release --product zk-raw-baseline
 swift build -c release --product pvcd
+swift build -c release --product pvc
 BIN=$(swift build -c release --show-bin-path)
 
 "$ZK" stop all
@@ -46,5 +47,7 @@ echo
   --console-dir "$PVCKIT_STATE/nodes/hv1/root/var/log/libvirt" --rounds "$ROUNDS"
 echo
 "$BIN/pvc-bench" api --hosts "$HOSTS" --vms "${BENCH_API_VMS:-1000}" --seconds "${BENCH_API_SECONDS:-10}"
+echo
+"$BIN/pvc-bench" cli --hosts "$HOSTS" --vms "${BENCH_CLI_VMS:-1000}" --runs "${BENCH_CLI_RUNS:-10}"
 echo
 "$BIN/pvc-bench" ha --hosts "$HOSTS" --rounds "${BENCH_HA_ROUNDS:-3}" --default-rounds "${BENCH_HA_DEFAULT_ROUNDS:-1}"

@@ -8,7 +8,7 @@ ZOOKEEPER_PKGS=(default-jre-headless zookeeper)
 LIBVIRT_PKGS=(libvirt-daemon libvirt-daemon-system libvirt-clients qemu-system-x86 iproute2 nftables)
 TOOL_PKGS=(python3-kazoo)
 IPMI_PKGS=(openipmi ipmitool)
-BENCH_PKGS=(wrk curl)
+BENCH_PKGS=(wrk curl hyperfine)
 
 [ "$(id -u)" -eq 0 ] || die "run as root (packages are installed with apt-get)"
 [ $# -gt 0 ] || set -- all

@@ -7,6 +7,7 @@ import Foundation
 //        pvc-bench vm-list --hosts HOSTS [--sizes 1000,10000] [--rounds R]
 //        pvc-bench vm-start --hosts HOSTS --node-net NET [--console-dir DIR] [--rounds R]
 //        pvc-bench api --hosts HOSTS [--vms N] [--seconds S]   (needs wrk)
+//        pvc-bench cli --hosts HOSTS [--vms N] [--runs R]   (needs hyperfine and a built pvc)
 //        pvc-bench ha --hosts HOSTS [--rounds R] [--default-rounds R]   (three simulated nodes with BMCs)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -42,6 +43,12 @@ do {
       try await APIBenchmark(
         hosts: hosts, vms: Int(option("--vms", default: "1000")) ?? 1000,
         seconds: Int(option("--seconds", default: "10")) ?? 10
+      ).run().render())
+  case "cli":
+    print(
+      try await CLIBenchmark(
+        hosts: hosts, vms: Int(option("--vms", default: "1000")) ?? 1000,
+        runs: Int(option("--runs", default: "10")) ?? 10
       ).run().render())
   case "ha":
     let defaultRounds = Int(option("--default-rounds", default: "1")) ?? 1

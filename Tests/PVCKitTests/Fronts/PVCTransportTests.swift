@@ -12,7 +12,8 @@ struct PVCTransportTests {
   /// Runs `body` with a seeded cluster, an API server on a port, and a client
   /// directory holding connections `api` and `zk` to them.
   static func withConnections(
-    port: Int, _ body: @Sendable (_ pvc: @Sendable ([String]) throws -> CommandResult, PVCCluster) async throws -> Void,
+    port: Int, editor: String? = nil,
+    _ body: @Sendable (_ pvc: @Sendable ([String]) throws -> CommandResult, PVCCluster) async throws -> Void,
     name: String = #function
   ) async throws {
     let hosts = try await TestServices.chroot(name: name)
@@ -21,7 +22,9 @@ struct PVCTransportTests {
     let server = APIServer(cluster: cluster, settings: .init(port: port, tokens: [APITestHarness.token]))
     let serving = try await server.start()
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pvckit-client-\(UUID().uuidString)")
-    let environment = ["PVC_CLIENT_DIR": directory.path]
+    var settings = ["PVC_CLIENT_DIR": directory.path]
+    settings["EDITOR"] = editor
+    let environment = settings
     let pvc: @Sendable ([String]) throws -> CommandResult = {
       try TestServices.run("pvc", $0, environment: environment)
     }
@@ -107,6 +110,28 @@ struct PVCTransportTests {
       #expect(try pvc(["connection", "remove", "zk"]).status == 1)
       #expect(try pvc(["connection", "add", "bad name!", "-a", "x"]).status == 64)
       #expect(try pvc(["connection", "add", "both", "-a", "x", "--zookeeper", "y"]).status == 64)
+    }
+  }
+
+  @Test("vm modify and define --editor: the XML is edited in $EDITOR; no change, no write")
+  func editing() async throws {
+    let script = FileManager.default.temporaryDirectory.appendingPathComponent("pvc-editor-\(UUID().uuidString).sh")
+    try "#!/bin/sh\nsed -i -e 's|<vcpu>2</vcpu>|<vcpu>3</vcpu>|' -e 's|<name>NAME</name>|<name>edited</name>|' \"$1\"\n"
+      .write(to: script, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+    defer { try? FileManager.default.removeItem(at: script) }
+    try await Self.withConnections(port: 22795, editor: script.path) { pvc, cluster in
+      let vm = UpstreamSeeder.name(1)
+      #expect(try await cluster.vms.info(vm).vcpu == 2)
+      let modified = try pvc(["-c", "api", "vm", "modify", vm, "--editor"])
+      #expect(modified.status == 0, "\(modified.stderr)")
+      #expect(try await cluster.vms.info(vm).vcpu == 3)
+      let unchanged = try pvc(["-c", "zk", "vm", "modify", vm, "--editor"])
+      #expect(unchanged.stdout.contains("No changes"), "\(unchanged.stdout) \(unchanged.stderr)")
+      let defined = try pvc(["-c", "zk", "vm", "define", "--editor"])
+      #expect(defined.status == 0, "\(defined.stderr)")
+      #expect(try await cluster.vms.info("edited").vcpu == 1)
+      #expect(try pvc(["-c", "zk", "vm", "modify", vm]).status == 64)
     }
   }
 }

@@ -26,7 +26,8 @@ struct VMDefineCommand: AsyncParsableCommand {
     commandName: "define", abstract: "Define a new VM from a libvirt XML file ('-' for standard input).")
 
   @OptionGroup var connection: ConnectionOptions
-  @Argument(help: "The libvirt domain XML file.") var vmconfig: String
+  @Argument(help: "The libvirt domain XML file (with --editor, a starting point; optional).") var vmconfig: String?
+  @Flag(name: [.short, .long], help: "Write the XML in your editor (VISUAL or EDITOR).") var editor = false
   @Option(name: [.short, .long], help: "The node to put it on (default: chosen by the selector).") var target: String?
   @Option(name: [.short, .long], help: "The nodes it may run on, comma-separated.") var limit: String?
   @Option(
@@ -49,11 +50,22 @@ struct VMDefineCommand: AsyncParsableCommand {
   func validate() throws {
     _ = try choice(selector, "node selector") as NodeSelector?
     _ = try choice(method, "migration method") as MigrationMethod?
+    guard vmconfig != nil || editor else { throw ValidationError("give an XML file, or --editor") }
   }
 
   func run() async throws {
     let xml: String
-    do { xml = try readInput(vmconfig) } catch { throw fail(error) }
+    do {
+      let given = try vmconfig.map(readInput)
+      if editor {
+        guard let edited = try editInEditor(given ?? newDomainTemplate, name: "new-vm") else {
+          throw CLIError("the XML was not changed; nothing defined")
+        }
+        xml = edited
+      } else {
+        xml = given ?? ""
+      }
+    } catch { throw fail(error) }
     let selector: NodeSelector = try choice(selector, "node selector") ?? .none
     let method: MigrationMethod = try choice(method, "migration method") ?? .none
     try await withCluster(connection) { cluster in
@@ -80,16 +92,28 @@ struct VMModifyCommand: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionOptions
   @OptionGroup var confirmation: ConfirmationOptions
   @Argument(help: "The VM's name or UUID.") var domain: String
-  @Argument(help: "The new libvirt domain XML file.") var cfgfile: String
+  @Argument(help: "The new libvirt domain XML file (not with --editor).") var cfgfile: String?
+  @Flag(name: [.short, .long], help: "Edit the current XML in your editor (VISUAL or EDITOR).") var editor = false
   @Flag(name: [.short, .long], help: "Restart the VM to apply the change now.") var restart = false
 
+  func validate() throws {
+    guard (cfgfile == nil) == editor else { throw ValidationError("give either an XML file or --editor") }
+  }
+
   func run() async throws {
-    let xml: String
-    do {
-      xml = try readInput(cfgfile)
-      if restart { try confirmation.confirm("Restart VM \(domain) to apply the new definition?") }
-    } catch { throw fail(error) }
+    let file: String?
+    do { file = try cfgfile.map(readInput) } catch { throw fail(error) }
     try await withCluster(connection) { cluster in
+      let xml: String
+      if let file {
+        xml = file
+      } else {
+        guard let edited = try editInEditor(try await cluster.vms.dump(domain), name: domain) else {
+          return output("No changes to VM \"\(domain)\".")
+        }
+        xml = edited
+      }
+      if restart { try confirmation.confirm("Restart VM \(domain) to apply the new definition?") }
       try await cluster.vms.modify(domain, xml: xml, restart: restart)
       output("Successfully modified configuration of VM \"\(domain)\".")
     }
