@@ -16,6 +16,7 @@ let package = Package(
   products: [
     .library(name: "PVCKit", targets: ["PVCKit"]),
     .library(name: "PVCKitAPI", targets: ["PVCKitAPI"]),
+    .library(name: "PVCKitWeb", targets: ["PVCKitWeb"]),
     .executable(name: "pvc", targets: ["pvc"]),
     .executable(name: "pvcd", targets: ["pvcd"]),
     .executable(name: "pvcapi", targets: ["pvcapi"]),
@@ -68,6 +69,17 @@ let package = Package(
       swiftSettings: strict
     ),
 
+    // The web UI as a library: server-side HTML pages over PVCKit.
+    .target(
+      name: "PVCKitWeb",
+      dependencies: [
+        "PVCKit", "PVCKitAPI",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTLS", package: "hummingbird"),
+      ],
+      swiftSettings: strict
+    ),
+
     // Fronts: thin layers over PVCKit.
     .executableTarget(
       name: "pvc",
@@ -86,7 +98,7 @@ let package = Package(
     ),
     .executableTarget(
       name: "pvcweb",
-      dependencies: ["PVCKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: ["PVCKit", "PVCKitWeb", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: strict
     ),
 
@@ -134,7 +146,7 @@ let package = Package(
     .testTarget(
       name: "PVCKitTests",
       dependencies: [
-        "PVCKit", "PVCKitFixtures", "PVCKitAPI", "CZooKeeper", "CLibvirt", "CCeph", "CMariaDB",
+        "PVCKit", "PVCKitFixtures", "PVCKitAPI", "PVCKitWeb", "CZooKeeper", "CLibvirt", "CCeph", "CMariaDB",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
       ],
       exclude: ["Fixtures"],

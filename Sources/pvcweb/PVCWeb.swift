@@ -1,18 +1,61 @@
 import ArgumentParser
+import Foundation
 import PVCKit
+import PVCKitWeb
 
-/// `pvcweb`: the web UI server.
-///
-/// The server itself is not part of this release; only `--version` answers.
+/// `pvcweb`: the web UI server, over PVCKit.
 @main
-struct PVCWeb: ParsableCommand {
+struct PVCWeb: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pvcweb",
-    abstract: "The PVC web UI server (not yet available in this release).",
+    abstract: "Serve the PVC web UI for a cluster.",
+    discussion: """
+      Connects to the cluster's ZooKeeper (from the configuration file) and serves HTML pages, by default on \
+      127.0.0.1:7371. Log in with one of the API tokens of the configuration ('api.token'). Stops cleanly on \
+      SIGINT or SIGTERM.
+      """,
     version: "pvcweb (PVCKit) \(PVCKitVersion.string)"
   )
 
-  func run() throws {
-    throw ValidationError("the web UI is not part of this release yet; use 'pvc' directly")
+  @Option(name: .shortAndLong, help: ArgumentHelp("The configuration file.", valueName: "file"))
+  var config = ProcessInfo.processInfo.environment["PVC_CONFIG_FILE"] ?? PVCConfiguration.defaultPath
+
+  @Option(help: ArgumentHelp("ZooKeeper hosts (overrides the configuration).", valueName: "hosts"))
+  var zookeeper: String?
+
+  @Option(help: ArgumentHelp("Listen address.", valueName: "address")) var listen = "127.0.0.1"
+
+  @Option(help: ArgumentHelp("Listen port.", valueName: "port")) var port = 7371
+
+  func validate() throws {
+    guard (1...65535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
+  }
+
+  func run() async throws {
+    let configuration: PVCConfiguration
+    do {
+      configuration = try PVCConfiguration.load(from: config)
+    } catch {
+      throw ValidationError("\(error)")
+    }
+    let tokens = configuration.api.tokens.map(\.token).filter { !$0.isEmpty }
+    guard !tokens.isEmpty else {
+      throw ValidationError("\(config): api.token: the web UI needs at least one token to log in with")
+    }
+    let cluster = try await PVCCluster.connect(.zookeeper(hosts: zookeeper ?? configuration.zookeeperHosts))
+    let api = configuration.api
+    let settings = WebServer.Settings(
+      address: listen, port: port, tokens: tokens, certificateFile: api.sslEnabled ? api.certificate : nil,
+      privateKeyFile: api.sslEnabled ? api.privateKey : nil)
+    FileHandle.standardError.write(
+      Data("pvcweb: serving \(api.sslEnabled ? "https" : "http")://\(listen):\(port)/\n".utf8))
+    do {
+      try await WebServer(cluster: cluster, settings: settings).run()
+    } catch {
+      await cluster.close()
+      FileHandle.standardError.write(Data("pvcweb: \(error)\n".utf8))
+      throw ExitCode.failure
+    }
+    await cluster.close()
   }
 }

@@ -1,18 +1,20 @@
 import Foundation
-import HTTPTypes
+public import HTTPTypes
 import Synchronization
 
 /// Checks API keys (`X-Api-Key`) in constant time against the configured
 /// tokens, and login sessions (a cookie set by `POST /login`).
-struct APIAuthenticator: Sendable {
+public struct APIAuthenticator: Sendable {
   /// Whether keys are required at all (`api.authentication.enabled`).
   let enabled: Bool
   private let tokens: [[UInt8]]
-  let sessions = SessionStore()
+  /// The open login sessions.
+  public let sessions = SessionStore()
 
   static let sessionCookie = "pvc_session"
 
-  init(enabled: Bool, tokens: [String]) {
+  /// Creates a checker for the configured tokens.
+  public init(enabled: Bool, tokens: [String]) {
     self.enabled = enabled
     self.tokens = tokens.filter { !$0.isEmpty }.map { Array($0.utf8) }
   }
@@ -29,7 +31,7 @@ struct APIAuthenticator: Sendable {
 
   /// Whether a token is one of the configured ones. Every token is compared in
   /// full, whatever matches, so the time taken does not tell how close a guess was.
-  func isValid(token: String) -> Bool {
+  public func isValid(token: String) -> Bool {
     let candidate = Array(token.utf8)
     var matched = false
     for known in tokens where Self.constantTimeEquals(known, candidate) { matched = true }
@@ -37,7 +39,7 @@ struct APIAuthenticator: Sendable {
   }
 
   /// Compares two byte strings in time that depends only on their lengths.
-  static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+  public static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
     var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
     for index in 0..<max(a.count, b.count) {
       let x = index < a.count ? a[index] : 0
@@ -48,7 +50,7 @@ struct APIAuthenticator: Sendable {
   }
 
   /// A cookie's value from the `Cookie` header.
-  static func cookie(_ name: String, in headers: HTTPFields) -> String? {
+  public static func cookie(_ name: String, in headers: HTTPFields) -> String? {
     for header in headers[values: .cookie] {
       for pair in header.split(separator: ";") {
         let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
@@ -60,12 +62,12 @@ struct APIAuthenticator: Sendable {
 }
 
 /// Login sessions: random ids, valid for a day after their last use.
-final class SessionStore: Sendable {
+public final class SessionStore: Sendable {
   private let sessions = Mutex<[String: ContinuousClock.Instant]>([:])
   let lifetime: Duration = .seconds(86_400)
 
   /// Opens a session and returns its id.
-  func open() -> String {
+  public func open() -> String {
     var generator = SystemRandomNumberGenerator()
     let id = (0..<4).map { _ in String(format: "%016llx", generator.next() as UInt64) }.joined()
     sessions.withLock { sessions in
@@ -77,7 +79,7 @@ final class SessionStore: Sendable {
   }
 
   /// Whether the session is open (and keeps it open).
-  func isValid(_ id: String) -> Bool {
+  public func isValid(_ id: String) -> Bool {
     sessions.withLock { sessions in
       guard let last = sessions[id], ContinuousClock.now - last < lifetime else { return false }
       sessions[id] = .now
@@ -86,5 +88,5 @@ final class SessionStore: Sendable {
   }
 
   /// Closes a session.
-  func close(_ id: String) { _ = sessions.withLock { $0.removeValue(forKey: id) } }
+  public func close(_ id: String) { _ = sessions.withLock { $0.removeValue(forKey: id) } }
 }

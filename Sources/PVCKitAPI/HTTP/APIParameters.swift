@@ -3,11 +3,11 @@ import Foundation
 /// The parameters of a request as upstream reads them: the query string and a
 /// form-encoded body together (`application/x-www-form-urlencoded`), the query
 /// first. A parameter may repeat (`user_tags=a&user_tags=b`).
-struct APIParameters: Sendable, Hashable {
+public struct APIParameters: Sendable, Hashable {
   private(set) var values: [String: [String]] = [:]
 
   /// Reads the query string and, if given, a form-encoded body.
-  init(query: String?, form: String? = nil) {
+  public init(query: String?, form: String? = nil) {
     for text in [query, form] {
       guard let text, !text.isEmpty else { continue }
       for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
@@ -20,10 +20,10 @@ struct APIParameters: Sendable, Hashable {
   }
 
   /// The first value of a parameter.
-  func first(_ name: String) -> String? { values[name]?.first }
+  public func first(_ name: String) -> String? { values[name]?.first }
 
   /// Every value of a parameter, in order.
-  func all(_ name: String) -> [String] { values[name] ?? [] }
+  public func all(_ name: String) -> [String] { values[name] ?? [] }
 
   /// Decodes one form-encoded component (`+` is a space; bad escapes are kept as they are).
   static func decode(_ text: Substring) -> String {

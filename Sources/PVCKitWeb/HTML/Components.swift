@@ -1,0 +1,63 @@
+import Foundation
+import PVCKit
+
+/// Small pieces of markup shared by the pages.
+enum Components {
+  /// A hidden field carrying the session's CSRF token; every form has one.
+  static func csrf(_ token: String) -> HTML { "<input type=\"hidden\" name=\"csrf\" value=\"\(token)\">" }
+
+  /// A one-button form posting `fields` to `action`.
+  static func button(
+    _ label: String, action: String, fields: [(String, String)] = [], csrf token: String, style: String = ""
+  ) -> HTML {
+    let hidden = fields.map { HTML("<input type=\"hidden\" name=\"\($0.0)\" value=\"\($0.1)\">") }
+    return """
+      <form method="post" action="\(action)" class="inline">\(csrf(token))\(hidden)\
+      <button type="submit" class="\(style)">\(label)</button></form>
+      """
+  }
+
+  /// A state shown as a coloured badge (the colour is a class named after the state's kind).
+  static func badge(_ state: String) -> HTML {
+    let kind: String
+    switch state {
+    case "start", "run", "ready", "primary", "new": kind = "good"
+    case "stop", "shutdown", "disable", "secondary", "client", "flushed", "ack": kind = "neutral"
+    case "fail", "dead", "fenced", "fence-flush": kind = "bad"
+    default: kind = "busy"
+    }
+    return "<span class=\"badge \(kind)\">\(state)</span>"
+  }
+
+  /// A horizontal bar showing `used` of `total`, as inline SVG with a text equivalent.
+  static func meter(_ label: String, used: Double, total: Double, unit: String) -> HTML {
+    let fraction = total > 0 ? min(1, max(0, used / total)) : 0
+    let width = Int((fraction * 200).rounded())
+    let percent = Int((fraction * 100).rounded())
+    let text = "\(label): \(format(used)) of \(format(total)) \(unit) (\(percent)%)"
+    return """
+      <figure class="meter"><svg width="200" height="14" role="img" aria-label="\(text)">\
+      <rect width="200" height="14" rx="3" class="track"/><rect width="\(width)" height="14" rx="3" class="\(fraction > 0.9 ? "fill high" : "fill")"/></svg>\
+      <figcaption>\(text)</figcaption></figure>
+      """
+  }
+
+  /// A sparkline of recent values, as inline SVG.
+  static func sparkline(_ values: [Double], label: String) -> HTML {
+    guard values.count > 1, let top = values.max(), top > 0 else {
+      return "<span class=\"muted\">\(label): collecting…</span>"
+    }
+    let step = 160.0 / Double(values.count - 1)
+    let points = values.enumerated().map { index, value in
+      "\(format(Double(index) * step)),\(format(30 - value / top * 28))"
+    }.joined(separator: " ")
+    return """
+      <figure class="spark"><svg width="160" height="32" role="img" aria-label="\(label), latest \(format(values.last!))">\
+      <polyline points="\(points)" class="line"/></svg><figcaption>\(label): \(format(values.last!))</figcaption></figure>
+      """
+  }
+
+  static func format(_ value: Double) -> String {
+    value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+  }
+}

@@ -1,0 +1,29 @@
+import PVCKit
+
+/// The page shell: head, navigation, main content.
+enum Layout {
+  /// A whole page. `refresh` (seconds) re-reads the page's data without JavaScript.
+  static func page(
+    _ title: String, session: WebSession?, refresh: Int? = nil, flash: String? = nil, _ body: HTML
+  ) -> HTML {
+    let meta: HTML = refresh.map { "<meta http-equiv=\"refresh\" content=\"\($0)\">" } ?? ""
+    let navigation: HTML =
+      session.map { session in
+        """
+        <nav aria-label="Main"><a href="/" class="brand">PVC</a>\
+        <a href="/">Overview</a><a href="/nodes">Nodes</a><a href="/vms">VMs</a>\
+        <form method="post" action="/logout" class="inline right">\(Components.csrf(session.csrf))\
+        <button type="submit" class="link">Log out</button></form></nav>
+        """
+      } ?? "<nav aria-label=\"Main\"><span class=\"brand\">PVC</span></nav>"
+    let notice: HTML = flash.map { "<p class=\"flash\" role=\"status\">\($0)</p>" } ?? ""
+    return """
+      <!doctype html>
+      <html lang="en"><head><meta charset="utf-8">\
+      <meta name="viewport" content="width=device-width, initial-scale=1">\(meta)\
+      <title>\(title) · PVC</title><link rel="stylesheet" href="/static/pvc.css"></head>
+      <body><header>\(navigation)</header><main><h1>\(title)</h1>\(notice)\(body)</main>
+      <footer>PVCKit \(PVCKitVersion.string)</footer></body></html>
+      """
+  }
+}

@@ -1,0 +1,260 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PVCKit
+import PVCKitAPI
+
+/// The UI's routes: pages (GET) and actions (POST forms with the CSRF token,
+/// answered with a redirect to the page, which shows what happened).
+struct WebRoutes: Sendable {
+  let server: WebServer
+  var cluster: PVCCluster { server.cluster }
+
+  func register(on router: Router<BasicRequestContext>) {
+    router.get("/static/pvc.css") { _, _ in
+      Self.response(Stylesheet.css, type: "text/css; charset=utf-8", cache: true)
+    }
+    router.get("/login") { _, _ in Self.page(LoginPage.render()) }
+    router.post("/login") { request, _ in try await login(request) }
+    router.post("/logout") { request, _ in
+      try await action(request) { session, _ in
+        server.sessions.close(session.id)
+        var response = Self.redirect("/login")
+        response.headers[.setCookie] = "\(WebSessions.cookie)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
+        return response
+      }
+    }
+    router.get("/") { request, _ in
+      try await page(request) { session, flash in
+        async let status = cluster.status()
+        async let faults = cluster.faults.list()
+        return OverviewPage.render(try await status, faults: try await faults, session: session, flash: flash)
+      }
+    }
+    router.get("/nodes") { request, _ in
+      try await page(request) { session, flash in
+        NodePages.list(try await cluster.nodes.list(), session: session, flash: flash)
+      }
+    }
+    router.get("/nodes/:node") { request, context in
+      let name = context.parameters.get("node") ?? ""
+      return try await page(request) { session, flash in
+        let node = try await cluster.nodes.info(name)
+        return NodePages.detail(
+          node, vms: try await server.view.list(VMFilter(node: name)), session: session, flash: flash)
+      }
+    }
+    router.get("/vms") { request, _ in
+      try await page(request) { session, flash in
+        let p = APIParameters(query: request.uri.query)
+        var query = VMListQuery()
+        query.name = Self.clean(p.first("name"))
+        query.node = Self.clean(p.first("node"))
+        query.state = Self.clean(p.first("state"))
+        query.tag = Self.clean(p.first("tag"))
+        if let sort = p.first("sort"), VMListQuery.sortKeys.contains(sort) { query.sort = sort }
+        query.descending = p.first("dir") == "desc"
+        query.page = max(1, Int(p.first("page") ?? "1") ?? 1)
+        let vms = try await server.view.list(
+          VMFilter(
+            limit: query.name.isEmpty ? nil : query.name, node: query.node.isEmpty ? nil : query.node,
+            state: query.state.isEmpty ? nil : VMState(rawValue: query.state), tag: query.tag.isEmpty ? nil : query.tag)
+        )
+        let nodes = try await cluster.nodes.list().map(\.name)
+        return VMPages.list(vms, query: query, nodes: nodes, session: session, flash: flash)
+      }
+    }
+    router.get("/vms/:vm") { request, context in
+      let name = context.parameters.get("vm") ?? ""
+      return try await page(request) { session, flash in
+        let vm = try await cluster.vms.info(name)
+        let (cpu, memory) = server.history.record(
+          uuid: vm.uuid, cpuTime: vm.vcpuStats["cpu_time"] ?? 0, rssKiB: vm.memoryStats["rss"] ?? 0)
+        let log = (try? await cluster.vms.consoleLog(name, lines: 50)) ?? ""
+        let nodes = try await cluster.nodes.list().map(\.name)
+        return VMPages.detail(vm, nodes: nodes, cpu: cpu, memory: memory, log: log, session: session, flash: flash)
+      }
+    }
+    router.post("/vms/:vm/action") { request, context in
+      let name = context.parameters.get("vm") ?? ""
+      return try await action(request) { session, form in try await vmAction(name, form: form, session: session) }
+    }
+    router.post("/nodes/:node/action") { request, context in
+      let name = context.parameters.get("node") ?? ""
+      return try await action(request) { _, form in
+        let message: String
+        switch form.first("action") {
+        case "primary": message = try await cluster.nodes.setCoordinatorState(name, .primary, wait: false)
+        case "secondary": message = try await cluster.nodes.setCoordinatorState(name, .secondary, wait: false)
+        case "flush": message = try await cluster.nodes.setDomainState(name, .flush, wait: false)
+        case "ready": message = try await cluster.nodes.setDomainState(name, .ready, wait: false)
+        default: throw WebError.badRequest("unknown node action")
+        }
+        return Self.redirect("/nodes/\(HTML.urlComponent(name).markup)", flash: message)
+      }
+    }
+    router.post("/faults/ack") { request, _ in
+      try await action(request) { _, form in
+        let id = form.first("id") ?? ""
+        if id == "all" { try await cluster.faults.acknowledgeAll() } else { try await cluster.faults.acknowledge([id]) }
+        return Self.redirect("/", flash: id == "all" ? "Acknowledged every fault." : "Acknowledged fault \(id).")
+      }
+    }
+    router.post("/maintenance") { request, _ in
+      try await action(request) { _, form in
+        let on = form.first("state") == "on"
+        try await cluster.setMaintenance(on)
+        return Self.redirect("/", flash: on ? "Maintenance mode is on." : "Maintenance mode is off.")
+      }
+    }
+  }
+
+  /// A VM action; stop and disable (and migrations) need a confirmation first.
+  private func vmAction(_ name: String, form: APIParameters, session: WebSession) async throws -> Response {
+    let action = form.first("action") ?? ""
+    let target = form.first("target").flatMap { $0.isEmpty ? nil : $0 }
+    if ["stop", "disable", "move"].contains(action) && form.first("confirm") != "yes" {
+      _ = try await cluster.vms.info(name)
+      return Self.page(VMPages.confirm(name, action: action, target: target, session: session))
+    }
+    let message: String
+    switch action {
+    case "start":
+      try await cluster.vms.start(name)
+      message = "Starting VM \(name)."
+    case "shutdown":
+      try await cluster.vms.shutdown(name)
+      message = "Shutting down VM \(name)."
+    case "stop":
+      try await cluster.vms.stop(name)
+      message = "Stopped VM \(name)."
+    case "restart":
+      try await cluster.vms.restart(name)
+      message = "Restarting VM \(name)."
+    case "disable":
+      try await cluster.vms.disable(name)
+      message = "Disabled VM \(name)."
+    case "migrate":
+      _ = try await cluster.vms.migrate(name, to: target, force: false, forceLive: false, wait: false)
+      message = "Migrating VM \(name)."
+    case "move":
+      _ = try await cluster.vms.move(name, to: target, forceLive: false, wait: false)
+      message = "Moving VM \(name)."
+    case "unmigrate":
+      _ = try await cluster.vms.unmigrate(name, forceLive: false, wait: false)
+      message = "Returning VM \(name)."
+    default: throw WebError.badRequest("unknown VM action")
+    }
+    return Self.redirect("/vms/\(HTML.urlComponent(name).markup)", flash: message)
+  }
+
+  // MARK: Sessions, forms, errors
+
+  private func session(_ request: Request) -> WebSession? {
+    APIAuthenticator.cookie(WebSessions.cookie, in: request.headers).flatMap { server.sessions.session($0) }
+  }
+
+  /// A page for a logged-in browser (others go to the login page); errors become a page too.
+  private func page(_ request: Request, _ body: (WebSession, String?) async throws -> HTML) async throws -> Response {
+    guard let session = session(request) else { return Self.redirect("/login") }
+    let flash = APIParameters(query: request.uri.query).first("done").map { String($0.prefix(300)) }
+    do {
+      return Self.page(try await body(session, flash))
+    } catch {
+      return Self.page(
+        Layout.page("Not available", session: session, "<p class=\"error\" role=\"alert\">\(Self.reason(error))</p>"),
+        status: Self.isNotFound(error) ? .notFound : .badRequest)
+    }
+  }
+
+  /// A form post: logged in, with the session's CSRF token; errors go back as a message.
+  private func action(_ request: Request, _ body: (WebSession, APIParameters) async throws -> Response) async throws
+    -> Response
+  {
+    guard let session = session(request) else { return Self.redirect("/login") }
+    let form = try await Self.form(request)
+    guard
+      let token = form.first("csrf"),
+      APIAuthenticator.constantTimeEquals(Array(token.utf8), Array(session.csrf.utf8))
+    else {
+      return Self.page(
+        Layout.page(
+          "Refused", session: session,
+          "<p class=\"error\" role=\"alert\">This form has expired. Go back, reload and try again.</p>"),
+        status: .forbidden)
+    }
+    do {
+      return try await body(session, form)
+    } catch {
+      let back = request.headers[.referer].flatMap { URL(string: $0)?.path } ?? "/"
+      return Self.redirect(
+        back.hasPrefix("/") && !back.hasPrefix("//") ? back : "/", flash: "Failed: \(Self.reason(error))")
+    }
+  }
+
+  private func login(_ request: Request) async throws -> Response {
+    let form = try await Self.form(request)
+    guard server.authenticator.isValid(token: form.first("token") ?? "") else {
+      return Self.page(LoginPage.render(error: "That token is not valid."), status: .unauthorized)
+    }
+    let session = server.sessions.open()
+    var response = Self.redirect("/")
+    let secure = server.settings.certificateFile == nil ? "" : "; Secure"
+    response.headers[.setCookie] = "\(WebSessions.cookie)=\(session.id); Path=/; HttpOnly; SameSite=Strict\(secure)"
+    return response
+  }
+
+  static func form(_ request: Request) async throws -> APIParameters {
+    let buffer = try await request.body.collect(upTo: 1 << 20)
+    return APIParameters(query: nil, form: buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes))
+  }
+
+  static func clean(_ text: String?) -> String {
+    String((text ?? "").filter { !$0.isNewline && $0 != "\0" }.prefix(200))
+  }
+
+  static func reason(_ error: any Error) -> String {
+    if let error = error as? any CustomStringConvertible { return error.description }
+    return "\(error)"
+  }
+
+  static func isNotFound(_ error: any Error) -> Bool {
+    switch error {
+    case VMError.notFound, NodeError.notFound, FaultError.notFound: true
+    default: false
+    }
+  }
+
+  static func page(_ html: HTML, status: HTTPResponse.Status = .ok) -> Response {
+    var response = response(html.markup, type: "text/html; charset=utf-8")
+    response.status = status
+    return response
+  }
+
+  static func response(_ text: String, type: String, cache: Bool = false) -> Response {
+    var headers = HTTPFields()
+    headers[.contentType] = type
+    headers[.cacheControl] = cache ? "max-age=3600" : "no-store"
+    headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+    headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+    headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; style-src 'self'; script-src 'none'"
+    return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+  }
+
+  /// A "see other" redirect, with a message for the next page.
+  static func redirect(_ path: String, flash: String? = nil) -> Response {
+    var headers = HTTPFields()
+    headers[.location] = path + (flash.map { "?done=\(HTML.urlComponent($0).markup)" } ?? "")
+    return Response(status: .seeOther, headers: headers)
+  }
+}
+
+/// A request the UI cannot act on.
+enum WebError: Error, CustomStringConvertible {
+  case badRequest(String)
+  var description: String {
+    switch self {
+    case .badRequest(let reason): reason
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Synchronization
+
+/// A logged-in browser: its session id (in an HttpOnly cookie) and the token
+/// every form must send back (CSRF protection).
+struct WebSession: Sendable, Hashable {
+  var id: String
+  var csrf: String
+}
+
+/// The open sessions, valid for twelve hours after their last use.
+final class WebSessions: Sendable {
+  private let sessions = Mutex<[String: (csrf: String, lastUse: ContinuousClock.Instant)]>([:])
+  let lifetime: Duration = .seconds(12 * 3600)
+  static let cookie = "pvcweb_session"
+
+  /// Opens a session.
+  func open() -> WebSession {
+    let session = WebSession(id: Self.random(), csrf: Self.random())
+    sessions.withLock { sessions in
+      let now = ContinuousClock.now
+      sessions = sessions.filter { now - $0.value.lastUse < lifetime }
+      sessions[session.id] = (session.csrf, now)
+    }
+    return session
+  }
+
+  /// The session with this id, if open (and keeps it open).
+  func session(_ id: String) -> WebSession? {
+    sessions.withLock { sessions in
+      guard let entry = sessions[id], ContinuousClock.now - entry.lastUse < lifetime else { return nil }
+      sessions[id] = (entry.csrf, .now)
+      return WebSession(id: id, csrf: entry.csrf)
+    }
+  }
+
+  /// Closes a session.
+  func close(_ id: String) { _ = sessions.withLock { $0.removeValue(forKey: id) } }
+
+  static func random() -> String {
+    var generator = SystemRandomNumberGenerator()
+    return (0..<4).map { _ in String(format: "%016llx", generator.next() as UInt64) }.joined()
+  }
+}

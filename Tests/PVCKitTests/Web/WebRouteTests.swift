@@ -1,0 +1,178 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import PVCKit
+import PVCKitFixtures
+import Testing
+
+@testable import PVCKitWeb
+
+/// The web UI in process (HummingbirdTesting) over a real ZooKeeper.
+@Suite("Web UI: routes")
+struct WebRouteTests {
+  struct Page {
+    var status: Int
+    var headers: HTTPFields
+    var html: String
+    /// The CSRF token of the page's forms.
+    var csrf: String? {
+      html.range(of: #"name="csrf" value="([0-9a-f]+)""#, options: .regularExpression).map {
+        String(html[$0].dropFirst(#"name="csrf" value=""#.count).dropLast())
+      }
+    }
+  }
+
+  struct Browser: Sendable {
+    let client: any TestClientProtocol
+    let cluster: PVCCluster
+    var cookie: String?
+
+    func get(_ path: String) async throws -> Page { try await send(.get, path) }
+
+    func send(_ method: HTTPRequest.Method, _ path: String, form: [(String, String)] = []) async throws -> Page {
+      var headers = HTTPFields()
+      if let cookie { headers[.cookie] = cookie }
+      var body: ByteBuffer?
+      if method == .post {
+        headers[.contentType] = "application/x-www-form-urlencoded"
+        body = ByteBuffer(
+          string: form.map { "\(APITestHarness.escape($0.0))=\(APITestHarness.escape($0.1))" }.joined(separator: "&"))
+      }
+      return try await client.execute(uri: path, method: method, headers: headers, body: body) { response in
+        Page(
+          status: Int(response.status.code), headers: response.headers,
+          html: String(buffer: response.body))
+      }
+    }
+  }
+
+  static let token = "web-token-123"
+
+  /// Runs `body` logged in to a seeded cluster.
+  static func withBrowser(vms: Int = 3, name: String = #function, _ body: @Sendable (Browser) async throws -> Void)
+    async throws
+  {
+    let hosts = try await TestServices.chroot(name: name)
+    let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts))
+    try await UpstreamSeeder(zookeeper: cluster.zookeeper!, vms: vms).seed()
+    let server = WebServer(cluster: cluster, settings: .init(tokens: [token]))
+    do {
+      try await Application(router: server.router()).test(.router) { client in
+        var browser = Browser(client: client, cluster: cluster)
+        let login = try await browser.send(.post, "/login", form: [("token", token)])
+        #expect(login.status == 303)
+        browser.cookie = login.headers[.setCookie]?.split(separator: ";").first.map(String.init)
+        try await body(browser)
+      }
+    } catch {
+      await cluster.close()
+      throw error
+    }
+    await cluster.close()
+  }
+
+  @Test("without a session every page leads to the login; a wrong token is refused; the cookie is HttpOnly")
+  func login() async throws {
+    try await Self.withBrowser { browser in
+      var anonymous = browser
+      anonymous.cookie = nil
+      for path in ["/", "/nodes", "/vms", "/vms/\(UpstreamSeeder.name(1))"] {
+        let page = try await anonymous.get(path)
+        #expect(page.status == 303 && page.headers[.location] == "/login", "\(path)")
+      }
+      let refused = try await anonymous.send(.post, "/login", form: [("token", "nope")])
+      #expect(refused.status == 401 && refused.html.contains("not valid"))
+      let ok = try await anonymous.send(.post, "/login", form: [("token", Self.token)])
+      #expect(
+        ok.headers[.setCookie]?.contains("HttpOnly") == true
+          && ok.headers[.setCookie]?.contains("SameSite=Strict") == true)
+      #expect(try await anonymous.get("/login").html.contains("<label for=\"token\">"))
+    }
+  }
+
+  @Test("the pages render the cluster: overview, nodes, a node, VMs (filtered, sorted, paged), a VM")
+  func pages() async throws {
+    try await Self.withBrowser(vms: 250) { browser in
+      let overview = try await browser.get("/")
+      #expect(overview.status == 200 && overview.html.contains("Health") && overview.html.contains("<svg"))
+      #expect(overview.html.contains("http-equiv=\"refresh\""))
+      let nodes = try await browser.get("/nodes")
+      #expect(nodes.html.contains("href=\"/nodes/hv2\""))
+      #expect(try await browser.get("/nodes/hv2").html.contains("VMs on hv2"))
+      #expect(try await browser.get("/nodes/hv9").status == 404)
+
+      let first = try await browser.get("/vms")
+      #expect(first.html.contains("250 VMs match") && first.html.contains("Page 1 of 3"))
+      #expect(first.html.contains(UpstreamSeeder.name(1)) && !first.html.contains(">\(UpstreamSeeder.name(101))<"))
+      let last = try await browser.get("/vms?page=3")
+      #expect(last.html.contains(UpstreamSeeder.name(250)) && last.html.contains("rel=\"prev\""))
+      let filtered = try await browser.get("/vms?node=hv2&name=vm00")
+      #expect(filtered.html.contains("\(33) VMs match"), "\(filtered.html.prefix(0))")
+      let sorted = try await browser.get("/vms?sort=name&dir=desc")
+      let a = sorted.html.range(of: UpstreamSeeder.name(250))!.lowerBound
+      let b = sorted.html.range(of: UpstreamSeeder.name(249))!.lowerBound
+      #expect(a < b)
+
+      let vm = try await browser.get("/vms/\(UpstreamSeeder.name(7))")
+      #expect(vm.status == 200 && vm.html.contains(UpstreamSeeder.uuid(7)) && vm.html.contains("Libvirt XML"))
+      #expect(vm.html.contains("<select id=\"target\" name=\"target\">"))
+      #expect(try await browser.get("/vms/nothere").status == 404)
+      #expect(try await browser.get("/static/pvc.css").html.contains(":root"))
+    }
+  }
+
+  @Test("actions need the session's CSRF token; stop asks for confirmation first; the state changes")
+  func actions() async throws {
+    try await Self.withBrowser { browser in
+      let vm = UpstreamSeeder.name(1)
+      let page = try await browser.get("/vms/\(vm)")
+      let csrf = try #require(page.csrf)
+      let forged = try await browser.send(.post, "/vms/\(vm)/action", form: [("action", "stop")])
+      #expect(forged.status == 403)
+      let wrong = try await browser.send(.post, "/vms/\(vm)/action", form: [("action", "stop"), ("csrf", "00")])
+      #expect(wrong.status == 403)
+      #expect(try await browser.cluster.vms.info(vm).state == .start)
+
+      let confirm = try await browser.send(.post, "/vms/\(vm)/action", form: [("action", "stop"), ("csrf", csrf)])
+      #expect(confirm.status == 200 && confirm.html.contains("Really stop VM"))
+      #expect(try await browser.cluster.vms.info(vm).state == .start)
+      let stopped = try await browser.send(
+        .post, "/vms/\(vm)/action", form: [("action", "stop"), ("confirm", "yes"), ("csrf", csrf)])
+      #expect(stopped.status == 303)
+      #expect(try await browser.cluster.vms.info(vm).state == .stop)
+      let after = try await browser.get(stopped.headers[.location]!)
+      #expect(after.html.contains("Stopped VM \(vm)."))
+
+      #expect(try await browser.send(.post, "/maintenance", form: [("state", "on"), ("csrf", csrf)]).status == 303)
+      #expect(try await browser.cluster.status().maintenance)
+      let flush = try await browser.send(.post, "/nodes/hv3/action", form: [("action", "flush"), ("csrf", csrf)])
+      #expect(flush.status == 303)
+      #expect(try await browser.cluster.nodes.info("hv3").domainState == .flush)
+      let bogus = try await browser.send(.post, "/vms/\(vm)/action", form: [("action", "explode"), ("csrf", csrf)])
+      #expect(bogus.status == 303 && bogus.headers[.location]?.contains("Failed") == true)
+    }
+  }
+
+  @Test("hostile text is escaped everywhere: descriptions, tags, fault messages, flash messages")
+  func escaping() async throws {
+    try await Self.withBrowser { browser in
+      let hostile = "<script>alert(1)</script>\"'&"
+      let uuid = UUID().uuidString.lowercased()
+      let xml = TestGuests.xml(name: "evil", uuid: uuid).replacingOccurrences(
+        of: "</name>",
+        with:
+          "</name><description>\(hostile.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;"))</description>"
+      )
+      _ = try await browser.cluster.vms.define(
+        VMDefinition(xml: xml, node: "hv1", tags: [VMTag(name: "<b onclick=x>")]))
+      try await browser.cluster.faults.report([FaultReport(id: "X", healthDelta: 5, message: hostile)])
+      for path in ["/vms/evil", "/vms", "/", "/vms?name=%3Cscript%3E", "/?done=%3Cscript%3Ealert(2)%3C/script%3E"] {
+        let page = try await browser.get(path)
+        #expect(!page.html.contains("<script>"), "\(path) contains raw markup")
+        #expect(!page.html.contains("<b onclick"), "\(path)")
+      }
+      #expect(try await browser.get("/vms/evil").html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"))
+    }
+  }
+}
