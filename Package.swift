@@ -106,7 +106,8 @@ let package = Package(
     .executableTarget(
       name: "pvc-bench",
       dependencies: [
-        "PVCKit", "PVCKitFixtures", "PVCKitAPI", "CZooKeeper", .product(name: "Hummingbird", package: "hummingbird"),
+        "PVCKit", "PVCKitFixtures", "PVCKitAPI", "PVCKitWeb", "CZooKeeper",
+        .product(name: "Hummingbird", package: "hummingbird"),
       ],
       path: "Benchmarks/pvc-bench",
       swiftSettings: strict

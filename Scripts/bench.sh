@@ -50,4 +50,6 @@ echo
 echo
 "$BIN/pvc-bench" cli --hosts "$HOSTS" --vms "${BENCH_CLI_VMS:-1000}" --runs "${BENCH_CLI_RUNS:-10}"
 echo
+"$BIN/pvc-bench" web --hosts "$HOSTS" --sizes "${BENCH_WEB_SIZES:-1000,10000}" --rounds "$ROUNDS"
+echo
 "$BIN/pvc-bench" ha --hosts "$HOSTS" --rounds "${BENCH_HA_ROUNDS:-3}" --default-rounds "${BENCH_HA_DEFAULT_ROUNDS:-1}"

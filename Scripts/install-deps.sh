@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages PVCKit needs, only those that are missing.
-# Usage: Scripts/install-deps.sh [build] [zookeeper] [libvirt] [tools] [ipmi] [bench] [all]
+# Usage: Scripts/install-deps.sh [build] [zookeeper] [libvirt] [tools] [ipmi] [bench] [browser] [all]
 source "$(dirname "$0")/lib.sh"
 
 BUILD_PKGS=(libzookeeper-mt-dev libvirt-dev librbd-dev librados-dev libmariadb-dev pkg-config)
@@ -9,6 +9,7 @@ LIBVIRT_PKGS=(libvirt-daemon libvirt-daemon-system libvirt-clients qemu-system-x
 TOOL_PKGS=(python3-kazoo)
 IPMI_PKGS=(openipmi ipmitool)
 BENCH_PKGS=(wrk curl hyperfine)
+BROWSER_PKGS=(chromium python3-websocket)
 
 [ "$(id -u)" -eq 0 ] || die "run as root (packages are installed with apt-get)"
 [ $# -gt 0 ] || set -- all
@@ -20,7 +21,8 @@ for group in "$@"; do
     tools) pkg_install "${TOOL_PKGS[@]}" ;;
     ipmi) pkg_install "${IPMI_PKGS[@]}" ;;
     bench) pkg_install "${BENCH_PKGS[@]}" ;;
-    all) pkg_install "${BUILD_PKGS[@]}" "${ZOOKEEPER_PKGS[@]}" "${LIBVIRT_PKGS[@]}" "${TOOL_PKGS[@]}" "${IPMI_PKGS[@]}" "${BENCH_PKGS[@]}" ;;
+    browser) pkg_install "${BROWSER_PKGS[@]}" ;;
+    all) pkg_install "${BUILD_PKGS[@]}" "${ZOOKEEPER_PKGS[@]}" "${LIBVIRT_PKGS[@]}" "${TOOL_PKGS[@]}" "${IPMI_PKGS[@]}" "${BENCH_PKGS[@]}" "${BROWSER_PKGS[@]}" ;;
     *) die "unknown group '$group' (build, zookeeper, libvirt, tools, ipmi, all)" ;;
   esac
 done

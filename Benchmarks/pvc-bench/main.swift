@@ -8,6 +8,7 @@ import Foundation
 //        pvc-bench vm-start --hosts HOSTS --node-net NET [--console-dir DIR] [--rounds R]
 //        pvc-bench api --hosts HOSTS [--vms N] [--seconds S]   (needs wrk)
 //        pvc-bench cli --hosts HOSTS [--vms N] [--runs R]   (needs hyperfine and a built pvc)
+//        pvc-bench web --hosts HOSTS [--sizes 1000,10000] [--rounds R]
 //        pvc-bench ha --hosts HOSTS [--rounds R] [--default-rounds R]   (three simulated nodes with BMCs)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -50,6 +51,9 @@ do {
         hosts: hosts, vms: Int(option("--vms", default: "1000")) ?? 1000,
         runs: Int(option("--runs", default: "10")) ?? 10
       ).run().render())
+  case "web":
+    let sizes = option("--sizes", default: "1000,10000").split(separator: ",").compactMap { Int($0) }
+    print(try await WebBenchmark(hosts: hosts, sizes: sizes, rounds: rounds).run().render())
   case "ha":
     let defaultRounds = Int(option("--default-rounds", default: "1")) ?? 1
     print(try await HABenchmark(hosts: hosts, rounds: rounds, defaultRounds: defaultRounds).run().render())

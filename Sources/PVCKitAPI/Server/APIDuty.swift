@@ -8,7 +8,7 @@ public final class APIDuty: PrimaryDuty {
   public let name = "HTTP API"
   private let hosts: String
   private let settings: APIServer.Settings
-  private let running = Mutex<(server: RunningAPIServer, cluster: PVCCluster)?>(nil)
+  private let running = Mutex<(server: RunningServer, cluster: PVCCluster)?>(nil)
 
   /// Creates the duty for a cluster's ZooKeeper and the `api` settings.
   public init(zookeeperHosts: String, settings: APIServer.Settings) {

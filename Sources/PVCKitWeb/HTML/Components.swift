@@ -45,7 +45,7 @@ enum Components {
   /// A sparkline of recent values, as inline SVG.
   static func sparkline(_ values: [Double], label: String) -> HTML {
     guard values.count > 1, let top = values.max(), top > 0 else {
-      return "<span class=\"muted\">\(label): collecting…</span>"
+      return "<span class=\"spark muted\">\(label): collecting…</span>"
     }
     let step = 160.0 / Double(values.count - 1)
     let points = values.enumerated().map { index, value in

@@ -213,10 +213,7 @@ struct WebRoutes: Sendable {
     String((text ?? "").filter { !$0.isNewline && $0 != "\0" }.prefix(200))
   }
 
-  static func reason(_ error: any Error) -> String {
-    if let error = error as? any CustomStringConvertible { return error.description }
-    return "\(error)"
-  }
+  static func reason(_ error: any Error) -> String { String(describing: error) }
 
   static func isNotFound(_ error: any Error) -> Bool {
     switch error {

@@ -4,7 +4,7 @@ public import Hummingbird
 import HummingbirdTLS
 import NIOSSL
 public import PVCKit
-import PVCKitAPI
+public import PVCKitAPI
 import Synchronization
 
 /// The web UI: server-side HTML over a cluster, no JavaScript needed. Log in
@@ -59,23 +59,39 @@ public struct WebServer: Sendable {
     return router
   }
 
-  /// Serves until SIGINT or SIGTERM.
-  public func run() async throws {
-    view.start()
+  /// The application on the configured address (HTTPS if a certificate is configured).
+  public func application(onServerRunning: @escaping @Sendable () async -> Void = {}) throws
+    -> some ApplicationProtocol
+  {
     let configuration = ApplicationConfiguration(
       address: .hostname(settings.address, port: settings.port), serverName: "pvcweb")
     if let certificate = settings.certificateFile, let key = settings.privateKeyFile {
       let tls = TLSConfiguration.makeServerConfiguration(
         certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
         privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
-      try await Application(
-        router: router(), server: try .tls(.http1(), tlsConfiguration: tls), configuration: configuration
-      )
-      .runService()
-    } else {
-      try await Application(router: router(), configuration: configuration).runService()
+      return Application(
+        router: router(), server: try .tls(.http1(), tlsConfiguration: tls), configuration: configuration,
+        onServerRunning: { _ in await onServerRunning() })
     }
+    return Application(
+      router: router(), server: .http1(), configuration: configuration,
+      onServerRunning: { _ in await onServerRunning() })
+  }
+
+  /// Serves until SIGINT or SIGTERM.
+  public func run() async throws {
+    view.start()
+    try await application().runService()
     await view.stop()
+  }
+
+  /// Starts serving in the background; returns once the server accepts connections.
+  public func start() async throws -> RunningServer {
+    view.start()
+    let view = self.view
+    return try await RunningServer.start(label: "pvcweb", onStop: { await view.stop() }) { running in
+      try application(onServerRunning: running)
+    }
   }
 }
 

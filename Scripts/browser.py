@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Drives headless Chromium over the DevTools protocol, for the web UI's browser
+test: logs in, opens every page, stops a VM through the UI (with its
+confirmation) and saves a PNG screenshot of each step.
+
+Usage: browser.py BASE_URL TOKEN VM OUTPUT_DIR DEBUG_PORT
+Prints a JSON object of what it saw. Chromium listens on 127.0.0.1 only."""
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import websocket
+
+base, token, vm, outdir, port = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+os.makedirs(outdir, exist_ok=True)
+profile = tempfile.mkdtemp(prefix="pvckit-chromium-")
+chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+browser = subprocess.Popen(
+    [chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+     "--disable-background-networking", "--disable-sync", "--disable-component-update",
+     f"--remote-debugging-port={port}", "--remote-debugging-address=127.0.0.1", f"--user-data-dir={profile}",
+     "--window-size=1280,900", "about:blank"],
+    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+results = {}
+try:
+    targets = None
+    for _ in range(200):
+        try:
+            targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=1))
+            if any(t["type"] == "page" for t in targets):
+                break
+        except Exception:
+            pass
+        time.sleep(0.1)
+    page = next(t for t in targets if t["type"] == "page")
+    ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=30)
+    counter = [0]
+
+    def call(method, **params):
+        counter[0] += 1
+        ws.send(json.dumps({"id": counter[0], "method": method, "params": params}))
+        while True:
+            message = json.loads(ws.recv())
+            if message.get("id") == counter[0]:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+
+    def evaluate(expression):
+        return call("Runtime.evaluate", expression=expression, returnByValue=True).get("result", {}).get("value")
+
+    def settled(previous):
+        for _ in range(300):
+            try:
+                origin = evaluate("performance.timeOrigin")
+                if origin != previous and evaluate("document.readyState") == "complete":
+                    return
+            except Exception:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("the page did not load")
+
+    def navigate(url):
+        previous = evaluate("performance.timeOrigin")
+        call("Page.navigate", url=url)
+        settled(previous)
+
+    def act(expression):
+        previous = evaluate("performance.timeOrigin")
+        evaluate(expression)
+        settled(previous)
+
+    def shot(name):
+        data = call("Page.captureScreenshot", format="png")["data"]
+        with open(os.path.join(outdir, f"{name}.png"), "wb") as file:
+            file.write(base64.b64decode(data))
+
+    def text():
+        return evaluate("document.body.innerText") or ""
+
+    navigate(f"{base}/login")
+    shot("1-login")
+    results["login_form"] = "API token" in text()
+    act(f"document.getElementById('token').value = {json.dumps(token)}; document.querySelector('main form').submit()")
+    results["overview"] = "Health" in text() and "Resources" in text()
+    shot("2-overview")
+    navigate(f"{base}/nodes")
+    results["nodes"] = "hv1" in text()
+    shot("3-nodes")
+    navigate(f"{base}/vms")
+    results["vms"] = vm in text()
+    shot("4-vms")
+    navigate(f"{base}/vms/{vm}")
+    results["vm"] = "Console log" in text()
+    shot("5-vm")
+    act("[...document.querySelectorAll('button')].find(b => b.textContent.trim() === 'Stop').click()")
+    results["confirmation"] = "Really stop VM" in text()
+    shot("6-confirm")
+    act("[...document.querySelectorAll('button')].find(b => b.textContent.trim().startsWith('Yes')).click()")
+    results["stopped"] = f"Stopped VM {vm}." in text()
+    shot("7-stopped")
+    ws.close()
+except Exception as error:
+    results["error"] = str(error)
+finally:
+    browser.terminate()
+    try:
+        browser.wait(10)
+    except Exception:
+        browser.kill()
+    shutil.rmtree(profile, ignore_errors=True)
+print(json.dumps(results))

@@ -1,0 +1,52 @@
+import Foundation
+import PVCKit
+import PVCKitFixtures
+import Testing
+
+@testable import PVCKitWeb
+
+/// The web UI in a real browser: headless Chromium (driven over the DevTools
+/// protocol by Scripts/browser.py) against pvcweb on loopback, over a real
+/// cluster in ZooKeeper. Screenshots of each step are kept as PNG artifacts in
+/// `.build/test-artifacts/web`.
+@Suite("Web UI in a browser", .serialized)
+struct WebBrowserTests {
+  @Test("log in, open every page, stop a VM through its confirmation, and see it stopped")
+  func browse() async throws {
+    let hosts = try await TestServices.chroot()
+    let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts))
+    try await UpstreamSeeder(zookeeper: cluster.zookeeper!, vms: 12).seed()
+    let port = 22797
+    let server = try await WebServer(cluster: cluster, settings: .init(port: port, tokens: [WebRouteTests.token]))
+      .start()
+    let artifacts = TestServices.root.appendingPathComponent(".build/test-artifacts/web")
+    try? FileManager.default.removeItem(at: artifacts)
+    let vm = UpstreamSeeder.name(5)
+    let run = try TestServices.runTool(
+      "/usr/bin/python3",
+      [
+        TestServices.root.appendingPathComponent("Scripts/browser.py").path, "http://127.0.0.1:\(port)",
+        WebRouteTests.token, vm, artifacts.path, "22931",
+      ])
+    await server.stop()
+    let seen =
+      (try? JSONSerialization.jsonObject(
+        with: Data(run.output.split(separator: "\n").last.map(String.init)?.utf8 ?? "".utf8)))
+      as? [String: Any] ?? [:]
+    #expect(seen["error"] == nil, "\(run.output)")
+    for step in ["login_form", "overview", "nodes", "vms", "vm", "confirmation", "stopped"] {
+      #expect(seen[step] as? Bool == true, "step \(step): \(run.output)")
+    }
+    #expect(try await cluster.vms.info(vm).state == .stop)
+    let shots = (try? FileManager.default.contentsOfDirectory(atPath: artifacts.path)) ?? []
+    #expect(shots.filter { $0.hasSuffix(".png") }.count == 7, "\(shots)")
+    for shot in shots {
+      let size =
+        (try? FileManager.default.attributesOfItem(atPath: artifacts.appendingPathComponent(shot).path)[.size] as? Int)
+        ?? 0
+      #expect(size > 2000, "\(shot) is \(size) bytes")
+    }
+    try? await cluster.zookeeper?.deleteRecursively("/")
+    await cluster.close()
+  }
+}
