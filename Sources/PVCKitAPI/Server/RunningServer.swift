@@ -13,7 +13,7 @@ public final class RunningServer: Sendable {
   /// - Throws: why it could not start (the port is taken, the certificate is unreadable...).
   public static func start(
     label: String, onStop: @escaping @Sendable () async -> Void = {},
-    _ make: (@escaping @Sendable () async -> Void) throws -> any Service
+    make: (@escaping @Sendable () async -> Void) throws -> any Service
   ) async throws -> RunningServer {
     let (started, signal) = AsyncStream.makeStream(of: Void.self)
     let service = try make { signal.yield() }
@@ -53,9 +53,9 @@ extension APIServer {
   public func start() async throws -> RunningServer {
     listing.start()
     let listing = self.listing
-    return try await RunningServer.start(label: "pvcapi", onStop: { await listing.stop() }) { running in
-      try application(onServerRunning: running)
-    }
+    return try await RunningServer.start(
+      label: "pvcapi", onStop: { await listing.stop() },
+      make: { running in try application(onServerRunning: running) })
   }
 }
 

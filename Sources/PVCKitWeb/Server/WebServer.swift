@@ -89,9 +89,9 @@ public struct WebServer: Sendable {
   public func start() async throws -> RunningServer {
     view.start()
     let view = self.view
-    return try await RunningServer.start(label: "pvcweb", onStop: { await view.stop() }) { running in
-      try application(onServerRunning: running)
-    }
+    return try await RunningServer.start(
+      label: "pvcweb", onStop: { await view.stop() },
+      make: { running in try application(onServerRunning: running) })
   }
 }
 
