@@ -1,48 +1,106 @@
 #!/usr/bin/env bash
-# `make run` / `make stop`: a local PVCKit cluster on this machine.
+# `make run` / `make stop`: a real PVCKit cluster on this machine.
 #
-# This release starts a 3-server ZooKeeper ensemble on loopback, initializes
-# a cluster in it (if it holds none yet) and shows `pvc cluster status`.
-# Running it again is harmless; `make stop` removes everything it started.
+# Starts three nodes hv1-hv3 (network namespaces on the bridge pr-br0, each
+# with its own libvirtd, pvcd and IPMI simulator), a 3-server ZooKeeper
+# ensemble on the nodes' bridge, pvcapi on 127.0.0.1:7370 and pvcweb on
+# 127.0.0.1:7371, and a tiny demo VM; then prints how to use them. Running it
+# again is harmless; `make stop` stops everything by pid file and removes the
+# namespaces, the bridge and the state directory.
 source "$(dirname "$0")/lib.sh"
 cd "$PVCKIT_ROOT"
 
 export PVCKIT_STATE=/tmp/pvckit-run
 export ZK_PORT_BASE=2180
+export NODE_PREFIX=pr NODE_NET=10.77.1 PVCKIT_NODE_NET=10.77.1
+export ZK_CLIENT_ADDRESS=10.77.1.254 IPMI_PORT_BASE=24620
 ZK="$PVCKIT_ROOT/Scripts/zookeeper.sh"
+NODES="$PVCKIT_ROOT/Scripts/nodes.sh"
+IPMI="$PVCKIT_ROOT/Scripts/ipmi.sh"
+TAG=run
 
 start() {
-  "$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper
-  log "building (release)"
-  swift build -c release --product pvc
-  swift build -c release --product pvcd
+  "$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt ipmi
+  log "building (release; the first build takes several minutes)"
+  for product in pvc pvcd pvcapi pvcweb; do swift build -c release --product "$product"; done
   BIN=$(swift build -c release --show-bin-path)
 
+  "$NODES" up 3
   "$ZK" start ensemble
+  "$IPMI" start 3
   HOSTS=$("$ZK" connect ensemble)
-  write_config "$HOSTS"
+  [ -f "$PVCKIT_STATE/pvc.conf" ] || write_config "$HOSTS"
   export PVC_CONFIG_FILE="$PVCKIT_STATE/pvc.conf"
+  TOKEN=$(sed -n 's/^ *token: "\(.*\)"$/\1/p' "$PVC_CONFIG_FILE" | head -1)
 
   if "$BIN/pvc" cluster status -f short >/dev/null 2>&1; then
     log "cluster already initialized"
   else
     "$BIN/pvc" cluster init --yes
   fi
-  "$BIN/pvcd" --once
+  for n in 1 2 3; do
+    if ! pid_alive "$PVCKIT_STATE/nodes/hv$n/pvcd-$TAG.pid"; then
+      "$NODES" start-pvcd "$n" "$TAG" "$PVCKIT_STATE/log/pvcd-hv$n.log" "$BIN/pvcd" --config "$PVC_CONFIG_FILE" \
+        --node "hv$n" --libvirt-uri "$("$NODES" uri "$n")" \
+        --console-log-directory "$PVCKIT_STATE/nodes/hv$n/root/var/log/libvirt" --auto-ready
+    fi
+  done
+  pid_alive "$PVCKIT_STATE/pvcapi.pid" ||
+    start_daemon "$PVCKIT_STATE/pvcapi.pid" "$PVCKIT_STATE/log/pvcapi.log" "$BIN/pvcapi" --config "$PVC_CONFIG_FILE"
+  pid_alive "$PVCKIT_STATE/pvcweb.pid" ||
+    start_daemon "$PVCKIT_STATE/pvcweb.pid" "$PVCKIT_STATE/log/pvcweb.log" "$BIN/pvcweb" --config "$PVC_CONFIG_FILE"
+  wait_for 60 "three nodes in run" sh -c "[ \$('$BIN/pvc' node list -f json | grep -o '\"daemon_state\":\"run\"' | wc -l) -eq 3 ]"
+  wait_for 30 "pvcapi" curl -sf -o /dev/null http://127.0.0.1:7370/api/v1/
+  wait_for 30 "pvcweb" curl -sf -o /dev/null http://127.0.0.1:7371/login
+
+  if ! "$BIN/pvc" vm info demo >/dev/null 2>&1; then
+    demo_xml >"$PVCKIT_STATE/demo.xml"
+    "$BIN/pvc" vm define "$PVCKIT_STATE/demo.xml" --target hv1 --tag demo
+    "$BIN/pvc" vm start demo
+  fi
+  wait_for 60 "the demo VM running" sh -c "'$BIN/pvc' vm info demo -f json | grep -q '\"state\":\"start\"'"
   echo
-  "$BIN/pvc" cluster status
+  "$BIN/pvc" node list
+  echo
+  "$BIN/pvc" vm list
   cat <<TEXT
 
-PVCKit is running: a ZooKeeper ensemble at $HOSTS holding cluster "pvckit-local".
+PVCKit is running: nodes hv1-hv3 (namespaces pr-hv1..3 on 10.77.1.0/24, each with libvirtd, pvcd and an IPMI
+simulator), ZooKeeper at $HOSTS, and a demo VM.
+
+  HTTP API   http://127.0.0.1:7370/api/v1/      key: $TOKEN
+  Web UI     http://127.0.0.1:7371/              log in with the same token
 
 Try:
-  export PVC_CONFIG_FILE=$PVCKIT_STATE/pvc.conf
-  $BIN/pvc cluster status -f json-pretty
-  $BIN/pvc cluster maintenance on
-  $BIN/pvc cluster backup -f /tmp/pvc-backup.json
+  export PVC_CONFIG_FILE=$PVC_CONFIG_FILE
+  $BIN/pvc cluster status
+  $BIN/pvc vm migrate demo --target hv2 --wait
+  $BIN/pvc node flush hv2 --wait && $BIN/pvc node ready hv2 --wait
+  $BIN/pvc connection add local-api -a 127.0.0.1 -p 7370 -k $TOKEN && $BIN/pvc -c local-api vm list
+  curl -H "X-Api-Key: $TOKEN" http://127.0.0.1:7370/api/v1/status
 
 Stop everything with: make stop
 TEXT
+}
+
+# A tiny guest: no disk, boots from the network (nothing answers), a serial console.
+demo_xml() {
+  local type=qemu
+  [ -w /dev/kvm ] && type=kvm
+  cat <<XML
+<domain type='$type'>
+  <name>demo</name>
+  <uuid>$(cat /proc/sys/kernel/random/uuid)</uuid>
+  <description>PVCKit demo VM</description>
+  <memory unit='MiB'>64</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='network'/></os>
+  <devices>
+    <serial type='pty'><target port='0'/></serial>
+    <console type='pty'><target type='serial' port='0'/></console>
+  </devices>
+</domain>
+XML
 }
 
 write_config() {
@@ -58,6 +116,7 @@ path:
   ceph_directory: "$PVCKIT_STATE/ceph"
 subsystem:
   enable_storage: no
+  enable_api: no
 cluster:
   name: pvckit-local
   all_nodes: [hv1, hv2, hv3]
@@ -65,19 +124,19 @@ cluster:
   networks:
     upstream:
       domain: "upstream.local"
-      device: brupstream
+      device: hvnet0
       mtu: 1500
       ipv4: {netmask: 24, network_address: 10.77.0.0, floating_address: 10.77.0.250, gateway_address: 10.77.0.254}
       node_ip_selection: by-id
     cluster:
       domain: "cluster.local"
-      device: brcluster
+      device: hvnet0
       mtu: 1500
       ipv4: {netmask: 24, network_address: 10.77.1.0, floating_address: 10.77.1.250}
       node_ip_selection: by-id
     storage:
       domain: "storage.local"
-      device: brstorage
+      device: hvnet0
       mtu: 1500
       ipv4: {netmask: 24, network_address: 10.77.2.0, floating_address: 10.77.2.250}
       node_ip_selection: by-id
@@ -92,7 +151,7 @@ fencing:
   disable_on_ipmi_failure: no
   intervals: {fence_intervals: 6, suicide_intervals: 0}
   actions: {successful_fence: migrate, failed_fence: none}
-  ipmi: {hostname: "127.0.0.1", username: admin, password: secret}
+  ipmi: {hostname: "10.77.1.254:2462{node_id}", username: admin, password: secret}
 migration:
   target_selector: mem
 logging:
@@ -117,6 +176,11 @@ CONF
 }
 
 stop() {
+  stop_daemon "$PVCKIT_STATE/pvcweb.pid" TERM 10
+  stop_daemon "$PVCKIT_STATE/pvcapi.pid" TERM 10
+  for n in 1 2 3; do [ -d "$PVCKIT_STATE/nodes/hv$n" ] && "$NODES" stop-pvcd "$n" "$TAG"; done
+  "$IPMI" stop
+  "$NODES" down
   "$ZK" stop all
   rm -rf "$PVCKIT_STATE"
   log "stopped; $PVCKIT_STATE removed"

@@ -54,16 +54,21 @@ struct WebBenchmark {
     return report
   }
 
+  /// Logs in with curl (which does not follow the redirect) and returns the session cookie.
   private func login(_ session: URLSession) async throws -> String {
-    var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/login")!)
-    request.httpMethod = "POST"
-    request.httpBody = Data("token=bench".utf8)
-    request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-    let (_, response) = try await session.data(for: request)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+    process.arguments = ["-s", "-o", "/dev/null", "-D", "-", "-d", "token=bench", "http://127.0.0.1:\(port)/login"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let headers = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
     guard
-      let cookie = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Set-Cookie")?.split(separator: ";").first
+      let line = headers.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("set-cookie:") }),
+      let cookie = line.dropFirst("set-cookie:".count).split(separator: ";").first
     else { throw BenchmarkFailure("the web UI did not log in") }
-    return String(cookie)
+    return cookie.trimmingCharacters(in: .whitespaces)
   }
 
   private func get(_ session: URLSession, _ path: String, cookie: String) async throws {
