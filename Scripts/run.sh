@@ -21,9 +21,14 @@ TAG=run
 
 start() {
   "$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt ipmi
-  log "building (release; the first build takes several minutes)"
-  for product in pvc pvcd pvcapi pvcweb; do swift build -c release --product "$product"; done
-  BIN=$(swift build -c release --show-bin-path)
+  if [ -n "${PVCKIT_RUN_BIN:-}" ]; then
+    # Already built binaries (the test of `make run` uses the test build).
+    BIN=$PVCKIT_RUN_BIN
+  else
+    log "building (release; the first build takes several minutes)"
+    for product in pvc pvcd pvcapi pvcweb; do swift build -c release --product "$product"; done
+    BIN=$(swift build -c release --show-bin-path)
+  fi
 
   "$NODES" up 3
   "$ZK" start ensemble

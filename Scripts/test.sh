@@ -53,12 +53,13 @@ export PVCKIT_ZK_STANDALONE PVCKIT_ZK_ENSEMBLE PVCKIT_BIN_DIR
 # Tests that take servers or nodes down run on their own afterwards.
 ENSEMBLE='EnsembleFailoverTests'
 HA='HAEndToEndTests'
+RUN='MakeRunTests'
 
 status=0
-log "phase 1: every test except $ENSEMBLE and $HA, in parallel"
-swift test --skip-build --skip "$ENSEMBLE" --skip "$HA" || status=1
-log "phase 2: $ENSEMBLE"
-swift test --skip-build --filter "$ENSEMBLE" || status=1
+log "phase 1: every test except $ENSEMBLE, $HA and $RUN, in parallel"
+swift test --skip-build --skip "$ENSEMBLE" --skip "$HA" --skip "$RUN" || status=1
+log "phase 2: $ENSEMBLE and $RUN (make run and make stop with the test build)"
+swift test --skip-build --filter "$ENSEMBLE|$RUN" || status=1
 log "phase 3: $HA"
 swift test --skip-build --filter "$HA" || status=1
 

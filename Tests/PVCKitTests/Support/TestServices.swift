@@ -58,6 +58,32 @@ enum TestServices {
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
   }
 
+  /// Runs a program with posix_spawn and waitpid, its output (standard output and
+  /// error) going to a file: for programs that leave daemons behind, which keep
+  /// Foundation's Process from seeing the end of the program itself.
+  static func spawn(_ path: String, _ arguments: [String], environment: [String: String], output: String) throws
+    -> Int32
+  {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer {
+      for pointer in argv { free(pointer) }
+      for pointer in envp { free(pointer) }
+    }
+    var pid: pid_t = 0
+    let result = posix_spawn(&pid, path, &actions, nil, argv, envp)
+    guard result == 0 else { throw SimulatedNodes.ScriptFailure(command: path, status: result) }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+  }
+
   /// Runs a project script and returns its standard output.
   @discardableResult
   static func script(_ name: String, _ arguments: String...) throws -> String {

@@ -1,0 +1,61 @@
+import Foundation
+import PVCKit
+import Testing
+
+/// `make run` and `make stop`, for real: three nodes, ZooKeeper, pvcapi, pvcweb
+/// and a demo VM come up, and nothing of them is left afterwards. (It uses the
+/// test build's binaries; a `make run` cluster already running is stopped.)
+@Suite("make run", .serialized)
+struct MakeRunTests {
+  static func make(_ target: String) throws -> (status: Int32, output: String) {
+    var environment = ProcessInfo.processInfo.environment
+    for name in [
+      "PVCKIT_STATE", "ZK_PORT_BASE", "NODE_PREFIX", "NODE_NET", "PVCKIT_NODE_NET", "ZK_CLIENT_ADDRESS",
+      "IPMI_PORT_BASE", "PVC_ZOOKEEPER", "PVC_CONFIG_FILE", "PVC_CONNECTION",
+    ] {
+      environment.removeValue(forKey: name)
+    }
+    environment["PVCKIT_RUN_BIN"] = TestServices.binDirectory.path
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("make-\(target)-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: output) }
+    let status = try TestServices.spawn(
+      "/usr/bin/make", ["-C", TestServices.root.path, target], environment: environment, output: output.path)
+    return (status, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
+  }
+
+  @Test("make run starts a working cluster; make stop leaves nothing behind")
+  func runAndStop() async throws {
+    let run = try Self.make("run")
+    defer { _ = try? Self.make("stop") }
+    #expect(run.status == 0, "\(run.output.suffix(2000))")
+    #expect(run.output.contains("PVCKit is running"))
+    let config = "/tmp/pvckit-run/pvc.conf"
+    let environment = ["PVC_CONFIG_FILE": config]
+    let nodes = try TestServices.run("pvc", ["node", "list", "-f", "json"], environment: environment)
+    let list = try JSONSerialization.jsonObject(with: Data(nodes.stdout.utf8)) as? [[String: Any]] ?? []
+    #expect(
+      list.count == 3
+        && list.allSatisfy { $0["daemon_state"] as? String == "run" && $0["domain_state"] as? String == "ready" })
+    #expect(list.filter { $0["coordinator_state"] as? String == "primary" }.count == 1)
+    let demo = try TestServices.run("pvc", ["vm", "info", "demo", "-f", "json"], environment: environment)
+    #expect(demo.stdout.contains("\"state\":\"start\""), "\(demo.stdout.prefix(300)) \(demo.stderr)")
+
+    let text = try String(contentsOfFile: config, encoding: .utf8)
+    let token = try #require(text.split(separator: "\n").first { $0.contains("token: \"") }?.split(separator: "\"")[1])
+    let api = try TestServices.runTool(
+      "/usr/bin/curl", ["-s", "-H", "X-Api-Key: \(token)", "http://127.0.0.1:7370/api/v1/vm/demo"])
+    #expect(api.output.contains("\"name\":\"demo\""))
+    let web = try TestServices.runTool(
+      "/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:7371/login"])
+    #expect(web.output == "200")
+
+    let stop = try Self.make("stop")
+    #expect(stop.status == 0, "\(stop.output.suffix(1000))")
+    let namespaces = try TestServices.runTool("/usr/sbin/ip", ["netns", "list"]).output
+    #expect(!namespaces.split(separator: "\n").contains { $0.hasPrefix("pr-") }, "\(namespaces)")
+    #expect(try TestServices.runTool("/usr/sbin/ip", ["link", "show", "pr-br0"]).status != 0)
+    let processes = try TestServices.runTool("/usr/bin/pgrep", ["-af", "pvckit-run"]).output
+    #expect(processes.split(separator: "\n").filter { !$0.contains("pgrep") }.isEmpty, "\(processes)")
+    #expect(!FileManager.default.fileExists(atPath: "/tmp/pvckit-run"))
+  }
+}
