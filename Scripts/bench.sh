@@ -36,20 +36,30 @@ rm -rf "$PVCKIT_STATE/zookeeper"
 
 COUNT=${BENCH_COUNT:-10000}
 ROUNDS=${BENCH_ROUNDS:-5}
+HOSTS=$("$ZK" connect standalone)
+REPORT="$PVCKIT_STATE/report.md"
+mkdir -p "$PVCKIT_STATE"
+: >"$REPORT"
+# Each suite prints its own table (with notes); all rows are gathered into one table at the end.
+suite() {
+  "$BIN/pvc-bench" "$@" 2> >(grep -v HummingbirdCore >&2) | tee -a "$REPORT"
+  echo | tee -a "$REPORT"
+}
+
 echo "# PVCKit benchmarks ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores)"
 echo
-HOSTS=$("$ZK" connect standalone)
-"$BIN/pvc-bench" zookeeper --hosts "$HOSTS" --count "$COUNT" --rounds "$ROUNDS"
-echo
-"$BIN/pvc-bench" vm-list --hosts "$HOSTS" --sizes "${BENCH_VM_SIZES:-1000,10000}" --rounds "$ROUNDS"
-echo
-"$BIN/pvc-bench" vm-start --hosts "$HOSTS" --node-net "$NODE_NET" \
+suite zookeeper --hosts "$HOSTS" --count "$COUNT" --rounds "$ROUNDS"
+suite vm-list --hosts "$HOSTS" --sizes "${BENCH_VM_SIZES:-1000,10000}" --rounds "$ROUNDS"
+suite vm-start --hosts "$HOSTS" --node-net "$NODE_NET" \
   --console-dir "$PVCKIT_STATE/nodes/hv1/root/var/log/libvirt" --rounds "$ROUNDS"
+suite api --hosts "$HOSTS" --vms "${BENCH_API_VMS:-1000}" --seconds "${BENCH_API_SECONDS:-10}"
+suite cli --hosts "$HOSTS" --vms "${BENCH_CLI_VMS:-1000}" --runs "${BENCH_CLI_RUNS:-10}"
+suite web --hosts "$HOSTS" --sizes "${BENCH_WEB_SIZES:-1000,10000}" --rounds "$ROUNDS"
+suite ha --hosts "$HOSTS" --rounds "${BENCH_HA_ROUNDS:-3}" --default-rounds "${BENCH_HA_DEFAULT_ROUNDS:-1}"
+
+echo "## Every figure, with its baseline from this run"
 echo
-"$BIN/pvc-bench" api --hosts "$HOSTS" --vms "${BENCH_API_VMS:-1000}" --seconds "${BENCH_API_SECONDS:-10}"
-echo
-"$BIN/pvc-bench" cli --hosts "$HOSTS" --vms "${BENCH_CLI_VMS:-1000}" --runs "${BENCH_CLI_RUNS:-10}"
-echo
-"$BIN/pvc-bench" web --hosts "$HOSTS" --sizes "${BENCH_WEB_SIZES:-1000,10000}" --rounds "$ROUNDS"
-echo
-"$BIN/pvc-bench" ha --hosts "$HOSTS" --rounds "${BENCH_HA_ROUNDS:-3}" --default-rounds "${BENCH_HA_DEFAULT_ROUNDS:-1}"
+echo "| suite | figure | value | baseline (same run) | baseline value | ratio |"
+echo "|---|---|---|---|---|---|"
+awk '/^## / { suite = substr($0, 4); sub(/:.*/, "", suite) }
+  /^\| / && !/^\| figure/ { print "| " suite " " $0 }' "$REPORT"

@@ -30,7 +30,7 @@ browser = subprocess.Popen(
 results = {}
 try:
     targets = None
-    for _ in range(200):
+    for _ in range(600):
         try:
             targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=1))
             if any(t["type"] == "page" for t in targets):
@@ -39,7 +39,7 @@ try:
             pass
         time.sleep(0.1)
     page = next(t for t in targets if t["type"] == "page")
-    ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=30)
+    ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=120)
     counter = [0]
 
     def call(method, **params):
@@ -56,7 +56,7 @@ try:
         return call("Runtime.evaluate", expression=expression, returnByValue=True).get("result", {}).get("value")
 
     def settled(previous):
-        for _ in range(300):
+        for _ in range(1200):
             try:
                 origin = evaluate("performance.timeOrigin")
                 if origin != previous and evaluate("document.readyState") == "complete":

@@ -54,12 +54,13 @@ export PVCKIT_ZK_STANDALONE PVCKIT_ZK_ENSEMBLE PVCKIT_BIN_DIR
 ENSEMBLE='EnsembleFailoverTests'
 HA='HAEndToEndTests'
 RUN='MakeRunTests'
+BROWSER='WebBrowserTests'
 
 status=0
-log "phase 1: every test except $ENSEMBLE, $HA and $RUN, in parallel"
-swift test --skip-build --skip "$ENSEMBLE" --skip "$HA" --skip "$RUN" || status=1
-log "phase 2: $ENSEMBLE and $RUN (make run and make stop with the test build)"
-swift test --skip-build --filter "$ENSEMBLE|$RUN" || status=1
+log "phase 1: every test except $ENSEMBLE, $HA, $RUN and $BROWSER, in parallel"
+swift test --skip-build --skip "$ENSEMBLE" --skip "$HA" --skip "$RUN" --skip "$BROWSER" || status=1
+log "phase 2: $ENSEMBLE, $BROWSER (headless Chromium), $RUN (make run and make stop with the test build)"
+swift test --skip-build --filter "$ENSEMBLE|$BROWSER|$RUN" || status=1
 log "phase 3: $HA"
 swift test --skip-build --filter "$HA" || status=1
 

@@ -86,7 +86,8 @@ struct RecipeTests {
     let lockA = DistributedLock(client: a, path: "/locks/fence", identifier: "a")
     let lockB = DistributedLock(client: b, path: "/locks/fence", identifier: "b")
     try await lockA.acquire()
-    let waiting = Task { try await lockB.acquire(timeout: .seconds(15)) }
+    // Generous: under load the expiry itself can take many seconds.
+    let waiting = Task { try await lockB.acquire(timeout: .seconds(45)) }
     _ = try await eventually { try await lockB.contenders().count == 2 }
 
     try await a._expireSessionForTesting()
