@@ -44,8 +44,12 @@ start() {
     "$BIN/pvc" cluster init --yes
   fi
   for n in 1 2 3; do
+    # Each node has its own pvc.conf, as on real machines.
+    { echo "# Node hv$n."; cat "$PVC_CONFIG_FILE"; } >"$PVCKIT_STATE/nodes/hv$n/pvc.conf"
+    chmod 600 "$PVCKIT_STATE/nodes/hv$n/pvc.conf"
     if ! pid_alive "$PVCKIT_STATE/nodes/hv$n/pvcd-$TAG.pid"; then
-      "$NODES" start-pvcd "$n" "$TAG" "$PVCKIT_STATE/log/pvcd-hv$n.log" "$BIN/pvcd" --config "$PVC_CONFIG_FILE" \
+      "$NODES" start-pvcd "$n" "$TAG" "$PVCKIT_STATE/log/pvcd-hv$n.log" "$BIN/pvcd" \
+        --config "$PVCKIT_STATE/nodes/hv$n/pvc.conf" \
         --node "hv$n" --libvirt-uri "$("$NODES" uri "$n")" \
         --console-log-directory "$PVCKIT_STATE/nodes/hv$n/root/var/log/libvirt" --auto-ready
     fi
