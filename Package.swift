@@ -75,7 +75,6 @@ let package = Package(
       dependencies: [
         "PVCKit", "PVCKitAPI",
         .product(name: "Hummingbird", package: "hummingbird"),
-        .product(name: "HummingbirdTLS", package: "hummingbird"),
       ],
       swiftSettings: strict
     ),

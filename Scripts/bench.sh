@@ -61,5 +61,5 @@ echo "## Every figure, with its baseline from this run"
 echo
 echo "| suite | figure | value | baseline (same run) | baseline value | ratio |"
 echo "|---|---|---|---|---|---|"
-awk '/^## / { suite = substr($0, 4); sub(/:.*/, "", suite) }
+awk '/^## / { suite = substr($0, 4); sub(/[:,].*/, "", suite) }
   /^\| / && !/^\| figure/ { print "| " suite " " $0 }' "$REPORT"

@@ -1,8 +1,6 @@
 public import Foundation
 import HTTPTypes
 public import Hummingbird
-import HummingbirdTLS
-import NIOSSL
 public import PVCKit
 
 /// The HTTP API v1 server over a cluster: upstream PVC's paths, parameters,
@@ -93,19 +91,10 @@ public struct APIServer: Sendable {
   public func application(onServerRunning: @escaping @Sendable () async -> Void = {}) throws
     -> some ApplicationProtocol
   {
-    let configuration = ApplicationConfiguration(
-      address: .hostname(settings.address, port: settings.port), serverName: "pvcapi")
-    if let certificate = settings.certificateFile, let key = settings.privateKeyFile {
-      let tls = TLSConfiguration.makeServerConfiguration(
-        certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
-        privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
-      return Application(
-        router: router(), server: try .tls(.http1(), tlsConfiguration: tls), configuration: configuration,
-        onServerRunning: { _ in await onServerRunning() })
-    }
-    return Application(
-      router: router(), server: .http1(), configuration: configuration,
-      onServerRunning: { _ in await onServerRunning() })
+    try HTTPApplication.make(
+      router: router(), address: settings.address, port: settings.port, serverName: "pvcapi",
+      certificateFile: settings.certificateFile, privateKeyFile: settings.privateKeyFile,
+      onServerRunning: onServerRunning)
   }
 
   /// Serves until SIGINT or SIGTERM, then finishes the requests in progress and returns.

@@ -106,8 +106,11 @@ struct APIRouteTests {
       settings: .init(port: port, tokens: [APITestHarness.token], certificateFile: certificate, privateKeyFile: key))
     let serving = try await server.start()
     let answered = try await eventually(timeout: .seconds(10)) {
-      let curl = try TestServices.runTool(
-        "/usr/bin/curl", ["-sk", "-H", "X-Api-Key: \(APITestHarness.token)", "https://127.0.0.1:\(port)/api/v1/status"])
+      let curl = try await TestServices.offPool {
+        try TestServices.runTool(
+          "/usr/bin/curl",
+          ["-sk", "-H", "X-Api-Key: \(APITestHarness.token)", "https://127.0.0.1:\(port)/api/v1/status"])
+      }
       return curl.status == 0 && curl.output.contains("cluster_health")
     }
     #expect(answered)

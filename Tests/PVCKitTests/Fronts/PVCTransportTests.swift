@@ -13,7 +13,7 @@ struct PVCTransportTests {
   /// directory holding connections `api` and `zk` to them.
   static func withConnections(
     port: Int, editor: String? = nil,
-    _ body: @Sendable (_ pvc: @Sendable ([String]) throws -> CommandResult, PVCCluster) async throws -> Void,
+    _ body: @Sendable (_ pvc: @Sendable ([String]) async throws -> CommandResult, PVCCluster) async throws -> Void,
     name: String = #function
   ) async throws {
     let hosts = try await TestServices.chroot(name: name)
@@ -25,15 +25,15 @@ struct PVCTransportTests {
     var settings = ["PVC_CLIENT_DIR": directory.path]
     settings["EDITOR"] = editor
     let environment = settings
-    let pvc: @Sendable ([String]) throws -> CommandResult = {
-      try TestServices.run("pvc", $0, environment: environment)
+    let pvc: @Sendable ([String]) async throws -> CommandResult = { arguments in
+      try await TestServices.offPool { try TestServices.run("pvc", arguments, environment: environment) }
     }
     do {
       #expect(
-        try pvc([
+        try await pvc([
           "connection", "add", "api", "-a", "127.0.0.1", "-p", "\(port)", "-k", APITestHarness.token, "-d", "test API",
         ]).status == 0)
-      #expect(try pvc(["connection", "add", "zk", "--zookeeper", hosts]).status == 0)
+      #expect(try await pvc(["connection", "add", "zk", "--zookeeper", hosts]).status == 0)
       try await body(pvc, cluster)
     } catch {
       await serving.stop()
@@ -58,8 +58,8 @@ struct PVCTransportTests {
         ["vm", "dump", UpstreamSeeder.name(4)], ["vm", "tag", "get", UpstreamSeeder.name(4), "-f", "json"],
       ]
       for command in commands {
-        let viaAPI = try pvc(["-c", "api"] + command)
-        let direct = try pvc(command + ["-c", "zk"])
+        let viaAPI = try await pvc(["-c", "api"] + command)
+        let direct = try await pvc(command + ["-c", "zk"])
         #expect(viaAPI.status == direct.status, "\(command): \(viaAPI.stderr) / \(direct.stderr)")
         #expect(viaAPI.stdout == direct.stdout, "\(command) differs: \(viaAPI.stderr.prefix(300))")
       }
@@ -70,46 +70,46 @@ struct PVCTransportTests {
   func changesAndErrors() async throws {
     try await Self.withConnections(port: 22793) { pvc, cluster in
       let vm = UpstreamSeeder.name(1)
-      #expect(try pvc(["-c", "api", "vm", "tag", "add", vm, "blue"]).status == 0)
+      #expect(try await pvc(["-c", "api", "vm", "tag", "add", vm, "blue"]).status == 0)
       #expect(try await cluster.vms.info(vm).tags.contains { $0.name == "blue" })
-      #expect(try pvc(["-c", "api", "vm", "stop", vm, "--yes"]).status == 0)
+      #expect(try await pvc(["-c", "api", "vm", "stop", vm, "--yes"]).status == 0)
       #expect(try await cluster.vms.info(vm).state == .stop)
-      #expect(try pvc(["-c", "api", "cluster", "maintenance", "on"]).status == 0)
+      #expect(try await pvc(["-c", "api", "cluster", "maintenance", "on"]).status == 0)
       #expect(try await cluster.status().maintenance)
 
       for command in [["vm", "info", "nothere"], ["node", "info", "hv9"], ["vm", "start", "nothere"]] {
-        let viaAPI = try pvc(["-c", "api"] + command)
-        let direct = try pvc(["-c", "zk"] + command)
+        let viaAPI = try await pvc(["-c", "api"] + command)
+        let direct = try await pvc(["-c", "zk"] + command)
         #expect(viaAPI.status == 1 && direct.status == 1, "\(command)")
         #expect(viaAPI.stderr == direct.stderr, "\(command): \(viaAPI.stderr) / \(direct.stderr)")
       }
-      #expect(try pvc(["-c", "api", "vm", "list", "--format", "fancy"]).status == 64)
-      #expect(try pvc(["-c", "nowhere", "vm", "list"]).stderr.contains("no connection named"))
+      #expect(try await pvc(["-c", "api", "vm", "list", "--format", "fancy"]).status == 64)
+      #expect(try await pvc(["-c", "nowhere", "vm", "list"]).stderr.contains("no connection named"))
 
-      let wrongKey = try pvc(["connection", "add", "bad", "-a", "127.0.0.1", "-p", "22793", "-k", "nope"])
+      let wrongKey = try await pvc(["connection", "add", "bad", "-a", "127.0.0.1", "-p", "22793", "-k", "nope"])
       #expect(wrongKey.status == 0)
-      let refused = try pvc(["-c", "bad", "vm", "list"])
+      let refused = try await pvc(["-c", "bad", "vm", "list"])
       #expect(refused.status == 1 && refused.stderr.contains("Authentication failed"), "\(refused.stderr)")
-      let closed = try pvc(["connection", "add", "down", "-a", "127.0.0.1", "-p", "22799"])
+      let closed = try await pvc(["connection", "add", "down", "-a", "127.0.0.1", "-p", "22799"])
       #expect(closed.status == 0)
-      #expect(try pvc(["-c", "down", "vm", "list"]).stderr.contains("cannot reach the PVC API"))
+      #expect(try await pvc(["-c", "down", "vm", "list"]).stderr.contains("cannot reach the PVC API"))
     }
   }
 
   @Test("connections: add, list (keys hidden), detail, remove; the file is private")
   func connections() async throws {
     try await Self.withConnections(port: 22794) { pvc, _ in
-      let list = try pvc(["connection", "list"])
+      let list = try await pvc(["connection", "list"])
       #expect(list.stdout.contains("test API") && list.stdout.contains("<hidden>"))
       #expect(!list.stdout.contains(APITestHarness.token))
-      #expect(try pvc(["connection", "list", "-k"]).stdout.contains(APITestHarness.token))
-      let detail = try pvc(["connection", "detail", "-f", "json"])
+      #expect(try await pvc(["connection", "list", "-k"]).stdout.contains(APITestHarness.token))
+      let detail = try await pvc(["connection", "detail", "-f", "json"])
       let entries = try JSONSerialization.jsonObject(with: Data(detail.stdout.utf8)) as? [[String: Any]] ?? []
       #expect(entries.count == 2 && entries.allSatisfy { ($0["vms"] as? Int) == 6 }, "\(detail.stdout)")
-      #expect(try pvc(["connection", "remove", "zk"]).status == 0)
-      #expect(try pvc(["connection", "remove", "zk"]).status == 1)
-      #expect(try pvc(["connection", "add", "bad name!", "-a", "x"]).status == 64)
-      #expect(try pvc(["connection", "add", "both", "-a", "x", "--zookeeper", "y"]).status == 64)
+      #expect(try await pvc(["connection", "remove", "zk"]).status == 0)
+      #expect(try await pvc(["connection", "remove", "zk"]).status == 1)
+      #expect(try await pvc(["connection", "add", "bad name!", "-a", "x"]).status == 64)
+      #expect(try await pvc(["connection", "add", "both", "-a", "x", "--zookeeper", "y"]).status == 64)
     }
   }
 
@@ -123,15 +123,15 @@ struct PVCTransportTests {
     try await Self.withConnections(port: 22795, editor: script.path) { pvc, cluster in
       let vm = UpstreamSeeder.name(1)
       #expect(try await cluster.vms.info(vm).vcpu == 2)
-      let modified = try pvc(["-c", "api", "vm", "modify", vm, "--editor"])
+      let modified = try await pvc(["-c", "api", "vm", "modify", vm, "--editor"])
       #expect(modified.status == 0, "\(modified.stderr)")
       #expect(try await cluster.vms.info(vm).vcpu == 3)
-      let unchanged = try pvc(["-c", "zk", "vm", "modify", vm, "--editor"])
+      let unchanged = try await pvc(["-c", "zk", "vm", "modify", vm, "--editor"])
       #expect(unchanged.stdout.contains("No changes"), "\(unchanged.stdout) \(unchanged.stderr)")
-      let defined = try pvc(["-c", "zk", "vm", "define", "--editor"])
+      let defined = try await pvc(["-c", "zk", "vm", "define", "--editor"])
       #expect(defined.status == 0, "\(defined.stderr)")
       #expect(try await cluster.vms.info("edited").vcpu == 1)
-      #expect(try pvc(["-c", "zk", "vm", "modify", vm]).status == 64)
+      #expect(try await pvc(["-c", "zk", "vm", "modify", vm]).status == 64)
     }
   }
 }

@@ -43,6 +43,15 @@ enum TestServices {
     return (try await ZooKeeper.connect(to: connect, sessionTimeout: sessionTimeout), connect)
   }
 
+  /// Runs `body` on a thread of its own, off Swift's cooperative pool: for blocking
+  /// calls (waiting for a program) whose program talks to a server inside this
+  /// test process, which needs the pool's few threads to answer.
+  static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+      DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+    }
+  }
+
   /// Runs a program and returns its exit status and output (standard output and error).
   static func runTool(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
     let process = Process()

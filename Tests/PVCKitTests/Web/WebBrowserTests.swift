@@ -22,12 +22,14 @@ struct WebBrowserTests {
     let artifacts = TestServices.root.appendingPathComponent(".build/test-artifacts/web")
     try? FileManager.default.removeItem(at: artifacts)
     let vm = UpstreamSeeder.name(5)
-    let run = try TestServices.runTool(
-      "/usr/bin/python3",
-      [
-        TestServices.root.appendingPathComponent("Scripts/browser.py").path, "http://127.0.0.1:\(port)",
-        WebRouteTests.token, vm, artifacts.path, "22931",
-      ])
+    let run = try await TestServices.offPool {
+      try TestServices.runTool(
+        "/usr/bin/python3",
+        [
+          TestServices.root.appendingPathComponent("Scripts/browser.py").path, "http://127.0.0.1:\(port)",
+          WebRouteTests.token, vm, artifacts.path, "22931",
+        ])
+    }
     await server.stop()
     let seen =
       (try? JSONSerialization.jsonObject(
