@@ -38,17 +38,23 @@ pid_alive() {
 
 # start_daemon PIDFILE LOGFILE COMMAND... starts COMMAND in its own session,
 # writes its pid to PIDFILE and returns at once.
+# Closes every inherited descriptor above 2 in the current (sub)shell, so that
+# a daemon started from it does not keep a caller waiting for EOF on a pipe (or
+# for the end of a process it watches through a descriptor).
+close_inherited_fds() {
+  local fd
+  for fd in /proc/$BASHPID/fd/*; do
+    fd=${fd##*/}
+    if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
+  done
+}
+
 start_daemon() {
   local pidfile=$1 logfile=$2
   shift 2
   mkdir -p "$(dirname "$pidfile")" "$(dirname "$logfile")"
   (
-    # Close every inherited descriptor above 2, so that a caller waiting for
-    # EOF on a pipe it gave us is not kept waiting by the daemon.
-    for fd in /proc/$BASHPID/fd/*; do
-      fd=${fd##*/}
-      if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
-    done
+    close_inherited_fds
     exec setsid "$@" </dev/null >>"$logfile" 2>&1
   ) &
   echo $! >"$pidfile"

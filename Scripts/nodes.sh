@@ -97,9 +97,10 @@ start_node() {
   for d in "${PRIVATE_DIRS[@]}"; do mounts+="mount --bind '$root$d' '$d'; "; done
   # `ip netns exec` gives the commands a private mount namespace: the bind
   # mounts are seen by this node's daemons only.
-  ip netns exec "$ns" sh -c "$mounts
+  # libvirtd and virtlogd daemonize: they must not keep the caller's descriptors.
+  (close_inherited_fds; exec ip netns exec "$ns" sh -c "$mounts
     virtlogd -d -p '$dir/virtlogd.pid'
-    libvirtd -d --listen -p '$dir/libvirtd.pid'" </dev/null >>"$dir/start.log" 2>&1
+    libvirtd -d --listen -p '$dir/libvirtd.pid'" </dev/null >>"$dir/start.log" 2>&1)
   wait_for 60 "libvirtd of hv$n" virsh -q -c "$(uri "$n")" version
 }
 

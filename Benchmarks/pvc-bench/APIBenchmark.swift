@@ -58,21 +58,21 @@ struct APIBenchmark {
 
   /// Loads the endpoint with wrk; returns requests per second and the p99 latency in seconds.
   private func wrk(_ path: String) throws -> (throughput: Double, p99: Double) {
-    let output = try run(
+    let output = try runProgram(
       "/usr/bin/wrk",
       [
         "-t2", "-c\(connections)", "-d\(seconds)s", "--latency", "-H", "X-Api-Key: \(Self.token)",
         "http://127.0.0.1:\(port)\(path)",
       ])
     guard output.contains("Requests/sec"), !output.contains("Non-2xx") else {
-      throw BenchmarkFailure("wrk on \(path) failed:\n\(output)")
+      throw BenchmarkError("wrk on \(path) failed:\n\(output)")
     }
     func field(_ prefix: String) -> String? {
       output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.hasPrefix(prefix) }?
         .split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.map(String.init)
     }
     guard let rate = field("Requests/sec:").flatMap(Double.init), let p99 = field("99%").flatMap(Self.seconds) else {
-      throw BenchmarkFailure("cannot read wrk's output:\n\(output)")
+      throw BenchmarkError("cannot read wrk's output:\n\(output)")
     }
     return (rate, p99)
   }
@@ -105,24 +105,4 @@ struct APIBenchmark {
     return (Double(latencies.count) / Double(seconds), p99)
   }
 
-  private func run(_ executable: String, _ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw BenchmarkFailure("\(executable) exited with \(process.terminationStatus)")
-    }
-    return String(decoding: data, as: UTF8.self)
-  }
-}
-
-struct BenchmarkFailure: Error, CustomStringConvertible {
-  var description: String
-  init(_ description: String) { self.description = description }
 }

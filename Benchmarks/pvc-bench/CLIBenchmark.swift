@@ -33,7 +33,7 @@ struct CLIBenchmark {
     setenv("PVC_CLIENT_DIR", directory.path, 1)
     let export = directory.appendingPathComponent("hyperfine.json").path
     let commands = ["\(pvc) --version", "\(pvc) -c zk vm list", "\(pvc) -c api vm list"]
-    let output = try run(
+    let output = try runProgram(
       "/usr/bin/hyperfine", ["-N", "--warmup", "2", "--runs", "\(runs)", "--export-json", export] + commands)
     struct Results: Decodable {
       struct Result: Decodable {
@@ -42,7 +42,7 @@ struct CLIBenchmark {
       var results: [Result]
     }
     let results = try JSONDecoder().decode(Results.self, from: Data(contentsOf: URL(fileURLWithPath: export))).results
-    guard results.count == 3 else { throw BenchmarkFailure("hyperfine gave no results:\n\(output)") }
+    guard results.count == 3 else { throw BenchmarkError("hyperfine gave no results:\n\(output)") }
     let floor = results[0].median * 1000
     var report = Report(title: "pvc vm list, whole process, \(vms) VMs, median of \(runs) runs (hyperfine)")
     report.add(
@@ -60,18 +60,4 @@ struct CLIBenchmark {
     return report
   }
 
-  private func run(_ executable: String, _ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self)
-    guard process.terminationStatus == 0 else { throw BenchmarkFailure("\(executable) failed:\n\(text)") }
-    return text
-  }
 }

@@ -56,18 +56,12 @@ struct WebBenchmark {
 
   /// Logs in with curl (which does not follow the redirect) and returns the session cookie.
   private func login(_ session: URLSession) async throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-    process.arguments = ["-s", "-o", "/dev/null", "-D", "-", "-d", "token=bench", "http://127.0.0.1:\(port)/login"]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let headers = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
+    let headers = try runProgram(
+      "/usr/bin/curl", ["-s", "-o", "/dev/null", "-D", "-", "-d", "token=bench", "http://127.0.0.1:\(port)/login"])
     guard
       let line = headers.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("set-cookie:") }),
       let cookie = line.dropFirst("set-cookie:".count).split(separator: ";").first
-    else { throw BenchmarkFailure("the web UI did not log in") }
+    else { throw BenchmarkError("the web UI did not log in") }
     return cookie.trimmingCharacters(in: .whitespaces)
   }
 
@@ -76,7 +70,7 @@ struct WebBenchmark {
     request.setValue(cookie, forHTTPHeaderField: "Cookie")
     let (data, response) = try await session.data(for: request)
     guard (response as? HTTPURLResponse)?.statusCode == 200, data.count > 1000 else {
-      throw BenchmarkFailure("GET \(path) failed")
+      throw BenchmarkError("GET \(path) failed")
     }
   }
 }
