@@ -44,6 +44,7 @@ let package = Package(
         "CZooKeeper",
         "CLibvirt",
         .product(name: "Yams", package: "Yams"),
+        .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strict
     ),

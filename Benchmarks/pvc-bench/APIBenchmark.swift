@@ -71,7 +71,7 @@ struct APIBenchmark {
       output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.hasPrefix(prefix) }?
         .split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.map(String.init)
     }
-    guard let rate = field("Requests/sec:").flatMap(Double.init), let p99 = field("99%").flatMap(Self.seconds) else {
+    guard let rate = field("Requests/sec:").flatMap({ Double($0) }), let p99 = field("99%").flatMap(Self.seconds) else {
       throw BenchmarkError("cannot read wrk's output:\n\(output)")
     }
     return (rate, p99)

@@ -141,7 +141,8 @@ public final class ZooKeeper: Sendable {
       guard !s.closed else { return }
       s.generation += 1
       s.session = try ZooKeeperSession(
-        hosts: hosts, timeoutMilliseconds: Int32(sessionTimeout.components.seconds * 1000),
+        hosts: hosts,
+        timeoutMilliseconds: Int32(clamping: Int(sessionTimeout.components.seconds).multipliedSaturated(by: 1000)),
         generation: s.generation
       ) { [weak self] generation, event in
         self?.handle(event, generation: generation)

@@ -5,9 +5,11 @@ struct DirectFaultOperations: FaultOperations {
   let zookeeper: ZooKeeper
 
   func list(sortedBy key: FaultSortKey) async throws -> [Fault] {
-    let ids = try await zookeeper.children(Layout.base.path(.faults))
-    let records = try await zookeeper.records(try ids.map { try Layout.fault($0) })
-    let faults = zip(ids, records).filter { $1[.status] != nil }.map { Fault(id: $0, record: $1) }
+    let checked = Layout.refs(
+      try await zookeeper.children(Layout.base.path(.faults)), under: Layout.base.path(.faults), Layout.fault)
+    let records = try await zookeeper.records(checked.refs)
+    await RecordProblems.report(checked.problems + records.flatMap(\.problems), zookeeper: zookeeper)
+    let faults = zip(checked.names, records).filter { $1[.status] != nil }.map { Fault(id: $0, record: $1) }
     return faults.sorted { a, b in
       switch key {
       case .firstReported: (a.firstReported, a.id) > (b.firstReported, b.id)
@@ -34,7 +36,7 @@ struct DirectFaultOperations: FaultOperations {
   }
 
   func acknowledgeAll() async throws {
-    try await acknowledge(try await zookeeper.children(Layout.base.path(.faults)))
+    try await acknowledge(try await validIDs())
   }
 
   func delete(_ ids: [String]) async throws {
@@ -42,7 +44,7 @@ struct DirectFaultOperations: FaultOperations {
   }
 
   func deleteAll() async throws {
-    try await delete(try await zookeeper.children(Layout.base.path(.faults)))
+    try await delete(try await validIDs())
   }
 
   func report(_ reports: [FaultReport]) async throws {
@@ -80,6 +82,11 @@ struct DirectFaultOperations: FaultOperations {
       .delta: String(report.healthDelta), .message: report.message,
     ]
     return FaultKey.allCases.map { .create(ref.path($0), values[$0] ?? "") }
+  }
+
+  /// The ids of every fault (children that cannot be faults are left out).
+  private func validIDs() async throws -> [String] {
+    try await zookeeper.children(Layout.base.path(.faults)).filter { (try? Layout.fault($0)) != nil }
   }
 
   /// The references of faults that exist, or an error naming the first that does not.

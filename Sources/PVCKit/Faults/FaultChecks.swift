@@ -40,9 +40,9 @@ public enum FaultChecks {
       let reason = vm.failedReason.isEmpty ? "" : ": \(vm.failedReason)"
       add("VM_FAILED_\(vm.name)", failedVMDelta, "VM \(vm.name) failed\(reason)")
     }
-    let total = nodes.reduce(0) { $0 + $1.memory.total }
-    let allocated = nodes.reduce(0) { $0 + $1.memory.allocated }
-    let survivable = total - (nodes.map(\.memory.total).max() ?? 0)
+    let total = nodes.saturatingSum(\.memory.total)
+    let allocated = nodes.saturatingSum(\.memory.allocated)
+    let survivable = total.subtractingSaturated(nodes.map(\.memory.total).max() ?? 0)
     if nodes.count > 1, allocated > 0, allocated >= survivable {
       add(
         "MEMORY_OVERPROVISIONED", memoryOverprovisionedDelta,

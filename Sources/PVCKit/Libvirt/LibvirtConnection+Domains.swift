@@ -111,7 +111,7 @@ extension LibvirtConnection {
   ///   - maxDowntime: the longest pause allowed at the end, in milliseconds.
   public func migrate(_ uuid: String, to destination: String, maxDowntime: Int?) async throws {
     try await withDomain(uuid, "migrate") { _, domain in
-      if let maxDowntime { _ = virDomainMigrateSetMaxDowntime(domain, UInt64(maxDowntime), 0) }
+      if let maxDowntime { _ = virDomainMigrateSetMaxDowntime(domain, UInt64(clamping: max(1, maxDowntime)), 0) }
       let flags = UInt32(
         VIR_MIGRATE_LIVE.rawValue | VIR_MIGRATE_PEER2PEER.rawValue | VIR_MIGRATE_ABORT_ON_ERROR.rawValue)
       guard virDomainMigrateToURI3(domain, destination, nil, 0, flags) == 0 else { throw LibvirtError.last("migrate") }

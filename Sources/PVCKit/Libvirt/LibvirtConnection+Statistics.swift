@@ -74,20 +74,21 @@ extension LibvirtConnection {
       memory[key] = int("balloon.\(key)")
     }
     if values["balloon.last-update"] != nil { memory["last_update"] = int("balloon.last-update") }
-    let disks = (0..<int("block.count")).map { n in
+    let disks = (0..<min(max(0, int("block.count")), 1024)).map { n in
       VMStatistics.Disk(
         name: text("block.\(n).path").isEmpty ? text("block.\(n).name") : text("block.\(n).path"),
         rdReq: int("block.\(n).rd.reqs"), rdBytes: int("block.\(n).rd.bytes"), wrReq: int("block.\(n).wr.reqs"),
         wrBytes: int("block.\(n).wr.bytes"), err: values["block.\(n).errors"].map(\.int) ?? -1)
     }
-    let nics = (0..<int("net.count")).map { n in
+    let nics = (0..<min(max(0, int("net.count")), 1024)).map { n in
       VMStatistics.Network(
         name: text("net.\(n).name"), bridge: "", rdBytes: int("net.\(n).rx.bytes"),
         rdPackets: int("net.\(n).rx.pkts"), rdErrors: int("net.\(n).rx.errs"), rdDrops: int("net.\(n).rx.drop"),
         wrBytes: int("net.\(n).tx.bytes"), wrPackets: int("net.\(n).tx.pkts"), wrErrors: int("net.\(n).tx.errs"),
         wrDrops: int("net.\(n).tx.drop"))
     }
-    let state = DomainState(state: Int32(int("state.state")), reason: Int32(int("state.reason")))
+    let state = DomainState(
+      state: Int32(truncatingIfNeeded: int("state.state")), reason: Int32(truncatingIfNeeded: int("state.reason")))
     return VMStatistics(
       state: state.name, maxmem: int("balloon.maximum"), livemem: int("balloon.current"),
       cpus: int("vcpu.current"), cputime: int("cpu.time"), memStats: memory,

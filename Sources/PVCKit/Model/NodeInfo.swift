@@ -18,7 +18,7 @@ public struct NodeInfo: Codable, Sendable, Hashable {
   public var healthDetails: [HealthDetail] = []
   public var load: Double
   public var domainsCount: Int
-  /// UUIDs of the VMs running on the node.
+  /// Names of the VMs running on the node (as upstream shows them; stored as UUIDs).
   public var runningDomains: [String]
   public var vcpu: VCPU
   public var memory: Memory
@@ -34,11 +34,47 @@ public struct NodeInfo: Codable, Sendable, Hashable {
     public var lastRun: Int
     public var healthDelta: Int
     public var message: String
+    /// What the plugin measured (its JSON document), `null` when it reported nothing.
+    public var data: JSONValue = .null
 
     enum CodingKeys: String, CodingKey {
-      case name, message
+      case name, message, data
       case lastRun = "last_run"
       case healthDelta = "health_delta"
+    }
+
+    /// Creates a result.
+    public init(name: String, lastRun: Int, healthDelta: Int, message: String, data: JSONValue = .null) {
+      self.name = name
+      self.lastRun = lastRun
+      self.healthDelta = healthDelta
+      self.message = message
+      self.data = data
+    }
+
+    public init(from decoder: any Decoder) throws {
+      let c = try decoder.container(keyedBy: CodingKeys.self)
+      name = try c.decode(String.self, forKey: .name)
+      lastRun = try c.decodeIfPresent(Int.self, forKey: .lastRun) ?? 0
+      healthDelta = try c.decodeIfPresent(Int.self, forKey: .healthDelta) ?? 0
+      message = try c.decodeIfPresent(String.self, forKey: .message) ?? ""
+      data = try c.decodeIfPresent(JSONValue.self, forKey: .data) ?? .null
+    }
+
+    /// A result from its record; a `data` document that is not JSON is added to `problems`.
+    init(name: String, record: Record<MonitoringPluginKey>, problems: inout [RecordProblem]) {
+      self.name = name
+      lastRun = record.int(.lastRun) ?? 0
+      healthDelta = record.int(.healthDelta) ?? 0
+      message = record[.message] ?? ""
+      if let text = record[.data], !text.isEmpty {
+        do {
+          data = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        } catch {
+          problems.append(
+            RecordProblem(path: record.basePath + MonitoringPluginKey.data.spec.path, problem: "not valid JSON"))
+        }
+      }
     }
   }
 
@@ -115,32 +151,37 @@ public struct NodeInfo: Codable, Sendable, Hashable {
     interfaces = try c.decodeIfPresent([String: JSONValue].self, forKey: .interfaces) ?? [:]
   }
 
-  init(name: String, record: Record<NodeKey>) {
+  /// A node from its record; bad values (see ``Record/problems``) show as unknown,
+  /// and a `network_stats` document that is not JSON is added to `problems`.
+  init(name: String, record: Record<NodeKey>, problems: inout [RecordProblem]) {
     self.name = name
     daemonState = NodeDaemonState(rawValue: record.value(.daemonState))
     coordinatorState = NodeCoordinatorState(rawValue: record.value(.routerState))
     domainState = NodeDomainState(rawValue: record.value(.domainState))
     pvcVersion = record.value(.pvcVersion)
     let staticData = record.value(.staticData).split(separator: " ").map(String.init)
-    cpuCount = staticData.first.flatMap { Int($0) } ?? 0
+    cpuCount = staticData.first.flatMap { Int(bounded: $0) }.map { Swift.max(0, $0) } ?? 0
     kernel = staticData.count > 1 ? staticData[1] : ""
     os = staticData.count > 2 ? staticData[2] : ""
     arch = staticData.count > 3 ? staticData[3] : ""
-    health = record.int(.monitoringHealth)
+    health = record.int(.monitoringHealth).map { Swift.min(100, Swift.max(0, $0)) }
     healthPlugins = record.value(.monitoringPlugins).split(separator: " ").map(String.init)
     load = record.double(.cpuLoad) ?? 0
-    domainsCount = record.int(.domainCount) ?? 0
+    domainsCount = record.count(.domainCount) ?? 0
     runningDomains = record.value(.runningDomains).split(separator: " ").map(String.init)
-    vcpu = VCPU(total: cpuCount, allocated: record.int(.vcpuAllocated) ?? 0)
+    vcpu = VCPU(total: cpuCount, allocated: record.count(.vcpuAllocated) ?? 0)
     memory = Memory(
-      total: record.int(.memoryTotal) ?? 0, allocated: record.int(.memoryAllocated) ?? 0,
-      provisioned: record.int(.memoryProvisioned) ?? 0, used: record.int(.memoryUsed) ?? 0,
-      free: record.int(.memoryFree) ?? 0)
+      total: record.count(.memoryTotal) ?? 0, allocated: record.count(.memoryAllocated) ?? 0,
+      provisioned: record.count(.memoryProvisioned) ?? 0, used: record.count(.memoryUsed) ?? 0,
+      free: record.count(.memoryFree) ?? 0)
     keepalive = record.int(.keepalive) ?? 0
-    if let stats = record[.networkStats], let data = stats.data(using: .utf8),
-      let parsed = try? JSONDecoder().decode([String: JSONValue].self, from: data)
-    {
-      interfaces = parsed
+    if let stats = record[.networkStats], !stats.isEmpty {
+      do {
+        interfaces = try JSONDecoder().decode([String: JSONValue].self, from: Data(stats.utf8))
+      } catch {
+        problems.append(
+          RecordProblem(path: record.basePath + NodeKey.networkStats.spec.path, problem: "not a JSON object"))
+      }
     }
   }
 

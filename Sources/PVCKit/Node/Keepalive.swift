@@ -17,8 +17,8 @@ struct Keepalive: Sendable {
     let (active, statistics) = try await (activeList, statisticsByUUID)
     let host = HostMetrics.read()
     let running = active.filter { $0.state.isActive }
-    let allocatedMemory = statistics.values.reduce(0) { $0 + $1.maxmem / 1024 }
-    let allocatedVCPUs = statistics.values.reduce(0) { $0 + $1.cpus }
+    let allocatedMemory = statistics.values.saturatingSum { max(0, $0.maxmem / 1024) }
+    let allocatedVCPUs = statistics.values.saturatingSum { max(0, $0.cpus) }
     let provisioned = await view.provisionedMemory
 
     // Statistics of VMs this cluster knows; pipelined, one write per VM.

@@ -47,7 +47,10 @@ public struct NodeIdentity: Sendable, Hashable {
   ) -> NodeIdentity {
     let network = configuration.cluster.cluster
     let address: @Sendable (String) -> String = { node in
-      IPv4Address(value: network.networkAddress.value + UInt32(max(0, id(of: node)))).description
+      // A node name from the cluster (a VM's target) may carry any number: no overflow.
+      let (value, overflow) = network.networkAddress.value.addingReportingOverflow(
+        UInt32(clamping: max(0, id(of: node))))
+      return overflow ? "0.0.0.0" : IPv4Address(value: value).description
     }
     return NodeIdentity(
       name: name, isCoordinator: configuration.cluster.coordinatorNodes.contains(name),

@@ -13,5 +13,5 @@ actor NodeView {
   }
 
   /// Memory of every VM assigned here, running or not (upstream's `memprov`).
-  var provisionedMemory: Int { assigned.values.reduce(0) { $0 + $1.memoryMiB } }
+  var provisionedMemory: Int { assigned.values.saturatingSum(\.memoryMiB) }
 }

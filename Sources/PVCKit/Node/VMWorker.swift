@@ -35,7 +35,7 @@ struct VMWorker: Sendable {
       stateVersion: values[1]?.stat.version ?? -1, node: values[2]?.string ?? "",
       nodeVersion: values[2]?.stat.version ?? -1, lastNode: values[3]?.string ?? "",
       method: MigrationMethod(rawValue: (values[4]?.string ?? "").lowercased()) ?? .none,
-      maxDowntime: Int(values[5]?.string ?? "") ?? 300)
+      maxDowntime: (values[5]?.string).flatMap { Int(bounded: $0) }.map { min(max($0, 1), 3_600_000) } ?? 300)
   }
 
   func local() async throws -> LocalDomain {

@@ -8,9 +8,12 @@ struct NodeRecords: Sendable {
     .memoryUsed, .memoryFree, .keepalive, .networkStats,
   ]
 
-  /// The names of every node, sorted.
+  /// The names of every node, sorted; names that cannot be nodes are reported and left out.
   func names() async throws -> [String] {
-    (try await zookeeper.childrenMany([Layout.base.path(.nodes)])[0] ?? []).sorted()
+    let children = (try await zookeeper.childrenMany([Layout.base.path(.nodes)])[0] ?? []).sorted()
+    let checked = Layout.refs(children, under: Layout.base.path(.nodes), Layout.node)
+    await RecordProblems.report(checked.problems, zookeeper: zookeeper)
+    return checked.names
   }
 
   /// Every node's information, sorted by name.
@@ -18,26 +21,36 @@ struct NodeRecords: Sendable {
     try await infos(names())
   }
 
-  /// The information of these nodes.
+  /// The information of these nodes (names must be valid). Bad values are
+  /// reported and shown as unknown; one bad node never hides the others.
   func infos(_ names: [String]) async throws -> [NodeInfo] {
     let records = try await zookeeper.records(try names.map { try Layout.node($0) }, keys: Self.infoKeys)
-    var infos = zip(names, records).filter { $0.1[.daemonState] != nil || $0.1[.keepalive] != nil }.map {
-      NodeInfo(name: $0, record: $1)
-    }
+    let present = zip(names, records).filter { $0.1[.daemonState] != nil || $0.1[.keepalive] != nil }
+    var problems = present.flatMap(\.1.problems)
+    var infos = present.map { NodeInfo(name: $0, record: $1, problems: &problems) }
     // Every health plugin's result, in one pipelined batch.
-    let plugins = try infos.flatMap { info in
-      try info.healthPlugins.map {
-        (node: info.name, plugin: $0, ref: try Layout.monitoringPlugin($0, node: info.name))
-      }
+    var plugins: [(node: String, plugin: String, ref: ObjectRef<MonitoringPluginKey>)] = []
+    for info in infos {
+      let parent = (try? Layout.node(info.name).path(.monitoringData)) ?? ""
+      let checked = Layout.refs(info.healthPlugins, under: parent) { try Layout.monitoringPlugin($0, node: info.name) }
+      problems += checked.problems
+      plugins += zip(checked.names, checked.refs).map { (info.name, $0, $1) }
     }
-    let results = try await zookeeper.records(plugins.map(\.ref), keys: [.lastRun, .healthDelta, .message])
+    // Running VMs are stored by UUID; upstream shows their names.
+    let running = Array(Set(infos.flatMap(\.runningDomains).filter { VMName.canonicalUUID($0) != nil })).sorted()
+    async let namesRead = zookeeper.getMany(try running.map { try Layout.domain($0).path(.root) })
+    let results = try await zookeeper.records(plugins.map(\.ref), keys: [.lastRun, .healthDelta, .message, .data])
+    var vmNames: [String: String] = [:]
+    for (uuid, name) in zip(running, try await namesRead) { vmNames[uuid] = name?.string }
+    for index in infos.indices {
+      infos[index].runningDomains = infos[index].runningDomains.map { vmNames[$0] ?? $0 }
+    }
     for (entry, result) in zip(plugins, results) where result[.lastRun] != nil {
       guard let index = infos.firstIndex(where: { $0.name == entry.node }) else { continue }
-      infos[index].healthDetails.append(
-        NodeInfo.HealthDetail(
-          name: entry.plugin, lastRun: result.int(.lastRun) ?? 0, healthDelta: result.int(.healthDelta) ?? 0,
-          message: result[.message] ?? ""))
+      problems += result.problems
+      infos[index].healthDetails.append(NodeInfo.HealthDetail(name: entry.plugin, record: result, problems: &problems))
     }
+    await RecordProblems.report(problems, zookeeper: zookeeper)
     return infos
   }
 

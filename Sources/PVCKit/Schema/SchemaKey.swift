@@ -10,13 +10,19 @@ public struct KeySpec: Sendable, Hashable {
   public var removedIn: Int?
   /// The value written when the key is missing.
   public var defaultValue: String
+  /// What a usable value looks like.
+  public var kind: ValueKind
 
-  init(_ name: String, _ path: String, since: Int = 0, removedIn: Int? = nil, default defaultValue: String = "") {
+  init(
+    _ name: String, _ path: String, since: Int = 0, removedIn: Int? = nil, default defaultValue: String = "",
+    kind: ValueKind = .text
+  ) {
     self.name = name
     self.path = path
     self.since = since
     self.removedIn = removedIn
     self.defaultValue = defaultValue
+    self.kind = kind
   }
 
   /// Whether the key exists in schema `version`.

@@ -19,11 +19,19 @@ struct DirectTaskOperations: TaskOperations {
 
   func list() async throws -> [ClusterTask] {
     guard try await zookeeper.exists(Layout.tasksRoot) != nil else { return [] }
-    let ids = try await zookeeper.children(Layout.tasksRoot)
-    let values = try await zookeeper.getMany(try ids.map { try Layout.task($0) })
-    return values.compactMap { $0.flatMap { try? Self.decode($0.bytes) } }.sorted {
-      ($0.created, $0.id) < ($1.created, $1.id)
+    let checked = Layout.refs(try await zookeeper.children(Layout.tasksRoot), under: Layout.tasksRoot, Layout.task)
+    var problems = checked.problems
+    var tasks: [ClusterTask] = []
+    for (path, value) in zip(checked.refs, try await zookeeper.getMany(checked.refs)) {
+      guard let value else { continue }  // finished and removed meanwhile
+      do {
+        tasks.append(try Self.decode(value.bytes))
+      } catch {
+        problems.append(RecordProblem(path: path, problem: "not a task record (\(error))"))
+      }
     }
+    await RecordProblems.report(problems, zookeeper: zookeeper)
+    return tasks.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
   }
 
   func task(_ id: String) async throws -> ClusterTask {

@@ -5,8 +5,13 @@ import FoundationXML
 ///
 /// Parsing refuses what a VM definition never needs and could be abused:
 /// DOCTYPE and entity declarations (no external entities are ever fetched),
-/// documents over 1 MiB, roots other than `<domain>`, and missing or invalid
-/// names and UUIDs.
+/// documents over 1 MiB, roots other than `<domain>`, documents that are not
+/// well-formed, and missing or invalid names, UUIDs, sizes and counts.
+///
+/// The summary is read in one streaming pass (``DomainSummaryParser``), which
+/// is also the well-formedness check: a definition read from the cluster goes
+/// through exactly the checks of a new one, and a document tree
+/// (`XMLDocument`, for edits) is only ever built from text that passed them.
 public struct DomainXML: Sendable, Hashable {
   /// The definition's text.
   public let text: String
@@ -20,44 +25,12 @@ public struct DomainXML: Sendable, Hashable {
   /// - Throws: ``VMError/invalidXML(_:)`` saying what is wrong.
   public init(_ text: String) throws {
     self.text = text
-    summary = try Self.withDocument(text) { try DomainSummary($0) }
+    summary = try DomainSummaryParser.summary(of: text)
   }
 
-  /// Parses a definition already stored in the cluster, for display: the strict
-  /// well-formedness pass that guards new definitions is skipped.
+  /// Parses a definition already stored in the cluster (the same checks as a new one).
   init(stored text: String) throws {
-    self.text = text
-    summary = try Self.withDocument(text, strict: false) { try DomainSummary($0) }
-  }
-
-  /// Parses `text` and runs `body` on the document's root `<domain>` element.
-  static func withDocument<T>(_ text: String, strict: Bool = true, _ body: (XMLElement) throws -> T) throws -> T {
-    guard text.utf8.count <= maximumSize else { throw VMError.invalidXML("the definition is larger than 1 MiB") }
-    guard !Self.hasDeclarations(text) else {
-      throw VMError.invalidXML("DOCTYPE and ENTITY declarations are not allowed")
-    }
-    // XMLDocument recovers from some errors (an unclosed root, for one): a
-    // strict parse first refuses anything that is not well-formed.
-    let parser = XMLParser(data: Data(text.utf8))
-    parser.shouldResolveExternalEntities = false
-    let balance = ElementBalance()
-    parser.delegate = balance
-    guard !strict || (parser.parse() && balance.opened > 0 && balance.depth == 0) else {
-      let strict = parser
-      let line = strict.lineNumber
-      let reason = strict.parserError.map { ($0 as NSError).localizedDescription } ?? "the document is incomplete"
-      throw VMError.invalidXML("not well-formed XML (line \(line): \(reason))")
-    }
-    let document: XMLDocument
-    do {
-      document = try XMLDocument(xmlString: text, options: [.nodePreserveWhitespace])
-    } catch {
-      throw VMError.invalidXML("not well-formed XML (\((error as NSError).localizedDescription))")
-    }
-    guard let root = document.rootElement(), root.name == "domain" else {
-      throw VMError.invalidXML("the root element must be <domain>")
-    }
-    return try body(root)
+    try self.init(text)
   }
 
   /// Whether the text has a `<!` other than a comment or CDATA section (DOCTYPE, ENTITY...).
@@ -75,13 +48,20 @@ public struct DomainXML: Sendable, Hashable {
   }
 
   /// Applies `change` to the definition's `<domain>` element and returns the new text.
-  /// - Throws: ``VMError/invalidXML(_:)`` if the result no longer parses.
+  /// - Throws: ``VMError/invalidXML(_:)`` if the definition or the result does not parse.
   static func edited(_ text: String, _ change: (XMLElement) throws -> Void) throws -> DomainXML {
-    let result = try withDocument(text) { root -> String in
-      try change(root)
-      return root.rootDocument?.xmlString(options: []) ?? root.xmlString
+    _ = try DomainXML(text)  // only checked text reaches the document parser
+    let document: XMLDocument
+    do {
+      document = try XMLDocument(xmlString: text, options: [.nodePreserveWhitespace])
+    } catch {
+      throw VMError.invalidXML("not well-formed XML (\((error as NSError).localizedDescription))")
     }
-    return try DomainXML(result)
+    guard let root = document.rootElement(), root.name == "domain" else {
+      throw VMError.invalidXML("the root element must be <domain>")
+    }
+    try change(root)
+    return try DomainXML(root.rootDocument?.xmlString(options: []) ?? root.xmlString)
   }
 }
 
@@ -166,79 +146,17 @@ public struct DomainSummary: Sendable, Hashable {
     hasher.combine(name)
   }
 
-  init(_ root: XMLElement) throws {
-    guard let name = root.child("name")?.trimmedText, !name.isEmpty else {
-      throw VMError.invalidXML("the definition has no <name>")
-    }
-    try VMName.check(name)
-    guard let uuidText = root.child("uuid")?.trimmedText else {
-      throw VMError.invalidXML("the definition has no <uuid>")
-    }
-    guard let uuid = VMName.canonicalUUID(uuidText) else {
-      throw VMError.invalidXML("'\(uuidText)' is not a valid UUID")
-    }
-    guard let memoryElement = root.child("memory"), let memory = Self.mebibytes(memoryElement) else {
-      throw VMError.invalidXML("the definition has no valid <memory>")
-    }
-    guard let vcpuText = root.child("vcpu")?.trimmedText, let vcpus = Int(vcpuText), vcpus > 0 else {
-      throw VMError.invalidXML("the definition has no valid <vcpu>")
-    }
-    self.name = name
-    self.uuid = uuid
-    description = root.child("description")?.stringValue
-    memoryMiB = memory
-    self.vcpus = vcpus
-    if let topology = root.child("cpu")?.child("topology"), let sockets = topology.intAttribute("sockets") {
-      self.topology = (sockets, topology.intAttribute("cores") ?? 1, topology.intAttribute("threads") ?? 1)
-    } else {
-      topology = nil
-    }
-    let os = root.child("os")?.child("type")
-    osType = os?.trimmedText ?? ""
-    arch = os?.attribute("arch") ?? ""
-    machine = os?.attribute("machine") ?? ""
-    let devices = root.child("devices")
-    emulator = devices?.child("emulator")?.trimmedText ?? ""
-    consoleType = devices?.child("console")?.attribute("type") ?? ""
-    features = root.child("features")?.childElements.compactMap(\.name) ?? []
-    interfaces = (devices?.children(named: "interface") ?? []).map { element in
-      let type = element.attribute("type") ?? ""
-      let source = element.child("source")
-      let sourceName: String =
-        switch type {
-        case "bridge": source?.attribute("bridge") ?? ""
-        case "direct": source?.attribute("dev") ?? ""
-        case "network": source?.attribute("network") ?? ""
-        case "hostdev": element.child("sriov_device")?.trimmedText ?? ""
-        default: source?.attribute(type) ?? ""
-        }
-      return Interface(
-        type: type, mac: element.child("mac")?.attribute("address") ?? "", source: sourceName,
-        model: element.child("model")?.attribute("type") ?? "",
-        targetDevice: element.child("target")?.attribute("dev") ?? "")
-    }
-    disks = (devices?.children(named: "disk") ?? []).map { element in
-      let type = element.attribute("type") ?? ""
-      let source = element.child("source")
-      let target = element.child("target")
-      return Disk(
-        type: type == "network" ? (source?.attribute("protocol") ?? "network") : type,
-        name: source?.attribute("name") ?? source?.attribute("file") ?? source?.attribute("dev") ?? "",
-        dev: target?.attribute("dev") ?? "", bus: target?.attribute("bus") ?? "")
-    }
-    controllers = (devices?.children(named: "controller") ?? []).map {
-      Controller(type: $0.attribute("type") ?? "", model: $0.attribute("model"))
-    }
-    graphics = devices?.child("graphics").map {
-      Graphics(type: $0.attribute("type") ?? "", listen: $0.attribute("listen") ?? "", port: $0.attribute("port") ?? "")
-    }
-  }
+  /// The most memory a definition may give a VM: 16 TiB, in MiB.
+  public static let maximumMemoryMiB = 16 * 1_048_576
+  /// The most vCPUs (and sockets, cores or threads) a definition may give a VM.
+  public static let maximumVCPUs = 1024
 
-  /// The value of a `<memory>`-like element in MiB, honouring its unit.
-  static func mebibytes(_ element: XMLElement) -> Int? {
-    guard let text = element.trimmedText, let value = Double(text), value >= 0 else { return nil }
+  /// The value of a `<memory>`-like element in MiB, honouring its unit; `nil`
+  /// when it is not a finite, non-negative size that fits.
+  static func mebibytes(_ text: String, unit: String?) -> Int? {
+    guard let value = Double(text), value.isFinite, value >= 0 else { return nil }
     let factor: Double =
-      switch (element.attribute("unit") ?? "KiB").lowercased() {
+      switch (unit ?? "KiB").lowercased() {
       case "b", "bytes": 1.0 / 1_048_576
       case "kb": 1000.0 / 1_048_576
       case "k", "kib": 1.0 / 1024
@@ -251,7 +169,7 @@ public struct DomainSummary: Sendable, Hashable {
       default: 0
       }
     guard factor > 0 else { return nil }
-    return Int((value * factor).rounded(.down))
+    return Int(checkedTruncating: (value * factor).rounded(.down))
   }
 }
 
@@ -281,24 +199,5 @@ extension XMLElement {
     } else {
       addAttribute(XMLNode.attribute(withName: name, stringValue: value) as! XMLNode)
     }
-  }
-}
-
-/// Counts elements opened and closed during a parse, to catch documents that
-/// end before their elements do.
-private final class ElementBalance: NSObject, XMLParserDelegate {
-  var opened = 0
-  var depth = 0
-
-  func parser(
-    _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
-    attributes: [String: String] = [:]
-  ) {
-    opened += 1
-    depth += 1
-  }
-
-  func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
-    depth -= 1
   }
 }

@@ -45,10 +45,11 @@ public enum VMDeviceEdits {
   public static func settingVCPUs(
     _ xml: String, count: Int, topology: (sockets: Int, cores: Int, threads: Int)? = nil
   ) throws -> DomainXML {
-    guard (1...1024).contains(count) else { throw VMError.invalidArgument("the vCPU count must be 1 to 1024") }
+    let limit = DomainSummary.maximumVCPUs
+    guard (1...limit).contains(count) else { throw VMError.invalidArgument("the vCPU count must be 1 to \(limit)") }
     if let topology,
-      topology.sockets * topology.cores * topology.threads != count || topology.sockets < 1
-        || topology.cores < 1 || topology.threads < 1
+      ![topology.sockets, topology.cores, topology.threads].allSatisfy({ (1...limit).contains($0) })
+        || topology.sockets * topology.cores * topology.threads != count
     {
       throw VMError.invalidArgument(
         "the topology \(topology.sockets)/\(topology.cores)/\(topology.threads) does not give \(count) vCPUs")
@@ -79,7 +80,7 @@ public enum VMDeviceEdits {
 
   /// The definition with `mebibytes` of memory.
   public static func settingMemory(_ xml: String, mebibytes: Int) throws -> DomainXML {
-    guard (16...16_777_216).contains(mebibytes) else {
+    guard (16...DomainSummary.maximumMemoryMiB).contains(mebibytes) else {
       throw VMError.invalidArgument("the memory must be 16 MiB to 16 TiB, not \(mebibytes) MiB")
     }
     return try DomainXML.edited(xml) { root in

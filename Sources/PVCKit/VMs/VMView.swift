@@ -21,6 +21,8 @@ public final class VMView: Sendable {
       var values: [String: ZNodeData] = [:]
       var children: [String: [String]] = [:]
       var uuids: [String] = []
+      /// Children of `/domains` that are not VMs, reported at the next listing.
+      var invalid: [RecordProblem] = []
       var watched: Set<String> = []
       var watchedTags: [String: Set<String>] = [:]
       var cache: [String: VMInfo] = [:]
@@ -70,8 +72,11 @@ public final class VMView: Sendable {
   public func list(_ filter: VMFilter) throws -> [VMInfo] {
     let matcher = try VMFilter.Matcher(filter)
     // Take what needs rebuilding, rebuild it without holding the lock, then keep it.
+    var problems: [RecordProblem] = []
     let (cached, stale) = store.state.withLock {
       s -> ([VMInfo], [(String, Int, Record<DomainKey>, [VMTag], [VMSnapshot])]) in
+      problems = s.invalid
+      s.invalid = []
       var cached: [VMInfo] = []
       var stale: [(String, Int, Record<DomainKey>, [VMTag], [VMSnapshot])] = []
       for uuid in s.uuids {
@@ -84,7 +89,11 @@ public final class VMView: Sendable {
       return (cached, stale)
     }
     let rebuilt = stale.map { uuid, version, record, tags, snapshots in
-      (uuid, version, VMInfo(uuid: uuid, record: record, tags: tags, snapshots: snapshots))
+      (uuid, version, VMInfo(uuid: uuid, record: record, tags: tags, snapshots: snapshots, problems: &problems))
+    }
+    if !problems.isEmpty {
+      let zookeeper = self.zookeeper
+      Task { await RecordProblems.report(problems, zookeeper: zookeeper) }
     }
     store.state.withLock { s in
       for (uuid, version, info) in rebuilt where (s.versions[uuid] ?? 0) == version { s.cache[uuid] = info }
@@ -107,7 +116,9 @@ public final class VMView: Sendable {
     store.state.withLock { s in
       s.generation += 1
       if update.path == Layout.base.path(.domains) {
-        s.uuids = (update.children ?? []).filter { VMName.canonicalUUID($0) != nil }
+        let checked = Layout.domainRefs(update.children ?? [])
+        s.uuids = checked.uuids
+        s.invalid = checked.problems
         return
       }
       switch update.kind {

@@ -32,8 +32,8 @@ enum Components {
   /// A horizontal bar showing `used` of `total`, as inline SVG with a text equivalent.
   static func meter(_ label: String, used: Double, total: Double, unit: String) -> HTML {
     let fraction = total > 0 ? min(1, max(0, used / total)) : 0
-    let width = Int((fraction * 200).rounded())
-    let percent = Int((fraction * 100).rounded())
+    let width = Int(checkedTruncating: (fraction * 200).rounded()) ?? 0
+    let percent = Int(checkedTruncating: (fraction * 100).rounded()) ?? 0
     let text = "\(label): \(format(used)) of \(format(total)) \(unit) (\(percent)%)"
     return """
       <figure class="meter"><svg width="200" height="14" role="img" aria-label="\(text)">\
@@ -58,6 +58,8 @@ enum Components {
   }
 
   static func format(_ value: Double) -> String {
-    value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    guard value.isFinite else { return "?" }
+    if value == value.rounded(), let whole = Int(checkedTruncating: value) { return String(whole) }
+    return String(format: "%.1f", value)
   }
 }

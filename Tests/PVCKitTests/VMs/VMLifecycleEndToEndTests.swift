@@ -43,7 +43,7 @@ struct VMLifecycleEndToEndTests {
       let name = "life-\(uuid.prefix(6))"
       _ = try await Self.waitFor(nodes, name, state: .start, node: "hv1")
       #expect(try await eventually { try await Self.running(uuid, on: "hv1") != nil })
-      #expect(try await eventually { try await nodes.cluster.nodes.info("hv1").runningDomains.contains(uuid) })
+      #expect(try await eventually { try await nodes.cluster.nodes.info("hv1").runningDomains.contains(name) })
 
       // The console log of the guest (SeaBIOS on its serial port) reaches the cluster.
       #expect(try await eventually { try await vms.consoleLog(name, lines: 50).contains("SeaBIOS") })
@@ -137,7 +137,7 @@ struct VMLifecycleEndToEndTests {
       #expect(try await eventually { try await Self.running(uuid, on: "hv3") != nil })
 
       // Wait until the guest is fully up (its node reports it and its statistics), then kill its QEMU.
-      #expect(try await eventually { try await nodes.cluster.nodes.info("hv3").runningDomains.contains(uuid) })
+      #expect(try await eventually { try await nodes.cluster.nodes.info("hv3").runningDomains.contains(name) })
       #expect(try await eventually { try await vms.info(name).memoryStats["actual"] != nil })
       let pidFile = "\(SimulatedNodes.root(of: "hv3"))/run/libvirt/qemu/\(name).pid"
       let pid = try #require(

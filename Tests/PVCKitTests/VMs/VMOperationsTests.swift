@@ -277,7 +277,7 @@ struct VMOperationsTests {
     #expect(all.map(\.name) == ["hv1", "hv2", "hv3"])
     #expect(all[0].coordinatorState == .primary)
     #expect(all[0].cpuCount == 32)
-    #expect(all[0].runningDomains == [UpstreamSeeder.uuid(1)])
+    #expect(all[0].runningDomains == [UpstreamSeeder.name(1)], "upstream shows running VMs by name")
     #expect(try await cluster.nodes.list(NodeFilter(domainState: .flushed)).map(\.name) == ["hv3"])
     #expect(try await cluster.nodes.list(NodeFilter(limit: "2")).map(\.name) == ["hv2"])
     #expect(try await cluster.nodes.info("hv2").memory.total == 257_664)

@@ -21,33 +21,45 @@ struct ClusterStatusReader {
     guard config[.schemaVersion] != nil else { throw ClusterError.notInitialized }
 
     let names = lists.map { ($0 ?? []).sorted() }
-    let (nodeNames, domainIDs, networkIDs, osdIDs, poolNames, faultIDs) = (
-      names[0], names[1], names[2], names[3], names[4], names[5]
-    )
-    let volumePools = names[6]
-    let snapshotPools = names[7]
+    // Every collection's children, less (and reporting) those that cannot be objects of it.
+    let nodeList = Layout.refs(names[0], under: base.path(.nodes), Layout.node)
+    let domainList = Layout.domainRefs(names[1])
+    let osdList = Layout.refs(names[3], under: base.path(.osds), Layout.osd)
+    let faultList = Layout.refs(names[5], under: base.path(.faults), Layout.fault)
+    let volumePools = Layout.refs(names[6], under: base.path(.volumes), Layout.volumes(inPool:))
+    let snapshotPools = Layout.refs(names[7], under: base.path(.snapshots), Layout.snapshots(inPool:))
+    var problems = nodeList.problems + domainList.problems + osdList.problems + faultList.problems
+    problems += volumePools.problems + snapshotPools.problems
+    let (nodeNames, domainIDs, osdIDs, faultIDs) = (nodeList.names, domainList.uuids, osdList.names, faultList.names)
+    let (networkIDs, poolNames) = (names[2], names[4])
 
-    async let nodes = zookeeper.records(try nodeNames.map { try Layout.node($0) }, keys: Self.nodeKeys)
-    async let domains = zookeeper.records(try domainIDs.map { try Layout.domain($0) }, keys: [.root, .state])
-    async let osds = zookeeper.records(try osdIDs.map { try Layout.osd($0) }, keys: [.stats])
-    async let faults = zookeeper.records(try faultIDs.map { try Layout.fault($0) }, keys: Array(FaultKey.allCases))
-    async let volumeLists = zookeeper.childrenMany(try volumePools.map { try Layout.volumes(inPool: $0) })
-    async let snapshotVolumeLists = zookeeper.childrenMany(try snapshotPools.map { try Layout.snapshots(inPool: $0) })
+    async let nodes = zookeeper.records(nodeList.refs, keys: Self.nodeKeys)
+    async let domains = zookeeper.records(domainList.refs, keys: [.root, .state])
+    async let osds = zookeeper.records(osdList.refs, keys: [.stats])
+    async let faults = zookeeper.records(faultList.refs, keys: Array(FaultKey.allCases))
+    async let volumeLists = zookeeper.childrenMany(volumePools.refs)
+    async let snapshotVolumeLists = zookeeper.childrenMany(snapshotPools.refs)
 
-    let snapshotParents = try await zip(snapshotPools, snapshotVolumeLists).flatMap { pool, volumes in
-      try (volumes ?? []).map { try Layout.snapshots(ofVolume: $0, pool: pool) }
+    var snapshotParents: [String] = []
+    for (pool, volumes) in zip(snapshotPools.names, try await snapshotVolumeLists) {
+      let parent = (try? Layout.snapshots(inPool: pool)) ?? ""
+      let checked = Layout.refs(volumes ?? [], under: parent) { try Layout.snapshots(ofVolume: $0, pool: pool) }
+      snapshotParents += checked.refs
+      problems += checked.problems
     }
     async let snapshotLists = zookeeper.childrenMany(snapshotParents)
 
     let nodeRecords = try await nodes
-    let faultList = try await zip(faultIDs, faults).map { Fault(id: $0, record: $1) }
+    problems += nodeRecords.flatMap(\.problems) + (try await domains).flatMap(\.problems)
+    await RecordProblems.report(problems, zookeeper: zookeeper)
+    let faultRecords = try await zip(faultIDs, faults).map { Fault(id: $0, record: $1) }
     let primary = config.value(.primaryNode)
     let primaryNode = primary.isEmpty || primary == "none" ? nil : primary
     let primaryVersion = zip(nodeNames, nodeRecords).first { $0.0 == primaryNode }?.1[.pvcVersion]
 
     return ClusterStatus(
       clusterName: config.value(.config),
-      clusterHealth: Self.health(from: faultList),
+      clusterHealth: Self.health(from: faultRecords),
       nodeHealth: Dictionary(
         uniqueKeysWithValues: zip(nodeNames, nodeRecords).map {
           ($0, .init(raw: $1.value(.monitoringHealth), messages: []))
@@ -73,7 +85,7 @@ struct ClusterStatusReader {
           let state = Self.osdState(record).split(separator: ",")
           return .init(id: id, up: String(state[0]), in: String(state[1]))
         },
-        faults: faultList
+        faults: faultRecords
       )
     )
   }
@@ -90,7 +102,7 @@ struct ClusterStatusReader {
     let open = faults.filter { !$0.isAcknowledged }
       .sorted { ($0.healthDelta, $0.lastReported) > ($1.healthDelta, $1.lastReported) }
     return .init(
-      health: max(0, 100 - open.reduce(0) { $0 + $1.healthDelta }),
+      health: min(100, max(0, 100.subtractingSaturated(open.saturatingSum(\.healthDelta)))),
       messages: open.map { .init(id: $0.id, healthDelta: $0.healthDelta, text: $0.message) }
     )
   }
@@ -111,19 +123,21 @@ struct ClusterStatusReader {
   }
 
   static func resources(nodes: [Record<NodeKey>], osds: [Record<OSDKey>]) -> ClusterStatus.Resources {
-    func sum(_ key: NodeKey) -> Int { nodes.reduce(0) { $0 + ($1.int(key) ?? 0) } }
+    func sum(_ key: NodeKey) -> Int { nodes.saturatingSum { $0.count(key) ?? 0 } }
     let memoryTotal = sum(.memoryTotal)
     let memoryUsed = sum(.memoryUsed)
-    let cpus = nodes.reduce(0) { $0 + (Int($1.value(.staticData).split(separator: " ").first ?? "") ?? 0) }
+    let cpus = nodes.saturatingSum {
+      max(0, Int(bounded: $0.value(.staticData).split(separator: " ").first ?? "") ?? 0)
+    }
     let load = nodes.reduce(0.0) { $0 + ($1.double(.cpuLoad) ?? 0) }
     var diskTotal = 0
     var diskUsed = 0
     var diskFree = 0
     for osd in osds {
       let stats = osdStats(osd)
-      diskTotal += stats["kb"] as? Int ?? 0
-      diskUsed += stats["kb_used"] as? Int ?? 0
-      diskFree += stats["kb_avail"] as? Int ?? 0
+      diskTotal = diskTotal.addingSaturated(max(0, stats["kb"] as? Int ?? 0))
+      diskUsed = diskUsed.addingSaturated(max(0, stats["kb_used"] as? Int ?? 0))
+      diskFree = diskFree.addingSaturated(max(0, stats["kb_avail"] as? Int ?? 0))
     }
     func percent(_ part: Double, _ whole: Double) -> Double {
       whole > 0 ? (part / whole * 10000).rounded() / 100 : 0

@@ -43,7 +43,8 @@ struct FenceMonitor: Sendable {
   }
 
   private func observe() async throws -> (maintenance: Bool, nodes: [String: Observed]) {
-    let names = try await zookeeper.children(Layout.base.path(.nodes)).sorted()
+    // A child of /nodes that cannot be a node is reported and skipped: it never stops fencing the others.
+    let names = try await NodeRecords(zookeeper: zookeeper).names()
     let refs = try names.map { try Layout.node($0) }
     var paths = [Layout.base.path(.maintenance)]
     for ref in refs { paths += [ref.path(.keepalive), ref.path(.daemonState)] }
@@ -165,7 +166,7 @@ struct FenceMonitor: Sendable {
 
   private func powerStatus(_ name: String) async -> PowerStatus {
     do {
-      return await try ipmiClient(for: name).status()
+      return try await ipmiClient(for: name).status()
     } catch {
       return .unreachable("\(error)")
     }

@@ -179,7 +179,7 @@ final class PrimaryAgent: Sendable {
       try await zookeeper.set(Layout.base.path(.primaryNode), "none")
       try await relinquish(standDown: true)
       let alive = try await zookeeper.children(Layout.livenessRoot).filter { $0 != me }
-      let roles = try await zookeeper.getMany(try alive.map { try Layout.node($0).path(.routerState) })
+      let roles = try await zookeeper.getMany(alive.compactMap { try? Layout.node($0).path(.routerState) })
       let others = roles.filter { ($0?.string ?? "client") != NodeCoordinatorState.client.rawValue }
       guard !others.isEmpty else { return log("no other node is alive to take the primary role") }
       let taken = await zookeeper.wait(for: Layout.primaryLease, timeout: timeout) { holder in

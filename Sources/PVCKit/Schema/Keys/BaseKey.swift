@@ -12,15 +12,15 @@ public enum BaseKey: SchemaKey {
     switch self {
     case .root: KeySpec("root", "")
     case .schema: KeySpec("schema", "/schema")
-    case .schemaVersion: KeySpec("schema.version", "/schema/version")
+    case .schemaVersion: KeySpec("schema.version", "/schema/version", kind: .count)
     case .config: KeySpec("config", "/config")
-    case .maintenance: KeySpec("config.maintenance", "/config/maintenance", default: "false")
+    case .maintenance: KeySpec("config.maintenance", "/config/maintenance", default: "false", kind: .boolean)
     case .fenceLock: KeySpec("config.fence_lock", "/config/fence_lock", since: 15)
     case .primaryNode: KeySpec("config.primary_node", "/config/primary_node", default: "none")
     case .primaryNodeSyncLock: KeySpec("config.primary_node.sync_lock", "/config/primary_node/sync_lock")
     case .upstreamIP: KeySpec("config.upstream_ip", "/config/upstream_ip")
     case .migrationTargetSelector:
-      KeySpec("config.migration_target_selector", "/config/migration_target_selector", default: "mem")
+      KeySpec("config.migration_target_selector", "/config/migration_target_selector", default: "mem", kind: .word)
     case .command: KeySpec("cmd", "/cmd", removedIn: 10)
     case .commandNode: KeySpec("cmd.node", "/cmd/nodes", removedIn: 10)
     case .commandDomain: KeySpec("cmd.domain", "/cmd/domains", removedIn: 10)
@@ -63,8 +63,8 @@ public enum FaultKey: SchemaKey {
     case .lastTime: KeySpec("last_time", "/last_time", since: 11)
     case .firstTime: KeySpec("first_time", "/first_time", since: 11)
     case .ackTime: KeySpec("ack_time", "/ack_time", since: 11)
-    case .status: KeySpec("status", "/status", since: 11, default: "new")
-    case .delta: KeySpec("delta", "/delta", since: 11, default: "0")
+    case .status: KeySpec("status", "/status", since: 11, default: "new", kind: .word)
+    case .delta: KeySpec("delta", "/delta", since: 11, default: "0", kind: .integer(-1000...1000))
     case .message: KeySpec("message", "/message", since: 11)
     }
   }

@@ -9,21 +9,21 @@ public enum DomainKey: SchemaKey {
   public var spec: KeySpec {
     switch self {
     case .root: KeySpec("name", "")
-    case .xml: KeySpec("xml", "/xml")
-    case .state: KeySpec("state", "/state", default: "stop")
+    case .xml: KeySpec("xml", "/xml", kind: .domainXML)
+    case .state: KeySpec("state", "/state", default: "stop", kind: .word)
     case .profile: KeySpec("profile", "/profile")
-    case .stats: KeySpec("stats", "/stats")
+    case .stats: KeySpec("stats", "/stats", kind: .json)
     case .node: KeySpec("node", "/node")
     case .lastNode: KeySpec("last_node", "/lastnode")
     case .failedReason: KeySpec("failed_reason", "/failedreason")
     case .volumes: KeySpec("storage.volumes", "/rbdlist")
     case .consoleLog: KeySpec("console.log", "/consolelog")
     case .vnc: KeySpec("console.vnc", "/vnc")
-    case .autostart: KeySpec("meta.autostart", "/node_autostart", default: "False")
-    case .migrationMethod: KeySpec("meta.migrate_method", "/migration_method", default: "none")
+    case .autostart: KeySpec("meta.autostart", "/node_autostart", default: "False", kind: .boolean)
+    case .migrationMethod: KeySpec("meta.migrate_method", "/migration_method", default: "none", kind: .word)
     case .migrationMaxDowntime:
-      KeySpec("meta.migrate_max_downtime", "/migration_max_downtime", since: 13, default: "300")
-    case .nodeSelector: KeySpec("meta.node_selector", "/node_selector", default: "none")
+      KeySpec("meta.migrate_max_downtime", "/migration_max_downtime", since: 13, default: "300", kind: .count)
+    case .nodeSelector: KeySpec("meta.node_selector", "/node_selector", default: "none", kind: .word)
     case .nodeLimit: KeySpec("meta.node_limit", "/node_limit")
     case .tags: KeySpec("meta.tags", "/tags", since: 3)
     case .migrateSyncLock: KeySpec("migrate.sync_lock", "/migrate_sync_lock")
@@ -39,8 +39,8 @@ public enum TagKey: SchemaKey {
   public var spec: KeySpec {
     switch self {
     case .root: KeySpec("name", "", since: 3)
-    case .type: KeySpec("type", "/type", since: 3, default: "user")
-    case .protected: KeySpec("protected", "/protected", since: 3, default: "False")
+    case .type: KeySpec("type", "/type", since: 3, default: "user", kind: .word)
+    case .protected: KeySpec("protected", "/protected", since: 3, default: "False", kind: .boolean)
     }
   }
 }
@@ -52,7 +52,7 @@ public enum DomainSnapshotKey: SchemaKey {
   public var spec: KeySpec {
     switch self {
     case .root: KeySpec("name", "", since: 14)
-    case .timestamp: KeySpec("timestamp", "/timestamp", since: 14)
+    case .timestamp: KeySpec("timestamp", "/timestamp", since: 14, kind: .decimal)
     case .xml: KeySpec("xml", "/xml", since: 14)
     case .rbdSnapshots: KeySpec("rbd_snapshots", "/rbdsnaplist", since: 14)
     }

@@ -15,7 +15,7 @@ struct DirectVMOperations: VMOperations {
     let uuids: [String]
     if filter.limit == nil && filter.node == nil && filter.state == nil && filter.tag == nil {
       // Everything: no need to read the routing keys first.
-      uuids = try await zookeeper.childrenMany([Layout.base.path(.domains)])[0] ?? []
+      uuids = try await records.uuids()
     } else {
       uuids = try await records.index().filter {
         matcher.matches(uuid: $0.uuid, name: $0.name, node: $0.node, state: $0.state, tags: $0.tags)

@@ -2,12 +2,30 @@ import Foundation
 
 extension VMInfo {
   /// Builds a VM's information from its record; the XML gives the hardware, the
-  /// statistics (written by its node) give the counters.
-  init(uuid: String, record: Record<DomainKey>, tags: [VMTag], snapshots: [VMSnapshot]) {
+  /// statistics (written by its node) give the counters. What cannot be used
+  /// (a definition that does not parse, bad statistics or values) is added to
+  /// `problems` and shown as unknown.
+  init(
+    uuid: String, record: Record<DomainKey>, tags: [VMTag], snapshots: [VMSnapshot],
+    problems: inout [RecordProblem]
+  ) {
     let xml = record.value(.xml)
-    let summary = try? DomainXML(stored: xml).summary
-    let stats = record[.stats].flatMap { $0.data(using: .utf8) }.flatMap {
-      try? JSONDecoder().decode(VMStatistics.self, from: $0)
+    problems += record.problems
+    let summary: DomainSummary?
+    do {
+      summary = try DomainXML(stored: xml).summary
+    } catch {
+      summary = nil
+      problems.append(RecordProblem(path: record.basePath + DomainKey.xml.spec.path, problem: "\(error)"))
+    }
+    var stats: VMStatistics?
+    if let text = record[.stats], !text.isEmpty {
+      do {
+        stats = try JSONDecoder().decode(VMStatistics.self, from: Data(text.utf8))
+      } catch {
+        problems.append(
+          RecordProblem(path: record.basePath + DomainKey.stats.spec.path, problem: "not valid VM statistics"))
+      }
     }
     self.name = summary?.name ?? record.value(.root)
     self.uuid = uuid

@@ -20,9 +20,17 @@ struct VMRecords: Sendable {
     .migrationMaxDowntime, .nodeSelector, .nodeLimit,
   ]
 
+  /// Every VM's UUID (children of `/domains` that are not UUIDs are reported and left out).
+  func uuids() async throws -> [String] {
+    let children = try await zookeeper.childrenMany([Layout.base.path(.domains)])[0] ?? []
+    let checked = Layout.domainRefs(children)
+    await RecordProblems.report(checked.problems, zookeeper: zookeeper)
+    return checked.uuids
+  }
+
   /// Every VM's UUID, name, state, node and tag names (two round trips).
   func index() async throws -> [VMIndexEntry] {
-    let uuids = try await zookeeper.childrenMany([Layout.base.path(.domains)])[0] ?? []
+    let uuids = try await uuids()
     let refs = try uuids.map { try Layout.domain($0) }
     let keys: [DomainKey] = [.root, .state, .node]
     let (values, tags) = try await zookeeper.readBulk(
@@ -44,7 +52,7 @@ struct VMRecords: Sendable {
       }
       return (uuid, name)
     }
-    let uuids = try await zookeeper.children(Layout.base.path(.domains))
+    let uuids = try await uuids()
     let names = try await zookeeper.getMany(try uuids.map { try Layout.domain($0).path(.root) })
     for (uuid, name) in zip(uuids, names) where name?.string == vm { return (uuid, vm) }
     throw VMError.notFound(vm)
@@ -67,9 +75,17 @@ struct VMRecords: Sendable {
 
     var tagRefs: [ObjectRef<TagKey>] = []
     var snapshotRefs: [ObjectRef<DomainSnapshotKey>] = []
-    for (index, uuid) in uuids.enumerated() {
-      tagRefs += try (lists[index * 2] ?? []).sorted().map { try Layout.tag($0, domain: uuid) }
-      snapshotRefs += try (lists[index * 2 + 1] ?? []).sorted().map { try Layout.domainSnapshot($0, domain: uuid) }
+    var problems: [RecordProblem] = []
+    for (index, (uuid, ref)) in zip(uuids, refs).enumerated() {
+      let tags = Layout.refs((lists[index * 2] ?? []).sorted(), under: ref.path(.tags)) {
+        try Layout.tag($0, domain: uuid)
+      }
+      let snapshots = Layout.refs((lists[index * 2 + 1] ?? []).sorted(), under: ref.path(.snapshots)) {
+        try Layout.domainSnapshot($0, domain: uuid)
+      }
+      tagRefs += tags.refs
+      snapshotRefs += snapshots.refs
+      problems += tags.problems + snapshots.problems
     }
     let (extra, _) = try await zookeeper.readBulk(
       data: tagRefs.flatMap { [$0.path(.type), $0.path(.protected)] }
@@ -102,18 +118,24 @@ struct VMRecords: Sendable {
       return (ref.name, record, vmTags, vmSnapshots)
     }
     // Parsing the definitions is the costly part: spread it over the cores.
-    return await withTaskGroup(of: (Int, [VMInfo]).self) { group in
+    let built = await withTaskGroup(of: (Int, [VMInfo], [RecordProblem]).self) { group in
       let chunk = max(64, parts.count / (ProcessInfo.processInfo.activeProcessorCount * 2) + 1)
       for start in stride(from: 0, to: parts.count, by: chunk) {
         let slice = Array(parts[start..<min(start + chunk, parts.count)])
         group.addTask {
-          (start, slice.map { VMInfo(uuid: $0.0, record: $0.1, tags: $0.2, snapshots: $0.3) })
+          var problems: [RecordProblem] = []
+          let infos = slice.map {
+            VMInfo(uuid: $0.0, record: $0.1, tags: $0.2, snapshots: $0.3, problems: &problems)
+          }
+          return (start, infos, problems)
         }
       }
-      var results: [(Int, [VMInfo])] = []
+      var results: [(Int, [VMInfo], [RecordProblem])] = []
       for await result in group { results.append(result) }
-      return results.sorted { $0.0 < $1.0 }.flatMap(\.1)
+      return results.sorted { $0.0 < $1.0 }
     }
+    await RecordProblems.report(problems + built.flatMap(\.2), zookeeper: zookeeper)
+    return built.flatMap(\.1)
   }
 }
 
@@ -129,7 +151,7 @@ extension VMSnapshot {
   init(snapshot name: String, record: Record<DomainSnapshotKey>, now: TimeInterval) {
     self.name = name
     timestamp = record.value(.timestamp)
-    let seconds = max(0, Int(now - (Double(timestamp) ?? now)))
+    let seconds = max(0, Int(checkedTruncating: now - (Double(bounded: timestamp) ?? now)) ?? 0)
     age = Self.age(seconds)
     xmlDiffLines = []
     rbdSnapshots = record.value(.rbdSnapshots).split(separator: ",").map(String.init)
