@@ -103,8 +103,8 @@ final class DomainSummaryParser: NSObject, XMLParserDelegate {
     capture?.text += string
   }
 
-  func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-    capture?.text += String(decoding: CDATABlock, as: UTF8.self)
+  func parser(_ parser: XMLParser, foundCDATA block: Data) {
+    capture?.text += String(decoding: block, as: UTF8.self)
   }
 
   func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
