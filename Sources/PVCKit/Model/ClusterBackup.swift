@@ -62,6 +62,24 @@ public struct ClusterBackup: Sendable, Hashable {
     }
   }
 
+  /// Checks the whole backup before anything is written: its schema version,
+  /// every object name and every value PVCKit reads (numbers, states, JSON
+  /// documents, and each VM's definition through the same checks as a new one).
+  /// - Throws: ``ClusterError/schemaMismatch(backup:cluster:)`` or
+  ///   ``ClusterError/invalidBackup(_:)`` naming the first bad records.
+  public func check() throws {
+    guard schemaVersion == Layout.currentVersion else {
+      throw ClusterError.schemaMismatch(backup: schemaVersion, cluster: Layout.currentVersion)
+    }
+    let problems = LayoutCheck.problems(entries)
+    guard problems.isEmpty else {
+      let shown = problems.prefix(5).map(\.description).joined(separator: "; ")
+      let more = problems.count > 5 ? " (and \(problems.count - 5) more)" : ""
+      throw ClusterError.invalidBackup(
+        "\(problems.count) record\(problems.count == 1 ? "" : "s") cannot be restored: \(shown)\(more)")
+    }
+  }
+
   /// The backup as JSON, keys sorted.
   public func jsonData(pretty: Bool = false) -> Data {
     var options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]

@@ -145,6 +145,28 @@ struct ClusterOperationsTests {
     #expect(mismatch == .schemaMismatch(backup: 14, cluster: 15))
     #expect(try await cluster.backup() == before)
 
+    // Every record is checked before anything is written: names, values and VM definitions.
+    let uuid = "0f5d2c6e-8a7b-4c1d-9e2f-3a4b5c6d7e8f"
+    for (path, value, reason) in [
+      ("/nodes/.bad", "", "invalid node name"),
+      ("/nodes/hv1/memtotal", "1e999", "not a whole number"),
+      ("/domains/not-a-uuid", "x", "is not a VM UUID"),
+      (
+        "/domains/\(uuid)/xml",
+        "<domain><name>a</name><uuid>\(uuid)</uuid><memory unit='TiB'>inf</memory><vcpu>1</vcpu></domain>",
+        "no valid <memory>"
+      ),
+      ("/domains/\(uuid)/xml", "<domain><name>vm</name></domain", "not well-formed"),
+      ("/domains/\(uuid)/node_autostart", "maybe", "not true or false"),
+      ("/faults/x/delta", "NaN", "not a whole number"),
+    ] {
+      var damaged = before
+      damaged.entries[path] = value
+      let error = await #expect(throws: ClusterError.self) { try await cluster.restore(damaged) }
+      #expect(error?.description.contains(path) == true && error?.description.contains(reason) == true, "\(error?.description ?? "accepted")")
+    }
+    #expect(try await cluster.backup() == before)
+
     for bad in [#"[1, 2]"#, #"{"/a": 3}"#, #"{"relative": ""}"#, #"{"/a/../b": ""}"#, "not json", "{}"] {
       let error = #expect(throws: ClusterError.self) { try ClusterBackup(json: Data(bad.utf8)) }
       guard case .invalidBackup = error else {

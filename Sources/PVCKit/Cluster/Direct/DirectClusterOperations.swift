@@ -54,9 +54,7 @@ struct DirectClusterOperations: ClusterOperations {
   }
 
   func restore(_ backup: ClusterBackup) async throws {
-    guard backup.schemaVersion == Layout.currentVersion else {
-      throw ClusterError.schemaMismatch(backup: backup.schemaVersion, cluster: Layout.currentVersion)
-    }
+    try backup.check()
     let wanted = backup.entries.filter { path, _ in
       path != "/" && !Layout.foreignTrees.contains { path == $0 || path.hasPrefix($0 + "/") }
     }
