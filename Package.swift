@@ -29,6 +29,7 @@ let package = Package(
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
   ],
   targets: [
     // C libraries from Debian, one system-library shim each.
@@ -149,6 +150,7 @@ let package = Package(
       dependencies: [
         "PVCKit", "PVCKitFixtures", "PVCKitAPI", "PVCKitWeb", "CZooKeeper", "CLibvirt", "CCeph", "CMariaDB",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "PropertyBased", package: "swift-property-based"),
       ],
       exclude: ["Fixtures"],
       swiftSettings: strict
