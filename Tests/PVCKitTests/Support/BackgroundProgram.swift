@@ -1,0 +1,36 @@
+import Foundation
+
+/// A program of this project (pvcapi, pvcweb) running in the background for a
+/// test, its output in a file; stopped with SIGTERM by the test.
+final class BackgroundProgram: @unchecked Sendable {
+  private let process = Process()
+  let logFile: URL
+
+  /// Starts `executable` from the test build with `arguments`.
+  init(_ executable: String, _ arguments: [String]) throws {
+    logFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(executable)-\(UUID().uuidString).log")
+    FileManager.default.createFile(atPath: logFile.path, contents: nil)
+    process.executableURL = TestServices.binDirectory.appendingPathComponent(executable)
+    process.arguments = arguments
+    let output = try FileHandle(forWritingTo: logFile)
+    process.standardOutput = output
+    process.standardError = output
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+  }
+
+  /// Whether it is still running.
+  var isRunning: Bool { process.isRunning }
+
+  /// What it printed.
+  var output: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+
+  /// Stops it (SIGTERM) and waits up to 10 s.
+  func stop() {
+    if process.isRunning { process.terminate() }
+    let deadline = Date().addingTimeInterval(10)
+    while process.isRunning && Date() < deadline { usleep(50_000) }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    try? FileManager.default.removeItem(at: logFile)
+  }
+}
