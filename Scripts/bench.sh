@@ -56,6 +56,7 @@ suite api --hosts "$HOSTS" --vms "${BENCH_API_VMS:-1000}" --seconds "${BENCH_API
 suite cli --hosts "$HOSTS" --vms "${BENCH_CLI_VMS:-1000}" --runs "${BENCH_CLI_RUNS:-10}"
 suite web --hosts "$HOSTS" --sizes "${BENCH_WEB_SIZES:-1000,10000}" --rounds "$ROUNDS"
 suite ha --hosts "$HOSTS" --rounds "${BENCH_HA_ROUNDS:-3}" --default-rounds "${BENCH_HA_DEFAULT_ROUNDS:-1}"
+suite self-fence --hosts "$HOSTS" --rounds "${BENCH_SELF_FENCE_ROUNDS:-3}"
 
 echo "## Every figure, with its baseline from this run"
 echo

@@ -116,6 +116,73 @@ struct HABenchmark {
     }
   }
 
+  /// Self-fencing of a cut node with 1 and with 20 guests: from pvcd's decision to
+  /// the last guest gone, against the same guests destroyed one by one.
+  func runSelfFence(rounds: Int) async throws -> Report {
+    var report = Report(title: "Self-fencing: a node cut off with IPMI failing stops its guests, median of \(rounds)")
+    for guests in [1, 20] {
+      var parallel: [Double] = []
+      var serial: [Double] = []
+      for _ in 0..<rounds {
+        parallel.append(try await selfFence(guests: guests))
+        serial.append(try await serialDestroy(guests: guests))
+      }
+      report.add(
+        "decision to last of \(guests) guest\(guests == 1 ? "" : "s") gone (pvcd: all at once)",
+        median(parallel) * 1000,
+        against: "the same guests destroyed one by one", median(serial) * 1000, unit: "ms")
+    }
+    report.notes.append(
+      "Lower is better. With 20 guests the cluster must not start them elsewhere before the last is gone; "
+        + "the margin is the self-fence time plus the watchdog timeout (Documentation/HighAvailability.md).")
+    return report
+  }
+
+  /// Cuts a node running `guests` guests off the network (IPMI failing, self-fencing after
+  /// 3 intervals) and returns the time its pvcd took from deciding to self-fence until
+  /// the last guest was gone, as pvcd logs it.
+  private func selfFence(guests: Int) async throws -> Double {
+    try await withCluster(Self.aggressive, selfFence: true) { cluster, tag in
+      let primary = try await cluster.nodes.primary()
+      let victim = ["hv3", "hv2", "hv1"].first { $0 != primary }!
+      let uuids = (0..<guests).map { _ in UUID().uuidString.lowercased() }
+      for (index, uuid) in uuids.enumerated() {
+        _ = try await cluster.vms.define(
+          VMDefinition(
+            xml: VMStartBenchmark.guest(name: "sf-\(tag)-\(index)", uuid: uuid), node: victim, initialState: .start))
+      }
+      try await until(.seconds(120)) { SimulatedNodes.guests(on: victim).isSuperset(of: uuids) }
+      try SimulatedNodes.cut(victim)
+      let log = FileManager.default.temporaryDirectory.appendingPathComponent("pvc-bench-\(tag)/\(victim).log")
+      var took: Double?
+      try await until(.seconds(60)) {
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        guard let line = text.split(separator: "\n").last(where: { $0.contains("self-fencing: stopped") }) else {
+          return false
+        }
+        took = line.split(separator: " ").dropLast().last.flatMap { Double($0) }.map { $0 / 1000 }
+        return true
+      }
+      guard let took, SimulatedNodes.guests(on: victim).isDisjoint(with: uuids) else {
+        throw HABenchmarkError.notRecovered(victim)
+      }
+      return took
+    }
+  }
+
+  /// The baseline of ``selfFence(guests:)``: as many guests started on a node
+  /// directly through libvirt, then destroyed one after another, as pvcd did before.
+  private func serialDestroy(guests: Int) async throws -> Double {
+    let libvirt = try await LibvirtConnection.open(SimulatedNodes.libvirtURI("hv1"))
+    let uuids = (0..<guests).map { _ in UUID().uuidString.lowercased() }
+    for (index, uuid) in uuids.enumerated() {
+      try await libvirt.createTransient(xml: VMStartBenchmark.guest(name: "sd-\(index)-\(uuid.prefix(6))", uuid: uuid))
+    }
+    let took = try await timed { for uuid in uuids { try await libvirt.destroy(uuid) } }
+    await libvirt.close()
+    return took
+  }
+
   /// Moves the primary role around the coordinators and times each move.
   private func moves(_ cluster: PVCCluster) async throws -> [Double] {
     var times: [Double] = []
@@ -150,7 +217,10 @@ struct HABenchmark {
   }
 
   /// Runs `body` on a fresh cluster: its own chroot, a pvcd on each node, a primary.
-  private func withCluster<T>(_ timers: Timers, _ body: (PVCCluster, String) async throws -> T) async throws -> T {
+  /// With `selfFence`, nodes stop their guests after 3 intervals without ZooKeeper and IPMI fails.
+  private func withCluster<T>(
+    _ timers: Timers, selfFence: Bool = false, _ body: (PVCCluster, String) async throws -> T
+  ) async throws -> T {
     let tag = "bench-\(UUID().uuidString.prefix(8).lowercased())"
     let admin = try await ZooKeeper.connect(to: hosts)
     try await admin.create("/\(tag)", "")
@@ -162,6 +232,10 @@ struct HABenchmark {
     fencing.fenceIntervals = timers.fenceIntervals
     fencing.savingThrows = timers.savingThrows
     fencing.ipmiHostname = SimulatedNodes.ipmiHostname
+    if selfFence {
+      fencing.selfFenceIntervals = 3
+      fencing.ipmiPassword = "wrong"
+    }
     let config = directory.appendingPathComponent("pvc.conf").path
     try SimulatedNodeConfiguration.text(nodeNet: SimulatedNodes.net, keepalive: timers.keepalive, fencing: fencing)
       .write(toFile: config, atomically: true, encoding: .utf8)

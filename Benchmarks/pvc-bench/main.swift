@@ -10,6 +10,7 @@ import Foundation
 //        pvc-bench cli --hosts HOSTS [--vms N] [--runs R]   (needs hyperfine and a built pvc)
 //        pvc-bench web --hosts HOSTS [--sizes 1000,10000] [--rounds R]
 //        pvc-bench ha --hosts HOSTS [--rounds R] [--default-rounds R]   (three simulated nodes with BMCs)
+//        pvc-bench self-fence --hosts HOSTS [--rounds R]   (three simulated nodes)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, default fallback: String) -> String {
@@ -54,6 +55,8 @@ do {
   case "web":
     let sizes = option("--sizes", default: "1000,10000").split(separator: ",").compactMap { Int($0) }
     print(try await WebBenchmark(hosts: hosts, sizes: sizes, rounds: rounds).run().render())
+  case "self-fence":
+    print(try await HABenchmark(hosts: hosts, rounds: rounds, defaultRounds: 0).runSelfFence(rounds: rounds).render())
   case "ha":
     let defaultRounds = Int(option("--default-rounds", default: "1")) ?? 1
     print(try await HABenchmark(hosts: hosts, rounds: rounds, defaultRounds: defaultRounds).run().render())

@@ -105,10 +105,20 @@ public struct NodeDaemon: Sendable {
   /// cancelled); then shuts down gracefully: `shutdown`, the primary role handed
   /// to another coordinator, `stop`. The node's VMs keep running.
   public func run(until stop: @escaping @Sendable () async -> Void) async throws {
-    try await NodeRegistration(zookeeper: zookeeper, identity: identity, ipmi: settings.ipmi)
-      .register(ready: settings.autoReady)
-    try await markAlive()
+    let watchdog: Watchdog?
+    do {
+      // The watchdog first: a node that cannot self-fence must not take VMs.
+      watchdog = try settings.watchdogDevice.map { try Watchdog(path: $0) }
+      try await NodeRegistration(zookeeper: zookeeper, identity: identity, ipmi: settings.ipmi)
+        .register(ready: settings.autoReady)
+      try await markAlive()
+    } catch {
+      await recordStartFailure(error)
+      throw error
+    }
     log("node \(identity.name) registered (\(identity.isCoordinator ? "coordinator" : "hypervisor"))")
+    // A start that failed before is mended now.
+    try? await DirectFaultOperations(zookeeper: zookeeper).delete(["NODE_START_FAILED_\(identity.name)"])
     let view = NodeView()
     let reconciler = VMReconciler(
       zookeeper: zookeeper, libvirt: libvirt, identity: identity, view: view,
@@ -119,7 +129,6 @@ public struct NodeDaemon: Sendable {
     let domainStates = DomainStateWorker(
       zookeeper: zookeeper, identity: identity, window: settings.flushWindow, timeout: .seconds(120), log: log)
     let tasks = TaskWorker(zookeeper: zookeeper, identity: identity, log: log)
-    let watchdog = try settings.watchdogDevice.map { try Watchdog(path: $0) }
     let guardian = SelfFenceGuard(
       zookeeper: zookeeper, libvirt: libvirt, policy: settings.fencePolicy, watchdog: watchdog, log: log)
     let agent =
@@ -170,6 +179,27 @@ public struct NodeDaemon: Sendable {
       try await zookeeper.delete(try Layout.liveness(name))
     }
     log("node \(identity.name) stopped")
+  }
+
+  /// Leaves the node saying that its daemon could not start: daemon state
+  /// `stop` (not `init` forever), a fault `NODE_START_FAILED_<node>` with the
+  /// reason, and the reason in the node's log. Best effort, bounded in time.
+  private func recordStartFailure(_ error: any Error) async {
+    let message = "pvcd on node \(identity.name) could not start: \(error)"
+    log(message)
+    let zookeeper = self.zookeeper
+    let name = identity.name
+    let nodeLog = self.nodeLog
+    _ = await withTimeout(.seconds(10)) {
+      let node = try Layout.node(name)
+      if try await zookeeper.exists(node.path(.daemonState)) != nil {
+        try await zookeeper.set(node.path(.daemonState), NodeDaemonState.stop.rawValue)
+      }
+      try await DirectFaultOperations(zookeeper: zookeeper).report([
+        FaultReport(id: "NODE_START_FAILED_\(name)", healthDelta: FaultChecks.deadNodeDelta, message: message)
+      ])
+      await nodeLog.publish(to: zookeeper, node: name)
+    }
   }
 
   /// Creates this node's liveness marker (replacing one left by an earlier session of this node).

@@ -28,7 +28,9 @@ enum LayoutCheck {
     let base = Layout.base
     let domain = Collection(
       name: { uuid in
-        guard VMName.canonicalUUID(uuid) != nil else { throw SchemaError("'\(ValueKind.shown(uuid))' is not a VM UUID") }
+        guard VMName.canonicalUUID(uuid) != nil else {
+          throw SchemaError("'\(ValueKind.shown(uuid))' is not a VM UUID")
+        }
       }, keys: keys(DomainKey.self),
       children: [
         DomainKey.tags.spec.path: Collection(name: named { try Layout.tag($0, domain: "x") }, keys: keys(TagKey.self)),
@@ -58,7 +60,8 @@ enum LayoutCheck {
           name: named { try Layout.rule($0, direction: .outbound, network: "1") }, keys: keys(RuleKey.self)),
       ])
     let volume = Collection(name: named { try Layout.volume($0, pool: "x") }, keys: keys(VolumeKey.self))
-    let snapshot = Collection(name: named { try Layout.snapshot($0, volume: "x", pool: "x") }, keys: keys(SnapshotKey.self))
+    let snapshot = Collection(
+      name: named { try Layout.snapshot($0, volume: "x", pool: "x") }, keys: keys(SnapshotKey.self))
     return [
       base.path(.nodes): node, base.path(.domains): domain, base.path(.networks): network,
       base.path(.faults): Collection(name: named(Layout.fault), keys: keys(FaultKey.self)),
@@ -68,7 +71,10 @@ enum LayoutCheck {
       base.path(.volumes): Collection(name: named(Layout.volumes(inPool:)), keys: [:], children: ["": volume]),
       base.path(.snapshots): Collection(
         name: named(Layout.snapshots(inPool:)), keys: [:],
-        children: ["": Collection(name: named { try Layout.snapshots(ofVolume: $0, pool: "x") }, keys: [:], children: ["": snapshot])]),
+        children: [
+          "": Collection(
+            name: named { try Layout.snapshots(ofVolume: $0, pool: "x") }, keys: [:], children: ["": snapshot])
+        ]),
     ]
   }()
 
@@ -105,7 +111,8 @@ enum LayoutCheck {
 
   /// Every problem of a set of paths and values, sorted by path.
   static func problems(_ entries: [String: String]) -> [RecordProblem] {
-    entries.compactMap { path, value in problem(path: path, value: value).map { RecordProblem(path: path, problem: $0) } }
-      .sorted { $0.path < $1.path }
+    entries.compactMap { path, value in problem(path: path, value: value).map { RecordProblem(path: path, problem: $0) }
+    }
+    .sorted { $0.path < $1.path }
   }
 }

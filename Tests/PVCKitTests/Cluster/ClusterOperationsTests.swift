@@ -163,7 +163,9 @@ struct ClusterOperationsTests {
       var damaged = before
       damaged.entries[path] = value
       let error = await #expect(throws: ClusterError.self) { try await cluster.restore(damaged) }
-      #expect(error?.description.contains(path) == true && error?.description.contains(reason) == true, "\(error?.description ?? "accepted")")
+      #expect(
+        error?.description.contains(path) == true && error?.description.contains(reason) == true,
+        "\(error?.description ?? "accepted")")
     }
     #expect(try await cluster.backup() == before)
 

@@ -44,4 +44,28 @@ struct PVCDTests {
     #expect(api.status == 0)
     #expect(api.stdout.contains("PVCKit"))
   }
+
+  @Test("a daemon that cannot start (its watchdog cannot be opened) leaves its node stopped, with a fault saying why")
+  func startFailure() async throws {
+    let hosts = try await TestServices.chroot()
+    let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts))
+    defer { Task { await cluster.close() } }
+    try await UpstreamSeeder(zookeeper: cluster.zookeeper!, vms: 1).seed()
+    var fencing = SimulatedNodeConfiguration.Fencing()
+    fencing.watchdogDevice = "/nonexistent/watchdog"
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pvcd-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let config = directory.appendingPathComponent("pvc.conf").path
+    try SimulatedNodeConfiguration.text(nodeNet: "10.99.0", fencing: fencing).write(
+      toFile: config, atomically: true, encoding: .utf8)
+
+    let result = try TestServices.run(
+      "pvcd", ["--config", config, "--zookeeper", hosts, "--node", "hv1", "--libvirt-uri", "test:///default"])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("/nonexistent/watchdog"))
+    #expect(try await cluster.nodes.info("hv1").daemonState == .stop, "the node must not look like it is starting")
+    let fault = try await cluster.faults.fault("NODE_START_FAILED_hv1")
+    #expect(fault.message.contains("could not start") && fault.message.contains("/nonexistent/watchdog"))
+  }
 }

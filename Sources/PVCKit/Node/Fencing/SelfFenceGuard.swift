@@ -28,8 +28,11 @@ struct SelfFenceGuard: Sendable {
       var running = (try? await libvirt.activeDomains().filter { $0.state.isActive }.map(\.uuid)) ?? []
       if SelfFence.mustStopVMs(lostContactFor: silence, policy: policy), !running.isEmpty {
         log("self-fencing: no ZooKeeper for \(silence); stopping \(running.count) VMs")
-        for uuid in running { try? await libvirt.destroy(uuid) }
+        let took = await Self.stopAll(running, libvirt: libvirt)
         running = (try? await libvirt.activeDomains().filter { $0.state.isActive }.map(\.uuid)) ?? running
+        log(
+          "self-fencing: stopped \(running.isEmpty ? "every VM" : "all but \(running.count) VMs") in \(took.milliseconds) ms"
+        )
         fenced = true
       }
       if let watchdog, SelfFence.feedsWatchdog(lostContactFor: silence, runningVMs: running.count, policy: policy) {
@@ -39,6 +42,29 @@ struct SelfFenceGuard: Sendable {
     }
     watchdog?.disarm()
   }
+
+  /// Stops every guest at once and returns how long it took until the last one
+  /// was gone: their QEMU processes are killed together first (no wait on
+  /// libvirtd, which needs about a second per guest and may be what hangs),
+  /// then libvirt destroys them all in parallel, which also cleans up after
+  /// the kills. One after another, 20 guests took most of the margin before
+  /// the cluster starts them elsewhere.
+  static func stopAll(_ uuids: [String], libvirt: LibvirtConnection) async -> Duration {
+    let start = ContinuousClock.now
+    let wanted = Set(uuids.map { $0.lowercased() })
+    let killed = await GuestProcesses.kill(wanted)
+    let gone = ContinuousClock.now - start
+    await withTaskGroup(of: Void.self) { group in
+      for uuid in uuids { group.addTask { try? await libvirt.destroy(uuid) } }
+    }
+    // Gone once their processes are; a guest not found by its process only once libvirt destroyed it.
+    return killed == wanted ? gone : ContinuousClock.now - start
+  }
+}
+
+extension Duration {
+  /// Whole milliseconds.
+  var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }
 
 /// A Linux watchdog device (`/dev/watchdog`): opening it arms it, each write
