@@ -60,7 +60,9 @@ suite self-fence --hosts "$HOSTS" --rounds "${BENCH_SELF_FENCE_ROUNDS:-3}"
 
 echo "## Every figure, with its baseline from this run"
 echo
-echo "| suite | figure | value | baseline (same run) | baseline value | ratio |"
-echo "|---|---|---|---|---|---|"
+echo "Each row says which way is better (lower or higher); n/a: no baseline measured in this run."
+echo
+echo "| suite | figure | value | baseline (same run) | baseline value | ratio (figure / baseline) | better |"
+echo "|---|---|---|---|---|---|---|"
 awk '/^## / { suite = substr($0, 4); sub(/[:,].*/, "", suite) }
   /^\| / && !/^\| figure/ { print "| " suite " " $0 }' "$REPORT"

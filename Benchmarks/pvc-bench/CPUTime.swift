@@ -5,9 +5,6 @@ enum CPUTime {
   /// Of this process (all threads).
   static func ownProcess() -> Double { seconds(RUSAGE_SELF) }
 
-  /// Of the child processes waited for so far.
-  static func children() -> Double { seconds(RUSAGE_CHILDREN) }
-
   private static func seconds(_ who: __rusage_who) -> Double {
     var usage = rusage()
     getrusage(__rusage_who_t(who.rawValue), &usage)

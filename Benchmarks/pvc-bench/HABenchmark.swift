@@ -52,19 +52,20 @@ struct HABenchmark {
     let upstream = Self.upstream
     report.add(
       "death to fenced, aggressive timers (\(aggressive.keepalive) s × \(aggressive.fenceIntervals)+\(aggressive.savingThrows))",
-      median(fast.map(\.fenced)), against: "upstream default timers", median(slow.map(\.fenced)), unit: "s")
+      median(fast.map(\.fenced)), against: "upstream default timers", median(slow.map(\.fenced)), unit: "s",
+      better: .lower)
     report.add(
       "death to VMs running elsewhere, aggressive", median(fast.map(\.recovered)), against: "upstream default timers",
-      median(slow.map(\.recovered)), unit: "s")
+      median(slow.map(\.recovered)), unit: "s", better: .lower)
     report.add(
       "death to VMs running elsewhere, aggressive", median(fast.map(\.recovered)),
-      against: "timer floor (\(Int(aggressive.floor)) s before IPMI)", aggressive.floor, unit: "s")
+      against: "timer floor (\(Int(aggressive.floor)) s before IPMI)", aggressive.floor, unit: "s", better: .lower)
     report.add(
       "death to VMs running elsewhere, upstream defaults", median(slow.map(\.recovered)),
-      against: "timer floor (\(Int(upstream.floor)) s before IPMI)", upstream.floor, unit: "s")
+      against: "timer floor (\(Int(upstream.floor)) s before IPMI)", upstream.floor, unit: "s", better: .lower)
     report.add(
-      "primary moved (pvc node primary --wait)", median(handovers) * 1000,
-      against: "one ZooKeeper change notification", median(notifications) * 1000, unit: "ms")
+      "primary moved (pvc node primary --wait)", milliseconds(handovers),
+      against: "one ZooKeeper change notification", milliseconds(notifications), unit: "ms", better: .lower)
     let copies = (fast + slow).flatMap(\.twoCopies)
     report.notes.append(
       "Lower is better. Times start when the node's plug is pulled (everything in its namespace killed). "
@@ -129,8 +130,8 @@ struct HABenchmark {
       }
       report.add(
         "decision to last of \(guests) guest\(guests == 1 ? "" : "s") gone (pvcd: all at once)",
-        median(parallel) * 1000,
-        against: "the same guests destroyed one by one", median(serial) * 1000, unit: "ms")
+        milliseconds(parallel), against: "libvirt destroys one by one (pvcd before)", milliseconds(serial), unit: "ms",
+        better: .lower)
     }
     report.notes.append(
       "Lower is better. With 20 guests the cluster must not start them elsewhere before the last is gone; "

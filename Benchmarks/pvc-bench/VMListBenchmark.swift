@@ -46,11 +46,11 @@ struct VMListBenchmark {
       }
       await view.stop()
       report.add(
-        "\(size) VMs, PVCKit cold (pipelined)", median(cold) * 1000, against: "naive one key at a time",
-        median(naive) * 1000, unit: "ms")
+        "\(size) VMs, PVCKit cold (pipelined)", milliseconds(cold), against: "naive one key at a time",
+        milliseconds(naive), unit: "ms", better: .lower)
       report.add(
-        "\(size) VMs, PVCKit warm (watch-fed view)", median(warm) * 1000, against: "PVCKit cold", median(cold) * 1000,
-        unit: "ms")
+        "\(size) VMs, PVCKit warm (watch-fed view)", milliseconds(warm), against: "PVCKit cold", milliseconds(cold),
+        unit: "ms", better: .lower)
       await cluster.close()
       try await zk.deleteRecursively("/")
       await zk.close()

@@ -73,8 +73,8 @@ struct VMStartBenchmark {
 
     var report = Report(title: "VM start: request to guest running, median of \(rounds) starts, node \(uri)")
     report.add(
-      "start through PVCKit (ZooKeeper, pvcd, libvirt)", median(through) * 1000, against: "libvirt directly",
-      median(direct) * 1000, unit: "ms")
+      "start through PVCKit (ZooKeeper, pvcd, libvirt)", milliseconds(through), against: "libvirt directly",
+      milliseconds(direct), unit: "ms", better: .lower)
     report.notes.append("Lower is better; the ratio is PVCKit's time over libvirt's.")
     return report
   }

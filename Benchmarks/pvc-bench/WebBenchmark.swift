@@ -40,8 +40,8 @@ struct WebBenchmark {
         listing.append(try await timed { _ = try view.list(VMFilter()).sorted { $0.memory > $1.memory } })
       }
       report.add(
-        "\(size) VMs: GET /vms (render, HTTP)", median(page) * 1000, against: "list and sort from the view in process",
-        median(listing) * 1000, unit: "ms")
+        "\(size) VMs: GET /vms (render, HTTP)", milliseconds(page), against: "list and sort from the view in process",
+        milliseconds(listing), unit: "ms", better: .lower)
       await view.stop()
       await server.stop()
       session.invalidateAndCancel()

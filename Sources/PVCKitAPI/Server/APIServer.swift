@@ -64,6 +64,13 @@ public struct APIServer: Sendable {
     listing = VMListing(cluster: cluster)
   }
 
+  /// The body `GET /vm` answers for `filter`, as the server makes it: from its
+  /// watch-fed view with the encoded answer cached until the view changes
+  /// (`nil` when no VM matches). For benchmarks and programs embedding the server.
+  public func vmListBody(_ filter: VMFilter) async throws -> Data? {
+    try await listing.json(filter)
+  }
+
   /// The path every route lives under.
   public static let prefix = "/api/v1"
 
