@@ -95,7 +95,8 @@ public struct ClusterStatus: Codable, Sendable, Hashable {
   /// Resource totals.
   public struct Resources: Codable, Sendable, Hashable {
     public var memory: Memory
-    public var vcpu: VCPU
+    /// `cpu` in upstream's JSON.
+    public var cpu: CPU
     public var disk: Disk
 
     /// Memory in MiB across nodes.
@@ -110,7 +111,7 @@ public struct ClusterStatus: Codable, Sendable, Hashable {
     }
 
     /// CPUs across nodes.
-    public struct VCPU: Codable, Sendable, Hashable {
+    public struct CPU: Codable, Sendable, Hashable {
       /// Physical CPU threads.
       public var total: Int
       /// Sum of the nodes' 1-minute load averages.

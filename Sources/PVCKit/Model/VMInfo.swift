@@ -46,6 +46,13 @@ public struct VMInfo: Codable, Sendable, Hashable {
   public struct VNC: Codable, Sendable, Hashable {
     public var listen: String?
     public var port: String?
+
+    /// Both keys always, unset ones as `null`.
+    public func encode(to encoder: any Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(listen, forKey: .listen)
+      try c.encode(port, forKey: .port)
+    }
   }
 
   /// A network interface with its traffic counters.
@@ -101,6 +108,13 @@ public struct VMInfo: Codable, Sendable, Hashable {
   public struct Controller: Codable, Sendable, Hashable {
     public var type: String
     public var model: String?
+
+    /// Both keys always, an unset model as `null` (as upstream sends it).
+    public func encode(to encoder: any Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(type, forKey: .type)
+      try c.encode(model, forKey: .model)
+    }
   }
 
   enum CodingKeys: String, CodingKey {

@@ -74,7 +74,7 @@ enum MetricsRoutes {
       registry.makeGauge(name: "pvc_memory_\(name)_mebibytes", labels: [cluster], help: "Cluster memory: \(name)")
         .set(to: Double(value))
     }
-    let vcpu = status.resources.vcpu
+    let vcpu = status.resources.cpu
     registry.makeGauge(name: "pvc_vcpu_total", labels: [cluster], help: "Host CPUs").set(to: Double(vcpu.total))
     registry.makeGauge(name: "pvc_vcpu_allocated", labels: [cluster], help: "vCPUs given to VMs")
       .set(to: Double(vcpu.allocated))

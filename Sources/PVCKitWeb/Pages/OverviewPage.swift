@@ -5,7 +5,7 @@ enum OverviewPage {
   static func render(_ status: ClusterStatus, faults: [Fault], session: WebSession, flash: String?) -> HTML {
     let health = status.clusterHealth.health
     let memory = status.resources.memory
-    let vcpu = status.resources.vcpu
+    let vcpu = status.resources.cpu
     let faultRows = faults.map { fault -> HTML in
       let acknowledge: HTML =
         fault.isAcknowledged

@@ -28,7 +28,7 @@ struct StatusText {
     lines.append("  OSDs:          \(Self.counts(status.osds))")
     lines.append("  Pools:         \(status.pools)   Volumes: \(status.volumes)   Snapshots: \(status.snapshots)")
     let memory = status.resources.memory
-    let vcpu = status.resources.vcpu
+    let vcpu = status.resources.cpu
     lines.append("")
     lines.append(
       "  Memory:        \(memory.used) / \(memory.total) MiB used (\(memory.utilization)%), "

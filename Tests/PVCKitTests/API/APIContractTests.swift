@@ -42,6 +42,89 @@ struct APIContractTests {
     }
   }
 
+  /// The keys upstream's code sends (daemon-common's getNodeInformation,
+  /// getInformationFromXML and getClusterInformation; the swagger file lists fewer):
+  /// `a.b` is a key of an object, `a[].b` a key of every element, `a.*.b` of every value.
+  static let upstreamKeys: [String: [String]] = [
+    "/node/hv1": [
+      "name", "daemon_state", "coordinator_state", "domain_state", "pvc_version", "cpu_count", "kernel", "os", "arch",
+      "health", "health_plugins", "health_details[].name", "health_details[].last_run",
+      "health_details[].health_delta", "health_details[].message", "health_details[].data", "load", "domains_count",
+      "running_domains", "vcpu.total", "vcpu.allocated", "memory.total", "memory.allocated", "memory.provisioned",
+      "memory.used", "memory.free", "interfaces",
+    ],
+    "/vm/vm0001": [
+      "name", "uuid", "state", "node", "last_node", "migrated", "failed_reason", "node_limit", "node_selector",
+      "node_autostart", "migration_method", "migration_max_downtime", "tags[].name", "tags[].type", "tags[].protected",
+      "snapshots", "description", "profile", "memory", "memory_stats", "vcpu", "vcpu_topology", "vcpu_stats", "type",
+      "arch", "machine", "console", "vnc.listen", "vnc.port", "emulator", "features", "networks[].type",
+      "networks[].vni", "networks[].mac", "networks[].source", "networks[].model", "networks[].rd_bytes",
+      "networks[].rd_packets", "networks[].rd_errors", "networks[].rd_drops", "networks[].wr_bytes",
+      "networks[].wr_packets", "networks[].wr_errors", "networks[].wr_drops", "disks[].type", "disks[].name",
+      "disks[].dev", "disks[].bus", "disks[].rd_req", "disks[].rd_bytes", "disks[].wr_req", "disks[].wr_bytes",
+      "controllers[].type", "controllers[].model", "xml",
+    ],
+    "/status": [
+      "cluster_name", "cluster_health.health", "cluster_health.messages[].id", "cluster_health.messages[].health_delta",
+      "cluster_health.messages[].text", "node_health.*.health", "node_health.*.messages", "maintenance",
+      "primary_node", "pvc_version", "upstream_ip", "nodes.total", "vms.total", "networks", "osds.total", "pools",
+      "volumes", "snapshots", "resources.memory.total", "resources.memory.free", "resources.memory.used",
+      "resources.memory.allocated", "resources.memory.provisioned", "resources.memory.utilization",
+      "resources.cpu.total", "resources.cpu.load", "resources.cpu.allocated", "resources.cpu.utilization",
+      "resources.disk.total", "resources.disk.used", "resources.disk.free", "resources.disk.utilization",
+      "detail.node[].name", "detail.node[].daemon_state", "detail.node[].domain_state", "detail.vm[].uuid",
+      "detail.vm[].name", "detail.vm[].state", "detail.osd", "detail.faults",
+    ],
+  ]
+
+  /// The key paths of `paths` missing from `value` (see ``upstreamKeys``).
+  static func missing(_ paths: [String], in value: JSONValue) -> [String] {
+    paths.filter { !has(Substring($0), in: value) }
+  }
+
+  static func has(_ path: Substring, in value: JSONValue) -> Bool {
+    guard !path.isEmpty else { return true }
+    let key = path.prefix { $0 != "." && $0 != "[" }
+    var rest = path.dropFirst(key.count)
+    guard case .object(let fields) = value else { return false }
+    let children: [JSONValue]
+    if key == "*" {
+      children = Array(fields.values)
+    } else {
+      guard let field = fields[String(key)] else { return false }
+      if rest.hasPrefix("[]") {
+        rest = rest.dropFirst(2)
+        guard case .array(let elements) = field else { return false }
+        children = elements
+      } else {
+        children = [field]
+      }
+    }
+    if rest.hasPrefix(".") { rest = rest.dropFirst() }
+    return children.allSatisfy { has(rest, in: $0) }
+  }
+
+  @Test("answers carry every key upstream's code sends, with upstream's values where they differ from the swagger")
+  func upstreamKeysPresent() async throws {
+    try await APITestHarness.with(vms: 4) { api in
+      try await api.cluster.faults.report([FaultReport(id: "VM_FAILED_x", healthDelta: 10, message: "VM x failed")])
+      for (path, keys) in Self.upstreamKeys.sorted(by: { $0.key < $1.key }) {
+        let response = try await api.call(.get, path)
+        #expect(response.status == 200, "GET \(path): \(response.status)")
+        for element in try JSONValue.parse(response.body).elements {
+          let missing = Self.missing(keys, in: element)
+          #expect(missing.isEmpty, "GET \(path) lacks \(missing)")
+        }
+      }
+      // Running VMs by name; a controller without a model says so with null.
+      let node = try #require(try await api.call(.get, "/node/hv1").list?.first)
+      #expect(node["running_domains"] as? [String] == [UpstreamSeeder.name(1), UpstreamSeeder.name(4)])
+      let vm = try #require(try await api.call(.get, "/vm/vm0001").list?.first)
+      let controllers = try #require(vm["controllers"] as? [[String: Any]])
+      #expect(controllers.contains { $0["type"] as? String == "usb" && $0["model"] is NSNull })
+    }
+  }
+
   /// Values no parameter of this kind accepts.
   static func malformed(_ kind: ParameterSpec.Kind) -> [String] {
     switch kind {

@@ -17,8 +17,15 @@ struct UpstreamContract: Decodable {
     operations.contains("\(method) \(path)")
   }
 
+  /// The properties upstream sends as `null` when unset (daemon-common's getInformationFromXML
+  /// and friends); `null` anywhere else is a difference.
+  static let nullable: [String: Set<String>] = [
+    "vm": ["node_limit", "node_selector", "migration_method"],
+    "VMMetadata": ["node_limit", "node_selector", "migration_method"],
+  ]
+
   /// What in `object` disagrees with the definition: missing properties and wrong types
-  /// (`null` is accepted for any property, as upstream sends it for unset values).
+  /// (`null` only where upstream sends it, ``nullable``).
   func problems(_ object: JSONValue, against definition: String, except allowed: Set<String> = []) -> [String] {
     guard let properties = definitions[definition] else { return ["no definition \(definition)"] }
     guard case .object(let fields) = object else { return ["\(definition): not an object"] }
@@ -28,7 +35,13 @@ struct UpstreamContract: Decodable {
         problems.append("\(definition).\(name) is missing")
         continue
       }
-      if !value.matches(type) { problems.append("\(definition).\(name) should be \(type), is \(value)") }
+      if value == .null {
+        if !(Self.nullable[definition]?.contains(name) ?? false) {
+          problems.append("\(definition).\(name) is null, which upstream never sends")
+        }
+      } else if !value.matches(type) {
+        problems.append("\(definition).\(name) should be \(type), is \(value)")
+      }
     }
     return problems
   }
@@ -40,7 +53,7 @@ extension JSONValue {
   /// Whether the value has a swagger type.
   func matches(_ type: String) -> Bool {
     switch (self, type) {
-    case (.null, _), (.bool, "boolean"), (.integer, "integer"), (.integer, "number"), (.number, "number"),
+    case (.bool, "boolean"), (.integer, "integer"), (.integer, "number"), (.number, "number"),
       (.string, "string"), (.array, "array"), (.object, "object"):
       true
     default: false

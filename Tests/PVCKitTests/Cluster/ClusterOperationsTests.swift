@@ -70,7 +70,7 @@ struct ClusterOperationsTests {
     #expect(status.clusterHealth.messages.first?.id == "VM_FAILED_vm0003")
     #expect(status.nodeHealth["hv2"]?.health == 100)
     #expect(status.resources.memory.total == 3 * 257_664)
-    #expect(status.resources.vcpu.total == 96)
+    #expect(status.resources.cpu.total == 96)
     #expect(status.detail.vm.count == 30)
 
     // The JSON has upstream's keys and value types.

@@ -146,7 +146,7 @@ struct ClusterStatusReader {
       memory: .init(
         total: memoryTotal, used: memoryUsed, free: sum(.memoryFree), allocated: sum(.memoryAllocated),
         provisioned: sum(.memoryProvisioned), utilization: percent(Double(memoryUsed), Double(memoryTotal))),
-      vcpu: .init(
+      cpu: .init(
         total: cpus, load: (load * 100).rounded() / 100, allocated: sum(.vcpuAllocated),
         utilization: percent(load, Double(cpus))),
       disk: .init(
