@@ -8,6 +8,7 @@ cd "$PVCKIT_ROOT"
 "$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt tools ipmi bench
 
 export PVCKIT_STATE=/tmp/pvckit-bench
+state_dir "$PVCKIT_STATE"
 export ZK_PORT_BASE=23181
 # Benchmarks run ZooKeeper as in production: full JIT (the tests cap it to start faster).
 export ZK_JVM_FLAGS="" ZK_HEAP=1g

@@ -13,10 +13,12 @@
 #   PVCKIT_STATE, NODE_PREFIX, NODE_NET   as for Scripts/nodes.sh
 #   IPMI_ADDRESS     the address the BMCs listen on (default: the node bridge, NODE_NET.254)
 #   IPMI_PORT_BASE   node N's BMC listens on IPMI_PORT_BASE + N (default 23620)
-#   IPMI_USER, IPMI_PASSWORD   the BMCs' administrator (default admin / secret)
+#   IPMI_USER, IPMI_PASSWORD   the BMCs' administrator (default admin / secret); the BMCs
+#                    accept no other user and no login without the password
 source "$(dirname "$0")/lib.sh"
 
 STATE=${PVCKIT_STATE:-/tmp/pvckit}
+state_dir "$STATE"
 NET=${NODE_NET:-10.77.0}
 ADDRESS=${IPMI_ADDRESS:-$NET.254}
 PORT_BASE=${IPMI_PORT_BASE:-23620}
@@ -38,14 +40,14 @@ set_working_mc 0x20
   startlan 1
     addr $ADDRESS $(port "$n")
     priv_limit admin
-    allowed_auths_callback none md2 md5 straight
-    allowed_auths_user none md2 md5 straight
-    allowed_auths_operator none md2 md5 straight
-    allowed_auths_admin none md2 md5 straight
+    allowed_auths_callback md5
+    allowed_auths_user md5
+    allowed_auths_operator md5
+    allowed_auths_admin md5
     guid a123456789abcdefa123456789abcd$(printf '%02x' "$n")
   endlan
   chassis_control "$PVCKIT_ROOT/Scripts/ipmi-chassis.sh $n"
-  user 2 true "$USER_NAME" "$PASSWORD" admin 10 none md2 md5 straight
+  user 2 true "$USER_NAME" "$PASSWORD" admin 10 md5
 CONF
   # Without mc_enable no socket opens (and ipmitool waits forever).
   printf '%s\n' "mc_setbmc 0x20" "mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02 persist_sdr" \

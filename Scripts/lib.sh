@@ -3,6 +3,9 @@
 # daemons started with pid files and stopped by pid (never by name).
 
 set -euo pipefail
+# Everything these scripts create (state, configuration files with tokens and
+# passwords, logs) is readable by root only, from the first byte.
+umask 077
 
 PVCKIT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PVCKIT_ROOT
@@ -26,14 +29,48 @@ pkg_install() {
     --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# pid_alive PIDFILE succeeds when the pid file names a live, non-zombie process.
+# state_dir DIR creates the state directory DIR safely, or checks the one there:
+# a real directory (not a symbolic link), owned by root, mode 700. Anything else
+# (another user's directory or link in /tmp) is refused, never written through.
+state_dir() {
+  local dir=$1
+  if [ ! -e "$dir" ] && [ ! -L "$dir" ]; then
+    mkdir -m 700 "$dir" 2>/dev/null || true
+  fi
+  [ ! -L "$dir" ] && [ -d "$dir" ] || die "$dir is not a directory (or is a symbolic link): refusing to use it"
+  [ "$(stat -c %u "$dir")" = 0 ] || die "$dir is not owned by root: refusing to use it"
+  chmod 700 "$dir"
+}
+
+# start_time PID prints the process's start time (clock ticks since boot), which
+# together with the pid names one process: a recycled pid has another.
+start_time() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  # Field 22 of /proc/PID/stat is the 20th after the command name.
+  awk '{ print $20 }' <<<"$stat"
+}
+
+# pid_alive PIDFILE [NAME] succeeds when the pid file names a live, non-zombie
+# process that is the one started: its start time matches the one recorded by
+# start_daemon (PIDFILE.start), or, for pid files written by daemons themselves,
+# its command name contains NAME. Without either, a live pid is not enough.
 pid_alive() {
-  local pidfile=$1 pid state
+  local pidfile=$1 name=${2:-} pid state recorded
   [ -f "$pidfile" ] || return 1
   pid=$(cat "$pidfile" 2>/dev/null) || return 1
-  [ -n "$pid" ] || return 1
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   state=$(ps -o stat= -p "$pid" 2>/dev/null) || return 1
-  [ -n "$state" ] && [[ "$state" != Z* ]]
+  [ -n "$state" ] && [[ "$state" != Z* ]] || return 1
+  if [ -f "$pidfile.start" ]; then
+    recorded=$(cat "$pidfile.start" 2>/dev/null)
+    [ "$(start_time "$pid")" = "$recorded" ]
+  elif [ -n "$name" ]; then
+    grep -q -- "$name" "/proc/$pid/comm" 2>/dev/null || tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$name"
+  else
+    return 1
+  fi
 }
 
 # start_daemon PIDFILE LOGFILE COMMAND... starts COMMAND in its own session,
@@ -57,27 +94,30 @@ start_daemon() {
     close_inherited_fds
     exec setsid "$@" </dev/null >>"$logfile" 2>&1
   ) &
-  echo $! >"$pidfile"
+  local pid=$!
+  echo "$pid" >"$pidfile"
+  start_time "$pid" >"$pidfile.start" || true
 }
 
-# stop_daemon PIDFILE [SIGNAL] [SECONDS] stops the process named by PIDFILE,
-# escalating to SIGKILL after SECONDS (default 5).
+# stop_daemon PIDFILE [SIGNAL] [SECONDS] [NAME] stops the process named by
+# PIDFILE, escalating to SIGKILL after SECONDS (default 5). Only a process tied
+# to the pid file (see pid_alive) is signalled: never a recycled pid.
 stop_daemon() {
-  local pidfile=$1 signal=${2:-TERM} wait=${3:-5} pid i
+  local pidfile=$1 signal=${2:-TERM} wait=${3:-5} name=${4:-} pid i
   [ -f "$pidfile" ] || return 0
   pid=$(cat "$pidfile")
-  if pid_alive "$pidfile"; then
+  if pid_alive "$pidfile" "$name"; then
     kill "-$signal" "$pid" 2>/dev/null || true
     for ((i = 0; i < wait * 10; i++)); do
-      pid_alive "$pidfile" || break
+      pid_alive "$pidfile" "$name" || break
       sleep 0.1
     done
-    if pid_alive "$pidfile"; then
+    if pid_alive "$pidfile" "$name"; then
       kill -KILL "$pid" 2>/dev/null || true
       sleep 0.1
     fi
   fi
-  rm -f "$pidfile"
+  rm -f "$pidfile" "$pidfile.start"
 }
 
 # wait_for TIMEOUT_SECONDS DESCRIPTION COMMAND... polls COMMAND until it succeeds.

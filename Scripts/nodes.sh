@@ -25,6 +25,7 @@
 source "$(dirname "$0")/lib.sh"
 
 STATE=${PVCKIT_STATE:-/tmp/pvckit}
+state_dir "$STATE"
 PREFIX=${NODE_PREFIX:-pk}
 NET=${NODE_NET:-10.77.0}
 BRIDGE="$PREFIX-br0"
@@ -33,11 +34,26 @@ node_dir() { echo "$STATE/nodes/hv$1"; }
 namespace() { echo "$PREFIX-hv$1"; }
 address() { echo "$NET.$1"; }
 
+# The host's guard: only root's processes on this machine reach the node network
+# (libvirtd there takes connections without authentication, as a node's cluster
+# network would; VNC, ZooKeeper and the BMCs listen there too).
+GUARD="pvckit_${PREFIX//[^A-Za-z0-9_]/_}"
+
 ensure_bridge() {
   if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
     ip link add "$BRIDGE" type bridge
     ip addr add "$NET.254/24" dev "$BRIDGE"
     ip link set "$BRIDGE" up
+  fi
+  if ! nft list table ip "$GUARD" >/dev/null 2>&1; then
+    nft -f - <<NFT
+table ip $GUARD {
+  chain output {
+    type filter hook output priority 0; policy accept;
+    ip daddr $NET.0/24 meta skuid != 0 drop
+  }
+}
+NFT
   fi
 }
 
@@ -81,7 +97,7 @@ start_node() {
   ns=$(namespace "$n")
   dir=$(node_dir "$n")
   root="$dir/root"
-  if pid_alive "$dir/libvirtd.pid"; then return 0; fi
+  if pid_alive "$dir/libvirtd.pid" libvirtd; then return 0; fi
   ensure_bridge
   if ! ip netns list | grep -qw "$ns"; then
     ip netns add "$ns"
@@ -130,7 +146,7 @@ power_off() {
   ns=$(namespace "$n")
   echo 0 >"$dir/power"
   for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
-  rm -f "$dir"/pvcd-*.pid "$dir/libvirtd.pid" "$dir/virtlogd.pid"
+  rm -f "$dir"/pvcd-*.pid "$dir"/pvcd-*.pid.start "$dir/libvirtd.pid" "$dir/virtlogd.pid"
 }
 
 # power_on N: the node boots: its libvirtd, then every pvcd command it was running.
@@ -171,11 +187,11 @@ stop_node() {
   # Guests first (their QEMU processes live in the node's namespace), then the daemons.
   if [ -d "$dir/root/run/libvirt/qemu" ]; then
     for pidfile in "$dir"/root/run/libvirt/qemu/*.pid; do
-      [ -f "$pidfile" ] && stop_daemon "$pidfile" KILL 1
+      [ -f "$pidfile" ] && stop_daemon "$pidfile" KILL 1 qemu
     done
   fi
-  stop_daemon "$dir/libvirtd.pid" TERM 5
-  stop_daemon "$dir/virtlogd.pid" TERM 2
+  stop_daemon "$dir/libvirtd.pid" TERM 5 libvirtd
+  stop_daemon "$dir/virtlogd.pid" TERM 2 virtlogd
   ip netns del "$ns" 2>/dev/null || true
   ip link del "$ns-v" 2>/dev/null || true
 }
@@ -188,6 +204,7 @@ cmd_down() {
   local n
   for n in $(known_nodes); do stop_node "$n"; done
   ip link del "$BRIDGE" 2>/dev/null || true
+  nft delete table ip "$GUARD" 2>/dev/null || true
   rm -rf "$STATE/nodes"
 }
 
@@ -199,7 +216,7 @@ case ${1:-} in
   down) cmd_down ;;
   status)
     for n in $(known_nodes); do
-      echo "hv$n $(address "$n") libvirtd $(pid_alive "$(node_dir "$n")/libvirtd.pid" && echo running || echo stopped)"
+      echo "hv$n $(address "$n") libvirtd $(pid_alive "$(node_dir "$n")/libvirtd.pid" libvirtd && echo running || echo stopped)"
     done
     ;;
   address) address "${2:?node}" ;;

@@ -13,6 +13,7 @@ cd "$PVCKIT_ROOT"
 "$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt tools ipmi browser
 
 export PVCKIT_STATE=/tmp/pvckit-test
+state_dir "$PVCKIT_STATE"
 export ZK_PORT_BASE=22181
 ZK="$PVCKIT_ROOT/Scripts/zookeeper.sh"
 
@@ -55,6 +56,12 @@ ENSEMBLE='EnsembleFailoverTests'
 HA='HAEndToEndTests'
 RUN='MakeRunTests'
 BROWSER='WebBrowserTests'
+# A renamed suite would silently move to another phase (or run in none): each
+# name must be a suite of the test build.
+SUITES=$(swift test list --skip-build 2>/dev/null)
+for suite in "$ENSEMBLE" "$HA" "$RUN" "$BROWSER"; do
+  grep -q "^PVCKitTests\.$suite/" <<<"$SUITES" || die "test.sh names suite $suite, which the test build does not have"
+done
 
 status=0
 log "phase 1: every test except $ENSEMBLE, $HA, $RUN and $BROWSER, in parallel"

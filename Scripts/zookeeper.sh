@@ -21,6 +21,7 @@
 source "$(dirname "$0")/lib.sh"
 
 STATE=${PVCKIT_STATE:-/tmp/pvckit}
+state_dir "$STATE"
 BASE=${ZK_PORT_BASE:-22181}
 ADDRESS=${ZK_CLIENT_ADDRESS:-127.0.0.1}
 ZK_CLASSPATH=/etc/zookeeper/conf:/usr/share/java/zookeeper.jar:/usr/share/java/zookeeper-jute.jar

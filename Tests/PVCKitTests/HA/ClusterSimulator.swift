@@ -3,8 +3,12 @@ import PVCKit
 /// A simulated cluster on a virtual clock, driven by PVCKit's HA decisions
 /// (``DeadNodeDetector``, ``FenceMachine``, ``RecoveryPlanner``, ``SelfFence``,
 /// ``Placement``), for scenario tests. It models what the decisions act on:
-/// power, network, daemons, IPMI, ZooKeeper sessions and where VMs really run.
-/// Every tick it checks that no VM runs on two nodes.
+/// power, network, daemons, IPMI, the ZooKeeper ensemble (a quorum that pauses
+/// during a leader election, partitions that leave a node with a minority of
+/// its servers) and sessions, and where VMs really run. Every tick it checks
+/// that no VM runs on two nodes. It is a model, not the real thing: the same
+/// behaviours run for real against ZooKeeper, libvirt and ipmi_sim in
+/// `HAEndToEndTests` and `EnsembleFailoverTests`.
 struct ClusterSimulator {
   /// How a node's IPMI behaves.
   enum IPMI: Equatable {
@@ -26,6 +30,8 @@ struct ClusterSimulator {
     /// pvcd hangs: no heartbeat, but its session stays alive.
     var hung = false
     var network = true
+    /// The node reaches a majority of the ZooKeeper servers (false: it is partitioned with a minority).
+    var withQuorum = true
     var ipmi: IPMI = .works
     var running: Set<String> = []
     var lastContact: Duration = .zero
@@ -56,6 +62,10 @@ struct ClusterSimulator {
   var daemonState: [String: NodeDaemonState] = [:]
   var domainState: [String: NodeDomainState] = [:]
   var maintenance = false
+  /// While the ZooKeeper servers elect a new leader, the ensemble serves nobody.
+  var electionUntil: Duration?
+  /// When the last election ended: the new leader gives every session a full timeout again.
+  var electionEnded: Duration = .zero
   var policy: FencePolicy
   var sessionTimeout: Duration
   var fencer: String?
@@ -115,6 +125,27 @@ struct ClusterSimulator {
     record("\(node) network restored")
   }
 
+  /// The ZooKeeper leader is lost: no server serves until the others have elected a new one.
+  mutating func loseZooKeeperLeader(election: Duration) {
+    electionUntil = now + election
+    record("ZooKeeper leader lost")
+  }
+
+  /// The node stays powered and networked but reaches only a minority of the ZooKeeper servers.
+  mutating func partitionIntoZooKeeperMinority(_ node: String) {
+    nodes[node]!.withQuorum = false
+    record("\(node) partitioned with a ZooKeeper minority")
+  }
+
+  /// Whether the ensemble serves (it has a leader).
+  var ensembleServes: Bool { electionUntil.map { now >= $0 } ?? true }
+
+  /// Whether the node's daemon can reach a serving ZooKeeper quorum.
+  func hasZooKeeper(_ name: String) -> Bool {
+    let node = nodes[name]!
+    return node.powered && node.network && node.withQuorum && ensembleServes
+  }
+
   // MARK: The clock
 
   /// Advances the clock second by second, running every part each tick.
@@ -122,6 +153,11 @@ struct ClusterSimulator {
     let end = now + duration
     while now < end {
       now += .seconds(1)
+      if let end = electionUntil, now >= end {
+        electionUntil = nil
+        electionEnded = now
+        record("ZooKeeper leader elected")
+      }
       tickNodes()
       tickSessions()
       tickFencer()
@@ -143,7 +179,7 @@ struct ClusterSimulator {
         record("\(name) boots; pvcd registers")
       }
       let daemonAlive = node.daemonRunning && !node.hung && node.bootAt == nil
-      if node.network {
+      if hasZooKeeper(name) {
         if node.daemonRunning || node.hung { node.lastContact = now }
         if daemonAlive {
           keepalive[name]! += 1
@@ -160,7 +196,7 @@ struct ClusterSimulator {
           node.running = []
         }
       }
-      let silence = node.network ? Duration.zero : now - node.lastContact
+      let silence = hasZooKeeper(name) ? Duration.zero : now - node.lastContact
       if daemonAlive, SelfFence.feedsWatchdog(lostContactFor: silence, runningVMs: node.running.count, policy: policy) {
         node.lastFed = now
       }
@@ -189,10 +225,12 @@ struct ClusterSimulator {
   }
 
   private mutating func tickSessions() {
+    // Sessions expire only on a leader, which starts every session's timeout anew after an election.
+    guard ensembleServes else { return }
     for name in nodes.keys.sorted() where nodes[name]!.sessionAlive {
       let node = nodes[name]!
-      let contactless = !node.powered || !node.network || (!node.daemonRunning && !node.hung)
-      if contactless && now - node.lastContact > sessionTimeout {
+      let contactless = !hasZooKeeper(name) || (!node.daemonRunning && !node.hung)
+      if contactless && now - max(node.lastContact, electionEnded) > sessionTimeout {
         nodes[name]!.sessionAlive = false
         record("\(name) session expires")
         if var machine = machines[name] {
@@ -203,13 +241,13 @@ struct ClusterSimulator {
     }
     for name in nodes.keys.sorted() where !nodes[name]!.sessionAlive {
       let node = nodes[name]!
-      if node.powered && node.network && (node.daemonRunning || node.hung) { nodes[name]!.sessionAlive = true }
+      if hasZooKeeper(name) && (node.daemonRunning || node.hung) { nodes[name]!.sessionAlive = true }
     }
   }
 
   /// The one coordinator that fences (the first alive one, as the fence lock would pick).
   private mutating func tickFencer() {
-    let candidate = nodes.values.filter { $0.coordinator && $0.powered && $0.network && $0.daemonRunning && !$0.hung }
+    let candidate = nodes.values.filter { $0.coordinator && hasZooKeeper($0.name) && $0.daemonRunning && !$0.hung }
       .map(\.name).sorted().first
     if candidate != fencer {
       fencer = candidate
