@@ -99,7 +99,9 @@ let package = Package(
     ),
     .executableTarget(
       name: "pvcweb",
-      dependencies: ["PVCKit", "PVCKitWeb", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: [
+        "PVCKit", "PVCKitAPI", "PVCKitWeb", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       swiftSettings: strict
     ),
 

@@ -25,7 +25,8 @@ struct WebBenchmark {
       try await admin.create(root, "")
       let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts + root))
       try await UpstreamSeeder(zookeeper: cluster.zookeeper!, vms: size).seed()
-      let server = try await WebServer(cluster: cluster, settings: .init(port: port, tokens: ["bench"])).start()
+      let server = try await WebServer(cluster: cluster, settings: .init(port: port, tokens: ["bench-token-0123"]))
+        .start()
       let view = try await VMView.start(zookeeper: cluster.zookeeper!)
       let session = URLSession(configuration: .ephemeral)
       let cookie = try await login(session)
@@ -54,10 +55,21 @@ struct WebBenchmark {
     return report
   }
 
-  /// Logs in with curl (which does not follow the redirect) and returns the session cookie.
+  /// Logs in with curl as a browser does (the form's CSRF token and cookie, then the post; the
+  /// redirect is not followed) and returns the session cookie.
   private func login(_ session: URLSession) async throws -> String {
+    let jar = FileManager.default.temporaryDirectory.appendingPathComponent("bench-jar-\(port)").path
+    defer { try? FileManager.default.removeItem(atPath: jar) }
+    let form = try runProgram("/usr/bin/curl", ["-s", "-c", jar, "http://127.0.0.1:\(port)/login"])
+    guard
+      let csrf = form.components(separatedBy: "name=\"csrf\" value=\"").dropFirst().first?.prefix(while: { $0 != "\"" })
+    else { throw BenchmarkError("the web UI's login form has no CSRF token") }
     let headers = try runProgram(
-      "/usr/bin/curl", ["-s", "-o", "/dev/null", "-D", "-", "-d", "token=bench", "http://127.0.0.1:\(port)/login"])
+      "/usr/bin/curl",
+      [
+        "-s", "-b", jar, "-o", "/dev/null", "-D", "-", "-d", "token=bench-token-0123", "-d", "csrf=\(csrf)",
+        "http://127.0.0.1:\(port)/login",
+      ])
     guard
       let line = headers.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("set-cookie:") }),
       let cookie = line.dropFirst("set-cookie:".count).split(separator: ";").first

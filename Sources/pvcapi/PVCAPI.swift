@@ -42,12 +42,20 @@ struct PVCAPI: AsyncParsableCommand {
       guard (1...65535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
       settings.port = port
     }
-    let cluster = try await PVCCluster.connect(.zookeeper(hosts: zookeeper ?? configuration.zookeeperHosts))
+    if settings.authenticationEnabled && settings.tokens.isEmpty {
+      // Safe by default: no token configured means a generated one, not an open API.
+      settings.tokens = [try TokenFile.loadOrCreate(at: configuration.api.tokenFile)]
+      note("no api.token in \(config): using the token in \(configuration.api.tokenFile) (readable by root only)")
+    }
+    if settings.listenAddress != settings.address {
+      note(
+        "authentication is off (api.authentication.enabled: no): listening on loopback only, not \(settings.address)")
+    }
+    let cluster = try await PVCCluster.connect(configuration.zookeeperConnection(hosts: zookeeper))
     let scheme = settings.certificateFile == nil ? "http" : "https"
-    FileHandle.standardError.write(
-      Data(
-        "pvcapi: serving \(scheme)://\(settings.address):\(settings.port)\(APIServer.prefix) (authentication \(settings.authenticationEnabled ? "on" : "off"))\n"
-          .utf8))
+    note(
+      "serving \(scheme)://\(settings.listenAddress):\(settings.port)\(APIServer.prefix) (authentication \(settings.authenticationEnabled ? "on" : "off"))"
+    )
     do {
       try await APIServer(cluster: cluster, settings: settings).run()
     } catch {
@@ -57,4 +65,7 @@ struct PVCAPI: AsyncParsableCommand {
     }
     await cluster.close()
   }
+
+  /// A line on standard error.
+  func note(_ text: String) { FileHandle.standardError.write(Data("pvcapi: \(text)\n".utf8)) }
 }

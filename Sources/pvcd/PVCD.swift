@@ -43,7 +43,8 @@ struct PVCD: AsyncParsableCommand {
       let configuration = try PVCConfiguration.load(from: config)
       let hosts = zookeeper ?? configuration.zookeeperHosts
       let zk = try await ZooKeeper.connect(
-        to: hosts, sessionTimeout: .seconds(configuration.timers.keepaliveInterval * 4))
+        to: hosts, sessionTimeout: .seconds(configuration.timers.keepaliveInterval * 4),
+        credentials: configuration.zookeeper.credentials)
       let outcome = try await NodeStartup(zookeeper: zk, clusterName: configuration.cluster.name).run()
       log(
         "schema version \(outcome.foundVersion)\(outcome.migrated ? " migrated to \(Layout.currentVersion)" : ""), \(outcome.repairedKeys.count) missing keys created"
@@ -59,7 +60,8 @@ struct PVCD: AsyncParsableCommand {
       var settings = NodeDaemon.Settings.from(configuration, node: name, autoReady: autoReady)
       if configuration.subsystems.api && identity.isCoordinator {
         // As upstream runs pvcapid: the primary coordinator serves the HTTP API.
-        settings.additionalPrimaryDuties.append(APIDuty(zookeeperHosts: hosts, settings: .from(configuration)))
+        settings.additionalPrimaryDuties.append(
+          APIDuty(connection: configuration.zookeeperConnection(hosts: hosts), settings: .from(configuration)))
       }
       let daemon = NodeDaemon(zookeeper: zk, libvirt: libvirt, identity: identity, settings: settings, log: log)
       try await daemon.run(until: {

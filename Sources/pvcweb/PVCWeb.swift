@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PVCKit
+import PVCKitAPI
 import PVCKitWeb
 
 /// `pvcweb`: the web UI server, over PVCKit.
@@ -38,11 +39,14 @@ struct PVCWeb: AsyncParsableCommand {
     } catch {
       throw ValidationError("\(error)")
     }
-    let tokens = configuration.api.tokens.map(\.token).filter { !$0.isEmpty }
-    guard !tokens.isEmpty else {
-      throw ValidationError("\(config): api.token: the web UI needs at least one token to log in with")
+    var tokens = configuration.api.tokens.map(\.token).filter { !$0.isEmpty }
+    if tokens.isEmpty {
+      // As pvcapi: the token kept in the token file (generated if there is none yet).
+      tokens = [try TokenFile.loadOrCreate(at: configuration.api.tokenFile)]
+      FileHandle.standardError.write(
+        Data("pvcweb: no api.token in \(config): log in with the token in \(configuration.api.tokenFile)\n".utf8))
     }
-    let cluster = try await PVCCluster.connect(.zookeeper(hosts: zookeeper ?? configuration.zookeeperHosts))
+    let cluster = try await PVCCluster.connect(configuration.zookeeperConnection(hosts: zookeeper))
     let api = configuration.api
     let settings = WebServer.Settings(
       address: listen, port: port, tokens: tokens, certificateFile: api.sslEnabled ? api.certificate : nil,

@@ -21,8 +21,11 @@ public protocol ClusterOperations: Sendable {
 public enum ClusterConnection: Sendable, Hashable {
   /// Directly through its ZooKeeper ensemble (`host:port,host:port[/chroot]`),
   /// as the node daemons and the CLI on a node do. `connectTimeout` bounds the
-  /// wait for the first connection.
-  case zookeeper(hosts: String, sessionTimeout: Duration = .seconds(10), connectTimeout: Duration = .seconds(15))
+  /// wait for the first connection; `credentials` are the members' identity when
+  /// the cluster uses ZooKeeper ACLs (`database.zookeeper.auth`).
+  case zookeeper(
+    hosts: String, sessionTimeout: Duration = .seconds(10), connectTimeout: Duration = .seconds(15),
+    credentials: ZooKeeperCredentials? = nil)
   /// Through a PVC HTTP API (PVCKit's pvcapi or upstream's pvcapid) at `url`
   /// (`http://host:7370`), with an API key if it wants one. `timeout` bounds
   /// each request's wait for an answer to start.

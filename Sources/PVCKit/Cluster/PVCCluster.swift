@@ -41,8 +41,9 @@ public final class PVCCluster: Sendable {
   /// - Throws: ``ZooKeeperError`` if the ensemble cannot be reached, ``APIClientError`` if the API cannot.
   public static func connect(_ connection: ClusterConnection) async throws -> PVCCluster {
     switch connection {
-    case .zookeeper(let hosts, let sessionTimeout, let connectTimeout):
-      let zk = try await ZooKeeper.connect(to: hosts, sessionTimeout: sessionTimeout, connectTimeout: connectTimeout)
+    case .zookeeper(let hosts, let sessionTimeout, let connectTimeout, let credentials):
+      let zk = try await ZooKeeper.connect(
+        to: hosts, sessionTimeout: sessionTimeout, connectTimeout: connectTimeout, credentials: credentials)
       return PVCCluster(
         connection: connection, operations: DirectClusterOperations(zookeeper: zk),
         vms: DirectVMOperations(zookeeper: zk), nodes: DirectNodeOperations(zookeeper: zk),

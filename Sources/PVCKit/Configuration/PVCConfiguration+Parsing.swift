@@ -25,11 +25,20 @@ extension PVCConfiguration {
 
     let database = try root.section("database")
     let zk = try database.section("zookeeper")
+    var credentials: ZooKeeperCredentials?
+    if let auth = try zk.optionalSection("auth") {
+      do {
+        credentials = try ZooKeeperCredentials(
+          username: try auth.string("username"), password: try auth.string("password"))
+      } catch is ZooKeeperError {
+        throw auth.error("username", "expected a user name without ':' and a password, neither empty")
+      }
+    }
     zookeeper = ZooKeeperSettings(
       port: try zk.int("port", in: 1...65535),
       hosts: try zk.optionalList("hosts").enumerated().map { index, entry in
         try Self.checkedHostPort(entry, reader: zk, key: "hosts[\(index)]")
-      })
+      }, credentials: credentials)
 
     let timer = try root.section("timer")
     timers = Timers(
@@ -152,13 +161,12 @@ extension PVCConfiguration {
     let listen = try section.section("listen")
     let auth = try section.section("authentication")
     let ssl = try section.section("ssl")
-    let enabled = try auth.bool("enabled", default: false)
+    // On unless switched off explicitly (and then the API listens on loopback only).
+    let enabled = try auth.bool("enabled", default: true)
     let tokens = try section.sections("token").map { entry in
       Token(description: try entry.string("description", default: ""), token: try entry.string("token"))
     }
-    if enabled && tokens.isEmpty {
-      throw section.error("token", "authentication is enabled but no token is configured")
-    }
+    let tokenFile = try auth.has("token_file") ? checkedAbsolutePath(auth, "token_file") : API.defaultTokenFile
     let sslEnabled = try ssl.bool("enabled", default: false)
     let certificate = try ssl.string("certificate", default: "")
     let privateKey = try ssl.string("private_key", default: "")
@@ -169,7 +177,7 @@ extension PVCConfiguration {
     return API(
       listenAddress: try listen.string("address"), listenPort: try listen.int("port", in: 1...65535),
       authenticationEnabled: enabled, secretKey: try auth.string("secret_key", default: ""), tokens: tokens,
-      sslEnabled: sslEnabled, certificate: certificate, privateKey: privateKey)
+      tokenFile: tokenFile, sslEnabled: sslEnabled, certificate: certificate, privateKey: privateKey)
   }
 
   private static func checkedAbsolutePath(_ reader: ConfigurationReader, _ key: String) throws -> String {

@@ -82,6 +82,16 @@ public struct PVCConfiguration: Sendable, Hashable {
     public var port: Int
     /// Explicit `host:port` entries (PVCKit extension); empty means the coordinators at ``port``.
     public var hosts: [String]
+    /// The members' identity for ZooKeeper ACLs (PVCKit extension `auth: {username, password}`);
+    /// `nil` (the default, as upstream) leaves every node open.
+    public var credentials: ZooKeeperCredentials?
+  }
+
+  /// How to reach the cluster directly, with this file's ensemble and credentials.
+  public func zookeeperConnection(hosts override: String? = nil, sessionTimeout: Duration = .seconds(10))
+    -> ClusterConnection
+  {
+    .zookeeper(hosts: override ?? zookeeperHosts, sessionTimeout: sessionTimeout, credentials: zookeeper.credentials)
   }
 
   /// Intervals (`timer`), in seconds.
@@ -174,9 +184,15 @@ public struct PVCConfiguration: Sendable, Hashable {
   public struct API: Sendable, Hashable {
     public var listenAddress: String
     public var listenPort: Int
+    /// `api.authentication.enabled`: on unless switched off (then the API listens on loopback only).
     public var authenticationEnabled: Bool
     public var secretKey: String
     public var tokens: [Token]
+    /// Where `pvcapi` and `pvcweb` keep the token they generate when none is configured
+    /// (extension `api.authentication.token_file`; readable by root only).
+    public var tokenFile: String
+    /// The default ``tokenFile``.
+    public static let defaultTokenFile = "/var/lib/pvc/api-token"
     public var sslEnabled: Bool
     public var certificate: String
     public var privateKey: String

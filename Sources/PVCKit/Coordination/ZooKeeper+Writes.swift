@@ -32,6 +32,29 @@ extension ZooKeeper {
     try await create(path, data: Array(value.utf8), mode: mode)
   }
 
+  /// Gives nodes the members' ACL (every right for clients with this client's
+  /// credentials, reading for anyone): how a tree written before ACLs were
+  /// switched on is protected. Pipelined; nodes deleted meanwhile are skipped.
+  /// - Throws: ``ZooKeeperError/Code/badArguments`` without credentials.
+  @discardableResult
+  public func protect(_ paths: [String]) async throws -> Int {
+    guard credentials != nil else { throw ZooKeeperError(.badArguments, operation: "protect") }
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      for (index, path) in paths.enumerated() {
+        if index >= 256 { try await group.next() }  // at most 256 in flight
+        group.addTask {
+          do {
+            let _: Bool? = try await self.perform("set ACL", path, retry: .unsentOnly) { session, done in
+              session.protect(path) { code in done(code, true) }
+            }
+          } catch let error as ZooKeeperError where error.code == .noNode {}
+        }
+      }
+      try await group.waitForAll()
+    }
+    return paths.count
+  }
+
   /// Replaces a node's data.
   ///
   /// - Parameter version: when given, the write happens only if the node is at

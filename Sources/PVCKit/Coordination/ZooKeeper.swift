@@ -22,6 +22,8 @@ public final class ZooKeeper: Sendable {
   public let hosts: String
   /// The session timeout asked of the server.
   public let sessionTimeout: Duration
+  /// The identity every session authenticates with (PVCKit's optional ACLs), if any.
+  public let credentials: ZooKeeperCredentials?
 
   let state = Mutex(State())
   /// The second connection used by ``readBulk(data:children:)``.
@@ -50,9 +52,10 @@ public final class ZooKeeper: Sendable {
     }
   }
 
-  init(hosts: String, sessionTimeout: Duration) {
+  init(hosts: String, sessionTimeout: Duration, credentials: ZooKeeperCredentials? = nil) {
     self.hosts = hosts
     self.sessionTimeout = sessionTimeout
+    self.credentials = credentials
     bulk = BulkReader(hosts: hosts)
   }
 
@@ -68,12 +71,15 @@ public final class ZooKeeper: Sendable {
   ///   - sessionTimeout: how long the server keeps the session (and its ephemeral
   ///     nodes) after losing contact with this client.
   ///   - connectTimeout: how long to wait for the first connection.
+  ///   - credentials: the cluster members' identity (PVCKit's optional ACLs): nodes
+  ///     this client creates can then be changed by members only.
   /// - Throws: ``ZooKeeperError`` with ``ZooKeeperError/Code/notConnected`` if no
   ///   server answered in time.
   public static func connect(
-    to hosts: String, sessionTimeout: Duration = .seconds(10), connectTimeout: Duration = .seconds(15)
+    to hosts: String, sessionTimeout: Duration = .seconds(10), connectTimeout: Duration = .seconds(15),
+    credentials: ZooKeeperCredentials? = nil
   ) async throws -> ZooKeeper {
-    let client = ZooKeeper(hosts: hosts, sessionTimeout: sessionTimeout)
+    let client = ZooKeeper(hosts: hosts, sessionTimeout: sessionTimeout, credentials: credentials)
     try client.openSession()
     do {
       _ = try await client.activeSession(timeout: connectTimeout)
@@ -143,7 +149,7 @@ public final class ZooKeeper: Sendable {
       s.session = try ZooKeeperSession(
         hosts: hosts,
         timeoutMilliseconds: Int32(clamping: Int(sessionTimeout.components.seconds).multipliedSaturated(by: 1000)),
-        generation: s.generation
+        generation: s.generation, credentials: credentials
       ) { [weak self] generation, event in
         self?.handle(event, generation: generation)
       }

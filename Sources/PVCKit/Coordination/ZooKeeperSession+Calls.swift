@@ -144,7 +144,7 @@ extension ZooKeeperSession {
       submit { zh in
         buf.withMemoryRebound(to: CChar.self) { chars in
           zoo_acreate(
-            zh, path, chars.baseAddress, Int32(buf.count), pvc_zoo_open_acl_unsafe(), flags,
+            zh, path, chars.baseAddress, Int32(buf.count), creationACL, flags,
             stringCompletion, ctx)
         }
       }
@@ -169,6 +169,14 @@ extension ZooKeeperSession {
     return rc
   }
 
+  /// Submits a change of a node's ACL to the members' ACL (see ``creationACL``).
+  func protect(_ path: String, _ done: @escaping @Sendable (Int32) -> Void) -> Int32 {
+    let ctx = Callback(done).retainedPointer()
+    let rc = submit { zoo_aset_acl($0, path, -1, pvc_zoo_member_acl(), voidCompletion, ctx) }
+    if rc != ZOK.rawValue { Callback<Int32>.release(ctx) }
+    return rc
+  }
+
   /// Submits a delete at `version` (-1 for any).
   func delete(_ path: String, version: Int32, _ done: @escaping @Sendable (Int32) -> Void) -> Int32 {
     let ctx = Callback(done).retainedPointer()
@@ -187,7 +195,7 @@ extension ZooKeeperSession {
       switch op {
       case .create(let path, let data, let mode):
         zoo_create_op_init(
-          target, buffers.cString(path), buffers.bytes(data), Int32(data.count), pvc_zoo_open_acl_unsafe(),
+          target, buffers.cString(path), buffers.bytes(data), Int32(data.count), creationACL,
           mode.flags, buffers.pathBuffers + i * MultiBuffers.pathBufferLength,
           Int32(MultiBuffers.pathBufferLength))
       case .setData(let path, let data, let version):

@@ -21,6 +21,8 @@ enum ZooKeeperEvent: Sendable {
 final class ZooKeeperSession: Sendable {
   /// Increases by one for each session a ``ZooKeeper`` client opens.
   let generation: Int
+  /// Whether the session authenticated (digest): its creations get the members' ACL.
+  let authenticated: Bool
   private let handle: Mutex<OpaquePointer?>
   private let context: Unmanaged<EventSink>
 
@@ -37,10 +39,11 @@ final class ZooKeeperSession: Sendable {
   /// Opens a handle; the connection proceeds in the background and is reported
   /// through `deliver` as `.session(ZOO_CONNECTED_STATE)`.
   init(
-    hosts: String, timeoutMilliseconds: Int32, generation: Int,
+    hosts: String, timeoutMilliseconds: Int32, generation: Int, credentials: ZooKeeperCredentials? = nil,
     deliver: @escaping @Sendable (Int, ZooKeeperEvent) -> Void
   ) throws {
     self.generation = generation
+    authenticated = credentials != nil
     let sink = Unmanaged.passRetained(EventSink(generation: generation, deliver: deliver))
     context = sink
     ZooKeeperSession.quietOnce
@@ -49,7 +52,21 @@ final class ZooKeeperSession: Sendable {
       sink.release()
       throw ZooKeeperError(.badArguments, operation: "connect", path: hosts)
     }
+    // Sent with the connection (and again by the library after each reconnection).
+    if let credentials {
+      let digest = Array(credentials.digest.utf8)
+      _ = digest.withUnsafeBufferPointer { buffer in
+        buffer.withMemoryRebound(to: CChar.self) {
+          zoo_add_auth(zh, "digest", $0.baseAddress, Int32(clamping: $0.count), nil, nil)
+        }
+      }
+    }
     handle = Mutex(zh)
+  }
+
+  /// The ACL given to nodes this session creates: the members' ACL when it authenticated, else open.
+  var creationACL: UnsafeMutablePointer<ACL_vector> {
+    authenticated ? pvc_zoo_member_acl() : pvc_zoo_open_acl_unsafe()
   }
 
   private static let quietOnce: Void = pvc_zoo_quiet()

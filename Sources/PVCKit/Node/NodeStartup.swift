@@ -21,6 +21,8 @@ public struct NodeStartup: Sendable {
     public var repairedKeys: [String]
     /// Whether the schema was migrated.
     public var migrated: Bool
+    /// Nodes given the members' ACL (ZooKeeper ACLs on).
+    public var protectedNodes = 0
   }
 
   /// Runs the steps.
@@ -37,9 +39,16 @@ public struct NodeStartup: Sendable {
       outcome.repairedKeys = report.created
     }
     let lock = DistributedLock(client: zookeeper, path: Layout.base.path(.schemaVersion), mode: .write)
-    outcome.repairedKeys += try await lock.withLock(timeout: .seconds(30)) {
-      try await schema.fillMissingKeys(in: Layout.currentVersion)
+    let zookeeper = self.zookeeper
+    let (created, protected) = try await lock.withLock(timeout: .seconds(30)) {
+      let created = try await schema.fillMissingKeys(in: Layout.currentVersion)
+      // With ZooKeeper ACLs on, nodes written before (or by upstream's daemons) get the members' ACL.
+      guard zookeeper.credentials != nil else { return (created, 0) }
+      let paths = try await zookeeper.subtree("/", excluding: Layout.foreignTrees).filter { $0 != "/" }
+      return (created, try await zookeeper.protect(paths))
     }
+    outcome.repairedKeys += created
+    outcome.protectedNodes = protected
     try await zookeeper.set(Layout.base.path(.config), clusterName)
     return outcome
   }

@@ -3,15 +3,22 @@ public import HTTPTypes
 import Synchronization
 
 /// Checks API keys (`X-Api-Key`) in constant time against the configured
-/// tokens, and login sessions (a cookie set by `POST /login`).
+/// tokens, and login sessions (a cookie set by `POST /login`). A request that
+/// changes something on the strength of a session cookie must also carry the
+/// session's CSRF token in `X-CSRF-Token` (a page of another site can make a
+/// browser send the cookie, never that header).
 public struct APIAuthenticator: Sendable {
   /// Whether keys are required at all (`api.authentication.enabled`).
   let enabled: Bool
   private let tokens: [[UInt8]]
   /// The open login sessions.
   public let sessions = SessionStore()
+  /// Failed logins, per client.
+  public let throttle = LoginThrottle()
 
   static let sessionCookie = "pvc_session"
+  /// The header carrying a session's CSRF token.
+  static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
 
   /// Creates a checker for the configured tokens.
   public init(enabled: Bool, tokens: [String]) {
@@ -20,13 +27,22 @@ public struct APIAuthenticator: Sendable {
   }
 
   /// Why a request may not go on, or `nil` if it may.
-  func refusal(for headers: HTTPFields) -> APIError? {
+  func refusal(for headers: HTTPFields, method: HTTPRequest.Method) -> APIError? {
     guard enabled else { return nil }
-    if let session = Self.cookie(Self.sessionCookie, in: headers), sessions.isValid(session) { return nil }
-    guard let key = headers[HTTPField.Name("X-Api-Key")!] else {
+    if let key = headers[HTTPField.Name("X-Api-Key")!] {
+      return isValid(token: key) ? nil : APIError(.unauthorized, "X-Api-Key Authentication failed.")
+    }
+    guard let session = Self.cookie(Self.sessionCookie, in: headers), let csrf = sessions.csrf(of: session) else {
       return APIError(.unauthorized, "X-Api-Key Authentication required.")
     }
-    return isValid(token: key) ? nil : APIError(.unauthorized, "X-Api-Key Authentication failed.")
+    guard ![.get, .head, .options].contains(method) else { return nil }
+    guard let sent = headers[Self.csrfHeader], Self.constantTimeEquals(Array(sent.utf8), Array(csrf.utf8)) else {
+      return APIError(
+        .forbidden,
+        "A request with a login session must send the session's CSRF token (csrf_token of POST /login) in X-CSRF-Token."
+      )
+    }
+    return nil
   }
 
   /// Whether a token is one of the configured ones. Every token is compared in
@@ -61,31 +77,39 @@ public struct APIAuthenticator: Sendable {
   }
 }
 
-/// Login sessions: random ids, valid for a day after their last use.
+/// Login sessions: random ids, each with its CSRF token, valid for a day after their last use.
 public final class SessionStore: Sendable {
-  private let sessions = Mutex<[String: ContinuousClock.Instant]>([:])
+  private let sessions = Mutex<[String: (csrf: String, lastUse: ContinuousClock.Instant)]>([:])
   let lifetime: Duration = .seconds(86_400)
 
-  /// Opens a session and returns its id.
-  public func open() -> String {
+  /// 256 random bits, hexadecimal.
+  static func random() -> String {
     var generator = SystemRandomNumberGenerator()
-    let id = (0..<4).map { _ in String(format: "%016llx", generator.next() as UInt64) }.joined()
+    return (0..<4).map { _ in String(format: "%016llx", generator.next() as UInt64) }.joined()
+  }
+
+  /// Opens a session and returns its id and CSRF token.
+  public func open() -> (id: String, csrf: String) {
+    let session = (id: Self.random(), csrf: Self.random())
     sessions.withLock { sessions in
       let now = ContinuousClock.now
-      sessions = sessions.filter { now - $0.value < lifetime }
-      sessions[id] = now
+      sessions = sessions.filter { now - $0.value.lastUse < lifetime }
+      sessions[session.id] = (session.csrf, now)
     }
-    return id
+    return session
+  }
+
+  /// The CSRF token of an open session (which is kept open), or `nil`.
+  public func csrf(of id: String) -> String? {
+    sessions.withLock { sessions in
+      guard let entry = sessions[id], ContinuousClock.now - entry.lastUse < lifetime else { return nil }
+      sessions[id] = (entry.csrf, .now)
+      return entry.csrf
+    }
   }
 
   /// Whether the session is open (and keeps it open).
-  public func isValid(_ id: String) -> Bool {
-    sessions.withLock { sessions in
-      guard let last = sessions[id], ContinuousClock.now - last < lifetime else { return false }
-      sessions[id] = .now
-      return true
-    }
-  }
+  public func isValid(_ id: String) -> Bool { csrf(of: id) != nil }
 
   /// Closes a session.
   public func close(_ id: String) { _ = sessions.withLock { $0.removeValue(forKey: id) } }

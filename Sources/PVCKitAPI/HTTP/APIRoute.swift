@@ -37,6 +37,8 @@ struct APICall: Sendable {
   let path: [String: String]
   let headers: HTTPFields
   let server: APIServer
+  /// The client's address (for limits on failed logins).
+  let client: String
 
   /// A path parameter (always present: the router matched it).
   func path(_ name: String) -> String { path[name] ?? "" }

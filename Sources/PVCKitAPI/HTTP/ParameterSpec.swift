@@ -115,4 +115,6 @@ struct ValidatedParameters: Sendable {
   func flag(_ name: String) -> Bool { bool(name) ?? false }
   /// A whole-number parameter (nil when absent).
   func int(_ name: String) -> Int? { parameters.first(name).flatMap { Int($0) } }
+  /// Whether the parameter came in the URL's query string rather than the body.
+  func isInQuery(_ name: String) -> Bool { parameters.isInQuery(name) }
 }

@@ -16,13 +16,26 @@ enum RootRoutes {
       method: .post, path: "/login", summary: "Log in with an API token (sets a session cookie)", isOpen: true,
       parameters: [.string("token", required: true, "An API token")], responses: [200: "Message", 401: "Message"]
     ) { call in
-      guard call.server.authenticator.isValid(token: call.parameters.string("token") ?? "") else {
+      let authenticator = call.server.authenticator
+      guard !call.parameters.isInQuery("token") else {
+        throw APIError.parameter("token", "send the token in the request body, never in the URL")
+      }
+      if let wait = authenticator.throttle.retryAfter(call.client) {
+        var refused = Responses.message(
+          "Too many failed logins from this address; try again in \(wait) s.", status: .tooManyRequests)
+        refused.headers[.retryAfter] = String(wait)
+        return refused
+      }
+      guard authenticator.isValid(token: call.parameters.string("token") ?? "") else {
+        authenticator.throttle.recordFailure(call.client)
         return Responses.message("Invalid API token.", status: .unauthorized)
       }
-      let session = call.server.authenticator.sessions.open()
-      var response = Responses.message("Logged in.")
+      authenticator.throttle.recordSuccess(call.client)
+      let session = authenticator.sessions.open()
+      // The CSRF token goes back in X-CSRF-Token with every request that changes something.
+      var response = try Responses.json(["message": "Logged in.", "csrf_token": session.csrf])
       response.headers[.setCookie] =
-        "\(APIAuthenticator.sessionCookie)=\(session); Path=/; HttpOnly; SameSite=Strict"
+        "\(APIAuthenticator.sessionCookie)=\(session.id); Path=/; HttpOnly; SameSite=Strict"
         + (call.server.settings.certificateFile == nil ? "" : "; Secure")
       return response
     },

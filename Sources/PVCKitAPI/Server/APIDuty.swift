@@ -6,20 +6,25 @@ import Synchronization
 /// the role up.
 public final class APIDuty: PrimaryDuty {
   public let name = "HTTP API"
-  private let hosts: String
+  private let connection: ClusterConnection
   private let settings: APIServer.Settings
   private let running = Mutex<(server: RunningServer, cluster: PVCCluster)?>(nil)
 
-  /// Creates the duty for a cluster's ZooKeeper and the `api` settings.
-  public init(zookeeperHosts: String, settings: APIServer.Settings) {
-    hosts = zookeeperHosts
+  /// Creates the duty for a cluster's ZooKeeper connection and the `api` settings.
+  public init(connection: ClusterConnection, settings: APIServer.Settings) {
+    self.connection = connection
     self.settings = settings
   }
 
   /// Connects, starts listening, and returns once the server accepts connections.
   public func start() async throws {
     await stop()
-    let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts))
+    // Every coordinator would generate its own token: the primary's API needs one configured.
+    if settings.authenticationEnabled && settings.tokens.isEmpty {
+      throw APIServerError.notStarted(
+        "authentication is on but pvc.conf has no api.token; add the same token on every coordinator")
+    }
+    let cluster = try await PVCCluster.connect(connection)
     do {
       let server = try await APIServer(cluster: cluster, settings: settings).start()
       running.withLock { $0 = (server, cluster) }

@@ -6,8 +6,8 @@ import PVCKit
 extension APIServer {
   /// Answers one request for a route: authentication, parameters, the handler,
   /// and errors turned into upstream's JSON messages. Never throws.
-  func respond(to request: Request, context: BasicRequestContext, route: APIRoute) async -> Response {
-    if !route.isOpen, let refusal = authenticator.refusal(for: request.headers) {
+  func respond(to request: Request, context: PVCRequestContext, route: APIRoute) async -> Response {
+    if !route.isOpen, let refusal = authenticator.refusal(for: request.headers, method: request.method) {
       return Responses.error(refusal)
     }
     do {
@@ -23,7 +23,9 @@ extension APIServer {
         else { throw APIError.badRequest("invalid \(name) '\(ParameterSpec.shown(value))'") }
         path[name] = value
       }
-      let call = APICall(cluster: cluster, parameters: parameters, path: path, headers: request.headers, server: self)
+      let call = APICall(
+        cluster: cluster, parameters: parameters, path: path, headers: request.headers, server: self,
+        client: context.client)
       guard route.method != .get else { return try await route.handler(call) }
       // Listings read the cluster directly for a while after a change, so that clients see their writes.
       listing.noteWrite()
@@ -56,7 +58,7 @@ extension APIServer {
 
 /// Turns the router's own errors (no such route, wrong method) into upstream's JSON messages.
 struct ErrorMiddleware: RouterMiddleware {
-  typealias Context = BasicRequestContext
+  typealias Context = PVCRequestContext
 
   func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
     -> Response

@@ -38,6 +38,17 @@ public struct APIServer: Sendable {
       self.maxBodySize = maxBodySize
     }
 
+    /// Where the server really listens: without authentication, on loopback only,
+    /// whatever ``address`` says (then only this machine's users reach it).
+    public var listenAddress: String {
+      authenticationEnabled || Self.isLoopback(address) ? address : "127.0.0.1"
+    }
+
+    /// Whether an address is a loopback one (`127.0.0.0/8`, `::1`, `localhost`).
+    public static func isLoopback(_ address: String) -> Bool {
+      address == "localhost" || address == "::1" || address.hasPrefix("127.")
+    }
+
     /// The settings of `pvc.conf`'s `api` section.
     public static func from(_ configuration: PVCConfiguration) -> Settings {
       let api = configuration.api
@@ -55,6 +66,14 @@ public struct APIServer: Sendable {
   let listing: VMListing
   /// Node listings shared by concurrent requests.
   let nodeReads = Coalescer<NodeFilter, [NodeInfo]>()
+  /// The status `/metrics` answers from.
+  let status = HeldStatus()
+
+  /// The held status (see ``HeldStatus``).
+  func heldStatus(_ call: APICall) async throws -> ClusterStatus {
+    let cluster = call.cluster
+    return try await status.current { try await cluster.status() }
+  }
 
   /// Creates a server over a connected cluster.
   public init(cluster: PVCCluster, settings: Settings) {
@@ -81,8 +100,8 @@ public struct APIServer: Sendable {
   }
 
   /// The router (also what in-process tests drive).
-  public func router() -> Router<BasicRequestContext> {
-    let router = Router()
+  public func router() -> Router<PVCRequestContext> {
+    let router = HTTPApplication.router(tls: settings.certificateFile != nil)
     router.add(middleware: ErrorMiddleware())
     for route in routes {
       let server = self
@@ -99,7 +118,7 @@ public struct APIServer: Sendable {
     -> some ApplicationProtocol
   {
     try HTTPApplication.make(
-      router: router(), address: settings.address, port: settings.port, serverName: "pvcapi",
+      router: router(), address: settings.listenAddress, port: settings.port, serverName: "pvcapi",
       certificateFile: settings.certificateFile, privateKeyFile: settings.privateKeyFile,
       onServerRunning: onServerRunning)
   }

@@ -1,11 +1,11 @@
 /// The login form: an API token.
 enum LoginPage {
-  static func render(error: String? = nil) -> HTML {
+  static func render(csrf: String, error: String? = nil) -> HTML {
     let problem: HTML = error.map { "<p class=\"error\" role=\"alert\">\($0)</p>" } ?? ""
     return Layout.page(
       "Log in", session: nil,
       """
-      \(problem)<form method="post" action="/login" class="card narrow">\
+      \(problem)<form method="post" action="/login" class="card narrow">\(Components.csrf(csrf))\
       <label for="token">API token</label>\
       <input id="token" name="token" type="password" autocomplete="current-password" required autofocus>\
       <button type="submit">Log in</button></form>

@@ -10,12 +10,12 @@ struct WebRoutes: Sendable {
   let server: WebServer
   var cluster: PVCCluster { server.cluster }
 
-  func register(on router: Router<BasicRequestContext>) {
+  func register(on router: Router<PVCRequestContext>) {
     router.get("/static/pvc.css") { _, _ in
       Self.response(Stylesheet.css, type: "text/css; charset=utf-8", cache: true)
     }
-    router.get("/login") { _, _ in Self.page(LoginPage.render()) }
-    router.post("/login") { request, _ in try await login(request) }
+    router.get("/login") { _, _ in loginForm() }
+    router.post("/login") { request, context in try await login(request, client: context.client) }
     router.post("/logout") { request, _ in
       try await action(request) { session, _ in
         server.sessions.close(session.id)
@@ -192,14 +192,37 @@ struct WebRoutes: Sendable {
     }
   }
 
-  private func login(_ request: Request) async throws -> Response {
+  /// The login form, with a CSRF token also set in a short-lived cookie (the
+  /// post must carry both: another site's page cannot read the cookie).
+  private func loginForm(error: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
+    let csrf = WebSessions.random()
+    var response = Self.page(LoginPage.render(csrf: csrf, error: error), status: status)
+    response.headers[.setCookie] =
+      "\(WebSessions.loginCookie)=\(csrf); Path=/login; Max-Age=3600; HttpOnly; SameSite=Strict\(secure)"
+    return response
+  }
+
+  private var secure: String { server.settings.certificateFile == nil ? "" : "; Secure" }
+
+  private func login(_ request: Request, client: String) async throws -> Response {
     let form = try await Self.form(request)
-    guard server.authenticator.isValid(token: form.first("token") ?? "") else {
-      return Self.page(LoginPage.render(error: "That token is not valid."), status: .unauthorized)
+    guard let sent = form.first("csrf"),
+      let expected = APIAuthenticator.cookie(WebSessions.loginCookie, in: request.headers),
+      APIAuthenticator.constantTimeEquals(Array(sent.utf8), Array(expected.utf8))
+    else {
+      return loginForm(error: "This form has expired. Please log in again.", status: .forbidden)
     }
+    let throttle = server.authenticator.throttle
+    if let wait = throttle.retryAfter(client) {
+      return loginForm(error: "Too many failed logins; try again in \(wait) seconds.", status: .tooManyRequests)
+    }
+    guard server.authenticator.isValid(token: form.first("token") ?? "") else {
+      throttle.recordFailure(client)
+      return loginForm(error: "That token is not valid.", status: .unauthorized)
+    }
+    throttle.recordSuccess(client)
     let session = server.sessions.open()
     var response = Self.redirect("/")
-    let secure = server.settings.certificateFile == nil ? "" : "; Secure"
     response.headers[.setCookie] = "\(WebSessions.cookie)=\(session.id); Path=/; HttpOnly; SameSite=Strict\(secure)"
     return response
   }

@@ -51,8 +51,8 @@ public struct WebServer: Sendable {
   }
 
   /// The router (also what in-process tests drive).
-  public func router() -> Router<BasicRequestContext> {
-    let router = Router()
+  public func router() -> Router<PVCRequestContext> {
+    let router = HTTPApplication.router(tls: settings.certificateFile != nil)
     WebRoutes(server: self).register(on: router)
     return router
   }

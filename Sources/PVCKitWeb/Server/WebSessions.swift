@@ -13,6 +13,8 @@ final class WebSessions: Sendable {
   private let sessions = Mutex<[String: (csrf: String, lastUse: ContinuousClock.Instant)]>([:])
   let lifetime: Duration = .seconds(12 * 3600)
   static let cookie = "pvcweb_session"
+  /// The login form's CSRF cookie.
+  static let loginCookie = "pvcweb_login"
 
   /// Opens a session.
   func open() -> WebSession {

@@ -25,7 +25,8 @@ struct ConnectionOptions: ParsableArguments {
 
   /// Where the cluster is reached.
   enum Target: Equatable {
-    case zookeeper(String)
+    /// An ensemble, with the members' credentials when a configuration file gives them.
+    case zookeeper(String, credentials: ZooKeeperCredentials? = nil)
     case api(URL, key: String?)
   }
 
@@ -40,7 +41,7 @@ struct ConnectionOptions: ParsableArguments {
       }
       if let hosts = entry.zookeeper { return .zookeeper(hosts) }
       if let url = entry.url { return .api(url, key: entry.apiKey) }
-      if let file = entry.cfgfile { return .zookeeper(try PVCConfiguration.load(from: file).zookeeperHosts) }
+      if let file = entry.cfgfile { return Self.target(of: try PVCConfiguration.load(from: file)) }
       throw CLIError("connection \"\(name)\" names neither an API address nor a ZooKeeper ensemble")
     }
     if let zookeeper, !zookeeper.isEmpty { return .zookeeper(zookeeper) }
@@ -51,15 +52,21 @@ struct ConnectionOptions: ParsableArguments {
         "no cluster to talk to: give -c CONNECTION or --zookeeper HOSTS, set PVC_CONNECTION or PVC_ZOOKEEPER, or provide \(file)"
       )
     }
-    return .zookeeper(try PVCConfiguration.load(from: file).zookeeperHosts)
+    return Self.target(of: try PVCConfiguration.load(from: file))
+  }
+
+  /// The ensemble and credentials of a configuration file.
+  static func target(of configuration: PVCConfiguration) -> Target {
+    .zookeeper(configuration.zookeeperHosts, credentials: configuration.zookeeper.credentials)
   }
 
   /// Connects to the cluster.
   func connect() async throws -> PVCCluster {
     switch try target() {
-    case .zookeeper(let hosts):
+    case .zookeeper(let hosts, let credentials):
       do {
-        return try await PVCCluster.connect(.zookeeper(hosts: hosts, connectTimeout: .seconds(5)))
+        return try await PVCCluster.connect(
+          .zookeeper(hosts: hosts, connectTimeout: .seconds(5), credentials: credentials))
       } catch let error as ZooKeeperError where error.code == .notConnected {
         throw CLIError("cannot reach ZooKeeper at \(hosts): is the cluster up?")
       }

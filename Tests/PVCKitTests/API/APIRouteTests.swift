@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import PVCKit
 import PVCKitFixtures
 import Testing
@@ -19,15 +20,34 @@ struct APIRouteTests {
       #expect(wrong.status == 401 && wrong.message == "X-Api-Key Authentication failed.")
       #expect(try await api.call(.get, "/status").status == 200)
 
-      let refused = try await api.call(.post, "/login", [("token", "nope")], key: nil)
+      // The token goes in the body: never in a URL (logs, histories).
+      let inURL = try await api.call(.post, "/login", [("token", APITestHarness.token)], key: nil)
+      #expect(inURL.status == 400 && inURL.parameterErrors?["token"]?.contains("never in the URL") == true)
+      let refused = try await api.call(.post, "/login", [("token", "nope")], form: true, key: nil)
       #expect(refused.status == 401)
       let login = try await api.call(.post, "/login", [("token", APITestHarness.token)], form: true, key: nil)
       #expect(login.status == 200)
+      let csrf = try #require((login.object?["csrf_token"] as? String))
       let cookie = try #require(login.headers[.setCookie]?.split(separator: ";").first.map(String.init))
       #expect(cookie.hasPrefix("pvc_session=") && login.headers[.setCookie]!.contains("HttpOnly"))
       #expect(try await api.call(.get, "/status", key: nil, headers: [.cookie: cookie]).status == 200)
+      // A change on the strength of the cookie alone (what a forged cross-site form sends) is refused.
+      let forged = try await api.call(
+        .post, "/status", [("state", "true")], form: true, key: nil, headers: [.cookie: cookie])
+      #expect(forged.status == 403 && forged.message?.contains("X-CSRF-Token") == true)
+      #expect(try await api.cluster.status().maintenance == false)
+      var withToken: HTTPFields = [.cookie: cookie]
+      withToken[APIAuthenticator.csrfHeader] = csrf
+      let allowed = try await api.call(.post, "/status", [("state", "false")], form: true, key: nil, headers: withToken)
+      #expect(allowed.status == 200)
       #expect(try await api.call(.post, "/logout", key: nil, headers: [.cookie: cookie]).status == 200)
       #expect(try await api.call(.get, "/status", key: nil, headers: [.cookie: cookie]).status == 401)
+      // Five wrong tokens a minute from one address, then even the right one waits.
+      for _ in 0..<5 {
+        #expect(try await api.call(.post, "/login", [("token", "x")], form: true, key: nil).status == 401)
+      }
+      let throttled = try await api.call(.post, "/login", [("token", APITestHarness.token)], form: true, key: nil)
+      #expect(throttled.status == 429 && throttled.headers[.retryAfter] != nil)
     }
   }
 
@@ -82,7 +102,7 @@ struct APIRouteTests {
     }
   }
 
-  @Test("with a certificate and key configured, the server speaks HTTPS")
+  @Test("with a certificate and key configured, the server speaks HTTPS: TLS 1.2 at least, HSTS")
   func tls() async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pvckit-tls-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -114,6 +134,22 @@ struct APIRouteTests {
       return curl.status == 0 && curl.output.contains("cluster_health")
     }
     #expect(answered)
+    let headers = try await TestServices.offPool {
+      try TestServices.runTool(
+        "/usr/bin/curl", ["-sk", "-D", "-", "-o", "/dev/null", "https://127.0.0.1:\(port)/api/v1/"])
+    }
+    #expect(headers.output.lowercased().contains("strict-transport-security: max-age=31536000"))
+    let old = try await TestServices.offPool {
+      try TestServices.runTool(
+        "/usr/bin/openssl",
+        ["s_client", "-connect", "127.0.0.1:\(port)", "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"])
+    }
+    #expect(old.status != 0, "TLS 1.1 was accepted")
+    let weak = try await TestServices.offPool {
+      try TestServices.runTool(
+        "/usr/bin/openssl", ["s_client", "-connect", "127.0.0.1:\(port)", "-tls1_2", "-cipher", "AES128-SHA"])
+    }
+    #expect(weak.status != 0, "a cipher without forward secrecy was accepted")
     let plain = try TestServices.runTool(
       "/usr/bin/curl", ["-s", "--max-time", "2", "http://127.0.0.1:\(port)/api/v1/"])
     #expect(!plain.output.contains("PVC API version"), "plain HTTP must not be served")

@@ -10,6 +10,8 @@ import Testing
 @Suite("Daemons and garbage in ZooKeeper", .serialized)
 struct DaemonGarbageTests {
   static let token = APITestHarness.token
+  /// The primary's API port (other tests' clusters serve theirs on 7370 in the same namespaces).
+  static let dutyPort = 7391
 
   /// The HTTP status and body of a request, through curl (cookies kept in `jar`).
   static func curl(_ url: String, key: String? = token, jar: String? = nil, form: [String: String]? = nil) -> (
@@ -27,7 +29,7 @@ struct DaemonGarbageTests {
   @Test("pvcd, pvcapi and pvcweb stay up through garbage in a VM's and a node's keys, report it, serve the rest")
   func garbage() async throws {
     let configuration = SimulatedNodeConfiguration.text(
-      nodeNet: SimulatedNodes.net, api: (address: "0.0.0.0", port: 7370, token: Self.token))
+      nodeNet: SimulatedNodes.net, api: (address: "0.0.0.0", port: Self.dutyPort, token: Self.token))
     try await NodeCluster.with(configuration: configuration) { nodes in
       let zk = try #require(nodes.cluster.zookeeper)
       let port = 27_000 + Int.random(in: 0..<1000)
@@ -73,7 +75,7 @@ struct DaemonGarbageTests {
 
       // Every server answers, and keeps answering.
       let primary = try #require(try await nodes.cluster.nodes.primary())
-      let duty = "http://\(SimulatedNodes.net).\(SimulatedNodes.number(primary)):7370/api/v1"
+      let duty = "http://\(SimulatedNodes.net).\(SimulatedNodes.number(primary)):\(Self.dutyPort)/api/v1"
       let own = "http://127.0.0.1:\(port)/api/v1"
       #expect(
         try await eventually(timeout: .seconds(20)) {

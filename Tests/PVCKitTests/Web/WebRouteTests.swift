@@ -45,6 +45,14 @@ struct WebRouteTests {
           html: String(buffer: response.body))
       }
     }
+
+    /// Logs in as a browser does: the login form (its CSRF token and cookie), then the post.
+    func login(_ token: String) async throws -> Page {
+      let form = try await get("/login")
+      var withForm = self
+      withForm.cookie = form.headers[.setCookie]?.split(separator: ";").first.map(String.init)
+      return try await withForm.send(.post, "/login", form: [("csrf", form.csrf ?? ""), ("token", token)])
+    }
   }
 
   static let token = "web-token-123"
@@ -60,7 +68,7 @@ struct WebRouteTests {
     do {
       try await Application(router: server.router()).test(.router) { client in
         var browser = Browser(client: client, cluster: cluster)
-        let login = try await browser.send(.post, "/login", form: [("token", token)])
+        let login = try await browser.login(token)
         #expect(login.status == 303)
         browser.cookie = login.headers[.setCookie]?.split(separator: ";").first.map(String.init)
         try await body(browser)
@@ -81,13 +89,20 @@ struct WebRouteTests {
         let page = try await anonymous.get(path)
         #expect(page.status == 303 && page.headers[.location] == "/login", "\(path)")
       }
-      let refused = try await anonymous.send(.post, "/login", form: [("token", "nope")])
+      // The login form carries a CSRF token that must come back with its cookie.
+      let forged = try await anonymous.send(.post, "/login", form: [("token", Self.token)])
+      #expect(forged.status == 403 && forged.headers[.setCookie]?.contains("pvcweb_session") != true)
+      let refused = try await anonymous.login("nope")
       #expect(refused.status == 401 && refused.html.contains("not valid"))
-      let ok = try await anonymous.send(.post, "/login", form: [("token", Self.token)])
+      let ok = try await anonymous.login(Self.token)
       #expect(
-        ok.headers[.setCookie]?.contains("HttpOnly") == true
+        ok.status == 303 && ok.headers[.setCookie]?.contains("HttpOnly") == true
           && ok.headers[.setCookie]?.contains("SameSite=Strict") == true)
       #expect(try await anonymous.get("/login").html.contains("<label for=\"token\">"))
+      // Five wrong tokens a minute, then even the right one waits.
+      for _ in 0..<5 { #expect(try await anonymous.login("wrong").status == 401) }
+      let throttled = try await anonymous.login(Self.token)
+      #expect(throttled.status == 429 && throttled.html.contains("Too many failed logins"))
     }
   }
 
