@@ -175,7 +175,7 @@ public struct UpstreamSeeder: Sendable {
   }
 
   /// A libvirt definition of the size upstream's provisioner writes (about 3.5 KB).
-  static func xml(_ index: Int) -> String {
+  public static func xml(_ index: Int) -> String {
     let name = name(index)
     let mac = String(format: "52:54:00:%02x:%02x:%02x", (index >> 16) & 0xFF, (index >> 8) & 0xFF, index & 0xFF)
     return """

@@ -51,7 +51,8 @@ struct PVCAPI: AsyncParsableCommand {
       note(
         "authentication is off (api.authentication.enabled: no): listening on loopback only, not \(settings.address)")
     }
-    let cluster = try await PVCCluster.connect(configuration.zookeeperConnection(hosts: zookeeper))
+    let cluster = try await PVCCluster.connect(
+      configuration.zookeeperConnection(hosts: zookeeper), policy: configuration.vmPolicy)
     let scheme = settings.certificateFile == nil ? "http" : "https"
     note(
       "serving \(scheme)://\(settings.listenAddress):\(settings.port)\(APIServer.prefix) (authentication \(settings.authenticationEnabled ? "on" : "off"))"

@@ -61,7 +61,9 @@ struct PVCD: AsyncParsableCommand {
       if configuration.subsystems.api && identity.isCoordinator {
         // As upstream runs pvcapid: the primary coordinator serves the HTTP API.
         settings.additionalPrimaryDuties.append(
-          APIDuty(connection: configuration.zookeeperConnection(hosts: hosts), settings: .from(configuration)))
+          APIDuty(
+            connection: configuration.zookeeperConnection(hosts: hosts), policy: configuration.vmPolicy,
+            settings: .from(configuration)))
       }
       let daemon = NodeDaemon(zookeeper: zk, libvirt: libvirt, identity: identity, settings: settings, log: log)
       try await daemon.run(until: {

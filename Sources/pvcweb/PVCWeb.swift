@@ -46,7 +46,8 @@ struct PVCWeb: AsyncParsableCommand {
       FileHandle.standardError.write(
         Data("pvcweb: no api.token in \(config): log in with the token in \(configuration.api.tokenFile)\n".utf8))
     }
-    let cluster = try await PVCCluster.connect(configuration.zookeeperConnection(hosts: zookeeper))
+    let cluster = try await PVCCluster.connect(
+      configuration.zookeeperConnection(hosts: zookeeper), policy: configuration.vmPolicy)
     let api = configuration.api
     let settings = WebServer.Settings(
       address: listen, port: port, tokens: tokens, certificateFile: api.sslEnabled ? api.certificate : nil,

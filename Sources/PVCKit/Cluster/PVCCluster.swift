@@ -38,15 +38,20 @@ public final class PVCCluster: Sendable {
   }
 
   /// Connects to a cluster.
+  /// - Parameter policy: which VM definitions may enter the cluster through this
+  ///   connection (define, modify, restore), when it is direct; through an API,
+  ///   the server's policy applies.
   /// - Throws: ``ZooKeeperError`` if the ensemble cannot be reached, ``APIClientError`` if the API cannot.
-  public static func connect(_ connection: ClusterConnection) async throws -> PVCCluster {
+  public static func connect(_ connection: ClusterConnection, policy: DomainPolicy = .strict) async throws
+    -> PVCCluster
+  {
     switch connection {
     case .zookeeper(let hosts, let sessionTimeout, let connectTimeout, let credentials):
       let zk = try await ZooKeeper.connect(
         to: hosts, sessionTimeout: sessionTimeout, connectTimeout: connectTimeout, credentials: credentials)
       return PVCCluster(
-        connection: connection, operations: DirectClusterOperations(zookeeper: zk),
-        vms: DirectVMOperations(zookeeper: zk), nodes: DirectNodeOperations(zookeeper: zk),
+        connection: connection, operations: DirectClusterOperations(zookeeper: zk, policy: policy),
+        vms: DirectVMOperations(zookeeper: zk, policy: policy), nodes: DirectNodeOperations(zookeeper: zk),
         faults: DirectFaultOperations(zookeeper: zk), tasks: DirectTaskOperations(zookeeper: zk), zookeeper: zk)
     case .api(let url, let key, let timeout):
       let client = APIClient(base: url, key: key, timeout: timeout)

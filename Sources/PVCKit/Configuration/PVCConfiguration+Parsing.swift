@@ -104,6 +104,8 @@ extension PVCConfiguration {
       monitorHosts: try cephSection.optionalList("monitor_hosts"))
 
     api = try Self.api(root.section("api"))
+    vmPolicy = DomainPolicy(
+      allowHostAccess: try root.optionalSection("vm_policy")?.bool("allow_host_access", default: false) ?? false)
   }
 
   private static func cluster(_ section: ConfigurationReader) throws -> Cluster {

@@ -27,6 +27,8 @@ public struct PVCConfiguration: Sendable, Hashable {
   public var guestNetworking: GuestNetworking
   public var ceph: Ceph
   public var api: API
+  /// Which VM definitions the cluster accepts (extension `vm_policy.allow_host_access`, default no).
+  public var vmPolicy: DomainPolicy
 
   /// Directories PVC uses (`path`).
   public struct Paths: Sendable, Hashable {

@@ -67,11 +67,22 @@ public struct ClusterBackup: Sendable, Hashable {
   /// documents, and each VM's definition through the same checks as a new one).
   /// - Throws: ``ClusterError/schemaMismatch(backup:cluster:)`` or
   ///   ``ClusterError/invalidBackup(_:)`` naming the first bad records.
-  public func check() throws {
+  /// - Parameter policy: which VM definitions the cluster accepts (as for define).
+  public func check(policy: DomainPolicy = .strict) throws {
     guard schemaVersion == Layout.currentVersion else {
       throw ClusterError.schemaMismatch(backup: schemaVersion, cluster: Layout.currentVersion)
     }
-    let problems = LayoutCheck.problems(entries)
+    var problems = LayoutCheck.problems(entries)
+    let definitions = Layout.base.path(.domains) + "/"
+    for (path, text) in entries where path.hasPrefix(definitions) && path.hasSuffix(DomainKey.xml.spec.path) {
+      guard path.split(separator: "/").count == 3, let xml = try? DomainXML(stored: text) else { continue }
+      do {
+        try policy.check(xml.summary)
+      } catch {
+        problems.append(RecordProblem(path: path, problem: "\(error)"))
+      }
+    }
+    problems.sort { $0.path < $1.path }
     guard problems.isEmpty else {
       let shown = problems.prefix(5).map(\.description).joined(separator: "; ")
       let more = problems.count > 5 ? " (and \(problems.count - 5) more)" : ""

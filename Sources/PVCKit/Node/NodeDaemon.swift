@@ -29,6 +29,8 @@ public struct NodeDaemon: Sendable {
     public var additionalPrimaryDuties: [any PrimaryDuty] = []
     /// How many recent log lines are published to ZooKeeper (0: none).
     public var nodeLogLines = 2000
+    /// Which VM definitions this node starts.
+    public var policy = DomainPolicy.strict
 
     /// Creates settings.
     public init(
@@ -59,6 +61,7 @@ public struct NodeDaemon: Sendable {
       settings.monitoringInterval = .seconds(configuration.timers.monitoringInterval)
       settings.targetSelector = configuration.targetSelector.rawValue
       settings.nodeLogLines = configuration.logging.zookeeperLogging ? configuration.logging.nodeLogLines : 0
+      settings.policy = configuration.vmPolicy
       let networks = [
         ("upstream", configuration.cluster.upstream), ("cluster", configuration.cluster.cluster),
         ("storage", configuration.cluster.storage),
@@ -122,7 +125,7 @@ public struct NodeDaemon: Sendable {
     let view = NodeView()
     let reconciler = VMReconciler(
       zookeeper: zookeeper, libvirt: libvirt, identity: identity, view: view,
-      shutdownTimeout: settings.shutdownTimeout, log: log)
+      shutdownTimeout: settings.shutdownTimeout, policy: settings.policy, log: log)
     let keepalive = Keepalive(zookeeper: zookeeper, libvirt: libvirt, identity: identity, view: view)
     let consoles = ConsoleLogs(
       zookeeper: zookeeper, libvirt: libvirt, directory: identity.consoleLogDirectory, lines: settings.consoleLogLines)

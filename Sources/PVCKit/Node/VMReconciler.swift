@@ -10,13 +10,15 @@ final class VMReconciler: Sendable {
   let identity: NodeIdentity
   let view: NodeView
   let shutdownTimeout: Duration
+  let policy: DomainPolicy
   let log: @Sendable (String) -> Void
   private let wakers = Mutex<[String: AsyncStream<Void>.Continuation]>([:])
 
   init(
     zookeeper: ZooKeeper, libvirt: LibvirtConnection, identity: NodeIdentity, view: NodeView,
-    shutdownTimeout: Duration, log: @escaping @Sendable (String) -> Void
+    shutdownTimeout: Duration, policy: DomainPolicy, log: @escaping @Sendable (String) -> Void
   ) {
+    self.policy = policy
     self.zookeeper = zookeeper
     self.libvirt = libvirt
     self.identity = identity
@@ -57,7 +59,7 @@ final class VMReconciler: Sendable {
   private func work(_ uuid: String, signals: AsyncStream<Void>) async {
     let worker = VMWorker(
       uuid: uuid, zookeeper: zookeeper, libvirt: libvirt, identity: identity, view: view,
-      shutdownTimeout: shutdownTimeout, log: log)
+      shutdownTimeout: shutdownTimeout, policy: policy, log: log)
     let ref = worker.ref
     await withTaskGroup(of: Void.self) { group in
       for path in [ref.path(.state), ref.path(.node)] {

@@ -10,6 +10,7 @@ struct VMWorker: Sendable {
   let identity: NodeIdentity
   let view: NodeView
   let shutdownTimeout: Duration
+  let policy: DomainPolicy
   let log: @Sendable (String) -> Void
 
   /// The values of the record an evaluation uses, with versions for checked writes.
@@ -111,20 +112,28 @@ struct VMWorker: Sendable {
   private func start(_ vm: Snapshot, recordStart: Bool = false) async throws {
     let xml = try await zookeeper.string(ref.path(.xml)) ?? ""
     do {
+      // What reaches the host is refused here too, whoever wrote the definition.
+      if let summary = try? DomainXML(stored: xml).summary { try policy.check(summary) }
       try await libvirt.createTransient(xml: xml)
     } catch let error as LibvirtError {
-      log("VM \(vm.name) failed to start: \(error.message)")
-      _ = try? await zookeeper.multi([
-        .check(path: ref.path(.node), version: vm.nodeVersion), .set(ref.path(.state), VMState.fail.rawValue),
-        .set(ref.path(.failedReason), error.message),
-      ])
-      return
+      return try await recordFailure(vm, error.message)
+    } catch let error as VMError {
+      return try await recordFailure(vm, error.description)
     }
     var operations: [ZooKeeperOperation] = [.set(ref.path(.failedReason), "")]
     if recordStart { operations.append(.set(ref.path(.state), VMState.start.rawValue)) }
     try await zookeeper.multi(operations)
     try await updateVNC()
     log("VM \(vm.name) started")
+  }
+
+  /// Records that the VM could not start, with why (unless it was moved meanwhile).
+  private func recordFailure(_ vm: Snapshot, _ reason: String) async throws {
+    log("VM \(vm.name) failed to start: \(reason)")
+    _ = try? await zookeeper.multi([
+      .check(path: ref.path(.node), version: vm.nodeVersion), .set(ref.path(.state), VMState.fail.rawValue),
+      .set(ref.path(.failedReason), reason),
+    ])
   }
 
   /// Asks the guest to shut down, forcing it off after the timeout.

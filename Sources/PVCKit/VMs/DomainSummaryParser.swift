@@ -51,6 +51,7 @@ final class DomainSummaryParser: NSObject, XMLParserDelegate {
   /// The device being read (an interface or a disk) and the first of its children.
   private var device: (name: String, attributes: [String: String], children: [String: [String: String]])?
   private var sriovDevice: String?
+  private var hostAccess = HostAccessScan()
 
   /// Elements whose text is kept, by their path below the root.
   private static let textPaths: Set<String> = [
@@ -71,6 +72,8 @@ final class DomainSummaryParser: NSObject, XMLParserDelegate {
     if path.isEmpty && rootName == nil { rootName = elementName }
     path.append(elementName)
     let depth = path.count
+    // Every element counts for host access, wherever it is (not only the first <devices>).
+    if rootName == "domain" { hostAccess.start(elementName, path: path, attributes: attributes) }
     guard depth >= 2, rootName == "domain", path.count < 64 else { return }
     let inner = path.dropFirst().joined(separator: "/")
     // Only the first <os>, <cpu>, <features>, <devices>... of the domain count.
@@ -101,15 +104,19 @@ final class DomainSummaryParser: NSObject, XMLParserDelegate {
 
   func parser(_ parser: XMLParser, foundCharacters string: String) {
     capture?.text += string
+    hostAccess.text(string)
   }
 
   func parser(_ parser: XMLParser, foundCDATA block: Data) {
-    capture?.text += String(decoding: block, as: UTF8.self)
+    let string = String(decoding: block, as: UTF8.self)
+    capture?.text += string
+    hostAccess.text(string)
   }
 
   func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
     defer { path.removeLast() }
     let depth = path.count
+    hostAccess.end(elementName, depth: depth)
     if let captured = capture, captured.depth == depth {
       let inner = path.dropFirst().joined(separator: "/")
       if inner == "devices/interface/sriov_device" { sriovDevice = captured.text } else { texts[inner] = captured.text }
@@ -196,6 +203,6 @@ final class DomainSummaryParser: NSObject, XMLParserDelegate {
       osType: Self.trimmed(texts["os/type"]) ?? "", arch: os?["arch"] ?? "", machine: os?["machine"] ?? "",
       emulator: Self.trimmed(texts["devices/emulator"]) ?? "",
       consoleType: attributes["devices/console"]?["type"] ?? "", features: features, interfaces: interfaces,
-      disks: disks, controllers: controllers, graphics: graphics)
+      disks: disks, controllers: controllers, graphics: graphics, hostAccess: hostAccess.findings)
   }
 }

@@ -85,6 +85,9 @@ public struct DomainSummary: Sendable, Hashable {
   public var disks: [Disk]
   public var controllers: [Controller]
   public var graphics: Graphics?
+  /// What in the definition reaches the host rather than the cluster's resources
+  /// (see ``DomainPolicy``), for people; empty for an ordinary VM.
+  public var hostAccess: [String] = []
 
   /// A network interface.
   public struct Interface: Sendable, Hashable {

@@ -34,10 +34,15 @@ public enum VMError: Error, Sendable, Hashable, CustomStringConvertible {
   case invalidArgument(String)
   /// Nothing to change.
   case nothingToChange
+  /// The definition reaches the host and the cluster's policy does not allow it (``DomainPolicy``).
+  case refusedByPolicy([String])
 
   public var description: String {
     switch self {
     case .invalidXML(let reason): "invalid VM definition: \(reason)"
+    case .refusedByPolicy(let findings):
+      "the VM definition reaches the host, which this cluster does not allow (vm_policy.allow_host_access in pvc.conf): "
+        + findings.joined(separator: "; ")
     case .invalidName(let reason): reason
     case .notFound(let vm): "could not find VM \"\(vm)\" in the cluster"
     case .duplicate(let name, let uuid):

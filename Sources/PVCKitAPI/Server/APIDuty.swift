@@ -7,12 +7,14 @@ import Synchronization
 public final class APIDuty: PrimaryDuty {
   public let name = "HTTP API"
   private let connection: ClusterConnection
+  private let policy: DomainPolicy
   private let settings: APIServer.Settings
   private let running = Mutex<(server: RunningServer, cluster: PVCCluster)?>(nil)
 
   /// Creates the duty for a cluster's ZooKeeper connection and the `api` settings.
-  public init(connection: ClusterConnection, settings: APIServer.Settings) {
+  public init(connection: ClusterConnection, policy: DomainPolicy = .strict, settings: APIServer.Settings) {
     self.connection = connection
+    self.policy = policy
     self.settings = settings
   }
 
@@ -24,7 +26,7 @@ public final class APIDuty: PrimaryDuty {
       throw APIServerError.notStarted(
         "authentication is on but pvc.conf has no api.token; add the same token on every coordinator")
     }
-    let cluster = try await PVCCluster.connect(connection)
+    let cluster = try await PVCCluster.connect(connection, policy: policy)
     do {
       let server = try await APIServer(cluster: cluster, settings: settings).start()
       running.withLock { $0 = (server, cluster) }

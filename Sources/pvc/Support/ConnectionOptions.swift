@@ -25,8 +25,8 @@ struct ConnectionOptions: ParsableArguments {
 
   /// Where the cluster is reached.
   enum Target: Equatable {
-    /// An ensemble, with the members' credentials when a configuration file gives them.
-    case zookeeper(String, credentials: ZooKeeperCredentials? = nil)
+    /// An ensemble, with the members' credentials and the VM policy when a configuration file gives them.
+    case zookeeper(String, credentials: ZooKeeperCredentials? = nil, policy: DomainPolicy = .strict)
     case api(URL, key: String?)
   }
 
@@ -57,16 +57,17 @@ struct ConnectionOptions: ParsableArguments {
 
   /// The ensemble and credentials of a configuration file.
   static func target(of configuration: PVCConfiguration) -> Target {
-    .zookeeper(configuration.zookeeperHosts, credentials: configuration.zookeeper.credentials)
+    .zookeeper(
+      configuration.zookeeperHosts, credentials: configuration.zookeeper.credentials, policy: configuration.vmPolicy)
   }
 
   /// Connects to the cluster.
   func connect() async throws -> PVCCluster {
     switch try target() {
-    case .zookeeper(let hosts, let credentials):
+    case .zookeeper(let hosts, let credentials, let policy):
       do {
         return try await PVCCluster.connect(
-          .zookeeper(hosts: hosts, connectTimeout: .seconds(5), credentials: credentials))
+          .zookeeper(hosts: hosts, connectTimeout: .seconds(5), credentials: credentials), policy: policy)
       } catch let error as ZooKeeperError where error.code == .notConnected {
         throw CLIError("cannot reach ZooKeeper at \(hosts): is the cluster up?")
       }

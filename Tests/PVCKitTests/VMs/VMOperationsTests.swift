@@ -319,10 +319,9 @@ struct VMOperationsTests {
     let absent = await #expect(throws: VMError.self) { try await vms.removeNetwork("vm0001", network: "100") }
     #expect(absent != nil)
 
-    try await vms.addVolume("vm0001", VMVolumeRequest(volume: "/var/lib/pvc/disk2.img", type: "file", bus: "virtio"))
     try await vms.addVolume("vm0001", VMVolumeRequest(volume: "vms/data_sdb"))
     info = try await vms.info("vm0001")
-    #expect(info.disks.map(\.dev) == ["sda", "vda", "sdb"])
+    #expect(info.disks.map(\.dev) == ["sda", "sdb"])
     #expect(info.disks.map(\.name).last == "vms/data_sdb")
     for bad in [
       VMVolumeRequest(volume: "../etc/passwd", type: "file"), VMVolumeRequest(volume: "nopool"),
@@ -333,7 +332,15 @@ struct VMOperationsTests {
       #expect(error != nil, "accepted \(bad)")
     }
     try await vms.removeVolume("vm0001", volume: "vms/data_sdb")
-    #expect(try await vms.info("vm0001").disks.count == 2)
+    #expect(try await vms.info("vm0001").disks.count == 1)
+
+    // A host file is host access: refused by the default policy, taken where pvc.conf allows it.
+    let hostFile = VMVolumeRequest(volume: "/var/lib/pvc/disk2.img", type: "file", bus: "virtio")
+    let refused = await #expect(throws: VMError.self) { try await vms.addVolume("vm0001", hostFile) }
+    #expect(refused?.description.contains("a disk on the host") == true)
+    let permissive = try await PVCCluster.connect(cluster.connection, policy: .permissive)
+    try await permissive.vms.addVolume("vm0001", hostFile)
+    await permissive.close()
     #expect(try await vms.dump("vm0001").contains("/var/lib/pvc/disk2.img"))
   }
 }

@@ -1,6 +1,8 @@
 /// Cluster-wide operations performed directly on ZooKeeper.
 struct DirectClusterOperations: ClusterOperations {
   let zookeeper: ZooKeeper
+  /// What VM definitions a restore may bring.
+  var policy = DomainPolicy.strict
 
   func initialize(overwrite: Bool) async throws {
     let base = Layout.base
@@ -54,7 +56,7 @@ struct DirectClusterOperations: ClusterOperations {
   }
 
   func restore(_ backup: ClusterBackup) async throws {
-    try backup.check()
+    try backup.check(policy: policy)
     let wanted = backup.entries.filter { path, _ in
       path != "/" && !Layout.foreignTrees.contains { path == $0 || path.hasPrefix($0 + "/") }
     }

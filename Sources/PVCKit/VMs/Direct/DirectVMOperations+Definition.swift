@@ -4,6 +4,7 @@ extension DirectVMOperations {
   func define(_ definition: VMDefinition) async throws -> (uuid: String, name: String) {
     let xml = try DomainXML(definition.xml)
     let summary = xml.summary
+    try policy.check(summary)
     try Self.checkDowntime(definition.migrationMaxDowntime)
     for tag in definition.tags { _ = try Layout.tag(tag.name, domain: summary.uuid) }
 
@@ -80,6 +81,7 @@ extension DirectVMOperations {
   func modify(_ vm: String, xml text: String, restart: Bool) async throws {
     let (uuid, name) = try await records.resolve(vm)
     let xml = try DomainXML(text)
+    try policy.check(xml.summary)
     guard xml.summary.uuid == uuid else {
       throw VMError.invalidXML("the new definition's UUID (\(xml.summary.uuid)) differs from the VM's (\(uuid))")
     }

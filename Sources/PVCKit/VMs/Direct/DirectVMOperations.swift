@@ -4,6 +4,8 @@ import Foundation
 /// state; the node daemon that owns the VM makes it so.
 struct DirectVMOperations: VMOperations {
   let zookeeper: ZooKeeper
+  /// Which definitions may enter the cluster.
+  var policy = DomainPolicy.strict
   var records: VMRecords { VMRecords(zookeeper: zookeeper) }
   var nodes: NodeRecords { NodeRecords(zookeeper: zookeeper) }
 
