@@ -1,19 +1,24 @@
 import ArgumentParser
 import Foundation
 
-// Connection options may come before the subcommand, upstream-style
-// (`pvc --zookeeper HOSTS cluster status`): they are passed on through the
-// environment that every command reads.
+// Upstream's global options come before the subcommand (`pvc -c NAME -q vm
+// list`): they are passed on through the environment that every command reads.
 var arguments = Array(CommandLine.arguments.dropFirst())
-while let first = arguments.first, let variable = LeadingOption.environment[first], arguments.count > 1 {
-  setenv(variable, arguments[1], 1)
-  arguments.removeFirst(2)
-}
-if let first = arguments.first, let equals = first.firstIndex(of: "="),
-  let variable = LeadingOption.environment[String(first[..<equals])]
-{
-  setenv(variable, String(first[first.index(after: equals)...]), 1)
-  arguments.removeFirst()
+while let first = arguments.first {
+  if let variable = LeadingOption.flags[first] {
+    setenv(variable, "1", 1)
+    arguments.removeFirst()
+  } else if let variable = LeadingOption.environment[first], arguments.count > 1 {
+    setenv(variable, arguments[1], 1)
+    arguments.removeFirst(2)
+  } else if let equals = first.firstIndex(of: "="),
+    let variable = LeadingOption.environment[String(first[..<equals])]
+  {
+    setenv(variable, String(first[first.index(after: equals)...]), 1)
+    arguments.removeFirst()
+  } else {
+    break
+  }
 }
 do {
   var command = try await PVC.asyncParseAsRoot(arguments)
@@ -31,6 +36,12 @@ enum LeadingOption {
   static let environment = [
     "--zookeeper": "PVC_ZOOKEEPER", "--config": "PVC_CONFIG_FILE", "-c": "PVC_CONNECTION",
     "--connection": "PVC_CONNECTION",
+  ]
+  /// Upstream's global flags: debug output, no progress, no output at all, no confirmations, colour always.
+  static let flags = [
+    "-v": "PVC_DEBUG", "--debug": "PVC_DEBUG", "-q": "PVC_QUIET", "--quiet": "PVC_QUIET", "-s": "PVC_SILENT",
+    "--silent": "PVC_SILENT", "-u": "PVC_UNSAFE", "--unsafe": "PVC_UNSAFE", "--colour": "PVC_COLOUR",
+    "--color": "PVC_COLOUR",
   ]
 }
 

@@ -34,7 +34,14 @@ extension AsyncParsableCommand {
   }
 }
 
-/// Writes to standard output.
+/// Writes to standard output (nothing with upstream's --silent).
 func output(_ text: String) {
+  guard !Terminal.isSet("PVC_SILENT") else { return }
   FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+}
+
+/// Writes a note to standard error (nothing with --quiet or --silent).
+func warn(_ text: String) {
+  guard !Terminal.isSet("PVC_QUIET") && !Terminal.isSet("PVC_SILENT") else { return }
+  FileHandle.standardError.write(Data("Note: \(text)\n".utf8))
 }

@@ -4,11 +4,13 @@ import PVCKit
 
 /// How a command reaches the cluster; included by every command that needs it.
 struct ConnectionOptions: ParsableArguments {
+  // -c belongs before the command, as upstream has it (`pvc -c NAME vm list`, see main.swift):
+  // after it, upstream's commands use -c for their own options.
   @Option(
-    name: [.customShort("c"), .customLong("connection")],
+    name: .customLong("connection"),
     help: ArgumentHelp(
-      "A saved connection (see 'pvc connection list').", discussion: "Overrides PVC_CONNECTION.",
-      valueName: "name"))
+      "A saved connection (see 'pvc connection list'); also -c NAME before the command.",
+      discussion: "Overrides PVC_CONNECTION.", valueName: "name"))
   var connection: String?
 
   @Option(

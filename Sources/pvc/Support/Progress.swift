@@ -4,7 +4,7 @@ import Foundation
 /// terminal: a spinner with what is happening and the time spent, or a bar.
 enum Progress {
   static var enabled: Bool {
-    isatty(STDERR_FILENO) != 0 && ProcessInfo.processInfo.environment["PVC_QUIET"].map { $0.isEmpty } ?? true
+    isatty(STDERR_FILENO) != 0 && !Terminal.isSet("PVC_QUIET") && !Terminal.isSet("PVC_SILENT")
   }
 
   /// Runs `work` while a spinner labelled `label` turns (no spinner for an empty label).

@@ -59,7 +59,7 @@ struct PVCTransportTests {
       ]
       for command in commands {
         let viaAPI = try await pvc(["-c", "api"] + command)
-        let direct = try await pvc(command + ["-c", "zk"])
+        let direct = try await pvc(command + ["--connection", "zk"])
         #expect(viaAPI.status == direct.status, "\(command): \(viaAPI.stderr) / \(direct.stderr)")
         #expect(viaAPI.stdout == direct.stdout, "\(command) differs: \(viaAPI.stderr.prefix(300))")
       }

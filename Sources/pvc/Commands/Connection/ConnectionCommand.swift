@@ -25,7 +25,8 @@ struct ConnectionAddCommand: AsyncParsableCommand {
   @Option(name: [.short, .long], help: "The API's address (host name or IP).") var address: String?
   @Option(name: [.short, .long], help: "The API's port.") var port = 7370
   @Option(name: [.customShort("k"), .customLong("api-key")], help: "The API key.") var apiKey: String?
-  @Flag(name: [.customShort("s"), .customLong("ssl")], inversion: .prefixedNo, help: "Use HTTPS.") var ssl = false
+  @Flag(name: [.customShort("s"), .customLong("ssl")], help: "Use HTTPS.") var ssl = false
+  @Flag(name: [.customShort("S"), .customLong("no-ssl")], help: "Use plain HTTP (the default).") var noSSL = false
   @Option(help: ArgumentHelp("A ZooKeeper ensemble to reach directly instead of an API.", valueName: "hosts"))
   var zookeeper: String?
 
@@ -36,6 +37,7 @@ struct ConnectionAddCommand: AsyncParsableCommand {
       throw ValidationError("give either --address (an API) or --zookeeper (an ensemble)")
     }
     guard (1...65535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
+    if ssl && noSSL { throw ValidationError("give --ssl or --no-ssl, not both") }
     if let address, address.isEmpty || address.contains(where: { " /?#@".contains($0) }) {
       throw ValidationError("--address must be a host name or an IP address")
     }

@@ -34,10 +34,9 @@ struct VMDefineCommand: AsyncParsableCommand {
     name: [.short, .customLong("node-selector")],
     help: "How its nodes are chosen: mem, memprov, load, vcpus, vms, none.")
   var selector: String = "none"
-  @Flag(
-    name: [.customShort("a"), .customLong("autostart")], inversion: .prefixedNo,
-    help: "Start it on its node at the next unflush.")
+  @Flag(name: [.customShort("a"), .customLong("autostart")], help: "Start it on its node at the next unflush.")
   var autostart = false
+  @Flag(name: [.customShort("A"), .customLong("no-autostart")], help: "Do not (the default).") var noAutostart = false
   @Option(name: [.short, .customLong("method")], help: "Migration method: live, shutdown or none.") var method = "none"
   @Option(
     name: [.customShort("d"), .customLong("max-downtime")], help: "Longest pause at the end of a live migration, in ms."
@@ -51,6 +50,7 @@ struct VMDefineCommand: AsyncParsableCommand {
     _ = try choice(selector, "node selector") as NodeSelector?
     _ = try choice(method, "migration method") as MigrationMethod?
     guard vmconfig != nil || editor else { throw ValidationError("give an XML file, or --editor") }
+    if autostart && noAutostart { throw ValidationError("give --autostart or --no-autostart, not both") }
   }
 
   func run() async throws {
@@ -95,6 +95,12 @@ struct VMModifyCommand: AsyncParsableCommand {
   @Argument(help: "The new libvirt domain XML file (not with --editor).") var cfgfile: String?
   @Flag(name: [.short, .long], help: "Edit the current XML in your editor (VISUAL or EDITOR).") var editor = false
   @Flag(name: [.short, .long], help: "Restart the VM to apply the change now.") var restart = false
+  @Flag(name: [.customShort("d"), .customLong("confirm-diff")], help: "Show the changes and ask before saving them.")
+  var confirmDiff = false
+  @Flag(
+    name: [.customShort("c"), .customLong("confirm-restart")],
+    help: "Ask before restarting (always done unless --yes).")
+  var confirmRestart = false
 
   func validate() throws {
     guard (cfgfile == nil) == editor else { throw ValidationError("give either an XML file or --editor") }
@@ -113,10 +119,29 @@ struct VMModifyCommand: AsyncParsableCommand {
         }
         xml = edited
       }
+      if confirmDiff {
+        output(Self.diff(from: try await cluster.vms.dump(domain), to: xml))
+        try confirmation.confirm("Save these changes to VM \(domain)?")
+      }
       if restart { try confirmation.confirm("Restart VM \(domain) to apply the new definition?") }
       try await cluster.vms.modify(domain, xml: xml, restart: restart)
       output("Successfully modified configuration of VM \"\(domain)\".")
     }
+  }
+}
+
+extension VMModifyCommand {
+  /// The lines taken out (`-`) and put in (`+`) between two definitions.
+  static func diff(from old: String, to new: String) -> String {
+    let before = old.split(separator: "\n", omittingEmptySubsequences: false)
+    let after = new.split(separator: "\n", omittingEmptySubsequences: false)
+    let lines = after.difference(from: before).map { change -> String in
+      switch change {
+      case .remove(_, let line, _): "- " + line
+      case .insert(_, let line, _): "+ " + line
+      }
+    }
+    return lines.isEmpty ? "No changes." : lines.joined(separator: "\n")
   }
 }
 

@@ -1,9 +1,60 @@
 import ArgumentParser
 import PVCKit
 
-/// Options shared by commands that change a VM's hardware.
+/// Options shared by commands that change a VM's hardware (upstream's spellings).
 struct RestartOptions: ParsableArguments {
   @Flag(name: [.short, .long], help: "Restart the VM to apply the change now.") var restart = false
+  @Flag(name: [.customShort("R"), .customLong("no-restart")], help: "Apply the change at the next start (the default).")
+  var noRestart = false
+  @Flag(name: [.short, .long], help: "Do not ask before restarting.") var yes = false
+
+  func validate() throws {
+    if restart && noRestart { throw ValidationError("give --restart or --no-restart, not both") }
+  }
+
+  /// Whether to restart the VM: asked first unless --yes.
+  func restarts(_ vm: String) throws -> Bool {
+    guard restart else { return false }
+    var confirmation = ConfirmationOptions()
+    confirmation.yes = yes
+    try confirmation.confirm("Restart VM \(vm) to apply the change?")
+    return true
+  }
+
+  /// What the output says about when the change applies.
+  var when: String { restart ? "; restarting it" : "; it applies at the next start" }
+}
+
+/// Upstream's live hot-plug switch for interfaces and disks. Hot-plug into a
+/// running VM is not there yet: the change is stored and applies at the next
+/// start (or at once with --restart), and --live says so.
+struct LiveOptions: ParsableArguments {
+  @Flag(name: [.short, .long], help: "Hot-plug into the running VM (not available yet: applies at the next start).")
+  var live = false
+  @Flag(name: [.customShort("L"), .customLong("no-live")], help: "Do not hot-plug (the way PVCKit works today).")
+  var noLive = false
+
+  func validate() throws {
+    if live && noLive { throw ValidationError("give --live or --no-live, not both") }
+  }
+
+  func note() {
+    if live { warn("hot-plugging into a running VM is not available yet: the change applies at its next start") }
+  }
+}
+
+/// `-f/--format` of the `get` commands.
+struct GetFormatOptions: ParsableArguments {
+  @Option(name: [.short, .long], help: "pretty, raw, json or json-pretty.") var format: ListFormat = .pretty
+
+  /// Prints `value` as JSON, `raw` lines, or `pretty` text.
+  func print<T: Encodable>(_ value: T, raw: [String], pretty: () -> String) throws {
+    switch format {
+    case .json, .jsonPretty: try printJSON(value, pretty: format == .jsonPretty)
+    case .raw: output(raw.joined(separator: "\n"))
+    case .pretty: output(pretty())
+    }
+  }
 }
 
 /// `pvc vm vcpu`.
@@ -14,11 +65,14 @@ struct VMVCPUCommand: AsyncParsableCommand {
   struct Get: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show the vCPU count and topology.")
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var format: GetFormatOptions
     @Argument(help: "The VM's name or UUID.") var domain: String
     func run() async throws {
       try await withCluster(connection) { cluster in
         let vm = try await cluster.vms.info(domain)
-        output("\(vm.vcpu) vCPUs (topology \(vm.vcpuTopology))")
+        try format.print(["name": .string(vm.name), "vcpu": .integer(vm.vcpu), "vcpu_topology": JSONValue.string(vm.vcpuTopology)], raw: [String(vm.vcpu)]) {
+          "\(vm.vcpu) vCPUs (topology \(vm.vcpuTopology))"
+        }
       }
     }
   }
@@ -40,10 +94,8 @@ struct VMVCPUCommand: AsyncParsableCommand {
         parsed = (parts[0], parts[1], parts[2])
       }
       try await withCluster(connection) { cluster in
-        try await cluster.vms.setVCPUs(domain, vcpus, topology: parsed, restart: options.restart)
-        output(
-          "Set VM \"\(domain)\" to \(vcpus) vCPUs\(options.restart ? "; restarting it" : "; it applies at the next start")."
-        )
+        try await cluster.vms.setVCPUs(domain, vcpus, topology: parsed, restart: try options.restarts(domain))
+        output("Set VM \"\(domain)\" to \(vcpus) vCPUs\(options.when).")
       }
     }
   }
@@ -57,9 +109,15 @@ struct VMMemoryCommand: AsyncParsableCommand {
   struct Get: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show the memory in MiB.")
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var format: GetFormatOptions
     @Argument(help: "The VM's name or UUID.") var domain: String
     func run() async throws {
-      try await withCluster(connection) { cluster in output("\(try await cluster.vms.info(domain).memory) MiB") }
+      try await withCluster(connection) { cluster in
+        let vm = try await cluster.vms.info(domain)
+        try format.print(["name": .string(vm.name), "memory": JSONValue.integer(vm.memory)], raw: [String(vm.memory)]) {
+          "\(vm.memory) MiB"
+        }
+      }
     }
   }
 
@@ -71,10 +129,8 @@ struct VMMemoryCommand: AsyncParsableCommand {
     @Argument(help: "The memory in MiB.") var memory: Int
     func run() async throws {
       try await withCluster(connection) { cluster in
-        try await cluster.vms.setMemory(domain, mebibytes: memory, restart: options.restart)
-        output(
-          "Set VM \"\(domain)\" to \(memory) MiB\(options.restart ? "; restarting it" : "; it applies at the next start")."
-        )
+        try await cluster.vms.setMemory(domain, mebibytes: memory, restart: try options.restarts(domain))
+        output("Set VM \"\(domain)\" to \(memory) MiB\(options.when).")
       }
     }
   }
@@ -89,12 +145,16 @@ struct VMNetworkCommand: AsyncParsableCommand {
   struct Get: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the interfaces.")
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var format: GetFormatOptions
     @Argument(help: "The VM's name or UUID.") var domain: String
     func run() async throws {
       try await withCluster(connection) { cluster in
-        var table = Table(header: ["Network", "MAC", "Model"])
-        table.rows = try await cluster.vms.info(domain).networks.map { [$0.vni, $0.mac, $0.model] }
-        output(table.render())
+        let networks = try await cluster.vms.info(domain).networks
+        try format.print(networks, raw: networks.map(\.vni)) {
+          var table = Table(header: ["Network", "MAC", "Model"])
+          table.rows = networks.map { [$0.vni, $0.mac, $0.model] }
+          return table.render()
+        }
       }
     }
   }
@@ -104,16 +164,21 @@ struct VMNetworkCommand: AsyncParsableCommand {
       abstract: "Add an interface on a network (VNI, or upstream/cluster/storage).")
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var options: RestartOptions
+    @OptionGroup var live: LiveOptions
     @Argument(help: "The VM's name or UUID.") var domain: String
     @Argument(help: "The network.") var net: String
     @Option(name: [.customShort("a"), .customLong("macaddr")], help: "The MAC address (default: random).") var mac:
       String?
     @Option(name: [.short, .long], help: "The NIC model.") var model = "virtio"
+    @Flag(name: [.short, .long], help: "An SR-IOV interface (NET is a VF).") var sriov = false
+    @Option(name: [.customShort("d"), .customLong("sriov-mode")], help: "hostdev or macvtap.") var sriovMode = "macvtap"
     func run() async throws {
+      guard !sriov else { throw fail(CLIError("SR-IOV interfaces are not available yet: they come with PVCKit's networks")) }
+      live.note()
       try await withCluster(connection) { cluster in
         try await cluster.vms.addNetwork(
-          domain, VMNetworkRequest(network: net, mac: mac, model: model), restart: options.restart)
-        output("Network \"\(net)\" added to VM \"\(domain)\".")
+          domain, VMNetworkRequest(network: net, mac: mac, model: model), restart: try options.restarts(domain))
+        output("Network \"\(net)\" added to VM \"\(domain)\"\(options.when).")
       }
     }
   }
@@ -123,13 +188,17 @@ struct VMNetworkCommand: AsyncParsableCommand {
       abstract: "Remove the interfaces on a network, or the one with a MAC.")
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var options: RestartOptions
+    @OptionGroup var live: LiveOptions
     @Argument(help: "The VM's name or UUID.") var domain: String
     @Argument(help: "The network.") var net: String?
     @Option(name: [.short, .customLong("mac-address")], help: "The MAC address.") var mac: String?
+    @Flag(name: [.short, .long], help: "An SR-IOV interface.") var sriov = false
     func run() async throws {
+      guard !sriov else { throw fail(CLIError("SR-IOV interfaces are not available yet: they come with PVCKit's networks")) }
+      live.note()
       try await withCluster(connection) { cluster in
-        try await cluster.vms.removeNetwork(domain, network: net, mac: mac, restart: options.restart)
-        output("Network \"\(net ?? mac ?? "")\" removed from VM \"\(domain)\".")
+        try await cluster.vms.removeNetwork(domain, network: net, mac: mac, restart: try options.restarts(domain))
+        output("Network \"\(net ?? mac ?? "")\" removed from VM \"\(domain)\"\(options.when).")
       }
     }
   }
@@ -143,12 +212,16 @@ struct VMVolumeCommand: AsyncParsableCommand {
   struct Get: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the disks.")
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var format: GetFormatOptions
     @Argument(help: "The VM's name or UUID.") var domain: String
     func run() async throws {
       try await withCluster(connection) { cluster in
-        var table = Table(header: ["Volume", "Disk ID", "Type", "Bus"])
-        table.rows = try await cluster.vms.info(domain).disks.map { [$0.name, $0.dev, $0.type, $0.bus] }
-        output(table.render())
+        let disks = try await cluster.vms.info(domain).disks
+        try format.print(disks, raw: disks.map(\.name)) {
+          var table = Table(header: ["Volume", "Disk ID", "Type", "Bus"])
+          table.rows = disks.map { [$0.name, $0.dev, $0.type, $0.bus] }
+          return table.render()
+        }
       }
     }
   }
@@ -157,6 +230,7 @@ struct VMVolumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Add a disk: an RBD volume (pool/volume) or a file.")
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var options: RestartOptions
+    @OptionGroup var live: LiveOptions
     @Argument(help: "The VM's name or UUID.") var domain: String
     @Argument(help: "The volume.") var volume: String
     @Option(name: [.short, .customLong("disk-id")], help: "The target device (default: the next free one).") var diskID:
@@ -164,10 +238,12 @@ struct VMVolumeCommand: AsyncParsableCommand {
     @Option(name: [.short, .long], help: "The bus: scsi, ide, usb, virtio.") var bus = "scsi"
     @Option(name: [.customShort("t"), .customLong("type")], help: "rbd or file.") var type = "rbd"
     func run() async throws {
+      live.note()
       try await withCluster(connection) { cluster in
         try await cluster.vms.addVolume(
-          domain, VMVolumeRequest(volume: volume, type: type, diskID: diskID, bus: bus), restart: options.restart)
-        output("Volume \"\(volume)\" added to VM \"\(domain)\".")
+          domain, VMVolumeRequest(volume: volume, type: type, diskID: diskID, bus: bus),
+          restart: try options.restarts(domain))
+        output("Volume \"\(volume)\" added to VM \"\(domain)\"\(options.when).")
       }
     }
   }
@@ -176,12 +252,14 @@ struct VMVolumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Remove a disk.")
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var options: RestartOptions
+    @OptionGroup var live: LiveOptions
     @Argument(help: "The VM's name or UUID.") var domain: String
     @Argument(help: "The volume.") var volume: String
     func run() async throws {
+      live.note()
       try await withCluster(connection) { cluster in
-        try await cluster.vms.removeVolume(domain, volume: volume, restart: options.restart)
-        output("Volume \"\(volume)\" removed from VM \"\(domain)\".")
+        try await cluster.vms.removeVolume(domain, volume: volume, restart: try options.restarts(domain))
+        output("Volume \"\(volume)\" removed from VM \"\(domain)\"\(options.when).")
       }
     }
   }
