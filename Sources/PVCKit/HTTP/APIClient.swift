@@ -11,6 +11,9 @@ final class APIClient: Sendable {
   let base: URL
   private let key: String?
   private let session: URLSession
+  /// For requests that wait on the server (an upstream API holds them until the
+  /// work is done): no answer for a long time is normal there, as for upstream's client.
+  private let waitingSession: URLSession
 
   init(base: URL, key: String?, timeout: Duration) {
     self.base = base
@@ -19,6 +22,10 @@ final class APIClient: Sendable {
     configuration.timeoutIntervalForRequest = Double(timeout.components.seconds)
     configuration.timeoutIntervalForResource = 48 * 3600
     session = URLSession(configuration: configuration)
+    let waiting = URLSessionConfiguration.ephemeral
+    waiting.timeoutIntervalForRequest = 48 * 3600
+    waiting.timeoutIntervalForResource = 48 * 3600
+    waitingSession = URLSession(configuration: waiting)
   }
 
   /// A response: its status and body.
@@ -49,7 +56,11 @@ final class APIClient: Sendable {
   }
 
   /// Sends a request; `parameters` go in a form body for POST, PUT and DELETE, else in the query string.
-  func send(_ method: String, _ path: String, _ parameters: [(String, String)] = []) async throws -> Response {
+  /// - Parameter waits: the request waits on the server: it asks to follow the work as a task
+  ///   (`Prefer: respond-async`) and, should the server hold it instead, is given as long as upstream's client.
+  func send(_ method: String, _ path: String, _ parameters: [(String, String)] = [], waits: Bool = false) async throws
+    -> Response
+  {
     let encoded = parameters.map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }.joined(separator: "&")
     let inBody = method != "GET" && !parameters.isEmpty
     var text =
@@ -64,6 +75,7 @@ final class APIClient: Sendable {
     request.httpMethod = method
     request.setValue("pvckit-client/\(PVCKitVersion.string)", forHTTPHeaderField: "User-Agent")
     if let key { request.setValue(key, forHTTPHeaderField: "X-Api-Key") }
+    if waits { request.setValue("respond-async", forHTTPHeaderField: "Prefer") }
     if inBody {
       request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
       request.httpBody = Data(encoded.utf8)
@@ -71,7 +83,7 @@ final class APIClient: Sendable {
     let data: Data
     let response: URLResponse
     do {
-      (data, response) = try await session.data(for: request)
+      (data, response) = try await (waits ? waitingSession : session).data(for: request)
     } catch {
       throw APIClientError.unreachable(base.absoluteString, "\(error.localizedDescription)")
     }
@@ -86,13 +98,43 @@ final class APIClient: Sendable {
     return response
   }
 
+  /// Sends a request that waits for long work and returns the work's result for people.
+  /// A server that queues the work as a task (202 with `task_id`) is followed with
+  /// short requests until the task has finished, however long that takes: the
+  /// client never gives up while the server is working.
+  func waiting(_ method: String, _ path: String, _ parameters: [(String, String)]) async throws -> String {
+    let response = try await send(method, path, parameters, waits: true)
+    guard response.status == 202 else {
+      guard (200..<300).contains(response.status) else {
+        throw APIClientError.refused(response.status, response.message)
+      }
+      return response.message
+    }
+    guard let id = (try? JSONSerialization.jsonObject(with: response.body) as? [String: Any])?["task_id"] as? String
+    else { throw APIClientError.badResponse("accepted answer without a task_id") }
+    var pause: Duration = .milliseconds(100)
+    while true {
+      let task = try await expect("GET", "/tasks/\(id)").decode(ClusterTask.self)
+      switch task.state {
+      case .success: return task.status
+      case .failure: throw APIClientError.refused(400, task.status)
+      case .pending, .running:
+        try await Task.sleep(for: pause)
+        pause = min(pause * 2, .seconds(1))
+      }
+    }
+  }
+
   static func escape(_ text: String) -> String {
     var allowed = CharacterSet.alphanumerics
     allowed.insert(charactersIn: "-._~")
     return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
   }
 
-  func close() { session.invalidateAndCancel() }
+  func close() {
+    session.invalidateAndCancel()
+    waitingSession.invalidateAndCancel()
+  }
 }
 
 /// An API request failed.

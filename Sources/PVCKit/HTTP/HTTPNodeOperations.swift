@@ -24,9 +24,9 @@ struct HTTPNodeOperations: NodeOperations {
   }
 
   func setDomainState(_ node: String, _ action: NodeDomainAction, wait: Bool) async throws -> String {
-    try await client.expect(
-      "POST", "/node/\(node)/domain-state", [("state", action.rawValue), ("wait", String(wait))]
-    ).message
+    let parameters = [("state", action.rawValue), ("wait", String(wait))]
+    guard wait else { return try await client.expect("POST", "/node/\(node)/domain-state", parameters).message }
+    return try await client.waiting("POST", "/node/\(node)/domain-state", parameters)
   }
 
   func setCoordinatorState(_ node: String, _ role: NodeCoordinatorRole, wait: Bool) async throws -> String {

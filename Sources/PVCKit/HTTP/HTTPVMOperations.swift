@@ -62,8 +62,12 @@ struct HTTPVMOperations: VMOperations {
   }
 
   func setState(_ vm: String, _ request: VMStateRequest, force: Bool, wait: Bool) async throws {
-    _ = try await client.expect(
-      "POST", "/vm/\(vm)/state", [("state", request.rawValue), ("force", String(force)), ("wait", String(wait))])
+    let parameters = [("state", request.rawValue), ("force", String(force)), ("wait", String(wait))]
+    if wait {
+      _ = try await client.waiting("POST", "/vm/\(vm)/state", parameters)
+    } else {
+      _ = try await client.expect("POST", "/vm/\(vm)/state", parameters)
+    }
   }
 
   func migrate(_ vm: String, to node: String?, force: Bool, forceLive: Bool, wait: Bool) async throws
@@ -88,7 +92,9 @@ struct HTTPVMOperations: VMOperations {
       ("action", action), ("force", String(force)), ("force_live", String(forceLive)), ("wait", String(wait)),
     ]
     if let target { parameters.append(("node", target)) }
-    return try await client.expect("POST", "/vm/\(vm)/node", parameters).message
+    return wait
+      ? try await client.waiting("POST", "/vm/\(vm)/node", parameters)
+      : try await client.expect("POST", "/vm/\(vm)/node", parameters).message
   }
 
   private func outcome(_ vm: String, _ message: String) async throws -> VMMigrationOutcome {

@@ -76,7 +76,7 @@ enum NodeRoutes {
         return Responses.message(try await call.cluster.nodes.setDomainState(node, action, wait: false))
       }
       _ = try await call.cluster.nodes.info(node)
-      return try await TaskRoutes.completed(call, "node.\(action.rawValue)", on: node, arguments: ["node": node])
+      return try await TaskRoutes.waited(call, "node.\(action.rawValue)", on: node, arguments: ["node": node])
     },
     APIRoute(
       method: .get, path: "/node/{node}/log", summary: "A node daemon's recent log lines",

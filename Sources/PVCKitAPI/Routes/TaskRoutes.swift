@@ -35,6 +35,22 @@ enum TaskRoutes {
       ["task_id": task.id, "task_name": task.name, "run_on": task.runOn], status: .accepted, headers: headers)
   }
 
+  /// Whether the client asked to follow long work itself (RFC 7240's `Prefer:
+  /// respond-async`, which PVCKit's client sends) rather than have the request
+  /// held open until the work is done (what upstream's client expects).
+  static func prefersAsync(_ call: APICall) -> Bool {
+    call.headers[values: HTTPField.Name("Prefer")!].contains { $0.lowercased().contains("respond-async") }
+  }
+
+  /// Queues a task for a request that waits: answered at once with 202 and the
+  /// task to follow when the client prefers that, else when the task has finished.
+  static func waited(_ call: APICall, _ name: String, on node: String, arguments: [String: String]) async throws
+    -> Response
+  {
+    guard prefersAsync(call) else { return try await completed(call, name, on: node, arguments: arguments) }
+    return try accepted(try await call.cluster.tasks.submit(name, runOn: node, arguments: arguments))
+  }
+
   /// Queues a task, waits for its end and answers with its result: 200, or 400 if it failed.
   static func completed(_ call: APICall, _ name: String, on node: String, arguments: [String: String]) async throws
     -> Response

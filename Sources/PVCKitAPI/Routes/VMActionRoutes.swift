@@ -70,9 +70,17 @@ enum VMActionRoutes {
     ) { call in
       let vm = call.path("vm")
       let request = VMStateRequest(rawValue: call.parameters.string("state") ?? "")!
-      try await call.cluster.vms.setState(
-        vm, request, force: call.parameters.flag("force"), wait: call.parameters.flag("wait"))
-      return Responses.message(stateMessage(request, vm: vm))
+      let force = call.parameters.flag("force")
+      guard call.parameters.flag("wait") else {
+        try await call.cluster.vms.setState(vm, request, force: force, wait: false)
+        return Responses.message(stateMessage(request, vm: vm))
+      }
+      // Waiting is a task on the VM's node, which a client may follow instead of holding this request.
+      let info = try await call.cluster.vms.info(vm)
+      let node = try await runnableNode(call, preferring: info.node)
+      return try await TaskRoutes.waited(
+        call, "vm.state", on: node,
+        arguments: ["vm": info.name, "state": request.rawValue, "force": String(force)])
     },
     APIRoute(
       method: .get, path: "/vm/{vm}/node", summary: "A VM's node and previous node",
@@ -117,7 +125,7 @@ enum VMActionRoutes {
       var arguments = ["vm": info.name, "force": String(p.flag("force")), "force_live": String(p.flag("force_live"))]
       arguments["target"] = target
       let node = try await runnableNode(call, preferring: info.node)
-      return try await TaskRoutes.completed(call, "vm.\(action)", on: node, arguments: arguments)
+      return try await TaskRoutes.waited(call, "vm.\(action)", on: node, arguments: arguments)
     }
     switch action {
     case "migrate":

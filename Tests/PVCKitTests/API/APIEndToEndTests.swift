@@ -96,6 +96,33 @@ struct APIEndToEndTests {
       #expect(stopped.status == 404)
     }
   }
+
+  @Test("waiting calls follow the task: a client whose request timeout is shorter than the work still gets its result")
+  func waitsFollowTasks() async throws {
+    try await NodeCluster.with { nodes in
+      let port = 22_800 + Int.random(in: 0..<100)
+      let server = APIServer(cluster: nodes.cluster, settings: .init(port: port, tokens: [APITestHarness.token]))
+      let serving = try await server.start()
+      defer { Task { await serving.stop() } }
+      // Requests time out after 1 s; a restart of a guest that ignores ACPI takes the 3 s shutdown timeout and more.
+      let client = try await PVCCluster.connect(
+        .api(url: URL(string: "http://127.0.0.1:\(port)")!, key: APITestHarness.token, timeout: .seconds(1)))
+      defer { Task { await client.close() } }
+      let uuid = UUID().uuidString.lowercased()
+      _ = try await nodes.cluster.vms.define(
+        VMDefinition(xml: TestGuests.xml(name: "slow", uuid: uuid), node: "hv1", initialState: .start))
+      #expect(try await eventually(timeout: .seconds(30)) { SimulatedNodes.hosts(of: uuid) == ["hv1"] })
+      let started = ContinuousClock.now
+      try await client.vms.restart("slow", wait: true)
+      #expect(ContinuousClock.now - started > .seconds(2), "the restart was not waited for")
+      #expect(try await nodes.cluster.vms.info("slow").state == .start)
+      let task = try #require(try await nodes.cluster.tasks.list().first { $0.name == "vm.state" })
+      #expect(task.state == .success && task.arguments["state"] == "restart")
+      // A flush followed the same way.
+      #expect(try await client.nodes.setDomainState("hv1", .flush, wait: true) == "Node hv1 is flushed.")
+      #expect(try await eventually { !SimulatedNodes.hosts(of: uuid).contains("hv1") })
+    }
+  }
 }
 
 /// The API as a primary duty of pvcd: the primary serves it, and it moves with the role.
@@ -141,4 +168,5 @@ extension Array {
     for element in self { result.append(try await transform(element)) }
     return result
   }
+
 }

@@ -3,7 +3,9 @@ import Foundation
 /// What each kind of task does. Each returns its result for people, or throws.
 enum TaskHandlers {
   /// The task names this release carries out.
-  static let names = ["node.flush", "node.ready", "vm.migrate", "vm.move", "vm.unmigrate", "vm.flush_locks"]
+  static let names = [
+    "node.flush", "node.ready", "vm.migrate", "vm.move", "vm.unmigrate", "vm.state", "vm.flush_locks",
+  ]
 
   static func run(_ task: ClusterTask, zookeeper: ZooKeeper, node: String, progress: TaskProgress) async throws
     -> String
@@ -35,6 +37,14 @@ enum TaskHandlers {
       await progress.update(current: 0, total: 1, status: "returning VM \(vm)")
       _ = try await vms.unmigrate(vm, forceLive: flag("force_live"), wait: true)
       return "Returned VM \"\(vm)\" to node \"\(try await vms.info(vm).node)\"."
+    case "vm.state":
+      let vm = try argument("vm")
+      guard let request = VMStateRequest(rawValue: try argument("state")) else {
+        throw TaskHandlerError("task vm.state has an unknown state '\(task.arguments["state"] ?? "")'")
+      }
+      await progress.update(current: 0, total: 1, status: "VM \(vm): \(request.rawValue)")
+      try await vms.setState(vm, request, force: flag("force"), wait: true)
+      return "VM \"\(vm)\" is \(try await vms.info(vm).state.rawValue)."
     case "vm.flush_locks":
       let info = try await vms.info(try argument("vm"))
       guard ![.start, .migrate, .migrateLive, .unmigrate, .restart].contains(info.state) else {
