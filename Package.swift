@@ -84,7 +84,10 @@ let package = Package(
     // Fronts: thin layers over PVCKit.
     .executableTarget(
       name: "pvc",
-      dependencies: ["PVCKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: [
+        "PVCKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
       swiftSettings: strict
     ),
     .executableTarget(

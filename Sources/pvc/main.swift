@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 
 // Upstream's global options come before the subcommand (`pvc -c NAME -q vm
 // list`): they are passed on through the environment that every command reads.
@@ -19,6 +20,13 @@ while let first = arguments.first {
   } else {
     break
   }
+}
+// PVCKit's log (bad records it came across, ...) goes to standard error; -v shows its debug lines.
+let debug = Terminal.isSet("PVC_DEBUG")
+LoggingSystem.bootstrap { label in
+  var handler = StreamLogHandler.standardError(label: label)
+  handler.logLevel = debug ? .debug : .warning
+  return handler
 }
 do {
   var command = try await PVC.asyncParseAsRoot(arguments)

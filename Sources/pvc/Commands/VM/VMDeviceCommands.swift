@@ -4,7 +4,8 @@ import PVCKit
 /// Options shared by commands that change a VM's hardware (upstream's spellings).
 struct RestartOptions: ParsableArguments {
   @Flag(name: [.short, .long], help: "Restart the VM to apply the change now.") var restart = false
-  @Flag(name: [.customShort("R"), .customLong("no-restart")], help: "Apply the change at the next start (the default).")
+  @Flag(
+    name: [.customShort("R"), .customLong("no-restart")], help: "Apply the change at the next start (the default).")
   var noRestart = false
   @Flag(name: [.short, .long], help: "Do not ask before restarting.") var yes = false
 
@@ -70,7 +71,10 @@ struct VMVCPUCommand: AsyncParsableCommand {
     func run() async throws {
       try await withCluster(connection) { cluster in
         let vm = try await cluster.vms.info(domain)
-        try format.print(["name": .string(vm.name), "vcpu": .integer(vm.vcpu), "vcpu_topology": JSONValue.string(vm.vcpuTopology)], raw: [String(vm.vcpu)]) {
+        try format.print(
+          ["name": .string(vm.name), "vcpu": .integer(vm.vcpu), "vcpu_topology": JSONValue.string(vm.vcpuTopology)],
+          raw: [String(vm.vcpu)]
+        ) {
           "\(vm.vcpu) vCPUs (topology \(vm.vcpuTopology))"
         }
       }
@@ -173,7 +177,9 @@ struct VMNetworkCommand: AsyncParsableCommand {
     @Flag(name: [.short, .long], help: "An SR-IOV interface (NET is a VF).") var sriov = false
     @Option(name: [.customShort("d"), .customLong("sriov-mode")], help: "hostdev or macvtap.") var sriovMode = "macvtap"
     func run() async throws {
-      guard !sriov else { throw fail(CLIError("SR-IOV interfaces are not available yet: they come with PVCKit's networks")) }
+      guard !sriov else {
+        throw fail(CLIError("SR-IOV interfaces are not available yet: they come with PVCKit's networks"))
+      }
       live.note()
       try await withCluster(connection) { cluster in
         try await cluster.vms.addNetwork(
@@ -194,7 +200,9 @@ struct VMNetworkCommand: AsyncParsableCommand {
     @Option(name: [.short, .customLong("mac-address")], help: "The MAC address.") var mac: String?
     @Flag(name: [.short, .long], help: "An SR-IOV interface.") var sriov = false
     func run() async throws {
-      guard !sriov else { throw fail(CLIError("SR-IOV interfaces are not available yet: they come with PVCKit's networks")) }
+      guard !sriov else {
+        throw fail(CLIError("SR-IOV interfaces are not available yet: they come with PVCKit's networks"))
+      }
       live.note()
       try await withCluster(connection) { cluster in
         try await cluster.vms.removeNetwork(domain, network: net, mac: mac, restart: try options.restarts(domain))
