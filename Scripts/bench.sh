@@ -42,7 +42,9 @@ REPORT="$PVCKIT_STATE/report.md"
 mkdir -p "$PVCKIT_STATE"
 : >"$REPORT"
 # Each suite prints its own table (with notes); all rows are gathered into one table at the end.
+# BENCH_SUITES (comma-separated, e.g. "api,self-fence") runs only those suites.
 suite() {
+  if [ -n "${BENCH_SUITES:-}" ] && [[ ",$BENCH_SUITES," != *",$1,"* ]]; then return 0; fi
   "$BIN/pvc-bench" "$@" 2> >(grep -v HummingbirdCore >&2) | tee -a "$REPORT"
   echo | tee -a "$REPORT"
 }
