@@ -29,26 +29,38 @@ struct NodeEvacuation: Sendable {
     return Array(zip(vms, decisions))
   }
 
+  private var placement: ConditionalPlacement { ConditionalPlacement(zookeeper: zookeeper) }
+
+  /// The states a fenced node's VMs are recovered from.
+  static let recoverable: Set<VMState> = [.start, .restart, .shutdown, .migrate, .migrateLive, .unmigrate]
+
   /// Recovers a fenced node's VMs: each starts on its planned node (keeping an
   /// earlier `last_node`), or is stopped and flagged to autostart when nothing can take it.
+  /// Each VM's write is checked against what the plan read; a VM changed meanwhile
+  /// (a user's request won) is decided again, and left alone once it is no longer the node's.
   func recover() async throws {
-    let vms = try await assigned(in: [.start, .restart, .shutdown, .migrate, .migrateLive, .unmigrate])
-    var operations: [ZooKeeperOperation] = []
-    for (vm, decision) in try await plan(vms) {
-      let ref = try Layout.domain(vm.uuid)
-      switch decision {
-      case .move(_, let target):
-        log("recovering VM \(vm.name) from \(node) on \(target)")
-        operations += [
-          .set(ref.path(.state), VMState.start.rawValue), .set(ref.path(.node), target),
-          .set(ref.path(.lastNode), vm.lastNode.isEmpty ? node : vm.lastNode),
-        ]
-      case .park:
-        log("VM \(vm.name) has no node to go to: stopped, to start when \(node) is ready again")
-        operations += [.set(ref.path(.state), VMState.stop.rawValue), .set(ref.path(.autostart), "True")]
+    let plan = try await plan(try await assigned(in: Self.recoverable))
+    await withTaskGroup(of: Void.self) { group in
+      for (vm, decision) in plan {
+        group.addTask {
+          do {
+            try await placement.apply(vm.uuid, name: vm.name) { current in
+              guard current.node == node, Self.recoverable.contains(current.state) else { return nil }
+              switch decision {
+              case .move(_, let target):
+                log("recovering VM \(vm.name) from \(node) on \(target)")
+                return .init(state: .start, node: target, lastNode: current.lastNode.isEmpty ? node : current.lastNode)
+              case .park:
+                log("VM \(vm.name) has no node to go to: stopped, to start when \(node) is ready again")
+                return .init(state: .stop, autostart: true)
+              }
+            }
+          } catch {
+            log("recovering VM \(vm.name): \(error)")
+          }
+        }
       }
     }
-    if !operations.isEmpty { try await zookeeper.multi(operations) }
   }
 
   /// Flushes the node: live-migrates its running VMs, `window` at a time, and
@@ -57,15 +69,16 @@ struct NodeEvacuation: Sendable {
   func flush(window: Int, timeout: Duration) async throws -> Int {
     let plan = try await plan(try await assigned(in: [.start]))
     return try await windowed(plan, window: window, timeout: timeout) { vm, decision in
-      (try Layout.domain(vm.uuid).path(.state), try await start(vm, decision))
+      try await start(vm, decision)
     }
   }
 
   /// Runs `step` over `items`, at most `window` at a time: each step writes a
-  /// VM's new state and returns its state path and the state to wait out.
+  /// VM's new state and returns its state path and the state to wait out (`nil`:
+  /// nothing written, nothing to wait for).
   /// - Returns: how many VMs stayed in that state past `timeout`.
   private func windowed<Item: Sendable>(
-    _ items: [Item], window: Int, timeout: Duration, _ step: (Item) async throws -> (String, VMState)
+    _ items: [Item], window: Int, timeout: Duration, _ step: (Item) async throws -> (String, VMState)?
   ) async throws -> Int {
     var pending = items[...]
     var stuck = 0
@@ -73,7 +86,7 @@ struct NodeEvacuation: Sendable {
       var running = 0
       while !pending.isEmpty || running > 0 {
         while running < max(1, window), let item = pending.popFirst() {
-          let (path, transient) = try await step(item)
+          guard let (path, transient) = try await step(item) else { continue }
           running += 1
           group.addTask {
             await zookeeper.wait(for: path, timeout: timeout) { $0 != transient.rawValue }
@@ -89,24 +102,22 @@ struct NodeEvacuation: Sendable {
     return stuck
   }
 
-  /// Writes one VM's flush step; returns the state to wait out.
-  private func start(_ vm: VMInfo, _ decision: PlacementDecision) async throws -> VMState {
-    let ref = try Layout.domain(vm.uuid)
-    switch decision {
-    case .move(_, let target):
-      log("flush: migrating VM \(vm.name) to \(target)")
-      try await zookeeper.multi([
-        .set(ref.path(.state), VMState.migrate.rawValue), .set(ref.path(.node), target),
-        .set(ref.path(.lastNode), vm.lastNode.isEmpty ? node : vm.lastNode),
-      ])
-      return .migrate
-    case .park:
-      log("flush: no node can take VM \(vm.name); shutting it down to start again at unflush")
-      try await zookeeper.multi([
-        .set(ref.path(.state), VMState.shutdown.rawValue), .set(ref.path(.autostart), "True"),
-      ])
-      return .shutdown
+  /// Writes one VM's flush step (unless it left the node or stopped meanwhile);
+  /// returns its state path and the state to wait out.
+  private func start(_ vm: VMInfo, _ decision: PlacementDecision) async throws -> (String, VMState)? {
+    let written = try await placement.apply(vm.uuid, name: vm.name) { current in
+      guard current.node == node, current.state == .start else { return nil }
+      switch decision {
+      case .move(_, let target):
+        log("flush: migrating VM \(vm.name) to \(target)")
+        return .init(state: .migrate, node: target, lastNode: current.lastNode.isEmpty ? node : current.lastNode)
+      case .park:
+        log("flush: no node can take VM \(vm.name); shutting it down to start again at unflush")
+        return .init(state: .shutdown, autostart: true)
+      }
     }
+    guard let state = written?.state else { return nil }
+    return (try Layout.domain(vm.uuid).path(.state), state)
   }
 
   /// Brings back what a flush took away: VMs whose `last_node` is this node
@@ -116,29 +127,26 @@ struct NodeEvacuation: Sendable {
     let records = VMRecords(zookeeper: zookeeper)
     let index = try await records.index()
     let infos = try await records.infos(index.map(\.uuid))
-    var parked: [ZooKeeperOperation] = []
     var returning: [VMInfo] = []
     for vm in infos.sorted(by: { $0.name < $1.name }) {
-      let ref = try Layout.domain(vm.uuid)
       if vm.node == node && vm.nodeAutostart {
-        log("unflush: starting VM \(vm.name), stopped here by a flush")
-        parked += [
-          .set(ref.path(.state), VMState.start.rawValue), .set(ref.path(.lastNode), ""),
-          .set(ref.path(.autostart), "False"),
-        ]
+        try await placement.apply(vm.uuid, name: vm.name) { current in
+          guard current.node == node, current.autostart else { return nil }
+          log("unflush: starting VM \(vm.name), stopped here by a flush")
+          return .init(state: .start, lastNode: "", autostart: false)
+        }
       } else if vm.lastNode == node && vm.node != node {
         returning.append(vm)
       }
     }
-    if !parked.isEmpty { try await zookeeper.multi(parked) }
     return try await windowed(returning, window: window, timeout: timeout) { vm in
-      let ref = try Layout.domain(vm.uuid)
-      let state: VMState = vm.state == .start ? .migrate : vm.state
-      log("unflush: bringing VM \(vm.name) back from \(vm.node)")
-      try await zookeeper.multi([
-        .set(ref.path(.state), state.rawValue), .set(ref.path(.node), node), .set(ref.path(.lastNode), ""),
-      ])
-      return (ref.path(.state), .migrate)
+      let written = try await placement.apply(vm.uuid, name: vm.name) { current in
+        guard current.lastNode == node, current.node != node else { return nil }
+        log("unflush: bringing VM \(vm.name) back from \(current.node)")
+        return .init(state: current.state == .start ? .migrate : current.state, node: node, lastNode: "")
+      }
+      guard written != nil else { return nil }
+      return (try Layout.domain(vm.uuid).path(.state), .migrate)
     }
   }
 }

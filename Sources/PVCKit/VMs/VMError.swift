@@ -36,10 +36,14 @@ public enum VMError: Error, Sendable, Hashable, CustomStringConvertible {
   case nothingToChange
   /// The definition reaches the host and the cluster's policy does not allow it (``DomainPolicy``).
   case refusedByPolicy([String])
+  /// The VM kept changing under the request (other requests won every race); nothing was written.
+  case conflict(vm: String)
 
   public var description: String {
     switch self {
     case .invalidXML(let reason): "invalid VM definition: \(reason)"
+    case .conflict(let vm):
+      "VM \"\(vm)\" kept changing while the request was being made; nothing was changed, try again"
     case .refusedByPolicy(let findings):
       "the VM definition reaches the host, which this cluster does not allow (vm_policy.allow_host_access in pvc.conf): "
         + findings.joined(separator: "; ")

@@ -73,6 +73,8 @@ struct ClusterSimulator {
   var machines: [String: FenceMachine] = [:]
   var log: [String] = []
   var violations: [String] = []
+  /// Runs between a recovery's plan and its writes, once (a user's request racing it).
+  var beforeRecoveryWrite: ((inout ClusterSimulator) -> Void)?
 
   init(
     nodes names: [String], coordinators: Set<String>? = nil, policy: FencePolicy, sessionTimeout: Duration = .seconds(4)
@@ -338,7 +340,22 @@ struct ClusterSimulator {
         DisplacedVM(
           uuid: $0.uuid, name: $0.uuid, memoryMiB: $0.memory, vcpus: 1, limit: $0.limit, selector: $0.selector)
       }
-    for decision in RecoveryPlanner.plan(displaced, from: dead, nodes: candidates, clusterDefault: .mem) {
+    let plan = RecoveryPlanner.plan(displaced, from: dead, nodes: candidates, clusterDefault: .mem)
+    if let race = beforeRecoveryWrite {
+      beforeRecoveryWrite = nil
+      race(&self)
+    }
+    for decision in plan {
+      // As NodeEvacuation: each write is checked against what the plan read; a VM changed
+      // meanwhile is decided again, and left alone once it is no longer the dead node's to recover.
+      let uuid: String =
+        switch decision {
+        case .move(let uuid, _), .park(let uuid): uuid
+        }
+      guard let vm = vms[uuid], vm.node == dead, vm.state == .start || vm.state.isMigrating else {
+        record("\(uuid) changed during the recovery: left as it is")
+        continue
+      }
       switch decision {
       case .move(let uuid, let target):
         vms[uuid]!.node = target

@@ -424,4 +424,32 @@ struct FencingScenarioTests {
     Self.expectSafe(sim)
     #expect(sim.vms.values.allSatisfy { sim.runningNodes(of: $0.uuid).count == 1 })
   }
+
+  @Test("32. a user's stop between a recovery's plan and its writes is kept: the VM stays stopped")
+  func stopRacingRecovery() {
+    var sim = Self.cluster()
+    sim.beforeRecoveryWrite = { sim in
+      sim.vms["vm5"]!.state = .stop
+      sim.record("user stops vm5")
+    }
+    sim.powerLoss("hv3")
+    sim.run(for: .seconds(30))
+    Self.ordered(sim, "hv3 fenced", "user stops vm5", "vm5 changed during the recovery", "vm6 recovered")
+    #expect(sim.vms["vm5"]!.state == .stop && sim.runningNodes(of: "vm5").isEmpty)
+    Self.expectSafe(sim)
+  }
+
+  @Test("33. a user's move of a dead node's VM during the recovery is not overwritten; it runs once")
+  func moveRacingRecovery() {
+    var sim = Self.cluster()
+    sim.beforeRecoveryWrite = { sim in
+      sim.vms["vm6"]!.node = "hv1"
+      sim.record("user moves vm6 to hv1")
+    }
+    sim.powerLoss("hv3")
+    sim.run(for: .seconds(30))
+    Self.ordered(sim, "hv3 fenced", "user moves vm6 to hv1", "vm6 changed during the recovery")
+    #expect(sim.vms["vm6"]!.node == "hv1" && sim.runningNodes(of: "vm6") == ["hv1"])
+    Self.expectSafe(sim)
+  }
 }

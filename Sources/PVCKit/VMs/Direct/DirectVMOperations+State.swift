@@ -2,36 +2,46 @@ extension DirectVMOperations {
   /// How long `wait` waits for a shutdown, restart or migration to finish.
   static let actionTimeout: Duration = .seconds(600)
 
+  private var placement: ConditionalPlacement { ConditionalPlacement(zookeeper: zookeeper) }
+
   func setState(_ vm: String, _ request: VMStateRequest, force: Bool, wait: Bool) async throws {
     let (uuid, name) = try await records.resolve(vm)
-    let ref = try Layout.domain(uuid)
-    let state = VMState(rawValue: try await zookeeper.string(ref.path(.state)) ?? "")
-    let statePath = ref.path(.state)
-    if state == .mirror && !force && [.start, .stop, .disable].contains(request) {
-      throw VMError.mirrorNotForced(vm: name, action: request.rawValue)
+    let statePath = try Layout.domain(uuid).path(.state)
+    // The rules decide on the state read; the write is checked against it (``ConditionalPlacement``).
+    var decided: VMStateRules.Decision?
+    let written = try await placement.apply(uuid, name: name) { current in
+      let decision = VMStateRules.decide(request, current: current.state, force: force, vm: name)
+      decided = decision
+      switch decision {
+      case .refuse(let error): throw error
+      case .write(let state): return .init(state: state)
+      case .stopThenDisable: return .init(state: .stop)
+      case .shutdownThenDisable: return .init(state: .shutdown)
+      }
     }
-    switch request {
-    case .start, .stop:
-      try await zookeeper.set(statePath, request.rawValue)
-    case .restart, .shutdown:
-      guard state == .start else {
-        throw VMError.wrongState(vm: name, state: state, needed: "only a started VM can be \(request.rawValue)ed")
+    guard written != nil else { throw VMError.notFound(vm) }
+    switch decided {
+    case .write(let state) where wait && (state == .restart || state == .shutdown):
+      try await waitUntilLeaves(statePath, state)
+    case .stopThenDisable:
+      try await disable(uuid, name: name, after: .stop)
+    case .shutdownThenDisable:
+      guard try await waitFor(statePath, timeout: Self.actionTimeout, { $0 != VMState.shutdown.rawValue }) else {
+        throw VMError.wrongState(
+          vm: name, state: .shutdown, needed: "it did not stop in time; disable it with force to stop it at once")
       }
-      try await zookeeper.set(statePath, request.rawValue)
-      if wait { try await waitUntilLeaves(statePath, VMState(rawValue: request.rawValue)) }
-    case .disable:
-      if state == .start {
-        if force {
-          try await zookeeper.set(statePath, VMState.stop.rawValue)
-        } else {
-          try await zookeeper.set(statePath, VMState.shutdown.rawValue)
-          guard try await waitFor(statePath, timeout: Self.actionTimeout, { $0 == VMState.stop.rawValue }) else {
-            throw VMError.wrongState(
-              vm: name, state: .shutdown, needed: "it did not stop in time; disable it with force to stop it at once")
-          }
-        }
+      try await disable(uuid, name: name, after: .stop)
+    default: break
+    }
+  }
+
+  /// Records `disable` once the VM is in `state` (not if another request changed it meanwhile).
+  private func disable(_ uuid: String, name: String, after state: VMState) async throws {
+    try await placement.apply(uuid, name: name) { current in
+      guard current.state == state else {
+        throw VMError.wrongState(vm: name, state: current.state, needed: "another request changed it; not disabled")
       }
-      try await zookeeper.set(statePath, VMState.disable.rawValue)
+      return .init(state: .disable)
     }
   }
 
@@ -40,15 +50,10 @@ extension DirectVMOperations {
     _ = try await waitFor(path, timeout: Self.actionTimeout) { $0 != state.rawValue }
   }
 
-  /// The values a migration decision needs, with the version of `node` for the final check.
+  /// A VM's name, UUID, node limit and selector (what a placement decision needs besides its placement).
   private struct Placing {
     var uuid: String
     var name: String
-    var ref: ObjectRef<DomainKey>
-    var state: VMState
-    var node: String
-    var nodeVersion: Int32
-    var lastNode: String
     var limit: [String]
     var selector: NodeSelector
   }
@@ -56,18 +61,15 @@ extension DirectVMOperations {
   private func placing(_ vm: String) async throws -> Placing {
     let (uuid, name) = try await records.resolve(vm)
     let ref = try Layout.domain(uuid)
-    let keys: [DomainKey] = [.state, .node, .lastNode, .nodeLimit, .nodeSelector]
-    let values = try await zookeeper.getMany(keys.map { ref.path($0) })
-    guard let nodeData = values[1] else { throw VMError.notFound(vm) }
+    let values = try await zookeeper.getMany([ref.path(.nodeLimit), ref.path(.nodeSelector)])
     return Placing(
-      uuid: uuid, name: name, ref: ref, state: VMState(rawValue: values[0]?.string ?? ""), node: nodeData.string,
-      nodeVersion: nodeData.stat.version, lastNode: values[2]?.string ?? "",
-      limit: (values[3]?.string ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty },
-      selector: NodeSelector(rawValue: (values[4]?.string ?? "").lowercased()) ?? .none)
+      uuid: uuid, name: name,
+      limit: (values[0]?.string ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty },
+      selector: NodeSelector(rawValue: (values[1]?.string ?? "").lowercased()) ?? .none)
   }
 
   /// The node a VM goes to: the requested one (checked), or the selector's choice.
-  private func destination(_ vm: Placing, requested: String?) async throws -> String {
+  private func destination(_ vm: Placing, from node: String, requested: String?) async throws -> String {
     if let requested {
       guard try await zookeeper.exists(try Layout.node(requested).basePath) != nil else {
         throw VMError.nodeNotFound(requested)
@@ -82,52 +84,64 @@ extension DirectVMOperations {
     guard
       let target = Placement.target(
         nodes: try await all.map(\.candidate), limit: vm.limit, selector: vm.selector,
-        clusterDefault: try await clusterDefault, excluding: vm.node)
+        clusterDefault: try await clusterDefault, excluding: node)
     else { throw VMError.noTarget(vm: vm.name) }
     return target
   }
 
-  /// Writes the new placement, unless the VM's node changed since it was read.
-  private func place(_ vm: Placing, on target: String, lastNode: String, forceLive: Bool, wait: Bool) async throws {
-    let migrating = vm.state == .start
-    let newState: VMState = migrating ? (forceLive ? .migrateLive : .migrate) : vm.state
-    try await zookeeper.multi([
-      .check(path: vm.ref.path(.node), version: vm.nodeVersion),
-      .set(vm.ref.path(.state), newState.rawValue), .set(vm.ref.path(.node), target),
-      .set(vm.ref.path(.lastNode), lastNode),
-    ])
-    if wait && migrating { try await waitUntilLeaves(vm.ref.path(.state), newState) }
+  /// The change that puts a VM on `target`: a running VM migrates (live only if asked).
+  private static func move(_ current: VMPlacement, to target: String, lastNode: String, forceLive: Bool)
+    -> ConditionalPlacement.Change
+  {
+    let state: VMState = current.state == .start ? (forceLive ? .migrateLive : .migrate) : current.state
+    return .init(state: state, node: target, lastNode: lastNode)
+  }
+
+  /// Writes a placement decided by `decide` and waits for a migration to finish if asked.
+  private func place(
+    _ vm: Placing, wait: Bool, _ decide: (VMPlacement) async throws -> ConditionalPlacement.Change?
+  ) async throws -> VMMigrationOutcome {
+    guard let change = try await placement.apply(vm.uuid, name: vm.name, decide: decide) else {
+      throw VMError.notFound(vm.name)
+    }
+    guard let target = change.node else { return .madePermanent(node: try await info(vm.uuid).node) }
+    if wait, let state = change.state, state.isMigrating {
+      try await waitUntilLeaves(try Layout.domain(vm.uuid).path(.state), state)
+    }
+    return .moving(to: target)
   }
 
   func migrate(_ vm: String, to node: String?, force: Bool, forceLive: Bool, wait: Bool) async throws
     -> VMMigrationOutcome
   {
-    let current = try await placing(vm)
-    if !current.lastNode.isEmpty && !force { throw VMError.alreadyMigrated(vm: current.name) }
-    if node == current.node { throw VMError.alreadyOnNode(vm: current.name, node: current.node) }
-    let target = try await destination(current, requested: node)
-    // A forced second migration keeps the original home.
-    let home = current.lastNode.isEmpty ? current.node : current.lastNode
-    try await place(current, on: target, lastNode: home, forceLive: forceLive, wait: wait)
-    return .moving(to: target)
+    let placing = try await placing(vm)
+    return try await place(placing, wait: wait) { current in
+      if !current.lastNode.isEmpty && !force { throw VMError.alreadyMigrated(vm: placing.name) }
+      if node == current.node { throw VMError.alreadyOnNode(vm: placing.name, node: current.node) }
+      let target = try await destination(placing, from: current.node, requested: node)
+      // A forced second migration keeps the original home.
+      let home = current.lastNode.isEmpty ? current.node : current.lastNode
+      return Self.move(current, to: target, lastNode: home, forceLive: forceLive)
+    }
   }
 
   func unmigrate(_ vm: String, forceLive: Bool, wait: Bool) async throws -> VMMigrationOutcome {
-    let current = try await placing(vm)
-    guard !current.lastNode.isEmpty else { throw VMError.notMigrated(vm: current.name) }
-    try await place(current, on: current.lastNode, lastNode: "", forceLive: forceLive, wait: wait)
-    return .moving(to: current.lastNode)
+    let placing = try await placing(vm)
+    return try await place(placing, wait: wait) { current in
+      guard !current.lastNode.isEmpty else { throw VMError.notMigrated(vm: placing.name) }
+      return Self.move(current, to: current.lastNode, lastNode: "", forceLive: forceLive)
+    }
   }
 
   func move(_ vm: String, to node: String?, forceLive: Bool, wait: Bool) async throws -> VMMigrationOutcome {
-    let current = try await placing(vm)
-    if node == current.node {
-      guard !current.lastNode.isEmpty else { throw VMError.alreadyOnNode(vm: current.name, node: current.node) }
-      try await zookeeper.set(current.ref.path(.lastNode), "")
-      return .madePermanent(node: current.node)
+    let placing = try await placing(vm)
+    return try await place(placing, wait: wait) { current in
+      if node == current.node {
+        guard !current.lastNode.isEmpty else { throw VMError.alreadyOnNode(vm: placing.name, node: current.node) }
+        return .init(lastNode: "")  // made permanent where it is
+      }
+      let target = try await destination(placing, from: current.node, requested: node)
+      return Self.move(current, to: target, lastNode: "", forceLive: forceLive)
     }
-    let target = try await destination(current, requested: node)
-    try await place(current, on: target, lastNode: "", forceLive: forceLive, wait: wait)
-    return .moving(to: target)
   }
 }
