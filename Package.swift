@@ -37,6 +37,7 @@ let package = Package(
     .systemLibrary(name: "CLibvirt", path: "Sources/CLibvirt", pkgConfig: "libvirt"),
     .systemLibrary(name: "CCeph", path: "Sources/CCeph"),
     .systemLibrary(name: "CMariaDB", path: "Sources/CMariaDB", pkgConfig: "libmariadb"),
+    .systemLibrary(name: "CXML2", path: "Sources/CXML2", pkgConfig: "libxml-2.0"),
 
     // The library: every operation as a typed async API.
     .target(
@@ -44,6 +45,7 @@ let package = Package(
       dependencies: [
         "CZooKeeper",
         "CLibvirt",
+        "CXML2",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Logging", package: "swift-log"),
       ],

@@ -52,6 +52,7 @@ suite() {
 echo "# PVCKit benchmarks ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores)"
 echo
 suite zookeeper --hosts "$HOSTS" --count "$COUNT" --rounds "$ROUNDS"
+suite parse --count 1000 --rounds "$ROUNDS"
 suite vm-list --hosts "$HOSTS" --sizes "${BENCH_VM_SIZES:-1000,10000}" --rounds "$ROUNDS"
 suite vm-start --hosts "$HOSTS" --node-net "$NODE_NET" \
   --console-dir "$PVCKIT_STATE/nodes/hv1/root/var/log/libvirt" --rounds "$ROUNDS"

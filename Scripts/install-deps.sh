@@ -3,7 +3,7 @@
 # Usage: Scripts/install-deps.sh [build] [zookeeper] [libvirt] [tools] [ipmi] [bench] [browser] [all]
 source "$(dirname "$0")/lib.sh"
 
-BUILD_PKGS=(libzookeeper-mt-dev libvirt-dev librbd-dev librados-dev libmariadb-dev pkg-config)
+BUILD_PKGS=(libzookeeper-mt-dev libvirt-dev librbd-dev librados-dev libmariadb-dev libxml2-dev pkg-config)
 ZOOKEEPER_PKGS=(default-jre-headless zookeeper)
 LIBVIRT_PKGS=(libvirt-daemon libvirt-daemon-system libvirt-clients qemu-system-x86 iproute2 nftables)
 TOOL_PKGS=(python3-kazoo)

@@ -5,6 +5,7 @@ import Foundation
 //
 // Usage: pvc-bench zookeeper --hosts HOSTS [--count N] [--rounds R]
 //        pvc-bench vm-list --hosts HOSTS [--sizes 1000,10000] [--rounds R]
+//        pvc-bench parse [--count N] [--rounds R]
 //        pvc-bench vm-start --hosts HOSTS --node-net NET [--console-dir DIR] [--rounds R]
 //        pvc-bench api --hosts HOSTS [--vms N] [--seconds S]   (needs wrk)
 //        pvc-bench cli --hosts HOSTS [--vms N] [--runs R]   (needs hyperfine and a built pvc)
@@ -37,6 +38,8 @@ do {
         hosts: hosts, nodeNet: option("--node-net", default: "10.80.0"),
         consoleDirectory: option("--console-dir", default: "/tmp"), rounds: rounds
       ).run().render())
+  case "parse":
+    print(try ParseBenchmark(count: Int(option("--count", default: "1000")) ?? 1000, rounds: rounds).run().render())
   case "vm-list":
     let sizes = option("--sizes", default: "1000,10000").split(separator: ",").compactMap { Int($0) }
     print(try await VMListBenchmark(hosts: hosts, sizes: sizes, rounds: rounds).run().render())

@@ -35,16 +35,20 @@ public struct DomainXML: Sendable, Hashable {
 
   /// Whether the text has a `<!` other than a comment or CDATA section (DOCTYPE, ENTITY...).
   static func hasDeclarations(_ text: String) -> Bool {
-    let bytes = Array(text.utf8)
-    var index = 0
-    while index + 1 < bytes.count {
-      if bytes[index] == UInt8(ascii: "<") && bytes[index + 1] == UInt8(ascii: "!") {
-        let rest = bytes[(index + 2)...].prefix(7)
-        if !rest.starts(with: Array("--".utf8)) && !rest.starts(with: Array("[CDATA[".utf8)) { return true }
+    var text = text
+    return text.withUTF8 { bytes in
+      let comment = Array("--".utf8)
+      let cdata = Array("[CDATA[".utf8)
+      var index = 0
+      while index + 1 < bytes.count {
+        if bytes[index] == UInt8(ascii: "<") && bytes[index + 1] == UInt8(ascii: "!") {
+          let rest = bytes[(index + 2)...].prefix(7)
+          if !rest.starts(with: comment) && !rest.starts(with: cdata) { return true }
+        }
+        index += 1
       }
-      index += 1
+      return false
     }
-    return false
   }
 
   /// Applies `change` to the definition's `<domain>` element and returns the new text.

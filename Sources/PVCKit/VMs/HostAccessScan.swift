@@ -11,7 +11,7 @@ struct HostAccessScan {
   /// What reaches the host, for people.
   private(set) var findings: [String] = []
   /// The element whose text is being read, and the text so far.
-  private var reading: (depth: Int, name: String, text: String)?
+  private var reading: (depth: Int, element: DomainElement, text: String)?
   /// The character device being read (its type), for its `<source>` and `<log>`.
   private var characterDevice: String?
 
@@ -24,6 +24,9 @@ struct HostAccessScan {
   /// Sources of randomness a guest may be given.
   static let randomSources: Set<String> = ["/dev/urandom", "/dev/random", "/dev/hwrng"]
 
+  /// Whether the text of the current element is being read.
+  var isReading: Bool { reading != nil }
+
   private mutating func found(_ what: String) {
     if findings.count < 20 && !findings.contains(what) { findings.append(what) }
   }
@@ -33,68 +36,68 @@ struct HostAccessScan {
     path.hasPrefix(directory) && !path.split(separator: "/").contains("..")
   }
 
-  /// An element opened at `path` (the root first).
-  mutating func start(_ name: String, path: [String], attributes: [String: String]) {
+  /// An element opened at `path` (the root first, `element` last), spelled `name`.
+  mutating func start(_ element: DomainElement, name: String, path: [DomainElement], attributes: DomainAttributes) {
     let depth = path.count
-    let parent = depth >= 2 ? path[depth - 2] : ""
-    if name.hasPrefix("qemu:") { found("QEMU command-line passthrough (<\(name)>)") }
-    switch (parent, name) {
-    case ("devices", "disk") where ["file", "block", "dir", "volume"].contains(attributes["type"] ?? ""):
+    let parent = depth >= 2 ? path[depth - 2] : .other
+    if name.utf8.starts(with: "qemu:".utf8) { found("QEMU command-line passthrough (<\(name)>)") }
+    switch (parent, element) {
+    case (.devices, .disk) where ["file", "block", "dir", "volume"].contains(attributes["type"] ?? ""):
       found("a disk on the host (<disk type='\(attributes["type"] ?? "")'>)")
-    case ("devices", "filesystem"): found("a host directory shared with the guest (<filesystem>)")
-    case ("devices", "hostdev"): found("a host device passed through (<hostdev>)")
-    case ("devices", "redirdev"), ("devices", "shmem"): found("host access through <\(name)>")
-    case ("devices", "smartcard") where attributes["mode"] == "passthrough":
+    case (.devices, .filesystem): found("a host directory shared with the guest (<filesystem>)")
+    case (.devices, .hostdev): found("a host device passed through (<hostdev>)")
+    case (.devices, .redirdev), (.devices, .shmem): found("host access through <\(name)>")
+    case (.devices, .smartcard) where attributes["mode"] == "passthrough":
       found("a host smartcard passed through (<smartcard mode='passthrough'>)")
-    case ("devices", "input") where ["passthrough", "evdev"].contains(attributes["type"] ?? ""):
+    case (.devices, .input) where ["passthrough", "evdev"].contains(attributes["type"] ?? ""):
       found("a host input device passed through (<input type='\(attributes["type"] ?? "")'>)")
-    case ("devices", "serial"), ("devices", "console"), ("devices", "parallel"), ("devices", "channel"):
+    case (.devices, .serial), (.devices, .console), (.devices, .parallel), (.devices, .channel):
       let type = attributes["type"] ?? "pty"
       characterDevice = type
       if ["file", "dev", "pipe", "tcp", "udp"].contains(type) {
         found("a <\(name)> on the host (type '\(type)')")
       }
-    case ("interface", "script"), ("interface", "downscript"): found("a host script run for an interface")
-    case ("tpm", "backend") where attributes["type"] == "passthrough": found("the host's TPM passed through")
-    case ("os", "kernel"), ("os", "initrd"), ("os", "dtb"): found("a boot file from the host (<os><\(name)>)")
-    case (_, "seclabel") where attributes["type"] == "none":
+    case (.interface, .script), (.interface, .downscript): found("a host script run for an interface")
+    case (.tpm, .backend) where attributes["type"] == "passthrough": found("the host's TPM passed through")
+    case (.os, .kernel), (.os, .initrd), (.os, .dtb): found("a boot file from the host (<os><\(name)>)")
+    case (_, .seclabel) where attributes["type"] == "none":
       found("host confinement switched off (<seclabel type='none'>)")
     default: break
     }
-    if let type = characterDevice, depth >= 4, ["serial", "console", "parallel", "channel"].contains(path[depth - 2]) {
-      if name == "source", type == "unix", let socket = attributes["path"],
+    if let type = characterDevice, depth >= 4, path[depth - 2].isCharacterDevice {
+      if element == .source, type == "unix", let socket = attributes["path"],
         !Self.isPath(socket, under: "/var/lib/libvirt/qemu/") && !Self.isPath(socket, under: "/run/libvirt/qemu/")
       {
         found("a socket on the host (\(socket))")
       }
-      if name == "log", let file = attributes["file"], !Self.isPath(file, under: "/var/log/libvirt/") {
+      if element == .log, let file = attributes["file"], !Self.isPath(file, under: "/var/log/libvirt/") {
         found("a guest log outside /var/log/libvirt (\(file))")
       }
     }
     let reads: Bool =
-      switch (parent, name) {
-      case ("devices", "emulator"), ("os", "loader"), ("os", "nvram"), ("rng", "backend"): true
+      switch (parent, element) {
+      case (.devices, .emulator), (.os, .loader), (.os, .nvram), (.rng, .backend): true
       default: false
       }
-    if reads, reading == nil { reading = (depth, name, "") }
+    if reads, reading == nil { reading = (depth, element, "") }
   }
 
   /// Text inside the current element.
   mutating func text(_ string: String) { reading?.text += string }
 
-  /// The element at `depth` closed.
-  mutating func end(_ name: String, depth: Int) {
-    if ["serial", "console", "parallel", "channel"].contains(name) { characterDevice = nil }
-    guard let element = reading, element.depth == depth else { return }
+  /// The element `element` at `depth` closed.
+  mutating func end(_ element: DomainElement, depth: Int) {
+    if characterDevice != nil, element.isCharacterDevice { characterDevice = nil }
+    guard let open = reading, open.depth == depth else { return }
     reading = nil
-    let value = element.text.trimmingCharacters(in: .whitespacesAndNewlines)
-    switch element.name {
-    case "emulator" where !Self.emulators.contains(value): found("an emulator other than the system's (\(value))")
-    case "loader" where !value.isEmpty && !Self.isPath(value, under: "/usr/share/"):
+    let value = open.text.trimmingXMLWhitespace
+    switch open.element {
+    case .emulator where !Self.emulators.contains(value): found("an emulator other than the system's (\(value))")
+    case .loader where !value.isEmpty && !Self.isPath(value, under: "/usr/share/"):
       found("firmware from outside /usr/share (\(value))")
-    case "nvram" where !value.isEmpty && !Self.isPath(value, under: "/var/lib/libvirt/qemu/nvram/"):
+    case .nvram where !value.isEmpty && !Self.isPath(value, under: "/var/lib/libvirt/qemu/nvram/"):
       found("firmware variables outside /var/lib/libvirt/qemu/nvram (\(value))")
-    case "backend" where !Self.randomSources.contains(value): found("a random source on the host (\(value))")
+    case .backend where !Self.randomSources.contains(value): found("a random source on the host (\(value))")
     default: break
     }
   }

@@ -18,16 +18,32 @@ public enum VMName {
   /// The canonical (lowercase, hyphenated) form of a UUID, or `nil` if `text` is not one.
   /// Hyphens are optional and braces or a `urn:uuid:` prefix are accepted, as upstream does.
   public static func canonicalUUID(_ text: String) -> String? {
-    var hex = text.trimmingCharacters(in: .whitespaces).lowercased()
-    if hex.hasPrefix("urn:uuid:") { hex.removeFirst(9) }
-    if hex.hasPrefix("{") && hex.hasSuffix("}") { hex = String(hex.dropFirst().dropLast()) }
-    let digits = hex.filter { $0 != "-" }
-    guard digits.count == 32, digits.allSatisfy(\.isHexDigit) else { return nil }
-    if hex.contains("-") {
-      let groups = hex.split(separator: "-", omittingEmptySubsequences: false).map(\.count)
-      guard groups == [8, 4, 4, 4, 12] else { return nil }
+    var body = Substring(text.trimmingXMLWhitespace)
+    if body.utf8.count > 45 { return nil }  // "urn:uuid:{...}" at most
+    if body.lowercased().hasPrefix("urn:uuid:") { body = body.dropFirst(9) }
+    if body.hasPrefix("{") && body.hasSuffix("}") { body = body.dropFirst().dropLast() }
+    var digits: [UInt8] = []
+    digits.reserveCapacity(32)
+    var groups = [0]
+    for byte in body.utf8 {
+      switch byte {
+      case UInt8(ascii: "-"): groups.append(0)
+      case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"):
+        digits.append(byte)
+        groups[groups.count - 1] += 1
+      case UInt8(ascii: "A")...UInt8(ascii: "F"):
+        digits.append(byte | 0x20)  // lower case
+        groups[groups.count - 1] += 1
+      default: return nil
+      }
     }
-    let characters = Array(digits)
-    return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
+    guard digits.count == 32, groups == [32] || groups == [8, 4, 4, 4, 12] else { return nil }
+    var canonical: [UInt8] = []
+    canonical.reserveCapacity(36)
+    for (index, digit) in digits.enumerated() {
+      if index == 8 || index == 12 || index == 16 || index == 20 { canonical.append(UInt8(ascii: "-")) }
+      canonical.append(digit)
+    }
+    return String(decoding: canonical, as: UTF8.self)
   }
 }

@@ -9,7 +9,7 @@ final class BackgroundProgram: @unchecked Sendable {
   /// Starts `executable` from the test build with `arguments`.
   init(_ executable: String, _ arguments: [String]) throws {
     logFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(executable)-\(UUID().uuidString).log")
-    FileManager.default.createFile(atPath: logFile.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
     process.executableURL = TestServices.binDirectory.appendingPathComponent(executable)
     process.arguments = arguments
     let output = try FileHandle(forWritingTo: logFile)
