@@ -35,7 +35,7 @@ struct ZooKeeperBenchmark {
       let before = CPUTime.ownProcess()
       getPipelined.append(
         try await timed {
-          let values = try await zk.getMany(readPaths)
+          let values = try await zk.getPipelined(readPaths)
           precondition(values.allSatisfy { $0?.bytes.count == 100 })
         })
       getCPU.append(CPUTime.ownProcess() - before)
@@ -72,10 +72,10 @@ struct ZooKeeperBenchmark {
     func rate(_ seconds: [Double]) -> Double? { median(seconds).map { Double(count) / $0 } }
     var report = Report(title: "ZooKeeper client: \(count) nodes of 100 bytes, median of \(rounds) rounds, \(hosts)")
     report.add(
-      "get, PVCKit pipelined (getMany)", rate(getPipelined), against: "raw C client pipelined", rate(getRaw),
+      "get, PVCKit pipelined (getPipelined)", rate(getPipelined), against: "raw C client pipelined", rate(getRaw),
       unit: "ops/s", better: .higher)
     report.add(
-      "get, PVCKit pipelined (getMany)", rate(getPipelined), against: "PVCKit awaited one by one", rate(getSerial),
+      "get, PVCKit pipelined (getPipelined)", rate(getPipelined), against: "PVCKit awaited one by one", rate(getSerial),
       unit: "ops/s", better: .higher)
     report.add(
       "get, PVCKit bulk (readBulk: multiRead)", rate(getBulk), against: "raw C client pipelined", rate(getRaw),
@@ -88,7 +88,7 @@ struct ZooKeeperBenchmark {
       unit: "ops/s", better: .higher)
     let perOp = { (seconds: [Double]) in median(seconds).map { $0 / Double(count) * 1e6 } }
     report.add(
-      "client CPU per pipelined get, PVCKit (getMany)", perOp(getCPU), against: "raw C client pipelined",
+      "client CPU per pipelined get, PVCKit (getPipelined)", perOp(getCPU), against: "raw C client pipelined",
       perOp(getRawCPU), unit: "µs", better: .lower)
     report.notes.append("Targets: pipelined gets >= 0.8x the raw C client and >= 4x one by one.")
     report.notes.append(

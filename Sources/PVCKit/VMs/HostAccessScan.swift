@@ -40,7 +40,9 @@ struct HostAccessScan {
   mutating func start(_ element: DomainElement, name: String, path: [DomainElement], attributes: DomainAttributes) {
     let depth = path.count
     let parent = depth >= 2 ? path[depth - 2] : .other
-    if name.utf8.starts(with: "qemu:".utf8) { found("QEMU command-line passthrough (<\(name)>)") }
+    if name.utf8.first == UInt8(ascii: "q"), name.utf8.starts(with: "qemu:".utf8) {
+      found("QEMU command-line passthrough (<\(name)>)")
+    }
     switch (parent, element) {
     case (.devices, .disk) where ["file", "block", "dir", "volume"].contains(attributes["type"] ?? ""):
       found("a disk on the host (<disk type='\(attributes["type"] ?? "")'>)")

@@ -5,10 +5,16 @@ public enum VMName {
   /// Checks a VM name: 1 to 100 characters of letters, digits, `.`, `_` and `-`,
   /// not starting with `.` or `-` (names become file, volume and path names).
   public static func check(_ name: String) throws {
-    let allowed = name.unicodeScalars.allSatisfy {
-      $0.isASCII && (($0.properties.isAlphabetic || ("0"..."9").contains($0)) || "._-".unicodeScalars.contains($0))
+    let allowed = name.utf8.allSatisfy { byte in
+      switch byte {
+      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"),
+        UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+        true
+      default: false
+      }
     }
-    guard !name.isEmpty, name.count <= 100, allowed, !name.hasPrefix("."), !name.hasPrefix("-") else {
+    guard !name.isEmpty, name.utf8.count <= 100, allowed, !name.hasPrefix("."), !name.hasPrefix("-") else {
       let shown = name.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : String($0) }.joined()
       throw VMError.invalidName(
         "invalid VM name '\(shown)': use 1 to 100 letters, digits, '.', '_' or '-', not starting with '.' or '-'")

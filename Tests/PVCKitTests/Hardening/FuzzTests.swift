@@ -207,4 +207,59 @@ struct FuzzTests {
       _ = ParameterSpec.shown(value)
     }
   }
+
+  @Test("VM statistics: the fast reader gives the decoder's result, and refuses what it refuses at the top level")
+  func statistics() async {
+    await propertyCheck(
+      count: 500, input: Gen.int(in: -1_000_000...1_000_000_000_000_000).array(of: 21...21), Self.value,
+      Gen.int(in: 0...30)
+    ) { numbers, value, place in
+      var tokens = numbers.map(String.init)
+      if place < tokens.count { tokens[place] = value }
+      let text = """
+        {"state": "running", "maxmem": \(tokens[0]), "livemem": \(tokens[1]), "cpus": \(tokens[2]), \
+        "cputime": \(tokens[3]), "mem_stats": {"actual": \(tokens[4]), "rss": \(tokens[5])}, \
+        "cpu_stats": {"cpu_time": \(tokens[6]), "user_time": \(tokens[7])}, "disk_stats": [{"name": "vms/x_sda", \
+        "rd_req": \(tokens[8]), "rd_bytes": \(tokens[9]), "wr_req": \(tokens[10]), "wr_bytes": \(tokens[11]), \
+        "err": \(tokens[12])}], "net_stats": [{"name": "vnet0", "bridge": "vmbr1", "rd_bytes": \(tokens[13]), \
+        "rd_packets": \(tokens[14]), "rd_errors": \(tokens[15]), "rd_drops": \(tokens[16]), "wr_bytes": \(tokens[17]), \
+        "wr_packets": \(tokens[18]), "wr_errors": \(tokens[19]), "wr_drops": \(tokens[20])}]}
+        """
+      let decoded = try? JSONDecoder().decode(VMStatistics.self, from: Data(text.utf8))
+      let fast = try? VMStatistics(storedJSON: text)
+      if place >= tokens.count {
+        #expect(decoded != nil && fast == decoded)
+      } else if let decoded, let fast {
+        #expect(fast == decoded, "\(value) at \(place)")
+      } else if place < 4, decoded == nil, !value.isEmpty {
+        #expect(fast == nil, "\(value) at \(place) is refused by the decoder")
+      }
+    }
+  }
+
+  @Test("JSON: PVCKit's parser reads what JSONSerialization writes, and refuses hostile text without trapping")
+  func json() async throws {
+    for text in Self.hostile + [
+      "{\"a\":[1,2.5,-3e2,true,null,\"\\u00e9\\ud83d\\ude42\"]}", "[01]", "[1,]", "{\"a\" 1}",
+    ] {
+      _ = try? JSONValue(parsing: text)
+    }
+    #expect(
+      try JSONValue(parsing: "[1, 2.5, \"\\u00e9\\ud83d\\ude42\", null]")
+        == .array([.integer(1), .number(2.5), .string("é🙂"), .null]))
+    for bad in ["[01]", "[1,]", "{\"a\" 1}", "nan", "1e999", "\"\\ud800\"", "[", "\"a\u{1}\"", "{} x"] {
+      #expect(throws: JSONValue.ParseError.self, "\(bad)") { try JSONValue(parsing: bad) }
+    }
+    await propertyCheck(count: 400, input: Self.value, Gen.int(in: -1_000_000_000...1_000_000_000)) { value, number in
+      let object: [String: Any] = ["name": value, "list": [value, number, true, NSNull()], "n": number]
+      let data = try! JSONSerialization.data(withJSONObject: object)
+      let parsed = try? JSONValue(parsing: String(decoding: data, as: UTF8.self))
+      #expect(
+        parsed
+          == .object([
+            "name": .string(value), "list": .array([.string(value), .integer(number), .bool(true), .null]),
+            "n": .integer(number),
+          ]), "\(value)")
+    }
+  }
 }

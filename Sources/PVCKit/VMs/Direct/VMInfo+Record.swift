@@ -21,7 +21,7 @@ extension VMInfo {
     var stats: VMStatistics?
     if let text = record[.stats], !text.isEmpty {
       do {
-        stats = try JSONDecoder().decode(VMStatistics.self, from: Data(text.utf8))
+        stats = try VMStatistics(storedJSON: text)
       } catch {
         problems.append(
           RecordProblem(path: record.basePath + DomainKey.stats.spec.path, problem: "not valid VM statistics"))

@@ -58,8 +58,44 @@ struct VMRecords: Sendable {
     throw VMError.notFound(vm)
   }
 
-  /// Full information on the VMs with these UUIDs (two bulk reads in all).
+  /// Full information on the VMs with these UUIDs, in their order: read in
+  /// slices of ``slice`` VMs (two bulk reads each), each slice built (its
+  /// definitions parsed, the costly part) while the next one is read.
   func infos(_ uuids: [String]) async throws -> [VMInfo] {
+    let starts = Array(stride(from: 0, to: uuids.count, by: Self.slice))
+    let built = try await withThrowingTaskGroup(of: (Int, [VMInfo], [RecordProblem]).self) { group in
+      for start in starts {
+        let (parts, problems) = try await read(Array(uuids[start..<min(start + Self.slice, uuids.count)]))
+        group.addTask {
+          var problems = problems
+          let infos = parts.map {
+            VMInfo(uuid: $0.uuid, record: $0.record, tags: $0.tags, snapshots: $0.snapshots, problems: &problems)
+          }
+          return (start, infos, problems)
+        }
+      }
+      var results: [(Int, [VMInfo], [RecordProblem])] = []
+      for try await result in group { results.append(result) }
+      return results.sorted { $0.0 < $1.0 }
+    }
+    await RecordProblems.report(built.flatMap(\.2), zookeeper: zookeeper)
+    return built.flatMap(\.1)
+  }
+
+  /// How many VMs are read at once by ``infos(_:)``.
+  static let slice = 200
+
+  /// What a VM's information is built from.
+  struct Parts: Sendable {
+    var uuid: String
+    var record: Record<DomainKey>
+    var tags: [VMTag]
+    var snapshots: [VMSnapshot]
+  }
+
+  /// The records of these VMs, their tags and snapshots (two bulk reads); VMs
+  /// deleted meanwhile are left out.
+  private func read(_ uuids: [String]) async throws -> ([Parts], [RecordProblem]) {
     let refs = try uuids.map { try Layout.domain($0) }
     let keys = Self.infoKeys
     let (raw, lists) = try await zookeeper.readBulk(
@@ -107,7 +143,7 @@ struct VMRecords: Sendable {
     let snapshots = Dictionary(grouping: zip(snapshotRefs, snapshotRecords)) { $0.0.basePath.domainOfChild }
 
     let now = Date().timeIntervalSince1970
-    let parts = zip(refs, values).compactMap { ref, record -> (String, Record<DomainKey>, [VMTag], [VMSnapshot])? in
+    let parts = zip(refs, values).compactMap { ref, record -> Parts? in
       guard record[.root] != nil else { return nil }
       let vmTags = (tags[ref.basePath] ?? []).map { tagRef, tag in
         VMTag(name: tagRef.name, type: tag.value(.type), protected: tag.value(.protected).lowercased() == "true")
@@ -115,27 +151,9 @@ struct VMRecords: Sendable {
       let vmSnapshots = (snapshots[ref.basePath] ?? []).map { snapshotRef, snapshot in
         VMSnapshot(snapshot: snapshotRef.name, record: snapshot, now: now)
       }.sorted { $0.timestamp > $1.timestamp }
-      return (ref.name, record, vmTags, vmSnapshots)
+      return Parts(uuid: ref.name, record: record, tags: vmTags, snapshots: vmSnapshots)
     }
-    // Parsing the definitions is the costly part: spread it over the cores.
-    let built = await withTaskGroup(of: (Int, [VMInfo], [RecordProblem]).self) { group in
-      let chunk = max(64, parts.count / (ProcessInfo.processInfo.activeProcessorCount * 2) + 1)
-      for start in stride(from: 0, to: parts.count, by: chunk) {
-        let slice = Array(parts[start..<min(start + chunk, parts.count)])
-        group.addTask {
-          var problems: [RecordProblem] = []
-          let infos = slice.map {
-            VMInfo(uuid: $0.0, record: $0.1, tags: $0.2, snapshots: $0.3, problems: &problems)
-          }
-          return (start, infos, problems)
-        }
-      }
-      var results: [(Int, [VMInfo], [RecordProblem])] = []
-      for await result in group { results.append(result) }
-      return results.sorted { $0.0 < $1.0 }
-    }
-    await RecordProblems.report(problems + built.flatMap(\.2), zookeeper: zookeeper)
-    return built.flatMap(\.1)
+    return (parts, problems)
   }
 }
 
