@@ -31,6 +31,7 @@ struct WebBenchmark {
       let session = URLSession(configuration: .ephemeral)
       let cookie = try await login(session)
       // Until the server's own view is loaded, pages are read from ZooKeeper: wait for it.
+      while cluster.view?.isLoaded == false { try await Task.sleep(for: .milliseconds(10)) }
       var page: [Double] = []
       for _ in 0..<(rounds + 3) {
         page.append(try await timed { try await self.get(session, "/vms?sort=memory&dir=desc", cookie: cookie) })

@@ -21,13 +21,18 @@ public final class PVCCluster: Sendable {
   public let faults: any FaultOperations
   /// Long work carried out by node daemons: queue, follow, wait.
   public let tasks: any TaskOperations
-  /// The ZooKeeper client, when connected directly.
+  /// The ZooKeeper client, when connected directly: an escape hatch for tools
+  /// and tests. PVCKit's fronts (API, web UI, CLI) never use it.
   public let zookeeper: ZooKeeper?
+  /// Where the operations find the watch-fed views once ``follow()`` made them.
+  let views: ViewSlot?
 
   init(
     connection: ClusterConnection, operations: any ClusterOperations, vms: any VMOperations,
-    nodes: any NodeOperations, faults: any FaultOperations, tasks: any TaskOperations, zookeeper: ZooKeeper?
+    nodes: any NodeOperations, faults: any FaultOperations, tasks: any TaskOperations, zookeeper: ZooKeeper?,
+    views: ViewSlot? = nil
   ) {
+    self.views = views
     self.connection = connection
     self.operations = operations
     self.vms = vms
@@ -49,10 +54,13 @@ public final class PVCCluster: Sendable {
     case .zookeeper(let hosts, let sessionTimeout, let connectTimeout, let credentials):
       let zk = try await ZooKeeper.connect(
         to: hosts, sessionTimeout: sessionTimeout, connectTimeout: connectTimeout, credentials: credentials)
+      let views = ViewSlot()
       return PVCCluster(
-        connection: connection, operations: DirectClusterOperations(zookeeper: zk, policy: policy),
-        vms: DirectVMOperations(zookeeper: zk, policy: policy), nodes: DirectNodeOperations(zookeeper: zk),
-        faults: DirectFaultOperations(zookeeper: zk), tasks: DirectTaskOperations(zookeeper: zk), zookeeper: zk)
+        connection: connection, operations: DirectClusterOperations(zookeeper: zk, policy: policy, views: views),
+        vms: DirectVMOperations(zookeeper: zk, policy: policy, views: views),
+        nodes: DirectNodeOperations(zookeeper: zk, views: views),
+        faults: DirectFaultOperations(zookeeper: zk, views: views),
+        tasks: DirectTaskOperations(zookeeper: zk), zookeeper: zk, views: views)
     case .api(let url, let key, let timeout):
       let client = APIClient(base: url, key: key, timeout: timeout)
       // One request up front, so that an unreachable API or a wrong key fails here, clearly.
@@ -105,8 +113,23 @@ public final class PVCCluster: Sendable {
     try await operations.restore(backup)
   }
 
+  /// Keeps watch-fed views of the cluster in memory from now on, for programs
+  /// that run long and read often: listings, node information, the status and
+  /// faults are then answered from memory (see ``ClusterView``), and still show
+  /// this program's own writes at once. Does nothing over an API connection
+  /// (the server keeps its own views) or when already following.
+  @discardableResult
+  public func follow() -> ClusterView? {
+    guard let zookeeper, let views else { return nil }
+    return views.follow(zookeeper)
+  }
+
+  /// The watch-fed views, when ``follow()`` was called.
+  public var view: ClusterView? { views?.view }
+
   /// Closes the connection.
   public func close() async {
+    await views?.stop()
     await operations.close()
   }
 }

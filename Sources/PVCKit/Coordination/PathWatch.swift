@@ -24,6 +24,12 @@ public final class PathWatch: Sendable {
 
   /// A path's current value.
   public struct Update: Sendable {
+    /// A watched path and what of it is watched.
+    public struct Path: Sendable, Hashable {
+      public var path: String
+      public var kind: Kind
+    }
+
     public var path: String
     public var kind: Kind
     /// For `.data`: the data, or `nil` when the node does not exist.
@@ -59,7 +65,10 @@ public final class PathWatch: Sendable {
       for key in keys {
         s.pathWatches[id]?.fingerprints.removeValue(forKey: key)
         s.pathIndex[key]?.remove(id)
-        if s.pathIndex[key]?.isEmpty == true { s.pathIndex[key] = nil }
+        if s.pathIndex[key]?.isEmpty == true {
+          s.pathIndex[key] = nil
+          s.pathStale[key] = nil
+        }
       }
     }
   }
@@ -70,7 +79,10 @@ public final class PathWatch: Sendable {
       guard let entry = s.pathWatches.removeValue(forKey: id) else { return }
       for key in entry.fingerprints.keys {
         s.pathIndex[key]?.remove(id)
-        if s.pathIndex[key]?.isEmpty == true { s.pathIndex[key] = nil }
+        if s.pathIndex[key]?.isEmpty == true {
+          s.pathIndex[key] = nil
+          s.pathStale[key] = nil
+        }
       }
     }
   }
@@ -86,16 +98,27 @@ struct PathKey: Hashable, Sendable {
 /// (`.some(nil)` before the first delivery).
 struct PathWatchEntry {
   var deliver: @Sendable (PathWatch.Update) -> Void
+  /// Told, on the client's event thread, that a path changed (`true`: its value
+  /// is on the way) and later that it was read again (`false`, delivered or not).
+  var mark: (@Sendable (PathWatch.Update.Path, Bool) -> Void)?
   var fingerprints: [PathKey: WatchFingerprint??] = [:]
 }
 
 extension ZooKeeper {
   /// Creates a watch over a set of paths, empty at first (see ``PathWatch/add(data:children:)``),
   /// whose values go to `handler`.
-  public func watchPaths(_ handler: @escaping @Sendable (PathWatch.Update) -> Void) -> PathWatch {
+  ///
+  /// `marks`, if given, is told at once (on the client's event thread, before the
+  /// reply to any later call of this client is delivered) that a path changed
+  /// (`true`), and `false` once it was read again, changed or not: what a cache
+  /// needs to never answer from a value older than its own process's last write.
+  public func watchPaths(
+    marks: (@Sendable (PathWatch.Update.Path, Bool) -> Void)? = nil,
+    _ handler: @escaping @Sendable (PathWatch.Update) -> Void
+  ) -> PathWatch {
     let id = state.withLock { s -> Int in
       let id = s.takeID()
-      s.pathWatches[id] = PathWatchEntry(deliver: handler)
+      s.pathWatches[id] = PathWatchEntry(deliver: handler, mark: marks)
       return id
     }
     return PathWatch(id: id, client: self)
@@ -103,6 +126,7 @@ extension ZooKeeper {
 
   /// Reads paths with watches (pipelined) and delivers changed values to their path watches.
   func refreshPaths(_ keys: [PathKey]) async throws {
+    let begun = state.withLock { $0.pathSequence }
     let dataKeys = keys.filter { $0.kind == .data }
     let childKeys = keys.filter { $0.kind == .children }
     async let data = readBatch("watch", paths: dataKeys.map(\.path), absent: [ZNONODE.rawValue]) { session, paths in
@@ -135,9 +159,13 @@ extension ZooKeeper {
       for update in updates {
         let key = PathKey(path: update.path, kind: update.kind)
         let fingerprint = fingerprints[key] ?? nil
+        // Read after the last change was announced: the value is current.
+        let fresh = (s.pathStale[key] ?? 0) <= begun
+        if fresh { s.pathStale[key] = nil }
         for id in s.pathIndex[key] ?? [] {
           // In place: copying an entry would copy its (large) table of fingerprints.
           guard let last = s.pathWatches[id]?.fingerprints[key] else { continue }
+          if fresh { s.pathWatches[id]!.mark?(.init(path: key.path, kind: key.kind), false) }
           if last == nil || last! != fingerprint {
             s.pathWatches[id]!.fingerprints[key] = .some(fingerprint)
             // Delivered under the lock, so that values arrive in order; handlers never block.
@@ -161,6 +189,7 @@ extension ZooKeeper {
       let children = PathKey(path: path, kind: .children)
       if type != ZOO_CHILD_EVENT, s.pathIndex[data] != nil { keys.append(data) }
       if type != ZOO_CHANGED_EVENT, s.pathIndex[children] != nil { keys.append(children) }
+      s.markStale(keys)
       return keys
     }
     if !keys.isEmpty { Task { try? await self.refreshPaths(keys) } }
@@ -168,7 +197,25 @@ extension ZooKeeper {
 
   /// Re-reads every path-watched key (after a new session).
   func rearmPathWatches() {
-    let keys = state.withLock { Array($0.pathIndex.keys) }
+    let keys = state.withLock { s in
+      let keys = Array(s.pathIndex.keys)
+      s.markStale(keys)
+      return keys
+    }
     if !keys.isEmpty { Task { try? await self.refreshPaths(keys) } }
+  }
+}
+
+extension ZooKeeper.State {
+  /// Tells the path watches of `keys` that their values changed and are on the
+  /// way; only a read begun after this one clears the mark.
+  mutating func markStale(_ keys: [PathKey]) {
+    pathSequence += 1
+    for key in keys {
+      pathStale[key] = pathSequence
+      for id in pathIndex[key] ?? [] {
+        pathWatches[id]?.mark?(.init(path: key.path, kind: key.kind), true)
+      }
+    }
   }
 }

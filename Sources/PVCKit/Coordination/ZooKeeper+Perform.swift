@@ -71,6 +71,8 @@ extension ZooKeeper {
         submitted = submit(session) { code, value in c.resume(returning: (code, value)) }
         if submitted != ZOK.rawValue { c.resume(returning: (submitted, nil)) }
       }
+      // A write that was sent has had its effect (or may have) by now.
+      if case .unsentOnly = retry, submitted == ZOK.rawValue { state.withLock { $0.writesFinished &+= 1 } }
       if code == ZOK.rawValue { return value }
       let error = ZooKeeperError(returnCode: code, operation: operation, path: path)
       if submitted != ZOK.rawValue {

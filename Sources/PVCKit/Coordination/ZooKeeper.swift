@@ -42,6 +42,12 @@ public final class ZooKeeper: Sendable {
     var childWatches: [String: WatchEntry<ZNodeChildren>] = [:]
     var pathWatches: [Int: PathWatchEntry] = [:]
     var pathIndex: [PathKey: Set<Int>] = [:]
+    /// Counts the changes announced to path watches; `pathStale` holds, for
+    /// each path not read since its change, the count at that change.
+    var pathSequence = 0
+    /// Writes this client sent and saw finish, successfully or not.
+    var writesFinished = 0
+    var pathStale: [PathKey: Int] = [:]
     var bulkFallbacks = 0
     var listeners: [Int: AsyncStream<SessionState>.Continuation] = [:]
     var published: SessionState = .connecting
@@ -89,6 +95,11 @@ public final class ZooKeeper: Sendable {
     }
     return client
   }
+
+  /// How many writes this client has sent and seen finish (successfully or
+  /// not): a read started after a change of this number may see newer data
+  /// than one started before, so the two must not be shared.
+  public var writesFinished: Int { state.withLock { $0.writesFinished } }
 
   /// The id of the current session, or 0 while none is established.
   public var sessionID: Int64 {
@@ -249,6 +260,8 @@ public final class ZooKeeper: Sendable {
       return session
     }
     guard let old else { return }
+    // Changes made while no session watched are unknown: every watched path is stale until read again.
+    state.withLock { $0.markStale(Array($0.pathIndex.keys)) }
     publish(.expired, generation: generation)
     old.closeInBackground()
     do {

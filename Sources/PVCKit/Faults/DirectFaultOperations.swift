@@ -3,11 +3,14 @@ import Foundation
 /// Fault operations performed directly on ZooKeeper.
 struct DirectFaultOperations: FaultOperations {
   let zookeeper: ZooKeeper
+  /// The connection's watch-fed views, once it is followed.
+  var views: ViewSlot?
 
   func list(sortedBy key: FaultSortKey) async throws -> [Fault] {
-    let checked = Layout.refs(
-      try await zookeeper.children(Layout.base.path(.faults)), under: Layout.base.path(.faults), Layout.fault)
-    let records = try await zookeeper.records(checked.refs)
+    let reads: any ClusterReads = views?.view?.reads ?? zookeeper
+    let parent = Layout.base.path(.faults)
+    let checked = Layout.refs(try await reads.childrenMany([parent])[0] ?? [], under: parent, Layout.fault)
+    let records = try await reads.records(checked.refs)
     await RecordProblems.report(checked.problems + records.flatMap(\.problems), zookeeper: zookeeper)
     let faults = zip(checked.names, records).filter { $1[.status] != nil }.map { Fault(id: $0, record: $1) }
     return faults.sorted { a, b in

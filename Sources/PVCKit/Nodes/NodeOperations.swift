@@ -83,6 +83,9 @@ public enum NodeError: Error, Sendable, Hashable, CustomStringConvertible {
 /// Node operations performed directly on ZooKeeper.
 struct DirectNodeOperations: NodeOperations {
   let zookeeper: ZooKeeper
+  /// The connection's watch-fed views, once it is followed.
+  var views: ViewSlot?
+  var records: NodeRecords { NodeRecords(zookeeper: zookeeper, reads: views?.view?.reads) }
 
   func list(_ filter: NodeFilter) async throws -> [NodeInfo] {
     var nameFilter = VMFilter(limit: filter.limit)
@@ -93,7 +96,7 @@ struct DirectNodeOperations: NodeOperations {
     } catch let error as VMError {
       throw NodeError.invalidArgument(error.description)
     }
-    let all = try await NodeRecords(zookeeper: zookeeper).all()
+    let all = try await records.all()
     let anyState = filter.daemonState != nil || filter.coordinatorState != nil || filter.domainState != nil
     return all.filter { node in
       guard matcher.matches(uuid: "", name: node.name, node: "", state: "", tags: []) else { return false }
@@ -104,8 +107,10 @@ struct DirectNodeOperations: NodeOperations {
   }
 
   func info(_ node: String) async throws -> NodeInfo {
-    guard (try? Layout.node(node)) != nil, let info = try await NodeRecords(zookeeper: zookeeper).infos([node]).first
-    else { throw NodeError.notFound(node) }
+    guard (try? Layout.node(node)) != nil else { throw NodeError.notFound(node) }
+    // Followed: one node out of the kept list; else only that node is read.
+    let found = records.reads is WatchedReads ? try await records.all() : try await records.infos([node])
+    guard let info = found.first(where: { $0.name == node }) else { throw NodeError.notFound(node) }
     return info
   }
 }

@@ -1,6 +1,14 @@
 /// Reads node records with one pipelined batch.
 struct NodeRecords: Sendable {
   let zookeeper: ZooKeeper
+  let reads: any ClusterReads
+
+  /// Reads through `reads` (a watch-fed cache in long-running programs),
+  /// reports bad records through `zookeeper`.
+  init(zookeeper: ZooKeeper, reads: (any ClusterReads)? = nil) {
+    self.zookeeper = zookeeper
+    self.reads = reads ?? zookeeper
+  }
 
   static let infoKeys: [NodeKey] = [
     .daemonState, .routerState, .domainState, .pvcVersion, .staticData, .monitoringHealth, .monitoringPlugins,
@@ -10,7 +18,7 @@ struct NodeRecords: Sendable {
 
   /// The names of every node, sorted; names that cannot be nodes are reported and left out.
   func names() async throws -> [String] {
-    let children = (try await zookeeper.childrenMany([Layout.base.path(.nodes)])[0] ?? []).sorted()
+    let children = (try await reads.childrenMany([Layout.base.path(.nodes)])[0] ?? []).sorted()
     let checked = Layout.refs(children, under: Layout.base.path(.nodes), Layout.node)
     await RecordProblems.report(checked.problems, zookeeper: zookeeper)
     return checked.names
@@ -18,13 +26,15 @@ struct NodeRecords: Sendable {
 
   /// Every node's information, sorted by name.
   func all() async throws -> [NodeInfo] {
-    try await infos(names())
+    // From a watch-fed cache, made again only after a change.
+    if let watched = reads as? WatchedReads { return try await watched.derived("nodes") { try await infos(names()) } }
+    return try await infos(names())
   }
 
   /// The information of these nodes (names must be valid). Bad values are
   /// reported and shown as unknown; one bad node never hides the others.
   func infos(_ names: [String]) async throws -> [NodeInfo] {
-    let records = try await zookeeper.records(try names.map { try Layout.node($0) }, keys: Self.infoKeys)
+    let records = try await reads.records(try names.map { try Layout.node($0) }, keys: Self.infoKeys)
     let present = zip(names, records).filter { $0.1[.daemonState] != nil || $0.1[.keepalive] != nil }
     var problems = present.flatMap(\.1.problems)
     var infos = present.map { NodeInfo(name: $0, record: $1, problems: &problems) }
@@ -38,8 +48,8 @@ struct NodeRecords: Sendable {
     }
     // Running VMs are stored by UUID; upstream shows their names.
     let running = Array(Set(infos.flatMap(\.runningDomains).filter { VMName.canonicalUUID($0) != nil })).sorted()
-    async let namesRead = zookeeper.getMany(try running.map { try Layout.domain($0).path(.root) })
-    let results = try await zookeeper.records(plugins.map(\.ref), keys: [.lastRun, .healthDelta, .message, .data])
+    async let namesRead = reads.getMany(try running.map { try Layout.domain($0).path(.root) })
+    let results = try await reads.records(plugins.map(\.ref), keys: [.lastRun, .healthDelta, .message, .data])
     var vmNames: [String: String] = [:]
     for (uuid, name) in zip(running, try await namesRead) { vmNames[uuid] = name?.string }
     for index in infos.indices {
@@ -56,6 +66,6 @@ struct NodeRecords: Sendable {
 
   /// The cluster's default migration target selector.
   func defaultSelector() async throws -> NodeSelector {
-    NodeSelector(rawValue: try await zookeeper.string(Layout.base.path(.migrationTargetSelector)) ?? "mem") ?? .mem
+    NodeSelector(rawValue: try await reads.text(Layout.base.path(.migrationTargetSelector)) ?? "mem") ?? .mem
   }
 }

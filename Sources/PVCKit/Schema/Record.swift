@@ -25,28 +25,3 @@ public struct Record<Key: SchemaKey>: Sendable {
   /// not a number, infinite, NaN or out of bounds.
   public func double(_ key: Key) -> Double? { values[key].flatMap { Double(bounded: $0) } }
 }
-
-extension ZooKeeper {
-  /// Reads `keys` of one object in one pipelined batch (never one round trip per key).
-  public func record<Key: SchemaKey>(_ ref: ObjectRef<Key>, keys: [Key] = Array(Key.allCases)) async throws
-    -> Record<Key>
-  {
-    try await records([ref], keys: keys)[0]
-  }
-
-  /// Reads `keys` of many objects in one pipelined batch.
-  /// - Returns: one record per reference, in order.
-  public func records<Key: SchemaKey>(_ refs: [ObjectRef<Key>], keys: [Key] = Array(Key.allCases)) async throws
-    -> [Record<Key>]
-  {
-    let paths = refs.flatMap { ref in keys.map { ref.path($0) } }
-    let data = try await getMany(paths)
-    return refs.enumerated().map { index, ref in
-      var values: [Key: String] = [:]
-      for (offset, key) in keys.enumerated() {
-        if let value = data[index * keys.count + offset] { values[key] = value.string }
-      }
-      return Record(basePath: ref.basePath, values: values)
-    }
-  }
-}

@@ -30,6 +30,10 @@ public final class VMView: Sendable {
       var versions: [String: Int] = [:]
       /// Bumped on every change the view sees.
       var generation = 0
+      /// Paths changed whose new values have not arrived yet.
+      var stale: Set<PathWatch.Update.Path> = []
+      /// Whether VMs or tags appeared or went and are not watched (or forgotten) yet.
+      var membershipChanged = false
     }
     let state = Mutex(State())
   }
@@ -41,10 +45,16 @@ public final class VMView: Sendable {
     let (signals, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     self.signals = signals
     self.wake = wake
-    watch = zookeeper.watchPaths { update in
-      Self.apply(update, to: store)
-      wake.yield()
-    }
+    watch = zookeeper.watchPaths(
+      marks: { path, changed in
+        store.state.withLock { s in
+          if changed { s.stale.insert(path) } else { s.stale.remove(path) }
+        }
+      },
+      { update in
+        Self.apply(update, to: store)
+        wake.yield()
+      })
   }
 
   /// Loads every VM and starts following changes.
@@ -107,6 +117,19 @@ public final class VMView: Sendable {
   /// generations mean equal listings (for caching what is derived from them).
   public var generation: Int { store.state.withLock { $0.generation } }
 
+  /// Whether the view holds every change announced so far: true at once
+  /// unless a change is on its way, then as soon as it has arrived (within a
+  /// round trip), `false` if `timeout` passes first. After this process's own
+  /// write returns, a settled view shows it.
+  public func settled(within timeout: Duration) async -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while true {
+      if store.state.withLock({ $0.stale.isEmpty && !$0.membershipChanged }) { return true }
+      guard ContinuousClock.now < deadline else { return false }
+      try? await Task.sleep(for: .milliseconds(1))
+    }
+  }
+
   /// The number of VMs in the view.
   public var count: Int { store.state.withLock { $0.uuids.count } }
 
@@ -119,11 +142,14 @@ public final class VMView: Sendable {
         let checked = Layout.domainRefs(update.children ?? [])
         s.uuids = checked.uuids
         s.invalid = checked.problems
+        s.membershipChanged = true
         return
       }
       switch update.kind {
       case .data: s.values[update.path] = update.data
-      case .children: s.children[update.path] = update.children
+      case .children:
+        s.children[update.path] = update.children
+        if update.path.hasSuffix("/tags") { s.membershipChanged = true }
       }
       // `/domains/<uuid>/...`: that VM changed.
       let parts = update.path.split(separator: "/")
@@ -158,6 +184,7 @@ public final class VMView: Sendable {
             s.watchedTags[uuid] = wanted
           }
         }
+        if added.isEmpty && removed.isEmpty && tagChanges.isEmpty { s.membershipChanged = false }
         return (added, removed, tagChanges)
       }
       if added.isEmpty && removed.isEmpty && tagChanges.isEmpty { return }

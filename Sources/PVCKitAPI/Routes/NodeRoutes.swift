@@ -26,7 +26,7 @@ enum NodeRoutes {
         coordinatorState: p.string("coordinator_state").map(NodeCoordinatorState.init(rawValue:)),
         domainState: p.string("domain_state").map(NodeDomainState.init(rawValue:)))
       let cluster = call.cluster
-      let nodes = try await call.server.nodeReads.value(for: filter) { try await cluster.nodes.list(filter) }
+      let nodes = try await cluster.nodes.list(filter)
       return nodes.isEmpty ? Responses.message("Node not found.", status: .notFound) : try Responses.json(nodes)
     },
     APIRoute(

@@ -26,10 +26,6 @@ extension APIServer {
       let call = APICall(
         cluster: cluster, parameters: parameters, path: path, headers: request.headers, server: self,
         client: context.client)
-      guard route.method != .get else { return try await route.handler(call) }
-      // Listings read the cluster directly for a while after a change, so that clients see their writes.
-      listing.noteWrite()
-      defer { listing.noteWrite() }
       return try await route.handler(call)
     } catch {
       return Responses.error(APIError.from(error))

@@ -62,10 +62,8 @@ public struct APIServer: Sendable {
   public let cluster: PVCCluster
   public let settings: Settings
   let authenticator: APIAuthenticator
-  /// VM listings from a watch-fed view.
+  /// Encoded VM listings.
   let listing: VMListing
-  /// Node listings shared by concurrent requests.
-  let nodeReads = Coalescer<NodeFilter, [NodeInfo]>()
   /// The status `/metrics` answers from.
   let status = HeldStatus()
 
@@ -75,8 +73,11 @@ public struct APIServer: Sendable {
     return try await status.current { try await cluster.status() }
   }
 
-  /// Creates a server over a connected cluster.
+  /// Creates a server over a connected cluster, which it follows (see
+  /// ``PVCCluster/follow()``): listings, node information and the status are
+  /// answered from watch-fed views.
   public init(cluster: PVCCluster, settings: Settings) {
+    cluster.follow()
     self.cluster = cluster
     self.settings = settings
     authenticator = APIAuthenticator(enabled: settings.authenticationEnabled, tokens: settings.tokens)
@@ -125,8 +126,7 @@ public struct APIServer: Sendable {
 
   /// Serves until SIGINT or SIGTERM, then finishes the requests in progress and returns.
   public func run() async throws {
-    listing.start()
-    defer { Task { [listing] in await listing.stop() } }
+    cluster.follow()
     try await application().runService()
   }
 }

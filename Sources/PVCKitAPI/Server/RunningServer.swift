@@ -51,10 +51,9 @@ extension APIServer {
   /// Starts serving in the background and returns once the server accepts
   /// connections (for a process that runs other things too, such as pvcd).
   public func start() async throws -> RunningServer {
-    listing.start()
-    let listing = self.listing
+    cluster.follow()
     return try await RunningServer.start(
-      label: "pvcapi", onStop: { await listing.stop() },
+      label: "pvcapi", onStop: {},
       make: { running in try application(onServerRunning: running) })
   }
 }

@@ -41,7 +41,7 @@ struct WebRoutes: Sendable {
       return try await page(request) { session, flash in
         let node = try await cluster.nodes.info(name)
         return NodePages.detail(
-          node, vms: try await server.view.list(VMFilter(node: name)), session: session, flash: flash)
+          node, vms: try await server.cluster.vms.list(VMFilter(node: name)), session: session, flash: flash)
       }
     }
     router.get("/vms") { request, _ in
@@ -55,7 +55,7 @@ struct WebRoutes: Sendable {
         if let sort = p.first("sort"), VMListQuery.sortKeys.contains(sort) { query.sort = sort }
         query.descending = p.first("dir") == "desc"
         query.page = max(1, Int(p.first("page") ?? "1") ?? 1)
-        let vms = try await server.view.list(
+        let vms = try await server.cluster.vms.list(
           VMFilter(
             limit: query.name.isEmpty ? nil : query.name, node: query.node.isEmpty ? nil : query.node,
             state: query.state.isEmpty ? nil : VMState(rawValue: query.state), tag: query.tag.isEmpty ? nil : query.tag)

@@ -40,14 +40,14 @@ public struct WebServer: Sendable {
   let authenticator: APIAuthenticator
   let sessions = WebSessions()
   let history = VMStatsHistory()
-  let view: ViewHolder
 
   /// Creates the UI over a connected cluster.
   public init(cluster: PVCCluster, settings: Settings) {
     self.cluster = cluster
     self.settings = settings
     authenticator = APIAuthenticator(enabled: true, tokens: settings.tokens)
-    view = ViewHolder(cluster: cluster)
+    // Pages are answered from PVCKit's watch-fed views.
+    cluster.follow()
   }
 
   /// The router (also what in-process tests drive).
@@ -69,53 +69,13 @@ public struct WebServer: Sendable {
 
   /// Serves until SIGINT or SIGTERM.
   public func run() async throws {
-    view.start()
     try await application().runService()
-    await view.stop()
   }
 
   /// Starts serving in the background; returns once the server accepts connections.
   public func start() async throws -> RunningServer {
-    view.start()
-    let view = self.view
     return try await RunningServer.start(
-      label: "pvcweb", onStop: { await view.stop() },
+      label: "pvcweb", onStop: {},
       make: { running in try application(onServerRunning: running) })
-  }
-}
-
-/// A watch-fed VM view, loaded in the background, for lists of thousands of VMs.
-final class ViewHolder: Sendable {
-  private let cluster: PVCCluster
-  private let state = Mutex<(view: VMView?, loading: Bool)>((nil, false))
-
-  init(cluster: PVCCluster) { self.cluster = cluster }
-
-  func start() {
-    guard let zookeeper = cluster.zookeeper else { return }
-    let begin = state.withLock { state in
-      defer { state.loading = true }
-      return state.view == nil && !state.loading
-    }
-    guard begin else { return }
-    Task {
-      let view = try? await VMView.start(zookeeper: zookeeper)
-      state.withLock { $0 = (view, false) }
-    }
-  }
-
-  /// The VMs matching a filter: from the view once loaded, else read.
-  func list(_ filter: VMFilter) async throws -> [VMInfo] {
-    if let view = state.withLock({ $0.view }) { return try view.list(filter) }
-    start()
-    return try await cluster.vms.list(filter)
-  }
-
-  func stop() async {
-    let view = state.withLock { state in
-      defer { state.view = nil }
-      return state.view
-    }
-    await view?.stop()
   }
 }

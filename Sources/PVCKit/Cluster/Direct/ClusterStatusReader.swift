@@ -4,6 +4,14 @@ import Foundation
 /// the cluster keys and collections, then every object's keys at once.
 struct ClusterStatusReader {
   let zookeeper: ZooKeeper
+  let reads: any ClusterReads
+
+  /// Reads through `reads` (a watch-fed cache in long-running programs),
+  /// reports bad records through `zookeeper`.
+  init(zookeeper: ZooKeeper, reads: (any ClusterReads)? = nil) {
+    self.zookeeper = zookeeper
+    self.reads = reads ?? zookeeper
+  }
 
   private static let nodeKeys: [NodeKey] = [
     .daemonState, .domainState, .memoryTotal, .memoryUsed, .memoryFree, .memoryAllocated, .memoryProvisioned,
@@ -11,11 +19,17 @@ struct ClusterStatusReader {
   ]
 
   func read() async throws -> ClusterStatus {
+    // From a watch-fed cache, made again only after a change.
+    if let watched = reads as? WatchedReads { return try await watched.derived("status") { try await readNow() } }
+    return try await readNow()
+  }
+
+  private func readNow() async throws -> ClusterStatus {
     let base = Layout.base
     let collectionKeys: [BaseKey] = [.nodes, .domains, .networks, .osds, .pools, .faults]
-    async let settings = zookeeper.record(
+    async let settings = reads.record(
       base, keys: [.config, .maintenance, .primaryNode, .upstreamIP, .schemaVersion])
-    async let collections = zookeeper.childrenMany(
+    async let collections = reads.childrenMany(
       collectionKeys.map { base.path($0) } + [base.path(.volumes), base.path(.snapshots)])
     let (config, lists) = try await (settings, collections)
     guard config[.schemaVersion] != nil else { throw ClusterError.notInitialized }
@@ -33,12 +47,12 @@ struct ClusterStatusReader {
     let (nodeNames, domainIDs, osdIDs, faultIDs) = (nodeList.names, domainList.uuids, osdList.names, faultList.names)
     let (networkIDs, poolNames) = (names[2], names[4])
 
-    async let nodes = zookeeper.records(nodeList.refs, keys: Self.nodeKeys)
-    async let domains = zookeeper.records(domainList.refs, keys: [.root, .state])
-    async let osds = zookeeper.records(osdList.refs, keys: [.stats])
-    async let faults = zookeeper.records(faultList.refs, keys: Array(FaultKey.allCases))
-    async let volumeLists = zookeeper.childrenMany(volumePools.refs)
-    async let snapshotVolumeLists = zookeeper.childrenMany(snapshotPools.refs)
+    async let nodes = reads.records(nodeList.refs, keys: Self.nodeKeys)
+    async let domains = reads.records(domainList.refs, keys: [.root, .state])
+    async let osds = reads.records(osdList.refs, keys: [.stats])
+    async let faults = reads.records(faultList.refs, keys: Array(FaultKey.allCases))
+    async let volumeLists = reads.childrenMany(volumePools.refs)
+    async let snapshotVolumeLists = reads.childrenMany(snapshotPools.refs)
 
     var snapshotParents: [String] = []
     for (pool, volumes) in zip(snapshotPools.names, try await snapshotVolumeLists) {
@@ -47,7 +61,7 @@ struct ClusterStatusReader {
       snapshotParents += checked.refs
       problems += checked.problems
     }
-    async let snapshotLists = zookeeper.childrenMany(snapshotParents)
+    async let snapshotLists = reads.childrenMany(snapshotParents)
 
     let nodeRecords = try await nodes
     problems += nodeRecords.flatMap(\.problems) + (try await domains).flatMap(\.problems)

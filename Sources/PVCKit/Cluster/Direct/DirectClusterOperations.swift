@@ -3,6 +3,8 @@ struct DirectClusterOperations: ClusterOperations {
   let zookeeper: ZooKeeper
   /// What VM definitions a restore may bring.
   var policy = DomainPolicy.strict
+  /// The connection's watch-fed views, once it is followed.
+  var views: ViewSlot?
 
   func initialize(overwrite: Bool) async throws {
     let base = Layout.base
@@ -26,7 +28,7 @@ struct DirectClusterOperations: ClusterOperations {
   }
 
   func status() async throws -> ClusterStatus {
-    try await ClusterStatusReader(zookeeper: zookeeper).read()
+    try await ClusterStatusReader(zookeeper: zookeeper, reads: views?.view?.reads).read()
   }
 
   func setMaintenance(_ enabled: Bool) async throws -> Bool {

@@ -6,14 +6,25 @@ struct DirectVMOperations: VMOperations {
   let zookeeper: ZooKeeper
   /// Which definitions may enter the cluster.
   var policy = DomainPolicy.strict
-  var records: VMRecords { VMRecords(zookeeper: zookeeper) }
-  var nodes: NodeRecords { NodeRecords(zookeeper: zookeeper) }
+  /// The connection's watch-fed views, once it is followed.
+  var views: ViewSlot?
+  var records: VMRecords { VMRecords(zookeeper: zookeeper, reads: views?.view?.reads) }
+  var nodes: NodeRecords { NodeRecords(zookeeper: zookeeper, reads: views?.view?.reads) }
 
   func list(_ filter: VMFilter) async throws -> [VMInfo] {
     let matcher = try VMFilter.Matcher(filter)
-    if let node = filter.node, try await zookeeper.exists(try Layout.node(node).basePath) == nil {
+    if let node = filter.node, try await records.reads.getMany([try Layout.node(node).basePath])[0] == nil {
       throw VMError.nodeNotFound(node)
     }
+    guard let view = views?.view else { return try await read(filter) }
+    return try await view.vms(filter) { try await read(filter) }
+  }
+
+  /// The VMs matching a filter, read from the cluster.
+  private func read(_ filter: VMFilter) async throws -> [VMInfo] {
+    let matcher = try VMFilter.Matcher(filter)
+    // Whole listings are not kept in the tree cache: the VM view holds them.
+    let records = VMRecords(zookeeper: zookeeper)
     let uuids: [String]
     if filter.limit == nil && filter.node == nil && filter.state == nil && filter.tag == nil {
       // Everything: no need to read the routing keys first.

@@ -13,6 +13,14 @@ struct VMIndexEntry: Sendable, Hashable {
 /// costs a fixed number of round trips.
 struct VMRecords: Sendable {
   let zookeeper: ZooKeeper
+  let reads: any ClusterReads
+
+  /// Reads through `reads` (a watch-fed cache in long-running programs),
+  /// reports bad records through `zookeeper`.
+  init(zookeeper: ZooKeeper, reads: (any ClusterReads)? = nil) {
+    self.zookeeper = zookeeper
+    self.reads = reads ?? zookeeper
+  }
 
   /// The keys read for a VM's full information.
   static let infoKeys: [DomainKey] = [
@@ -22,7 +30,7 @@ struct VMRecords: Sendable {
 
   /// Every VM's UUID (children of `/domains` that are not UUIDs are reported and left out).
   func uuids() async throws -> [String] {
-    let children = try await zookeeper.childrenMany([Layout.base.path(.domains)])[0] ?? []
+    let children = try await reads.childrenMany([Layout.base.path(.domains)])[0] ?? []
     let checked = Layout.domainRefs(children)
     await RecordProblems.report(checked.problems, zookeeper: zookeeper)
     return checked.uuids
@@ -33,7 +41,7 @@ struct VMRecords: Sendable {
     let uuids = try await uuids()
     let refs = try uuids.map { try Layout.domain($0) }
     let keys: [DomainKey] = [.root, .state, .node]
-    let (values, tags) = try await zookeeper.readBulk(
+    let (values, tags) = try await reads.readBulk(
       data: refs.flatMap { ref in keys.map { ref.path($0) } }, children: refs.map { $0.path(.tags) })
     return uuids.enumerated().compactMap { index, uuid in
       guard let name = values[index * 3]?.string else { return nil }  // deleted meanwhile
@@ -47,13 +55,13 @@ struct VMRecords: Sendable {
   /// - Throws: ``VMError/notFound(_:)``.
   func resolve(_ vm: String) async throws -> (uuid: String, name: String) {
     if let uuid = VMName.canonicalUUID(vm) {
-      guard let name = try await zookeeper.string(try Layout.domain(uuid).path(.root)) else {
+      guard let name = try await reads.text(try Layout.domain(uuid).path(.root)) else {
         throw VMError.notFound(vm)
       }
       return (uuid, name)
     }
     let uuids = try await uuids()
-    let names = try await zookeeper.getMany(try uuids.map { try Layout.domain($0).path(.root) })
+    let names = try await reads.getMany(try uuids.map { try Layout.domain($0).path(.root) })
     for (uuid, name) in zip(uuids, names) where name?.string == vm { return (uuid, vm) }
     throw VMError.notFound(vm)
   }
@@ -98,7 +106,7 @@ struct VMRecords: Sendable {
   private func read(_ uuids: [String]) async throws -> ([Parts], [RecordProblem]) {
     let refs = try uuids.map { try Layout.domain($0) }
     let keys = Self.infoKeys
-    let (raw, lists) = try await zookeeper.readBulk(
+    let (raw, lists) = try await reads.readBulk(
       data: refs.flatMap { ref in keys.map { ref.path($0) } },
       children: refs.flatMap { [$0.path(.tags), $0.path(.snapshots)] })
     let values = refs.enumerated().map { index, ref in
@@ -123,7 +131,7 @@ struct VMRecords: Sendable {
       snapshotRefs += snapshots.refs
       problems += tags.problems + snapshots.problems
     }
-    let (extra, _) = try await zookeeper.readBulk(
+    let (extra, _) = try await reads.readBulk(
       data: tagRefs.flatMap { [$0.path(.type), $0.path(.protected)] }
         + snapshotRefs.flatMap { [$0.path(.timestamp), $0.path(.rbdSnapshots)] }, children: [])
     func pair<Key: SchemaKey>(_ at: Int, _ first: Key, _ second: Key) -> [Key: String] {
