@@ -71,7 +71,7 @@ struct HTTPFaultOperations: FaultOperations {
 struct HTTPTaskOperations: TaskOperations {
   let client: APIClient
 
-  func submit(_ name: String, runOn node: String, arguments: [String: String]) async throws -> ClusterTask {
+  func submit(_ name: String, runOn node: String, arguments: [String: JSONValue]) async throws -> ClusterTask {
     throw APIClientError.badResponse("answer: tasks are queued by the API's own endpoints")
   }
 

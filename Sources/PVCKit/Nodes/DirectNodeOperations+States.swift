@@ -11,6 +11,13 @@ extension DirectNodeOperations {
     if current == result.rawValue {
       return action == .flush ? "Node \(node) is already flushed." : "Node \(node) is already ready."
     }
+    if wait && waitsThroughTasks {
+      let arguments = NodeFlushTask.Arguments(node: node)
+      let tasks = DirectTaskOperations(zookeeper: zookeeper)
+      return action == .flush
+        ? try await tasks.perform(NodeFlushTask.self, arguments, runOn: node, timeout: Self.stateTimeout)
+        : try await tasks.perform(NodeReadyTask.self, arguments, runOn: node, timeout: Self.stateTimeout)
+    }
     try await zookeeper.set(path, request.rawValue)
     guard wait else {
       return action == .flush ? "Flushing node \(node) of its VMs." : "Bringing node \(node) back into service."

@@ -85,6 +85,9 @@ struct DirectNodeOperations: NodeOperations {
   let zookeeper: ZooKeeper
   /// The connection's watch-fed views, once it is followed.
   var views: ViewSlot?
+  /// Whether a flush or ready that waits runs as a task on the node, as it
+  /// does through the API (`false` inside a task, which waits in place).
+  var waitsThroughTasks = true
   var records: NodeRecords { NodeRecords(zookeeper: zookeeper, reads: views?.view?.reads) }
 
   func list(_ filter: NodeFilter) async throws -> [NodeInfo] {

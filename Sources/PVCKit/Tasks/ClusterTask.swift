@@ -26,8 +26,8 @@ public struct ClusterTask: Codable, Sendable, Hashable {
   public var name: String
   /// The node whose daemon carries it out.
   public var runOn: String
-  /// The task's inputs.
-  public var arguments: [String: String]
+  /// The task's inputs (its kind's ``TaskKind/Arguments`` as a JSON object).
+  public var arguments: [String: JSONValue]
   public var state: TaskState
   /// Steps done.
   public var current: Int
@@ -45,7 +45,7 @@ public struct ClusterTask: Codable, Sendable, Hashable {
   }
 
   /// Creates a queued task.
-  public init(id: String, name: String, runOn: String, arguments: [String: String], now: Date = Date()) {
+  public init(id: String, name: String, runOn: String, arguments: [String: JSONValue], now: Date = Date()) {
     self.id = id
     self.name = name
     self.runOn = runOn

@@ -5,7 +5,7 @@ import Foundation
 struct DirectTaskOperations: TaskOperations {
   let zookeeper: ZooKeeper
 
-  func submit(_ name: String, runOn node: String, arguments: [String: String]) async throws -> ClusterTask {
+  func submit(_ name: String, runOn node: String, arguments: [String: JSONValue]) async throws -> ClusterTask {
     let state = try await zookeeper.string(try Layout.node(node).path(.daemonState))
     guard let state else { throw NodeError.notFound(node) }
     guard state == NodeDaemonState.run.rawValue else {

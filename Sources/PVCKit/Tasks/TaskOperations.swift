@@ -1,7 +1,9 @@
 /// Long work queued in the cluster, implemented once per way of reaching it.
 public protocol TaskOperations: Sendable {
-  /// Queues a task for the daemon of `node`, which must be running.
-  func submit(_ name: String, runOn node: String, arguments: [String: String]) async throws -> ClusterTask
+  /// Queues a task for the daemon of `node`, which must be running (see
+  /// ``submit(_:_:runOn:)`` for a typed kind, ``PVCCluster/queue(_:_:)`` to let
+  /// the kind choose the node).
+  func submit(_ name: String, runOn node: String, arguments: [String: JSONValue]) async throws -> ClusterTask
   /// Every task still kept, oldest first.
   func list() async throws -> [ClusterTask]
   /// One task.
@@ -16,11 +18,23 @@ public enum TaskError: Error, Sendable, Hashable, CustomStringConvertible {
   case notFound(String)
   /// The node cannot take tasks now.
   case nodeUnavailable(node: String, reason: String)
+  /// No kind of task has this name in this release.
+  case unknownKind(String)
+  /// A task record's arguments are not what its kind needs.
+  case invalidArguments(task: String, reason: String)
+  /// The task ran and failed, for this reason.
+  case failed(String)
+  /// The task had not finished when the wait ended.
+  case timedOut(id: String)
 
   public var description: String {
     switch self {
     case .notFound(let id): "no task with ID \"\(id)\" exists"
     case .nodeUnavailable(let node, let reason): "node \(node) cannot run tasks: \(reason)"
+    case .unknownKind(let name): "no kind of task is called \"\(name)\" in this release"
+    case .invalidArguments(let task, let reason): "invalid arguments for task \(task): \(reason)"
+    case .failed(let reason): reason
+    case .timedOut(let id): "task \(id) has not finished yet; follow it with its ID"
     }
   }
 }

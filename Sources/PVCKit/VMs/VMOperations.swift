@@ -68,7 +68,7 @@ public struct VMMetadataChange: Sendable, Hashable {
 }
 
 /// A state a user asks a VM to go to.
-public enum VMStateRequest: String, Sendable, Hashable, CaseIterable {
+public enum VMStateRequest: String, Sendable, Hashable, CaseIterable, Codable {
   case start, shutdown, stop, restart, disable
 }
 

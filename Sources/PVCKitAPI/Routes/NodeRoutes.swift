@@ -76,7 +76,10 @@ enum NodeRoutes {
         return Responses.message(try await call.cluster.nodes.setDomainState(node, action, wait: false))
       }
       _ = try await call.cluster.nodes.info(node)
-      return try await TaskRoutes.waited(call, "node.\(action.rawValue)", on: node, arguments: ["node": node])
+      let arguments = NodeFlushTask.Arguments(node: node)
+      return action == .flush
+        ? try await TaskRoutes.waited(call, NodeFlushTask.self, arguments)
+        : try await TaskRoutes.waited(call, NodeReadyTask.self, arguments)
     },
     APIRoute(
       method: .get, path: "/node/{node}/log", summary: "A node daemon's recent log lines",

@@ -42,28 +42,21 @@ enum TaskRoutes {
     call.headers[values: HTTPField.Name("Prefer")!].contains { $0.lowercased().contains("respond-async") }
   }
 
-  /// Queues a task for a request that waits: answered at once with 202 and the
-  /// task to follow when the client prefers that, else when the task has finished.
-  static func waited(_ call: APICall, _ name: String, on node: String, arguments: [String: String]) async throws
+  /// A request that waits, as a task of `kind` (PVCKit chooses its node):
+  /// answered at once with 202 and the task to follow when the client prefers
+  /// that, else with the task's result once it has finished (200, or 400 if it
+  /// failed).
+  static func waited<Kind: TaskKind>(_ call: APICall, _ kind: Kind.Type, _ arguments: Kind.Arguments) async throws
     -> Response
   {
-    guard prefersAsync(call) else { return try await completed(call, name, on: node, arguments: arguments) }
-    return try accepted(try await call.cluster.tasks.submit(name, runOn: node, arguments: arguments))
-  }
-
-  /// Queues a task, waits for its end and answers with its result: 200, or 400 if it failed.
-  static func completed(_ call: APICall, _ name: String, on node: String, arguments: [String: String]) async throws
-    -> Response
-  {
-    let task = try await call.cluster.tasks.submit(name, runOn: node, arguments: arguments)
-    let finished = try await call.cluster.tasks.wait(for: task.id, timeout: .seconds(3600))
-    switch finished.state {
-    case .success: return Responses.message(finished.status)
-    case .failure: return Responses.message("ERROR: \(finished.status)", status: .badRequest)
-    case .pending, .running:
+    if prefersAsync(call) { return try accepted(try await call.cluster.queue(kind, arguments)) }
+    do {
+      return Responses.message(try await call.cluster.perform(kind, arguments))
+    } catch TaskError.failed(let reason) {
+      return Responses.message("ERROR: \(reason)", status: .badRequest)
+    } catch TaskError.timedOut(let id) {
       return Responses.message(
-        "ERROR: task \(task.id) has not finished; follow it at \(APIServer.prefix)/tasks/\(task.id)",
-        status: .gatewayTimeout)
+        "ERROR: task \(id) has not finished; follow it at \(APIServer.prefix)/tasks/\(id)", status: .gatewayTimeout)
     }
   }
 }

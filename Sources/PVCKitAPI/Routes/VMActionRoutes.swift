@@ -76,11 +76,7 @@ enum VMActionRoutes {
         return Responses.message(stateMessage(request, vm: vm))
       }
       // Waiting is a task on the VM's node, which a client may follow instead of holding this request.
-      let info = try await call.cluster.vms.info(vm)
-      let node = try await runnableNode(call, preferring: info.node)
-      return try await TaskRoutes.waited(
-        call, "vm.state", on: node,
-        arguments: ["vm": info.name, "state": request.rawValue, "force": String(force)])
+      return try await TaskRoutes.waited(call, VMStateTask.self, .init(vm: vm, state: request, force: force))
     },
     APIRoute(
       method: .get, path: "/vm/{vm}/node", summary: "A VM's node and previous node",
@@ -107,10 +103,7 @@ enum VMActionRoutes {
       method: .post, path: "/vm/{vm}/locks", summary: "Free a stopped VM's disk locks (a task)",
       responses: [202: "CeleryTask", 400: "Message", 404: "Message"]
     ) { call in
-      let vm = try await call.cluster.vms.info(call.path("vm"))
-      let node = try await runnableNode(call, preferring: vm.node)
-      return try TaskRoutes.accepted(
-        try await call.cluster.tasks.submit("vm.flush_locks", runOn: node, arguments: ["vm": vm.name]))
+      try TaskRoutes.accepted(try await call.cluster.queue(VMFlushLocksTask.self, .init(vm: call.path("vm"))))
     },
   ]
 
@@ -121,11 +114,12 @@ enum VMActionRoutes {
     let action = p.string("action") ?? ""
     let target = p.string("node")
     if p.flag("wait") {
-      let info = try await call.cluster.vms.info(vm)
-      var arguments = ["vm": info.name, "force": String(p.flag("force")), "force_live": String(p.flag("force_live"))]
-      arguments["target"] = target
-      let node = try await runnableNode(call, preferring: info.node)
-      return try await TaskRoutes.waited(call, "vm.\(action)", on: node, arguments: arguments)
+      let arguments = VMMoveArguments(vm: vm, target: target, force: p.flag("force"), forceLive: p.flag("force_live"))
+      switch action {
+      case "migrate": return try await TaskRoutes.waited(call, VMMigrateTask.self, arguments)
+      case "unmigrate": return try await TaskRoutes.waited(call, VMUnmigrateTask.self, arguments)
+      default: return try await TaskRoutes.waited(call, VMMoveTask.self, arguments)
+      }
     }
     switch action {
     case "migrate":
@@ -156,15 +150,6 @@ enum VMActionRoutes {
     case .restart: "Restarting VM \"\(vm)\"."
     case .disable: "Marked VM \"\(vm)\" as disabled."
     }
-  }
-
-  /// The node to run a VM's task on: its own if that daemon runs, else the primary.
-  static func runnableNode(_ call: APICall, preferring node: String) async throws -> String {
-    if !node.isEmpty, let info = try? await call.cluster.nodes.info(node), info.daemonState == .run { return node }
-    guard let primary = try await call.cluster.nodes.primary() else {
-      throw APIError.badRequest("no node can run this task: VM's node is not running and there is no primary")
-    }
-    return primary
   }
 }
 

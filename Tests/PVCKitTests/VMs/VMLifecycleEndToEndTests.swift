@@ -59,6 +59,10 @@ struct VMLifecycleEndToEndTests {
       try await vms.restart(name, wait: true)
       #expect(try await vms.info(name).state == .start)
       #expect(try await Self.running(uuid, on: "hv1") != nil)
+      // Directly as through the API, the wait ran as a task on the VM's node.
+      let waited = try await nodes.cluster.tasks.list().filter { $0.name == VMStateTask.name }
+      #expect(waited.map(\.runOn) == ["hv1"] && waited.first?.arguments["state"] == "restart")
+      #expect(waited.first?.state == .success)
 
       // Shutdown ends in stop (forced after the timeout here).
       try await vms.shutdown(name, wait: true)

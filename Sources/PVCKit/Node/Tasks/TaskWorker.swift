@@ -50,7 +50,8 @@ struct TaskWorker: Sendable {
     log("task \(task.id) (\(task.name)) started")
     let progress = TaskProgress(zookeeper: zookeeper, task: task)
     do {
-      let result = try await TaskHandlers.run(task, zookeeper: zookeeper, node: identity.name, progress: progress)
+      let context = TaskContext(zookeeper: zookeeper, node: identity.name, progress: progress)
+      let result = try await TaskKinds.run(task, context: context)
       await progress.finish(.success, status: result)
       log("task \(task.id) (\(task.name)) succeeded: \(result)")
     } catch {

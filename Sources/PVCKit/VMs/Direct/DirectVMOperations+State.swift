@@ -4,7 +4,21 @@ extension DirectVMOperations {
 
   private var placement: ConditionalPlacement { ConditionalPlacement(zookeeper: zookeeper) }
 
+  /// Runs a task of `kind` where it belongs and waits for its result (what a waiting call does).
+  func throughTask<Kind: TaskKind>(_ kind: Kind.Type, _ arguments: Kind.Arguments) async throws -> String {
+    let placement = TaskPlacement(vms: self, nodes: DirectNodeOperations(zookeeper: zookeeper, views: views))
+    let node = try await Kind.node(for: arguments, in: placement)
+    return try await DirectTaskOperations(zookeeper: zookeeper).perform(
+      kind, arguments, runOn: node, timeout: Self.actionTimeout)
+  }
+
   func setState(_ vm: String, _ request: VMStateRequest, force: Bool, wait: Bool) async throws {
+    // What waits (a shutdown, a restart, a disable that shuts down first) runs as a task on the VM's node.
+    let waits = request == .shutdown || request == .restart || (request == .disable && !force)
+    if wait && waits && waitsThroughTasks {
+      _ = try await throughTask(VMStateTask.self, .init(vm: vm, state: request, force: force))
+      return
+    }
     let (uuid, name) = try await records.resolve(vm)
     let statePath = try Layout.domain(uuid).path(.state)
     // The rules decide on the state read; the write is checked against it (``ConditionalPlacement``).
@@ -111,9 +125,19 @@ extension DirectVMOperations {
     return .moving(to: target)
   }
 
+  /// The outcome of a migration carried out by a task, from its result.
+  private func outcome(ofTask result: String, vm: String) async throws -> VMMigrationOutcome {
+    let node = try await info(vm).node
+    return result.contains("permanent") ? .madePermanent(node: node) : .moving(to: node)
+  }
+
   func migrate(_ vm: String, to node: String?, force: Bool, forceLive: Bool, wait: Bool) async throws
     -> VMMigrationOutcome
   {
+    if wait && waitsThroughTasks {
+      let arguments = VMMoveArguments(vm: vm, target: node, force: force, forceLive: forceLive)
+      return try await outcome(ofTask: try await throughTask(VMMigrateTask.self, arguments), vm: vm)
+    }
     let placing = try await placing(vm)
     return try await place(placing, wait: wait) { current in
       if !current.lastNode.isEmpty && !force { throw VMError.alreadyMigrated(vm: placing.name) }
@@ -126,6 +150,10 @@ extension DirectVMOperations {
   }
 
   func unmigrate(_ vm: String, forceLive: Bool, wait: Bool) async throws -> VMMigrationOutcome {
+    if wait && waitsThroughTasks {
+      let arguments = VMMoveArguments(vm: vm, forceLive: forceLive)
+      return try await outcome(ofTask: try await throughTask(VMUnmigrateTask.self, arguments), vm: vm)
+    }
     let placing = try await placing(vm)
     return try await place(placing, wait: wait) { current in
       guard !current.lastNode.isEmpty else { throw VMError.notMigrated(vm: placing.name) }
@@ -134,6 +162,10 @@ extension DirectVMOperations {
   }
 
   func move(_ vm: String, to node: String?, forceLive: Bool, wait: Bool) async throws -> VMMigrationOutcome {
+    if wait && waitsThroughTasks {
+      let arguments = VMMoveArguments(vm: vm, target: node, forceLive: forceLive)
+      return try await outcome(ofTask: try await throughTask(VMMoveTask.self, arguments), vm: vm)
+    }
     let placing = try await placing(vm)
     return try await place(placing, wait: wait) { current in
       if node == current.node {

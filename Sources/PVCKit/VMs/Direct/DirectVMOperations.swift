@@ -8,6 +8,9 @@ struct DirectVMOperations: VMOperations {
   var policy = DomainPolicy.strict
   /// The connection's watch-fed views, once it is followed.
   var views: ViewSlot?
+  /// Whether a call that waits runs as a task on the VM's node, as it does
+  /// through the API (`false` inside a task, which waits in place).
+  var waitsThroughTasks = true
   var records: VMRecords { VMRecords(zookeeper: zookeeper, reads: views?.view?.reads) }
   var nodes: NodeRecords { NodeRecords(zookeeper: zookeeper, reads: views?.view?.reads) }
 
