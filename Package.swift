@@ -48,6 +48,7 @@ let package = Package(
         "CXML2",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       swiftSettings: strict
     ),
@@ -94,7 +95,10 @@ let package = Package(
     ),
     .executableTarget(
       name: "pvcd",
-      dependencies: ["PVCKit", "PVCKitAPI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: [
+        "PVCKit", "PVCKitAPI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
       swiftSettings: strict
     ),
     .executableTarget(
@@ -158,6 +162,7 @@ let package = Package(
         "PVCKit", "PVCKitFixtures", "PVCKitAPI", "PVCKitWeb", "CZooKeeper", "CLibvirt", "CCeph", "CMariaDB",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "PropertyBased", package: "swift-property-based"),
+        .product(name: "Logging", package: "swift-log"),
       ],
       exclude: ["Fixtures"],
       swiftSettings: strict

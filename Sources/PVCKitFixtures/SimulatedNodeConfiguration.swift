@@ -9,9 +9,10 @@ public enum SimulatedNodeConfiguration {
   ///   - shutdownTimeout: seconds before a VM shutdown is forced.
   ///   - fencing: the `fencing` section's values.
   ///   - api: where the primary coordinator serves the HTTP API (`nil`: the API is off).
+  ///   - flushWindow: how many VMs a flush moves at once.
   public static func text(
     nodeNet: String, nodes: Int = 3, keepalive: Int = 1, shutdownTimeout: Int = 3, fencing: Fencing = Fencing(),
-    api: (address: String, port: Int, token: String)? = nil
+    api: (address: String, port: Int, token: String)? = nil, flushWindow: Int = 4
   ) -> String {
     let names = (1...nodes).map { "hv\($0)" }.joined(separator: ", ")
     let watchdog = fencing.watchdogDevice.map {
@@ -62,6 +63,7 @@ public enum SimulatedNodeConfiguration {
         ipmi: {hostname: "\(fencing.ipmiHostname)", username: admin, password: \(fencing.ipmiPassword)}\(watchdog ?? "")
       migration:
         target_selector: mem
+        flush_window: \(flushWindow)
       logging:
         console_log_lines: 100
       guest_networking:

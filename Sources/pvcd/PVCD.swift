@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import PVCKit
 import PVCKitAPI
 
@@ -38,15 +39,30 @@ struct PVCD: AsyncParsableCommand {
   @Flag(help: "Run the schema startup steps, then exit.")
   var once = false
 
+  @Option(
+    help: ArgumentHelp(
+      "The least severe messages logged: trace, debug, info, notice, warning, error or critical "
+        + "(default: debug with the configuration's debug_logging, else info).", valueName: "level"),
+    transform: { text in
+      guard let level = Logger.Level(rawValue: text) else {
+        throw ValidationError("unknown log level '\(text)': use trace, debug, info, notice, warning, error or critical")
+      }
+      return level
+    })
+  var logLevel: Logger.Level?
+
   func run() async throws {
+    let logger = Self.bootstrapLogging(level: logLevel)
     do {
       let configuration = try PVCConfiguration.load(from: config)
+      var logger = logger
+      if logLevel == nil && configuration.logging.debug { logger.logLevel = .debug }
       let hosts = zookeeper ?? configuration.zookeeperHosts
       let zk = try await ZooKeeper.connect(
         to: hosts, sessionTimeout: .seconds(configuration.timers.keepaliveInterval * 4),
         credentials: configuration.zookeeper.credentials)
       let outcome = try await NodeStartup(zookeeper: zk, clusterName: configuration.cluster.name).run()
-      log(
+      logger.info(
         "schema version \(outcome.foundVersion)\(outcome.migrated ? " migrated to \(Layout.currentVersion)" : ""), \(outcome.repairedKeys.count) missing keys created"
       )
       if once {
@@ -65,17 +81,9 @@ struct PVCD: AsyncParsableCommand {
             connection: configuration.zookeeperConnection(hosts: hosts), policy: configuration.vmPolicy,
             settings: .from(configuration)))
       }
-      let daemon = NodeDaemon(zookeeper: zk, libvirt: libvirt, identity: identity, settings: settings, log: log)
-      try await daemon.run(until: {
-        await waitForTermination()
-        // A daemon that cannot finish its shutdown (say, stuck on an unreachable
-        // service) still exits.
-        Task.detached {
-          try? await Task.sleep(for: .seconds(60))
-          FileHandle.standardError.write(Data("pvcd: shutdown took too long; exiting\n".utf8))
-          Foundation.exit(1)
-        }
-      })
+      let daemon = NodeDaemon(zookeeper: zk, libvirt: libvirt, identity: identity, settings: settings, logger: logger)
+      // SIGTERM and SIGINT stop the daemon's services gracefully (bounded; see NodeDaemon.services).
+      try await daemon.run()
       await libvirt.close()
       await zk.close()
     } catch {
@@ -84,36 +92,15 @@ struct PVCD: AsyncParsableCommand {
     }
   }
 
-  func log(_ message: String) {
-    let stamp = ISO8601DateFormatter().string(from: Date())
-    FileHandle.standardError.write(Data("\(stamp) pvcd: \(message)\n".utf8))
-  }
-
-  /// Returns when SIGTERM or SIGINT arrives.
-  func waitForTermination() async {
-    signal(SIGTERM, SIG_IGN)
-    signal(SIGINT, SIG_IGN)
-    let sources = [SIGTERM, SIGINT].map { DispatchSource.makeSignalSource(signal: $0, queue: .main) }
-    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-      let once = OnceFlag()
-      for source in sources {
-        source.setEventHandler { if once.set() { continuation.resume() } }
-        source.resume()
-      }
+  /// Logs to standard error, from `level` on.
+  static func bootstrapLogging(level: Logger.Level?) -> Logger {
+    LoggingSystem.bootstrap { label in
+      var handler = StreamLogHandler.standardError(label: label)
+      handler.logLevel = level ?? .info
+      return handler
     }
-    for source in sources { source.cancel() }
-  }
-}
-
-/// Lets exactly one caller through.
-final class OnceFlag: @unchecked Sendable {
-  private let lock = NSLock()
-  private var done = false
-  func set() -> Bool {
-    lock.lock()
-    defer { lock.unlock() }
-    if done { return false }
-    done = true
-    return true
+    var logger = Logger(label: "pvcd")
+    logger.logLevel = level ?? .info
+    return logger
   }
 }

@@ -68,7 +68,9 @@ extension PVCConfiguration {
           timeout: try watchdog.int("timeout", default: 10, in: 1...600))
       })
 
-    targetSelector = try root.section("migration").choice("target_selector", default: TargetSelector.mem)
+    let migration = try root.section("migration")
+    targetSelector = try migration.choice("target_selector", default: TargetSelector.mem)
+    flushWindow = try migration.int("flush_window", default: 4, in: 1...64)
 
     let log = try root.section("logging")
     logging = Logging(

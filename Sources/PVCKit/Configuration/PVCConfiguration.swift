@@ -23,6 +23,9 @@ public struct PVCConfiguration: Sendable, Hashable {
   public var fencing: Fencing
   /// The default migration target selector.
   public var targetSelector: TargetSelector
+  /// How many VMs a flush or unflush moves at once (extension
+  /// `migration.flush_window`, 1-64, default 4; upstream moves one at a time).
+  public var flushWindow: Int
   public var logging: Logging
   public var guestNetworking: GuestNetworking
   public var ceph: Ceph

@@ -1,7 +1,10 @@
 import Foundation
+public import Logging
+import ServiceLifecycle
 
-/// The node daemon's work, wired together: registration, the keepalive, the VM
-/// reconciler and the console log copier. `pvcd` runs this.
+/// The node daemon's work, wired together: registration, then its workers as
+/// one ServiceLifecycle service group (see ``services(watchdog:)`` for them and
+/// their shutdown order). `pvcd` runs this.
 public struct NodeDaemon: Sendable {
   /// How the daemon behaves.
   public struct Settings: Sendable {
@@ -31,6 +34,9 @@ public struct NodeDaemon: Sendable {
     public var nodeLogLines = 2000
     /// Which VM definitions this node starts.
     public var policy = DomainPolicy.strict
+    /// How long a graceful stop may take (a flush in progress finishing, the
+    /// primary role handed over...) before what is left is cancelled.
+    public var gracefulStopTimeout: Duration = .seconds(45)
 
     /// Creates settings.
     public init(
@@ -60,6 +66,7 @@ public struct NodeDaemon: Sendable {
       settings.watchdogDevice = configuration.fencing.watchdog?.device
       settings.monitoringInterval = .seconds(configuration.timers.monitoringInterval)
       settings.targetSelector = configuration.targetSelector.rawValue
+      settings.flushWindow = configuration.flushWindow
       settings.nodeLogLines = configuration.logging.zookeeperLogging ? configuration.logging.nodeLogLines : 0
       settings.policy = configuration.vmPolicy
       let networks = [
@@ -78,13 +85,14 @@ public struct NodeDaemon: Sendable {
   public let libvirt: LibvirtConnection
   public let identity: NodeIdentity
   public let settings: Settings
-  public let log: @Sendable (String) -> Void
+  /// The daemon's logger: `logger`'s handler, with the node's name as metadata,
+  /// also feeding the node's recent lines published to ZooKeeper.
+  public let logger: Logger
   let nodeLog: NodeLog
 
   /// Creates the daemon's work over open connections.
   public init(
-    zookeeper: ZooKeeper, libvirt: LibvirtConnection, identity: NodeIdentity, settings: Settings,
-    log: @escaping @Sendable (String) -> Void
+    zookeeper: ZooKeeper, libvirt: LibvirtConnection, identity: NodeIdentity, settings: Settings, logger: Logger
   ) {
     self.zookeeper = zookeeper
     self.libvirt = libvirt
@@ -92,22 +100,18 @@ public struct NodeDaemon: Sendable {
     self.settings = settings
     let nodeLog = NodeLog(capacity: settings.nodeLogLines)
     self.nodeLog = nodeLog
-    self.log = { message in
-      log(message)
-      nodeLog.append(message)
+    var daemonLogger = Logger(label: logger.label) { _ in
+      MultiplexLogHandler([logger.handler, NodeLogHandler(nodeLog: nodeLog, logLevel: logger.logLevel)])
     }
+    daemonLogger.logLevel = logger.logLevel
+    daemonLogger[metadataKey: "node"] = .string(identity.name)
+    self.logger = daemonLogger
   }
 
-  /// Registers the node and runs until the task is cancelled, then marks the
-  /// node stopped (its VMs keep running).
+  /// Registers the node, runs its services until SIGTERM or SIGINT (or until
+  /// the task is cancelled), stops them gracefully in the reverse of their
+  /// order, then marks the node stopped. The node's VMs keep running.
   public func run() async throws {
-    try await run(until: { try? await Task.sleep(for: .seconds(1_000_000_000)) })
-  }
-
-  /// Registers the node and runs until `stop` returns (or the task is
-  /// cancelled); then shuts down gracefully: `shutdown`, the primary role handed
-  /// to another coordinator, `stop`. The node's VMs keep running.
-  public func run(until stop: @escaping @Sendable () async -> Void) async throws {
     let watchdog: Watchdog?
     do {
       // The watchdog first: a node that cannot self-fence must not take VMs.
@@ -119,61 +123,14 @@ public struct NodeDaemon: Sendable {
       await recordStartFailure(error)
       throw error
     }
-    log("node \(identity.name) registered (\(identity.isCoordinator ? "coordinator" : "hypervisor"))")
+    logger.info("node \(identity.name) registered (\(identity.isCoordinator ? "coordinator" : "hypervisor"))")
     // A start that failed before is mended now.
     try? await DirectFaultOperations(zookeeper: zookeeper).delete(["NODE_START_FAILED_\(identity.name)"])
-    let view = NodeView()
-    let reconciler = VMReconciler(
-      zookeeper: zookeeper, libvirt: libvirt, identity: identity, view: view,
-      shutdownTimeout: settings.shutdownTimeout, policy: settings.policy, log: log)
-    let keepalive = Keepalive(zookeeper: zookeeper, libvirt: libvirt, identity: identity, view: view)
-    let consoles = ConsoleLogs(
-      zookeeper: zookeeper, libvirt: libvirt, directory: identity.consoleLogDirectory, lines: settings.consoleLogLines)
-    let domainStates = DomainStateWorker(
-      zookeeper: zookeeper, identity: identity, window: settings.flushWindow, timeout: .seconds(120), log: log)
-    let tasks = TaskWorker(zookeeper: zookeeper, identity: identity, log: log)
-    let guardian = SelfFenceGuard(
-      zookeeper: zookeeper, libvirt: libvirt, policy: settings.fencePolicy, watchdog: watchdog, log: log)
-    let agent =
-      identity.isCoordinator
-      ? PrimaryAgent(
-        zookeeper: zookeeper, identity: identity, interval: settings.keepaliveInterval, duties: primaryDuties(),
-        log: log) : nil
-
-    await withTaskGroup(of: Void.self) { group in
-      group.addTask { await reconciler.run() }
-      group.addTask { await consoles.run() }
-      group.addTask { await domainStates.run() }
-      group.addTask { await tasks.run() }
-      group.addTask { await guardian.run() }
-      if let agent { group.addTask { await agent.run() } }
-      group.addTask {
-        while !Task.isCancelled {
-          do {
-            await nodeLog.publish(to: self.zookeeper, node: identity.name)
-            try await keepalive.beat()
-            // Look again at what runs here, so that nothing is missed.
-            for uuid in (try? await libvirt.activeDomains().map(\.uuid)) ?? [] { reconciler.poke(uuid) }
-            for uuid in await view.assigned.keys { reconciler.poke(uuid) }
-          } catch {
-            log("keepalive failed: \(error)")
-          }
-          try? await Task.sleep(for: settings.keepaliveInterval)
-        }
-      }
-      await stop()
-      log("node \(identity.name) shutting down")
-      // Every step is bounded: a node cut from ZooKeeper must still stop.
-      let zookeeper = self.zookeeper
-      let node = try? Layout.node(identity.name)
-      _ = await withTimeout(settings.keepaliveInterval * 2) {
-        if let node { try await zookeeper.set(node.path(.daemonState), NodeDaemonState.shutdown.rawValue) }
-      }
-      if let agent {
-        let handover = settings.handoverTimeout
-        _ = await withTimeout(handover + .seconds(5)) { await agent.resign(timeout: handover) }
-      }
-      group.cancelAll()
+    let group = ServiceGroup(configuration: groupConfiguration(services: services(watchdog: watchdog)))
+    do {
+      try await group.run()
+    } catch {
+      logger.error("services ended: \(error)")
     }
     let zookeeper = self.zookeeper
     let name = identity.name
@@ -181,7 +138,90 @@ public struct NodeDaemon: Sendable {
       try await zookeeper.set(try Layout.node(name).path(.daemonState), NodeDaemonState.stop.rawValue)
       try await zookeeper.delete(try Layout.liveness(name))
     }
-    log("node \(identity.name) stopped")
+    logger.info("node \(identity.name) stopped")
+  }
+
+  /// The service group: stopped gracefully on SIGTERM or SIGINT, bounded in time.
+  func groupConfiguration(services: [ServiceGroupConfiguration.ServiceConfiguration]) -> ServiceGroupConfiguration {
+    var configuration = ServiceGroupConfiguration(
+      services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    configuration.maximumGracefulShutdownDuration = settings.gracefulStopTimeout
+    configuration.maximumCancellationDuration = .seconds(10)
+    return configuration
+  }
+
+  /// The daemon's services in start order. A graceful stop stops them in the
+  /// reverse order, each after the one before has finished:
+  ///
+  /// 1. the announcement: daemon state `shutdown`;
+  /// 2. the task worker (takes no more tasks);
+  /// 3. the flush worker: a flush or unflush in progress starts no more moves,
+  ///    lets those under way finish, and is otherwise handed back: the node's
+  ///    domain state stays `flush`, and the next start carries on with it;
+  /// 4. the primary agent: hands the primary role to another coordinator;
+  /// 5. the console log copier, 6. the VM reconciler (so migrations in flight
+  ///    end first), 7. the self-fence guard, 8. the keepalive and log publisher
+  ///    (the node looks alive until the very end).
+  func services(watchdog: Watchdog?) -> [ServiceGroupConfiguration.ServiceConfiguration] {
+    let view = NodeView()
+    let (zookeeper, libvirt, identity, settings, logger) = (
+      self.zookeeper, self.libvirt, self.identity, self.settings, self.logger
+    )
+    let reconciler = VMReconciler(
+      zookeeper: zookeeper, libvirt: libvirt, identity: identity, view: view,
+      shutdownTimeout: settings.shutdownTimeout, policy: settings.policy, logger: logger)
+    let keepalive = Keepalive(zookeeper: zookeeper, libvirt: libvirt, identity: identity, view: view)
+    let consoles = ConsoleLogs(
+      zookeeper: zookeeper, libvirt: libvirt, directory: identity.consoleLogDirectory, lines: settings.consoleLogLines)
+    let domainStates = DomainStateWorker(
+      zookeeper: zookeeper, identity: identity, window: settings.flushWindow, timeout: .seconds(120), logger: logger)
+    let tasks = TaskWorker(zookeeper: zookeeper, identity: identity, logger: logger)
+    let guardian = SelfFenceGuard(
+      zookeeper: zookeeper, libvirt: libvirt, policy: settings.fencePolicy, watchdog: watchdog, logger: logger)
+    let agent =
+      identity.isCoordinator
+      ? PrimaryAgent(
+        zookeeper: zookeeper, identity: identity, interval: settings.keepaliveInterval, duties: primaryDuties(),
+        logger: logger) : nil
+    let nodeLog = self.nodeLog
+    let beat = NodeService("keepalive") {
+      while !Task.isCancelled {
+        do {
+          await nodeLog.publish(to: zookeeper, node: identity.name)
+          try await keepalive.beat()
+          // Look again at what runs here, so that nothing is missed.
+          for uuid in (try? await libvirt.activeDomains().map(\.uuid)) ?? [] { reconciler.poke(uuid) }
+          for uuid in await view.assigned.keys { reconciler.poke(uuid) }
+        } catch {
+          logger.warning("keepalive failed: \(error)")
+        }
+        try? await Task.sleep(for: settings.keepaliveInterval)
+      }
+    }
+    var services: [any Service] = [
+      beat, NodeService("self-fence guard") { await guardian.run() },
+      NodeService("VM reconciler") { await reconciler.run() }, NodeService("console logs") { await consoles.run() },
+    ]
+    if let agent {
+      let handover = settings.handoverTimeout
+      services.append(
+        NodeService("primary agent", body: { await agent.run() }) {
+          _ = await withTimeout(handover + .seconds(5)) { await agent.resign(timeout: handover) }
+        })
+    }
+    services += [
+      NodeService("flush worker", handlesShutdown: true) { await domainStates.run() },
+      NodeService("task worker") { await tasks.run() },
+      StopStep(description: "stop announcement") {
+        logger.info("node \(identity.name) shutting down")
+        // Bounded: a node cut from ZooKeeper must still stop.
+        _ = await withTimeout(settings.keepaliveInterval * 2) {
+          try await zookeeper.set(try Layout.node(identity.name).path(.daemonState), NodeDaemonState.shutdown.rawValue)
+        }
+      },
+    ]
+    // A worker that ends early is logged, not fatal; the group ends on a stop or a cancellation.
+    return services.map { .init(service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore) }
   }
 
   /// Leaves the node saying that its daemon could not start: daemon state
@@ -189,7 +229,7 @@ public struct NodeDaemon: Sendable {
   /// reason, and the reason in the node's log. Best effort, bounded in time.
   private func recordStartFailure(_ error: any Error) async {
     let message = "pvcd on node \(identity.name) could not start: \(error)"
-    log(message)
+    logger.error("\(message)")
     let zookeeper = self.zookeeper
     let name = identity.name
     let nodeLog = self.nodeLog
@@ -235,12 +275,12 @@ public struct NodeDaemon: Sendable {
           try FloatingAddressDuty(
             address: floating.address, prefixLength: floating.prefixLength, device: floating.device))
       } catch {
-        log("floating address \(floating.address) is not used: \(error)")
+        logger.warning("floating address \(floating.address) is not used: \(error)")
       }
     }
-    let fencer = FenceMonitor(zookeeper: zookeeper, identity: identity, policy: settings.fencePolicy, log: log)
+    let fencer = FenceMonitor(zookeeper: zookeeper, identity: identity, policy: settings.fencePolicy, logger: logger)
     duties.append(LoopDuty(name: "fencing") { await fencer.run() })
-    let faults = FaultMonitor(zookeeper: zookeeper, interval: settings.monitoringInterval, log: log)
+    let faults = FaultMonitor(zookeeper: zookeeper, interval: settings.monitoringInterval, logger: logger)
     duties.append(LoopDuty(name: "fault checks") { await faults.run() })
     return duties + settings.additionalPrimaryDuties
   }

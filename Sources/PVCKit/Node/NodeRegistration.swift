@@ -8,7 +8,8 @@ struct NodeRegistration: Sendable {
   let ipmi: (hostname: String, username: String, password: String)
 
   /// Writes the registration in one transaction.
-  /// - Parameter ready: set the node `ready` (taking VMs) instead of keeping its domain state.
+  /// - Parameter ready: set the node `ready` (taking VMs) instead of keeping its domain state,
+  ///   unless a flush is under way (`flush`: a stop interrupted it, and it goes on).
   func register(ready: Bool) async throws {
     let node = try Layout.node(identity.name)
     let mode = identity.isCoordinator ? "coordinator" : "hypervisor"
@@ -32,7 +33,10 @@ struct NodeRegistration: Sendable {
       values[.cpuLoad] = "0.0"
       values[.runningDomains] = ""
     }
-    if ready { values[.domainState] = NodeDomainState.ready.rawValue }
+    // A flush the administrator asked for, interrupted by a stop, goes on: auto-ready does not undo it.
+    if ready && existing[.domainState] != NodeDomainState.flush.rawValue {
+      values[.domainState] = NodeDomainState.ready.rawValue
+    }
     // Every key of the node, created with its default where missing.
     var operations: [ZooKeeperOperation] = []
     for key in NodeKey.allCases where key.spec.exists(in: Layout.currentVersion) {

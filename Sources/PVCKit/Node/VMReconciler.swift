@@ -1,3 +1,4 @@
+import Logging
 import Synchronization
 
 /// Keeps every VM of the cluster converged on this node: one ``VMWorker`` per
@@ -11,12 +12,12 @@ final class VMReconciler: Sendable {
   let view: NodeView
   let shutdownTimeout: Duration
   let policy: DomainPolicy
-  let log: @Sendable (String) -> Void
+  let logger: Logger
   private let wakers = Mutex<[String: AsyncStream<Void>.Continuation]>([:])
 
   init(
     zookeeper: ZooKeeper, libvirt: LibvirtConnection, identity: NodeIdentity, view: NodeView,
-    shutdownTimeout: Duration, policy: DomainPolicy, log: @escaping @Sendable (String) -> Void
+    shutdownTimeout: Duration, policy: DomainPolicy, logger: Logger
   ) {
     self.policy = policy
     self.zookeeper = zookeeper
@@ -24,7 +25,7 @@ final class VMReconciler: Sendable {
     self.identity = identity
     self.view = view
     self.shutdownTimeout = shutdownTimeout
-    self.log = log
+    self.logger = logger
   }
 
   /// Wakes the worker of a VM (if it has one).
@@ -59,7 +60,7 @@ final class VMReconciler: Sendable {
   private func work(_ uuid: String, signals: AsyncStream<Void>) async {
     let worker = VMWorker(
       uuid: uuid, zookeeper: zookeeper, libvirt: libvirt, identity: identity, view: view,
-      shutdownTimeout: shutdownTimeout, policy: policy, log: log)
+      shutdownTimeout: shutdownTimeout, policy: policy, logger: logger)
     let ref = worker.ref
     await withTaskGroup(of: Void.self) { group in
       for path in [ref.path(.state), ref.path(.node)] {

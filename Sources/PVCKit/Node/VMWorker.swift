@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Converges one VM on this node: reads the VM's record, asks ``VMAction`` what
 /// to do given what libvirt shows here, and does it. Runs one action at a time;
@@ -11,7 +12,7 @@ struct VMWorker: Sendable {
   let view: NodeView
   let shutdownTimeout: Duration
   let policy: DomainPolicy
-  let log: @Sendable (String) -> Void
+  let logger: Logger
 
   /// The values of the record an evaluation uses, with versions for checked writes.
   struct Snapshot: Sendable {
@@ -52,7 +53,7 @@ struct VMWorker: Sendable {
       let here = try await local()
       if !vm.exists {
         if here != .absent {
-          log("VM \(uuid) was removed from the cluster; stopping it")
+          logger.info("VM \(uuid) was removed from the cluster; stopping it")
           try await libvirt.destroy(uuid)
         }
         await view.assign(uuid, nil)
@@ -61,10 +62,10 @@ struct VMWorker: Sendable {
       await account(vm)
       let action = VMAction.decide(
         state: vm.state, node: vm.node, migrationMethod: vm.method, here: identity.name, local: here)
-      if action != .none { log("VM \(vm.name) (\(vm.state), node \(vm.node)): \(action)") }
+      if action != .none { logger.info("VM \(vm.name) (\(vm.state), node \(vm.node)): \(action)") }
       try await perform(action, vm)
     } catch {
-      log("VM \(uuid): \(error)")
+      logger.warning("VM \(uuid): \(error)")
     }
     return true
   }
@@ -124,12 +125,12 @@ struct VMWorker: Sendable {
     if recordStart { operations.append(.set(ref.path(.state), VMState.start.rawValue)) }
     try await zookeeper.multi(operations)
     try await updateVNC()
-    log("VM \(vm.name) started")
+    logger.info("VM \(vm.name) started")
   }
 
   /// Records that the VM could not start, with why (unless it was moved meanwhile).
   private func recordFailure(_ vm: Snapshot, _ reason: String) async throws {
-    log("VM \(vm.name) failed to start: \(reason)")
+    logger.warning("VM \(vm.name) failed to start: \(reason)")
     _ = try? await zookeeper.multi([
       .check(path: ref.path(.node), version: vm.nodeVersion), .set(ref.path(.state), VMState.fail.rawValue),
       .set(ref.path(.failedReason), reason),
@@ -145,12 +146,12 @@ struct VMWorker: Sendable {
       if try await local() == .absent { return true }
       let current = VMState(rawValue: try await zookeeper.string(ref.path(.state)) ?? "")
       if current != vm.state {
-        log("VM \(vm.name): shutdown withdrawn (state is now \(current))")
+        logger.info("VM \(vm.name): shutdown withdrawn (state is now \(current))")
         return false
       }
       try await Task.sleep(for: .milliseconds(250))
     }
-    log("VM \(vm.name) did not shut down within \(shutdownTimeout); forcing it off")
+    logger.warning("VM \(vm.name) did not shut down within \(shutdownTimeout); forcing it off")
     try await libvirt.destroy(uuid)
     return true
   }
@@ -165,10 +166,10 @@ struct VMWorker: Sendable {
           .check(path: ref.path(.node), version: vm.nodeVersion), .set(ref.path(.state), VMState.start.rawValue),
           .set(ref.path(.failedReason), ""),
         ])
-        log("VM \(vm.name) live-migrated to \(vm.node)")
+        logger.info("VM \(vm.name) live-migrated to \(vm.node)")
         return
       } catch {
-        log("VM \(vm.name): live migration to \(vm.node) failed: \(error)")
+        logger.warning("VM \(vm.name): live migration to \(vm.node) failed: \(error)")
         if !fallback {
           // Live migration is required: it stays here, running.
           let previous = vm.state == .unmigrate ? vm.node : (vm.lastNode == identity.name ? "" : vm.lastNode)
@@ -185,7 +186,7 @@ struct VMWorker: Sendable {
     try await zookeeper.multi([
       .check(path: ref.path(.node), version: vm.nodeVersion), .set(ref.path(.state), VMState.start.rawValue),
     ])
-    log("VM \(vm.name) shut down for migration to \(vm.node)")
+    logger.info("VM \(vm.name) shut down for migration to \(vm.node)")
   }
 
   /// The VM runs here while its record still says it is migrating here. The
@@ -202,9 +203,9 @@ struct VMWorker: Sendable {
         .check(path: ref.path(.state), version: vm.stateVersion), .set(ref.path(.state), VMState.start.rawValue),
         .set(ref.path(.failedReason), ""),
       ])
-      log("VM \(vm.name) arrived; its sender did not record it, so this node did")
+      logger.warning("VM \(vm.name) arrived; its sender did not record it, so this node did")
     } catch let error as ZooKeeperError where error.code == .badVersion {
-      log("VM \(vm.name) arrived from \(vm.lastNode.isEmpty ? "its previous node" : vm.lastNode)")
+      logger.info("VM \(vm.name) arrived from \(vm.lastNode.isEmpty ? "its previous node" : vm.lastNode)")
     }
     try await updateVNC()
   }

@@ -1,3 +1,6 @@
+import Logging
+import ServiceLifecycle
+
 /// Moves the VMs off a node, planned all at once so that they spread over the
 /// other nodes: for a flush (live migrations, a bounded number at a time) and
 /// for the recovery of a fenced node (its VMs start elsewhere at once).
@@ -5,7 +8,7 @@ struct NodeEvacuation: Sendable {
   let zookeeper: ZooKeeper
   /// The node being emptied.
   let node: String
-  let log: @Sendable (String) -> Void
+  let logger: Logger
 
   /// The VMs assigned to the node in one of `states`, sorted by name.
   func assigned(in states: Set<VMState>) async throws -> [VMInfo] {
@@ -48,15 +51,15 @@ struct NodeEvacuation: Sendable {
               guard current.node == node, Self.recoverable.contains(current.state) else { return nil }
               switch decision {
               case .move(_, let target):
-                log("recovering VM \(vm.name) from \(node) on \(target)")
+                logger.info("recovering VM \(vm.name) from \(node) on \(target)")
                 return .init(state: .start, node: target, lastNode: current.lastNode.isEmpty ? node : current.lastNode)
               case .park:
-                log("VM \(vm.name) has no node to go to: stopped, to start when \(node) is ready again")
+                logger.info("VM \(vm.name) has no node to go to: stopped, to start when \(node) is ready again")
                 return .init(state: .stop, autostart: true)
               }
             }
           } catch {
-            log("recovering VM \(vm.name): \(error)")
+            logger.warning("recovering VM \(vm.name): \(error)")
           }
         }
       }
@@ -84,8 +87,9 @@ struct NodeEvacuation: Sendable {
     var stuck = 0
     try await withThrowingTaskGroup(of: Bool.self) { group in
       var running = 0
-      while !pending.isEmpty || running > 0 {
-        while running < max(1, window), let item = pending.popFirst() {
+      // A daemon stopping gracefully starts no more moves and waits for those under way.
+      while (!pending.isEmpty && !Task.isShuttingDownGracefully) || running > 0 {
+        while running < max(1, window), !Task.isShuttingDownGracefully, let item = pending.popFirst() {
           guard let (path, transient) = try await step(item) else { continue }
           running += 1
           group.addTask {
@@ -99,7 +103,13 @@ struct NodeEvacuation: Sendable {
         try Task.checkCancellation()
       }
     }
+    if !pending.isEmpty { throw Interrupted(remaining: pending.count) }
     return stuck
+  }
+
+  /// A flush or unflush stopped by a graceful stop of its daemon before every VM was moved.
+  struct Interrupted: Error {
+    var remaining: Int
   }
 
   /// Writes one VM's flush step (unless it left the node or stopped meanwhile);
@@ -109,10 +119,10 @@ struct NodeEvacuation: Sendable {
       guard current.node == node, current.state == .start else { return nil }
       switch decision {
       case .move(_, let target):
-        log("flush: migrating VM \(vm.name) to \(target)")
+        logger.info("flush: migrating VM \(vm.name) to \(target)")
         return .init(state: .migrate, node: target, lastNode: current.lastNode.isEmpty ? node : current.lastNode)
       case .park:
-        log("flush: no node can take VM \(vm.name); shutting it down to start again at unflush")
+        logger.info("flush: no node can take VM \(vm.name); shutting it down to start again at unflush")
         return .init(state: .shutdown, autostart: true)
       }
     }
@@ -132,7 +142,7 @@ struct NodeEvacuation: Sendable {
       if vm.node == node && vm.nodeAutostart {
         try await placement.apply(vm.uuid, name: vm.name) { current in
           guard current.node == node, current.autostart else { return nil }
-          log("unflush: starting VM \(vm.name), stopped here by a flush")
+          logger.info("unflush: starting VM \(vm.name), stopped here by a flush")
           return .init(state: .start, lastNode: "", autostart: false)
         }
       } else if vm.lastNode == node && vm.node != node {
@@ -142,7 +152,7 @@ struct NodeEvacuation: Sendable {
     return try await windowed(returning, window: window, timeout: timeout) { vm in
       let written = try await placement.apply(vm.uuid, name: vm.name) { current in
         guard current.lastNode == node, current.node != node else { return nil }
-        log("unflush: bringing VM \(vm.name) back from \(current.node)")
+        logger.info("unflush: bringing VM \(vm.name) back from \(current.node)")
         return .init(state: current.state == .start ? .migrate : current.state, node: node, lastNode: "")
       }
       guard written != nil else { return nil }

@@ -29,6 +29,7 @@ struct ConfigurationTests {
     #expect(config.fencing.successfulFence == .migrate)
     #expect(config.fencing.failedFence == PVCConfiguration.FenceAction.none)
     #expect(config.targetSelector == .memprov)
+    #expect(config.flushWindow == 4)
     #expect(config.logging.consoleLogLines == 500)
     #expect(config.logging.nodeLogLines == 2000)
     #expect(config.guestNetworking.sriovDevices.first?.vfCount == 4)
@@ -82,6 +83,10 @@ struct ConfigurationTests {
       (
         "target_selector: memprov", "target_selector: fastest",
         "migration.target_selector: expected one of mem, memprov, load, vcpus, vms, found 'fastest'"
+      ),
+      (
+        "target_selector: memprov", "target_selector: memprov\n  flush_window: 0",
+        "migration.flush_window: expected a whole number from 1 to 64, found '0'"
       ),
       (
         "successful_fence: migrate", "successful_fence: reboot",

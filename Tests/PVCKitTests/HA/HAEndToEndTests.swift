@@ -10,9 +10,9 @@ import Testing
 @Suite("HA end to end", .serialized)
 struct HAEndToEndTests {
   /// Aggressive timers: 1 s keepalive, dead after 3 silent intervals, 2 saving throws.
-  static func configuration(selfFenceIntervals: Int = 0, failedFence: String = "none", watchdog: String? = nil)
-    -> String
-  {
+  static func configuration(
+    selfFenceIntervals: Int = 0, failedFence: String = "none", watchdog: String? = nil, flushWindow: Int = 4
+  ) -> String {
     var fencing = SimulatedNodeConfiguration.Fencing()
     fencing.fenceIntervals = 3
     fencing.savingThrows = 2
@@ -20,22 +20,22 @@ struct HAEndToEndTests {
     fencing.failedFenceAction = failedFence
     fencing.ipmiHostname = SimulatedNodes.ipmiHostname
     fencing.watchdogDevice = watchdog
-    return SimulatedNodeConfiguration.text(nodeNet: NodeCluster.nodeNet, fencing: fencing)
+    return SimulatedNodeConfiguration.text(nodeNet: NodeCluster.nodeNet, fencing: fencing, flushWindow: flushWindow)
   }
 
   static let floating = "\(NodeCluster.nodeNet).250"
 
   /// Runs `body` on a fresh cluster on the ensemble; repairs every node afterwards.
   static func withCluster(
-    selfFenceIntervals: Int = 0, failedFence: String = "none", watchdog: String? = nil, name: String = #function,
-    _ body: (NodeCluster) async throws -> Void
+    selfFenceIntervals: Int = 0, failedFence: String = "none", watchdog: String? = nil, flushWindow: Int = 4,
+    name: String = #function, _ body: (NodeCluster) async throws -> Void
   ) async throws {
     // Nodes are repaired before the cluster stops: stopping talks to every node.
     func repair() { for node in ["hv1", "hv2", "hv3"] { try? SimulatedNodes.repair(node) } }
     try await NodeCluster.with(
       on: TestServices.ensemble,
       configuration: configuration(
-        selfFenceIntervals: selfFenceIntervals, failedFence: failedFence, watchdog: watchdog),
+        selfFenceIntervals: selfFenceIntervals, failedFence: failedFence, watchdog: watchdog, flushWindow: flushWindow),
       name: name
     ) { nodes in
       do {
@@ -246,6 +246,48 @@ struct HAEndToEndTests {
       for guest in guests {
         #expect(try await eventually { SimulatedNodes.hosts(of: guest.uuid) == ["hv1"] })
         #expect(try await nodes.cluster.vms.info(guest.name).lastNode == "")
+      }
+      #expect(watch.stop().isEmpty)
+    }
+  }
+
+  @Test(
+    "a daemon stopped during a flush lets the move under way finish, hands the rest back, and goes on at its next start"
+  )
+  func stopDuringFlush() async throws {
+    try await Self.withCluster(flushWindow: 1) { nodes in
+      let node = try await Self.nonPrimary(nodes)
+      var started: [(name: String, uuid: String)] = []
+      for _ in 1...4 { started.append(try await Self.guest(nodes, on: node, prefix: "gs")) }
+      let guests = started
+      let watch = TwoCopiesWatch(guests.map(\.uuid))
+      _ = try await nodes.cluster.nodes.setDomainState(node, .flush, wait: false)
+      // One VM at a time: stop the daemon while the first move is under way.
+      #expect(
+        try await eventually(timeout: .seconds(30)) {
+          for guest in guests where try await nodes.cluster.vms.info(guest.name).state == .migrate { return true }
+          return false
+        })
+      nodes.stopDaemon(node)
+      #expect(nodes.daemonLog(node).contains("handed back"), "\(nodes.daemonLog(node).suffix(2000))")
+      #expect(try await nodes.cluster.nodes.info(node).domainState == .flush)
+      var moved = 0
+      for guest in guests {
+        // No move is left half done: each guest runs once, where ZooKeeper says.
+        let info = try await nodes.cluster.vms.info(guest.name)
+        #expect(info.state == .start)
+        #expect(SimulatedNodes.hosts(of: guest.uuid) == [info.node])
+        if info.node != node { moved += 1 }
+      }
+      #expect(moved >= 1 && moved < guests.count, "\(moved) of \(guests.count) moved before the stop")
+      // The next start (with auto-ready) carries on with the flush instead of undoing it.
+      try nodes.startDaemon(node)
+      #expect(
+        try await eventually(timeout: .seconds(90)) {
+          try await nodes.cluster.nodes.info(node).domainState == .flushed
+        })
+      for guest in guests {
+        #expect(try await eventually { SimulatedNodes.hosts(of: guest.uuid).first.map { $0 != node } ?? false })
       }
       #expect(watch.stop().isEmpty)
     }

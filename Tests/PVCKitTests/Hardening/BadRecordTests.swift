@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PVCKitFixtures
 import Testing
 
@@ -98,7 +99,7 @@ struct BadRecordTests {
     let (cluster, zk) = try await Self.damagedCluster()
     defer { Task { await cluster.close() } }
     try await zk.set(try Layout.domain(UpstreamSeeder.uuid(3)).path(.state), "fail")
-    try await FaultMonitor(zookeeper: zk, interval: .seconds(1), log: { _ in }).check()
+    try await FaultMonitor(zookeeper: zk, interval: .seconds(1), logger: Logger(label: "test")).check()
     let ids = Set(try await cluster.faults.list().map(\.id))
     #expect(ids.contains("VM_FAILED_\(UpstreamSeeder.name(3))"))
 
@@ -107,7 +108,8 @@ struct BadRecordTests {
       name: "hv1", isCoordinator: true, libvirtURI: "test:///default", consoleLogDirectory: "/tmp", peerURI: { $0 })
     let fencer = FenceMonitor(
       zookeeper: zk, identity: identity,
-      policy: FencePolicy(interval: .milliseconds(100), fenceIntervals: 3, savingThrows: 100), log: { _ in })
+      policy: FencePolicy(interval: .milliseconds(100), fenceIntervals: 3, savingThrows: 100),
+      logger: Logger(label: "test"))
     let running = Task { await fencer.run() }
     defer { running.cancel() }
     #expect(

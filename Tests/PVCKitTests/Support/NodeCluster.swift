@@ -40,13 +40,21 @@ final class NodeCluster: Sendable {
     let nodeCluster = NodeCluster(hosts: hosts, cluster: cluster, configFile: configFile, directory: directory)
     for n in 1...nodes { try nodeCluster.startDaemon("hv\(n)") }
     let zk = cluster.zookeeper!
-    let up = try await eventually(timeout: .seconds(30)) {
+    let up = try await eventually(timeout: .seconds(45)) {
       let states = try await zk.getMany((1...nodes).map { try Layout.node("hv\($0)").path(.daemonState) })
       return states.allSatisfy { $0?.string == "run" }
     }
     guard up else {
+      // Say which node stayed behind and what its daemon said, then clean up.
+      var report: [String] = []
+      for n in 1...nodes {
+        let state = try? await zk.get(try Layout.node("hv\(n)").path(.daemonState)).string
+        let tail = nodeCluster.daemonLog("hv\(n)").split(separator: "\n").suffix(8).joined(separator: "\n    ")
+        report.append("hv\(n): \(state ?? "?")\n    \(tail)")
+      }
       await nodeCluster.stop()
-      throw SimulatedNodes.ScriptFailure(command: "pvcd (nodes did not reach run)", status: 1)
+      throw SimulatedNodes.ScriptFailure(
+        command: "pvcd (nodes did not reach run)\n" + report.joined(separator: "\n"), status: 1)
     }
     return nodeCluster
   }

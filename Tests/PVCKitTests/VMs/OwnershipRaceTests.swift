@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PVCKitFixtures
 import Testing
 
@@ -59,7 +60,7 @@ struct OwnershipRaceTests {
     var refused = 0
     for _ in 0..<Self.rounds {
       try await Self.reset(zk, uuid, node: "hv1")
-      let evacuation = NodeEvacuation(zookeeper: zk, node: "hv1", log: { _ in })
+      let evacuation = NodeEvacuation(zookeeper: zk, node: "hv1", logger: Logger(label: "test"))
       let (user, _) = await Self.race(
         {
           await Result {
@@ -90,7 +91,7 @@ struct OwnershipRaceTests {
     let uuid = UpstreamSeeder.uuid(2)  // on hv2
     for _ in 0..<Self.rounds {
       try await Self.reset(zk, uuid, node: "hv2")
-      let evacuation = NodeEvacuation(zookeeper: zk, node: "hv2", log: { _ in })
+      let evacuation = NodeEvacuation(zookeeper: zk, node: "hv2", logger: Logger(label: "test"))
       let (user, _) = await Self.race(
         { await Result { try await cluster.vms.stop(UpstreamSeeder.name(2)) } },
         { try? await evacuation.recover() })
@@ -110,7 +111,7 @@ struct OwnershipRaceTests {
     for _ in 0..<Self.rounds {
       try await Self.reset(zk, uuid, node: "hv2")
       try await zk.set(try Layout.domain(uuid).path(.lastNode), "hv1")
-      let evacuation = NodeEvacuation(zookeeper: zk, node: "hv1", log: { _ in })
+      let evacuation = NodeEvacuation(zookeeper: zk, node: "hv1", logger: Logger(label: "test"))
       let (user, _) = await Self.race(
         {
           await Result { try await cluster.vms.move(UpstreamSeeder.name(4), to: "hv3", forceLive: false, wait: false) }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// The fencer: a primary duty that watches every node's keepalive, declares
 /// silent nodes dead, and runs their fences (``FenceMachine``) for real: IPMI
@@ -9,7 +10,7 @@ struct FenceMonitor: Sendable {
   let zookeeper: ZooKeeper
   let identity: NodeIdentity
   let policy: FencePolicy
-  let log: @Sendable (String) -> Void
+  let logger: Logger
 
   /// The fencer's memory between ticks.
   private struct Memory {
@@ -36,7 +37,7 @@ struct FenceMonitor: Sendable {
       } catch is CancellationError {
         return
       } catch {
-        log("fencing: \(error)")
+        logger.warning("fencing: \(error)")
       }
       try? await Task.sleep(for: policy.interval)
     }
@@ -108,7 +109,7 @@ struct FenceMonitor: Sendable {
         ])
       case .powerOff:
         let status = await powerOff(name)
-        log("IPMI power-off of node \(name): \(status)")
+        logger.info("IPMI power-off of node \(name): \(status)")
         pending += machine.handle(.powerStatus(status), now: now)
       case .queryPower:
         try await Task.sleep(for: .seconds(1))
@@ -117,23 +118,23 @@ struct FenceMonitor: Sendable {
         do {
           try await ipmiClient(for: name).powerOn()
         } catch {
-          log("IPMI power-on of node \(name) failed: \(error)")
+          logger.warning("IPMI power-on of node \(name) failed: \(error)")
         }
       case .markFenced:
         try await markFenced(name, ref)
       case .recoverVMs:
         try await zookeeper.set(ref.path(.domainState), NodeDomainState.fenceFlush.rawValue)
-        try await NodeEvacuation(zookeeper: zookeeper, node: name, log: log).recover()
+        try await NodeEvacuation(zookeeper: zookeeper, node: name, logger: logger).recover()
         try await zookeeper.set(ref.path(.domainState), NodeDomainState.flushed.rawValue)
       case .reportFailure(let reason):
-        log("fence of node \(name) failed: \(reason)")
+        logger.warning("fence of node \(name) failed: \(reason)")
         try await faults.report([
           FaultReport(
             id: "FENCE_FAILED_\(name)", healthDelta: FaultChecks.deadNodeDelta,
             message: "Fencing node \(name) failed: \(reason)")
         ])
       case .log(let line):
-        log(line)
+        logger.info("\(line)")
       }
     }
   }

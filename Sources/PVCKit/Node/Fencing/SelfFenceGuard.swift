@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// The node side of fencing, run by every node's daemon: it tracks the last
 /// moment the node's ZooKeeper session was connected, stops every local VM
@@ -10,7 +11,7 @@ struct SelfFenceGuard: Sendable {
   let libvirt: LibvirtConnection
   let policy: FencePolicy
   let watchdog: Watchdog?
-  let log: @Sendable (String) -> Void
+  let logger: Logger
 
   /// Runs until cancelled, checking twice per keepalive interval.
   func run() async {
@@ -21,16 +22,16 @@ struct SelfFenceGuard: Sendable {
       let now = ContinuousClock.now
       if zookeeper.sessionID != 0 {
         lastContact = now
-        if fenced { log("ZooKeeper reached again after self-fencing") }
+        if fenced { logger.info("ZooKeeper reached again after self-fencing") }
         fenced = false
       }
       let silence = now - lastContact
       var running = (try? await libvirt.activeDomains().filter { $0.state.isActive }.map(\.uuid)) ?? []
       if SelfFence.mustStopVMs(lostContactFor: silence, policy: policy), !running.isEmpty {
-        log("self-fencing: no ZooKeeper for \(silence); stopping \(running.count) VMs")
+        logger.info("self-fencing: no ZooKeeper for \(silence); stopping \(running.count) VMs")
         let took = await Self.stopAll(running, libvirt: libvirt)
         running = (try? await libvirt.activeDomains().filter { $0.state.isActive }.map(\.uuid)) ?? running
-        log(
+        logger.info(
           "self-fencing: stopped \(running.isEmpty ? "every VM" : "all but \(running.count) VMs") in \(took.milliseconds) ms"
         )
         fenced = true

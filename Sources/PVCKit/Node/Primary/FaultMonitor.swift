@@ -1,10 +1,12 @@
+import Logging
+
 /// The cluster fault checks, a primary duty: every monitoring interval it
 /// evaluates ``FaultChecks`` over the nodes and VMs and raises or refreshes
 /// the faults found. Nothing is raised in maintenance mode.
 struct FaultMonitor: Sendable {
   let zookeeper: ZooKeeper
   let interval: Duration
-  let log: @Sendable (String) -> Void
+  let logger: Logger
 
   /// Runs until cancelled.
   func run() async {
@@ -12,7 +14,7 @@ struct FaultMonitor: Sendable {
       do {
         try await check()
       } catch {
-        log("fault checks: \(error)")
+        logger.warning("fault checks: \(error)")
       }
       try? await Task.sleep(for: interval)
     }

@@ -1,3 +1,4 @@
+import Logging
 import Synchronization
 
 /// The primary-coordinator role on one coordinator: contends for the lease,
@@ -9,7 +10,7 @@ final class PrimaryAgent: Sendable {
   let identity: NodeIdentity
   let interval: Duration
   let duties: [any PrimaryDuty]
-  let log: @Sendable (String) -> Void
+  let logger: Logger
 
   private struct State {
     var dutiesRunning = false
@@ -23,13 +24,13 @@ final class PrimaryAgent: Sendable {
 
   init(
     zookeeper: ZooKeeper, identity: NodeIdentity, interval: Duration, duties: [any PrimaryDuty],
-    log: @escaping @Sendable (String) -> Void
+    logger: Logger
   ) {
     self.zookeeper = zookeeper
     self.identity = identity
     self.interval = interval
     self.duties = duties
-    self.log = log
+    self.logger = logger
     (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
   }
 
@@ -83,7 +84,7 @@ final class PrimaryAgent: Sendable {
         await stopDuties(reason: view.connected ? "the primary lease was lost" : "disconnected from ZooKeeper")
       }
     } catch {
-      log("primary coordination: \(error)")
+      logger.warning("primary coordination: \(error)")
     }
   }
 
@@ -121,18 +122,18 @@ final class PrimaryAgent: Sendable {
     let node = try Layout.node(identity.name)
     if requested != identity.name { try await zookeeper.set(Layout.base.path(.primaryNode), identity.name) }
     try await zookeeper.set(node.path(.routerState), NodeCoordinatorState.takeover.rawValue)
-    log("taking over as primary coordinator")
+    logger.info("taking over as primary coordinator")
     for duty in duties {
       do {
         try await duty.start()
-        log("primary duty started: \(duty.name)")
+        logger.info("primary duty started: \(duty.name)")
       } catch {
-        log("primary duty \(duty.name) failed to start: \(error)")
+        logger.warning("primary duty \(duty.name) failed to start: \(error)")
       }
     }
     state.withLock { $0.dutiesRunning = true }
     try await zookeeper.set(node.path(.routerState), NodeCoordinatorState.primary.rawValue)
-    log("primary coordinator now (takeover took \(ContinuousClock.now - start))")
+    logger.info("primary coordinator now (takeover took \(ContinuousClock.now - start))")
   }
 
   /// Gives the role up: stops the duties, then releases the lease.
@@ -145,7 +146,7 @@ final class PrimaryAgent: Sendable {
       try await zookeeper.delete(Layout.primaryLease, version: lease.stat.version)
     }
     try await zookeeper.set(node.path(.routerState), NodeCoordinatorState.secondary.rawValue)
-    log("secondary coordinator now")
+    logger.info("secondary coordinator now")
   }
 
   private func stopDuties(reason: String? = nil) async {
@@ -155,10 +156,10 @@ final class PrimaryAgent: Sendable {
         return s.dutiesRunning
       })
     else { return }
-    if let reason { log("stopping primary duties: \(reason)") }
+    if let reason { logger.info("stopping primary duties: \(reason)") }
     for duty in duties.reversed() {
       await duty.stop()
-      log("primary duty stopped: \(duty.name)")
+      logger.info("primary duty stopped: \(duty.name)")
     }
   }
 
@@ -181,13 +182,13 @@ final class PrimaryAgent: Sendable {
       let alive = try await zookeeper.children(Layout.livenessRoot).filter { $0 != me }
       let roles = try await zookeeper.getMany(alive.compactMap { try? Layout.node($0).path(.routerState) })
       let others = roles.filter { ($0?.string ?? "client") != NodeCoordinatorState.client.rawValue }
-      guard !others.isEmpty else { return log("no other node is alive to take the primary role") }
+      guard !others.isEmpty else { return logger.info("no other node is alive to take the primary role") }
       let taken = await zookeeper.wait(for: Layout.primaryLease, timeout: timeout) { holder in
         holder != nil && holder != me
       }
-      log(taken ? "primary role handed over" : "no other coordinator took the primary role")
+      logger.info(taken ? "primary role handed over" : "no other coordinator took the primary role")
     } catch {
-      log("handing over the primary role failed: \(error)")
+      logger.warning("handing over the primary role failed: \(error)")
     }
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Carries out the tasks queued for this node (`/pvckit/tasks`): claims each
 /// pending one with a versioned write (so it runs once), runs it, reports its
@@ -8,7 +9,7 @@ struct TaskWorker: Sendable {
   let identity: NodeIdentity
   /// How long finished tasks are kept.
   var retention: Duration = .seconds(3600)
-  let log: @Sendable (String) -> Void
+  let logger: Logger
 
   /// Runs until cancelled.
   func run() async {
@@ -47,16 +48,16 @@ struct TaskWorker: Sendable {
 
   /// Runs a claimed task to its end and records the result.
   private func carry(out task: ClusterTask) async {
-    log("task \(task.id) (\(task.name)) started")
+    logger.info("task \(task.id) (\(task.name)) started")
     let progress = TaskProgress(zookeeper: zookeeper, task: task)
     do {
       let context = TaskContext(zookeeper: zookeeper, node: identity.name, progress: progress)
       let result = try await TaskKinds.run(task, context: context)
       await progress.finish(.success, status: result)
-      log("task \(task.id) (\(task.name)) succeeded: \(result)")
+      logger.info("task \(task.id) (\(task.name)) succeeded: \(result)")
     } catch {
       await progress.finish(.failure, status: "\(error)")
-      log("task \(task.id) (\(task.name)) failed: \(error)")
+      logger.warning("task \(task.id) (\(task.name)) failed: \(error)")
     }
   }
 
