@@ -15,6 +15,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .library(name: "PVCKit", targets: ["PVCKit"]),
+    .library(name: "PVCKitServer", targets: ["PVCKitServer"]),
     .library(name: "PVCKitAPI", targets: ["PVCKitAPI"]),
     .library(name: "PVCKitWeb", targets: ["PVCKitWeb"]),
     .executable(name: "pvc", targets: ["pvc"]),
@@ -60,13 +61,25 @@ let package = Package(
       swiftSettings: strict
     ),
 
+    // What both servers use: the application builder (HTTPS), running in the
+    // background, the request context, API keys, login limits, the token file.
+    .target(
+      name: "PVCKitServer",
+      dependencies: [
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTLS", package: "hummingbird"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strict
+    ),
+
     // The HTTP API v1 (upstream-compatible) as a library: routes over PVCKit.
     .target(
       name: "PVCKitAPI",
       dependencies: [
-        "PVCKit",
+        "PVCKit", "PVCKitServer",
         .product(name: "Hummingbird", package: "hummingbird"),
-        .product(name: "HummingbirdTLS", package: "hummingbird"),
         .product(name: "Prometheus", package: "swift-prometheus"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Logging", package: "swift-log"),
@@ -78,7 +91,7 @@ let package = Package(
     .target(
       name: "PVCKitWeb",
       dependencies: [
-        "PVCKit", "PVCKitAPI",
+        "PVCKit", "PVCKitServer",
         .product(name: "Hummingbird", package: "hummingbird"),
       ],
       swiftSettings: strict
@@ -103,13 +116,15 @@ let package = Package(
     ),
     .executableTarget(
       name: "pvcapi",
-      dependencies: ["PVCKit", "PVCKitAPI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: [
+        "PVCKit", "PVCKitAPI", "PVCKitServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       swiftSettings: strict
     ),
     .executableTarget(
       name: "pvcweb",
       dependencies: [
-        "PVCKit", "PVCKitAPI", "PVCKitWeb", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "PVCKit", "PVCKitServer", "PVCKitWeb", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
     ),
@@ -118,7 +133,7 @@ let package = Package(
     .executableTarget(
       name: "pvc-bench",
       dependencies: [
-        "PVCKit", "PVCKitFixtures", "PVCKitAPI", "PVCKitWeb", "CZooKeeper",
+        "PVCKit", "PVCKitFixtures", "PVCKitAPI", "PVCKitServer", "PVCKitWeb", "CZooKeeper",
         .product(name: "Hummingbird", package: "hummingbird"),
       ],
       path: "Benchmarks/pvc-bench",
@@ -159,7 +174,8 @@ let package = Package(
     .testTarget(
       name: "PVCKitTests",
       dependencies: [
-        "PVCKit", "PVCKitFixtures", "PVCKitAPI", "PVCKitWeb", "CZooKeeper", "CLibvirt", "CCeph", "CMariaDB",
+        "PVCKit", "PVCKitFixtures", "PVCKitAPI", "PVCKitServer", "PVCKitWeb", "CZooKeeper", "CLibvirt", "CCeph",
+        "CMariaDB",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "PropertyBased", package: "swift-property-based"),
         .product(name: "Logging", package: "swift-log"),

@@ -3,6 +3,7 @@ import Hummingbird
 import PVCKit
 import PVCKitAPI
 import PVCKitFixtures
+import PVCKitServer
 
 /// The HTTP API under load from a second process (wrk, 20 connections) against
 /// the same listing through PVCKit in process (20 concurrent tasks), both in

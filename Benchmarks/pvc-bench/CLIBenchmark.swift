@@ -2,6 +2,7 @@ import Foundation
 import PVCKit
 import PVCKitAPI
 import PVCKitFixtures
+import PVCKitServer
 
 /// The whole `pvc vm list` process over `vms` VMs, through both transports
 /// (hyperfine), against the bare start of the same binary (`pvc --version`),

@@ -2,6 +2,7 @@ import Foundation
 import PVCKit
 import PVCKitAPI
 import PVCKitFixtures
+import PVCKitServer
 import PVCKitWeb
 
 #if canImport(FoundationNetworking)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PVCKit
 
 // Upstream's global options come before the subcommand (`pvc -c NAME -q vm
 // list`): they are passed on through the environment that every command reads.
@@ -35,6 +36,10 @@ do {
   } else {
     try command.run()
   }
+} catch let error as any ClassifiedError {
+  // PVCKit's errors outside withCluster: the same message and exit status as inside it.
+  FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+  exit(error.kind.exitCode)
 } catch {
   PVC.exit(withError: error)
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PVCKit
 import PVCKitAPI
+import PVCKitServer
 
 /// `pvcapi`: the HTTP API server (API v1, compatible with upstream PVC), over PVCKit.
 @main

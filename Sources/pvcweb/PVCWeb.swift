@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import PVCKit
-import PVCKitAPI
+import PVCKitServer
 import PVCKitWeb
 
 /// `pvcweb`: the web UI server, over PVCKit.

@@ -32,6 +32,11 @@ final class APIClient: Sendable {
   struct Response: Sendable {
     var status: Int
     var body: Data
+    /// The kind of failure pvcapi named (`X-PVCKit-Error`); upstream's API names none.
+    var errorKind: ErrorKind? = nil
+
+    /// The error for a failed request.
+    var refusal: APIClientError { .refused(status, message, kind: errorKind) }
 
     /// The `message` of upstream's `{"message": "..."}` body (or of a parameter error).
     var message: String {
@@ -87,14 +92,16 @@ final class APIClient: Sendable {
     } catch {
       throw APIClientError.unreachable(base.absoluteString, "\(error.localizedDescription)")
     }
-    let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-    return Response(status: status, body: data)
+    let http = response as? HTTPURLResponse
+    return Response(
+      status: http?.statusCode ?? 0, body: data,
+      errorKind: http?.value(forHTTPHeaderField: "X-PVCKit-Error").flatMap(ErrorKind.init(rawValue:)))
   }
 
   /// Sends a request and fails unless it answered 2xx.
   func expect(_ method: String, _ path: String, _ parameters: [(String, String)] = []) async throws -> Response {
     let response = try await send(method, path, parameters)
-    guard (200..<300).contains(response.status) else { throw APIClientError.refused(response.status, response.message) }
+    guard (200..<300).contains(response.status) else { throw response.refusal }
     return response
   }
 
@@ -106,7 +113,7 @@ final class APIClient: Sendable {
     let response = try await send(method, path, parameters, waits: true)
     guard response.status == 202 else {
       guard (200..<300).contains(response.status) else {
-        throw APIClientError.refused(response.status, response.message)
+        throw response.refusal
       }
       return response.message
     }
@@ -117,7 +124,7 @@ final class APIClient: Sendable {
       let task = try await expect("GET", "/tasks/\(id)").decode(ClusterTask.self)
       switch task.state {
       case .success: return task.status
-      case .failure: throw APIClientError.refused(400, task.status)
+      case .failure: throw APIClientError.refused(400, task.status, kind: .failed)
       case .pending, .running:
         try await Task.sleep(for: pause)
         pause = min(pause * 2, .seconds(1))
@@ -142,14 +149,14 @@ public enum APIClientError: Error, Sendable, Hashable, CustomStringConvertible {
   /// The server could not be reached.
   case unreachable(String, String)
   /// The server refused the request (status and its message).
-  case refused(Int, String)
+  case refused(Int, String, kind: ErrorKind? = nil)
   /// The answer could not be understood.
   case badResponse(String)
 
   public var description: String {
     switch self {
     case .unreachable(let url, let reason): "cannot reach the PVC API at \(url): \(reason)"
-    case .refused(_, let message): message.hasPrefix("ERROR: ") ? String(message.dropFirst(7)) : message
+    case .refused(_, let message, _): message.hasPrefix("ERROR: ") ? String(message.dropFirst(7)) : message
     case .badResponse(let reason): "the PVC API gave an \(reason)"
     }
   }

@@ -43,7 +43,7 @@ struct HTTPFaultOperations: FaultOperations {
     let response = try await client.send("GET", "/faults/\(id)")
     guard response.status != 404 else { throw FaultError.notFound(id) }
     guard response.status == 200, let fault = try response.decode([Fault].self).first else {
-      throw APIClientError.refused(response.status, response.message)
+      throw response.refusal
     }
     return fault
   }
@@ -83,7 +83,7 @@ struct HTTPTaskOperations: TaskOperations {
   func task(_ id: String) async throws -> ClusterTask {
     let response = try await client.send("GET", "/tasks/\(id)")
     guard response.status != 404 else { throw TaskError.notFound(id) }
-    guard response.status == 200 else { throw APIClientError.refused(response.status, response.message) }
+    guard response.status == 200 else { throw response.refusal }
     return try response.decode(ClusterTask.self)
   }
 

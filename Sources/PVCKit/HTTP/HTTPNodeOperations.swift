@@ -10,7 +10,7 @@ struct HTTPNodeOperations: NodeOperations {
     if let state = filter.domainState { parameters.append(("domain_state", state.rawValue)) }
     let response = try await client.send("GET", "/node", parameters)
     if response.status == 404 { return [] }
-    guard response.status == 200 else { throw APIClientError.refused(response.status, response.message) }
+    guard response.status == 200 else { throw response.refusal }
     return try response.decode([NodeInfo].self)
   }
 
@@ -18,7 +18,7 @@ struct HTTPNodeOperations: NodeOperations {
     let response = try await client.send("GET", "/node/\(node)")
     guard response.status != 404 else { throw NodeError.notFound(node) }
     guard response.status == 200, let info = try response.decode([NodeInfo].self).first else {
-      throw APIClientError.refused(response.status, response.message)
+      throw response.refusal
     }
     return info
   }
@@ -54,7 +54,7 @@ struct HTTPNodeOperations: NodeOperations {
   func log(_ node: String, lines: Int) async throws -> String {
     let response = try await client.send("GET", "/node/\(node)/log", [("lines", String(lines))])
     guard response.status != 404 else { throw NodeError.notFound(node) }
-    guard response.status == 200 else { throw APIClientError.refused(response.status, response.message) }
+    guard response.status == 200 else { throw response.refusal }
     return try response.decode([String: String].self)["data"] ?? ""
   }
 }

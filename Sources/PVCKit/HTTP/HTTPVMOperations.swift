@@ -17,7 +17,7 @@ struct HTTPVMOperations: VMOperations {
     if filter.negate { parameters.append(("negate", "true")) }
     let response = try await client.send("GET", "/vm", parameters)
     if response.status == 404 { return [] }
-    guard response.status == 200 else { throw APIClientError.refused(response.status, response.message) }
+    guard response.status == 200 else { throw response.refusal }
     return try response.decode([VMInfo].self)
   }
 
@@ -25,7 +25,7 @@ struct HTTPVMOperations: VMOperations {
     let response = try await client.send("GET", "/vm/\(vm)")
     guard response.status != 404 else { throw VMError.notFound(vm) }
     guard response.status == 200, let info = try response.decode([VMInfo].self).first else {
-      throw APIClientError.refused(response.status, response.message)
+      throw response.refusal
     }
     return info
   }
@@ -127,7 +127,7 @@ struct HTTPVMOperations: VMOperations {
     guard lines > 0 else { throw VMError.invalidArgument("the number of lines must be positive") }
     let response = try await client.send("GET", "/vm/\(vm)/console", [("lines", String(lines))])
     guard response.status != 404 else { throw VMError.notFound(vm) }
-    guard response.status == 200 else { throw APIClientError.refused(response.status, response.message) }
+    guard response.status == 200 else { throw response.refusal }
     return try response.decode([String: String].self)["data"] ?? ""
   }
 }

@@ -15,42 +15,39 @@ struct APIError: Error, Sendable {
   init(_ status: HTTPResponse.Status, _ message: String) {
     self.status = status
     self.body = .message(message)
+    self.kind = ErrorKind(httpStatus: status.code)
   }
 
   /// A parameter is missing or invalid: flask-restful's shape, `{"message": {"name": "why"}}`.
   static func parameter(_ name: String, _ problem: String) -> APIError {
-    APIError(status: .badRequest, body: .parameters([name: problem]))
+    APIError(status: .badRequest, body: .parameters([name: problem]), kind: .invalid)
   }
 
-  private init(status: HTTPResponse.Status, body: Body) {
+  private init(status: HTTPResponse.Status, body: Body, kind: ErrorKind) {
     self.status = status
     self.body = body
+    self.kind = kind
   }
 
   /// A 400 with upstream's `ERROR:` prefix.
   static func badRequest(_ message: String) -> APIError { APIError(.badRequest, "ERROR: \(message)") }
 
-  /// What a PVCKit error means for a client: 404 for something missing, 400 for
-  /// a refused request, 500 (with the reason) for a failure of the cluster.
+  /// What a PVCKit error means for a client: the status of its kind (see
+  /// ``ErrorKind``), upstream's `ERROR:` prefix, and the kind named in a header.
   static func from(_ error: any Error) -> APIError {
-    switch error {
-    case let error as APIError: return error
-    case let error as VMError:
-      if case .notFound = error { return APIError(.notFound, "ERROR: \(error.description)") }
-      return .badRequest(error.description)
-    case let error as NodeError:
-      switch error {
-      case .notFound: return APIError(.notFound, "ERROR: \(error.description)")
-      case .timedOut: return APIError(.gatewayTimeout, "ERROR: \(error.description)")
-      default: return .badRequest(error.description)
-      }
-    case let error as FaultError: return APIError(.notFound, "ERROR: \(error.description)")
-    case let error as TaskError: return APIError(.notFound, "ERROR: \(error.description)")
-    case let error as ClusterError: return .badRequest(error.description)
-    case let error as SchemaError: return .badRequest(error.description)
-    case let error as ZooKeeperError:
-      return APIError(.serviceUnavailable, "ERROR: the cluster's ZooKeeper is not available: \(error.description)")
-    default: return APIError(.internalServerError, "ERROR: \(error)")
-    }
+    if let error = error as? APIError { return error }
+    let kind = ErrorKind(of: error)
+    let text =
+      error is ZooKeeperError && kind == .unavailable
+      ? "the cluster's ZooKeeper is not available: \(error)" : "\(error)"
+    var answer = APIError(HTTPResponse.Status(code: kind.httpStatus), "ERROR: \(text)")
+    answer.kind = kind
+    return answer
   }
+
+  /// The kind of failure, as PVCKit's HTTP client reads it back.
+  var kind: ErrorKind
+
+  /// The header naming the kind.
+  static let kindHeader = HTTPField.Name("X-PVCKit-Error")!
 }

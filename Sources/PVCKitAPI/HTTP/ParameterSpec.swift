@@ -1,3 +1,5 @@
+import PVCKitServer
+
 /// One parameter a route accepts: its name, type and whether it is required.
 /// Routes declare them; requests are checked against them before any handler
 /// runs, and the OpenAPI document is written from them.
@@ -84,10 +86,10 @@ struct ParameterSpec: Sendable {
 
 /// A request's parameters, checked against its route's declarations.
 struct ValidatedParameters: Sendable {
-  private let parameters: APIParameters
+  private let parameters: RequestParameters
 
   /// Checks every declared parameter; the first problem becomes a 400 naming it.
-  init(_ parameters: APIParameters, against specs: [ParameterSpec]) throws(APIError) {
+  init(_ parameters: RequestParameters, against specs: [ParameterSpec]) throws(APIError) {
     for spec in specs {
       let values = parameters.all(spec.name)
       if values.isEmpty {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import PVCKit
 
 /// Building responses in upstream's shapes.
 enum Responses {
@@ -13,18 +14,23 @@ enum Responses {
     return raw(try encoder.encode(value), status: status, headers: headers)
   }
 
-  /// `{"message": text}`.
+  /// `{"message": text}`; a failure also names its kind (the status's, see ``ErrorKind``).
   static func message(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-    (try? json(["message": text], status: status)) ?? Response(status: .internalServerError)
+    var response = (try? json(["message": text], status: status)) ?? Response(status: .internalServerError)
+    if status.code >= 400 { response.headers[APIError.kindHeader] = ErrorKind(httpStatus: status.code).rawValue }
+    return response
   }
 
   /// An error as upstream writes it.
   static func error(_ error: APIError) -> Response {
+    var response: Response
     switch error.body {
-    case .message(let text): return message(text, status: error.status)
+    case .message(let text): response = message(text, status: error.status)
     case .parameters(let problems):
-      return (try? json(["message": problems], status: error.status)) ?? Response(status: .badRequest)
+      response = (try? json(["message": problems], status: error.status)) ?? Response(status: .badRequest)
     }
+    response.headers[APIError.kindHeader] = error.kind.rawValue
+    return response
   }
 
   /// Bytes with a content type (JSON by default).

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import PVCKit
+import PVCKitServer
 
 /// `/`, login and logout, initialize, backup and restore, status.
 enum RootRoutes {

@@ -1,4 +1,5 @@
 public import PVCKit
+import PVCKitServer
 import Synchronization
 
 /// The API server as a primary duty: `pvcd` on the primary coordinator serves
@@ -23,7 +24,7 @@ public final class APIDuty: PrimaryDuty {
     await stop()
     // Every coordinator would generate its own token: the primary's API needs one configured.
     if settings.authenticationEnabled && settings.tokens.isEmpty {
-      throw APIServerError.notStarted(
+      throw ServerError.notStarted(
         "authentication is on but pvc.conf has no api.token; add the same token on every coordinator")
     }
     let cluster = try await PVCCluster.connect(connection, policy: policy)

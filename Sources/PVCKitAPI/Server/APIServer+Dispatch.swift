@@ -2,18 +2,19 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import PVCKit
+import PVCKitServer
 
 extension APIServer {
   /// Answers one request for a route: authentication, parameters, the handler,
   /// and errors turned into upstream's JSON messages. Never throws.
   func respond(to request: Request, context: PVCRequestContext, route: APIRoute) async -> Response {
     if !route.isOpen, let refusal = authenticator.refusal(for: request.headers, method: request.method) {
-      return Responses.error(refusal)
+      return Responses.error(APIError(refusal.status, refusal.message))
     }
     do {
       let form = try await formBody(of: request)
       let parameters = try ValidatedParameters(
-        APIParameters(query: request.uri.query, form: form), against: route.parameters)
+        RequestParameters(query: request.uri.query, form: form), against: route.parameters)
       var path: [String: String] = [:]
       for name in route.pathParameters {
         let raw = context.parameters.get(name) ?? ""

@@ -2,6 +2,7 @@ public import Foundation
 import HTTPTypes
 public import Hummingbird
 public import PVCKit
+public import PVCKitServer
 
 /// The HTTP API v1 server over a cluster: upstream PVC's paths, parameters,
 /// status codes and JSON shapes, under `/api/v1`.

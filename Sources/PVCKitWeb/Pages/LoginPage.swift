@@ -2,7 +2,7 @@
 enum LoginPage {
   static func render(csrf: String, error: String? = nil) -> HTML {
     let problem: HTML = error.map { "<p class=\"error\" role=\"alert\">\($0)</p>" } ?? ""
-    return Layout.page(
+    return PageShell.page(
       "Log in", session: nil,
       """
       \(problem)<form method="post" action="/login" class="card narrow">\(Components.csrf(csrf))\

@@ -12,7 +12,7 @@ enum NodePages {
       <td>\(node.domainsCount)</td><td>\(actions(node, session: session))</td></tr>
       """
     }
-    return Layout.page(
+    return PageShell.page(
       "Nodes", session: session, refresh: 5, flash: flash,
       """
       <table><thead><tr><th scope="col">Name</th><th scope="col">Daemon</th><th scope="col">Coordinator</th>\
@@ -22,7 +22,7 @@ enum NodePages {
   }
 
   static func detail(_ node: NodeInfo, vms: [VMInfo], session: WebSession, flash: String?) -> HTML {
-    Layout.page(
+    PageShell.page(
       "Node \(node.name)", session: session, refresh: 5, flash: flash,
       """
       <dl class="facts"><dt>Daemon</dt><dd>\(Components.badge(node.daemonState.rawValue))</dd>\

@@ -27,7 +27,7 @@ enum OverviewPage {
     let maintenance = Components.button(
       status.maintenance ? "Leave maintenance mode" : "Enter maintenance mode", action: "/maintenance",
       fields: [("state", status.maintenance ? "off" : "on")], csrf: session.csrf)
-    return Layout.page(
+    return PageShell.page(
       status.clusterName.isEmpty ? "Cluster" : status.clusterName, session: session, refresh: 5, flash: flash,
       """
       <section class="cards" aria-label="Summary">\

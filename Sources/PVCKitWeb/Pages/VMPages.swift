@@ -70,7 +70,7 @@ enum VMPages {
       <span>Page \(min(query.page, pages)) of \(pages)</span>\
       \(query.page < pages ? HTML("<a href=\"\(query.link(page: query.page + 1))\" rel=\"next\">Next</a>") : "")</nav>
       """ : ""
-    return Layout.page(
+    return PageShell.page(
       "VMs", session: session, refresh: 10, flash: flash,
       """
       <form method="get" action="/vms" class="filters" role="search">\
@@ -119,7 +119,7 @@ enum VMPages {
       Components.button($0.capitalized, action: path, fields: [("action", $0)], csrf: session.csrf)
     }
     let targets = nodes.filter { $0 != vm.node }.map { HTML("<option value=\"\($0)\">\($0)</option>") }
-    return Layout.page(
+    return PageShell.page(
       "VM \(vm.name)", session: session, refresh: 5, flash: flash,
       """
       <dl class="facts"><dt>State</dt><dd>\(Components.badge(vm.state.rawValue))</dd><dt>Node</dt><dd>\(vm.node)</dd>\
@@ -150,7 +150,7 @@ enum VMPages {
     let path = "/vms/\(HTML.urlComponent(vm).markup)/action"
     var fields = [("action", action), ("confirm", "yes")]
     if let target { fields.append(("target", target)) }
-    return Layout.page(
+    return PageShell.page(
       "Confirm", session: session,
       """
       <p>Really \(action) VM <strong>\(vm)</strong>?\(action == "stop" ? " Stopping pulls its plug: unsaved data is lost." : "")</p>

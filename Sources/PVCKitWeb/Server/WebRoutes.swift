@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import PVCKit
-import PVCKitAPI
+import PVCKitServer
 
 /// The UI's routes: pages (GET) and actions (POST forms with the CSRF token,
 /// answered with a redirect to the page, which shows what happened).
@@ -46,7 +46,7 @@ struct WebRoutes: Sendable {
     }
     router.get("/vms") { request, _ in
       try await page(request) { session, flash in
-        let p = APIParameters(query: request.uri.query)
+        let p = RequestParameters(query: request.uri.query)
         var query = VMListQuery()
         query.name = Self.clean(p.first("name"))
         query.node = Self.clean(p.first("node"))
@@ -110,7 +110,7 @@ struct WebRoutes: Sendable {
   }
 
   /// A VM action; stop and disable (and migrations) need a confirmation first.
-  private func vmAction(_ name: String, form: APIParameters, session: WebSession) async throws -> Response {
+  private func vmAction(_ name: String, form: RequestParameters, session: WebSession) async throws -> Response {
     let action = form.first("action") ?? ""
     let target = form.first("target").flatMap { $0.isEmpty ? nil : $0 }
     if ["stop", "disable", "move"].contains(action) && form.first("confirm") != "yes" {
@@ -157,18 +157,19 @@ struct WebRoutes: Sendable {
   /// A page for a logged-in browser (others go to the login page); errors become a page too.
   private func page(_ request: Request, _ body: (WebSession, String?) async throws -> HTML) async throws -> Response {
     guard let session = session(request) else { return Self.redirect("/login") }
-    let flash = APIParameters(query: request.uri.query).first("done").map { String($0.prefix(300)) }
+    let flash = RequestParameters(query: request.uri.query).first("done").map { String($0.prefix(300)) }
     do {
       return Self.page(try await body(session, flash))
     } catch {
       return Self.page(
-        Layout.page("Not available", session: session, "<p class=\"error\" role=\"alert\">\(Self.reason(error))</p>"),
+        PageShell.page(
+          "Not available", session: session, "<p class=\"error\" role=\"alert\">\(Self.reason(error))</p>"),
         status: Self.isNotFound(error) ? .notFound : .badRequest)
     }
   }
 
   /// A form post: logged in, with the session's CSRF token; errors go back as a message.
-  private func action(_ request: Request, _ body: (WebSession, APIParameters) async throws -> Response) async throws
+  private func action(_ request: Request, _ body: (WebSession, RequestParameters) async throws -> Response) async throws
     -> Response
   {
     guard let session = session(request) else { return Self.redirect("/login") }
@@ -178,7 +179,7 @@ struct WebRoutes: Sendable {
       APIAuthenticator.constantTimeEquals(Array(token.utf8), Array(session.csrf.utf8))
     else {
       return Self.page(
-        Layout.page(
+        PageShell.page(
           "Refused", session: session,
           "<p class=\"error\" role=\"alert\">This form has expired. Go back, reload and try again.</p>"),
         status: .forbidden)
@@ -227,9 +228,9 @@ struct WebRoutes: Sendable {
     return response
   }
 
-  static func form(_ request: Request) async throws -> APIParameters {
+  static func form(_ request: Request) async throws -> RequestParameters {
     let buffer = try await request.body.collect(upTo: 1 << 20)
-    return APIParameters(query: nil, form: buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes))
+    return RequestParameters(query: nil, form: buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes))
   }
 
   static func clean(_ text: String?) -> String {

@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 public import Hummingbird
 public import PVCKit
-public import PVCKitAPI
+public import PVCKitServer
 import Synchronization
 
 /// The web UI: server-side HTML over a cluster, no JavaScript needed. Log in

@@ -2,10 +2,14 @@ import ArgumentParser
 import Foundation
 import PVCKit
 
-/// An error the CLI reports as a message on stderr and exit status 1.
-struct CLIError: Error, CustomStringConvertible {
+/// An error of the CLI itself: a message on stderr, and the exit status of its kind.
+struct CLIError: ClassifiedError, CustomStringConvertible {
   var description: String
-  init(_ description: String) { self.description = description }
+  var kind: ErrorKind
+  init(_ description: String, kind: ErrorKind = .invalid) {
+    self.description = description
+    self.kind = kind
+  }
 }
 
 extension AsyncParsableCommand {
@@ -26,11 +30,11 @@ extension AsyncParsableCommand {
     }
   }
 
-  /// Prints `error` to stderr and returns the exit code to throw.
+  /// Prints `error` to stderr and returns the exit status of its kind (Documentation/Errors.md).
   func fail(_ error: any Error) -> any Error {
     if error is ExitCode || error is CleanExit { return error }
     FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
-    return ExitCode.failure
+    return ExitCode(ErrorKind(of: error).exitCode)
   }
 }
 

@@ -71,7 +71,7 @@ struct ConnectionOptions: ParsableArguments {
         return try await PVCCluster.connect(
           .zookeeper(hosts: hosts, connectTimeout: .seconds(5), credentials: credentials), policy: policy)
       } catch let error as ZooKeeperError where error.code == .notConnected {
-        throw CLIError("cannot reach ZooKeeper at \(hosts): is the cluster up?")
+        throw CLIError("cannot reach ZooKeeper at \(hosts): is the cluster up?", kind: .unavailable)
       }
     case .api(let url, let key):
       return try await PVCCluster.connect(.api(url: url, key: key))
@@ -86,11 +86,11 @@ struct ConfirmationOptions: ParsableArguments {
   func confirm(_ question: String) throws {
     if yes || ProcessInfo.processInfo.environment["PVC_UNSAFE"].map({ !$0.isEmpty && $0 != "0" }) == true { return }
     guard isatty(STDIN_FILENO) != 0 else {
-      throw CLIError("\(question) Refusing without confirmation: pass --yes (or set PVC_UNSAFE=1).")
+      throw CLIError("\(question) Refusing without confirmation: pass --yes (or set PVC_UNSAFE=1).", kind: .refused)
     }
     FileHandle.standardError.write(Data("\(question) [y/N] ".utf8))
     guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
-      throw CLIError("aborted")
+      throw CLIError("aborted", kind: .refused)
     }
   }
 }

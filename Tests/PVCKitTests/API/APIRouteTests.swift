@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import PVCKit
 import PVCKitFixtures
+import PVCKitServer
 import Testing
 
 @testable import PVCKitAPI
@@ -222,10 +223,13 @@ struct APIRouteTests {
       #expect(try await api.call(.get, "/vm/api-vm/state").object?["state"] as? String == "start")
       let renameRunning = try await api.call(.post, "/vm/api-vm/rename", [("new_name", "api-vm2")])
       #expect(renameRunning.status == 400)
+      // The kind of failure rides along, for PVCKit's HTTP client (Documentation/Errors.md).
+      #expect(renameRunning.headers[HTTPField.Name("X-PVCKit-Error")!] == "refused")
       #expect(try await api.call(.post, "/vm/api-vm/state", [("state", "stop")]).status == 200)
       #expect(try await api.call(.post, "/vm/api-vm/rename", [("new_name", "api-vm2")]).status == 200)
       #expect(try await api.call(.delete, "/vm/api-vm2").status == 200)
-      #expect(try await api.call(.get, "/vm/api-vm2").status == 404)
+      let gone = try await api.call(.get, "/vm/api-vm2")
+      #expect(gone.status == 404 && gone.headers[HTTPField.Name("X-PVCKit-Error")!] == "not_found")
       #expect(try await api.call(.delete, "/vm/api-vm2").status == 404)
     }
   }

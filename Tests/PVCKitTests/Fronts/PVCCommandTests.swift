@@ -25,7 +25,7 @@ struct PVCCommandTests {
     let hosts = try await TestServices.chroot()
 
     let refused = try pvc("cluster", "init", hosts: hosts)
-    #expect(refused.status == 1)
+    #expect(refused.status == ErrorKind.refused.exitCode)
     #expect(refused.stderr.contains("--yes"))
 
     let initialized = try pvc("--zookeeper", hosts, "cluster", "init", "--yes")
@@ -33,7 +33,7 @@ struct PVCCommandTests {
     #expect(initialized.stdout == "Successfully initialized cluster\n")
 
     let again = try pvc("cluster", "init", "-y", hosts: hosts)
-    #expect(again.status == 1)
+    #expect(again.status == ErrorKind.refused.exitCode)
     #expect(again.stderr.contains("already contains data"))
 
     // Seed an upstream-layout cluster, then look at it through the CLI.
@@ -86,21 +86,21 @@ struct PVCCommandTests {
     #expect(unknown.status == 64)
 
     let nowhere = try pvc("cluster", "status")
-    #expect(nowhere.status == 1)
+    #expect(nowhere.status == ErrorKind.invalid.exitCode)
     #expect(nowhere.stderr.contains("/nonexistent/pvc.conf: cannot read the file"))
 
     let unreachable = try pvc("cluster", "status", hosts: "127.0.0.1:1")
-    #expect(unreachable.status == 1)
+    #expect(unreachable.status == ErrorKind.unavailable.exitCode)
     #expect(unreachable.stderr.contains("cannot reach ZooKeeper at 127.0.0.1:1"))
 
     let badConfig = try TestServices.run("pvc", ["--config", "/etc/hostname", "cluster", "status"])
-    #expect(badConfig.status == 1)
+    #expect(badConfig.status == ErrorKind.invalid.exitCode)
     #expect(badConfig.stderr.contains("/etc/hostname"))
 
     let hosts = try await TestServices.chroot()
     #expect(try pvc("cluster", "init", "-y", hosts: hosts).status == 0)
     let missingFile = try pvc("cluster", "restore", "-f", "/nonexistent.json", "-y", hosts: hosts)
-    #expect(missingFile.status == 1)
+    #expect(missingFile.status == ErrorKind.invalid.exitCode)
     #expect(missingFile.stderr.contains("cannot read /nonexistent.json"))
 
     let garbage = FileManager.default.temporaryDirectory.appendingPathComponent("garbage-\(UUID().uuidString).json")
@@ -108,7 +108,7 @@ struct PVCCommandTests {
     _ = FileManager.default.createFile(atPath: garbage, contents: Data("{\"/a\": 1}".utf8))
     defer { try? FileManager.default.removeItem(atPath: garbage) }
     let invalid = try pvc("cluster", "restore", "-f", garbage, "-y", hosts: hosts)
-    #expect(invalid.status == 1)
+    #expect(invalid.status == ErrorKind.invalid.exitCode)
     #expect(invalid.stderr.contains("invalid backup: the value of /a is not a string"))
   }
 
@@ -135,8 +135,10 @@ struct PVCCommandTests {
       try pvc("cluster", "fault", "ack", "DEAD_NODE_hv3", hosts: hosts).stdout == "Acknowledged fault DEAD_NODE_hv3.\n")
     #expect(try pvc("cluster", "status", hosts: hosts).stdout.contains("health 90%"))
     let missing = try pvc("cluster", "fault", "delete", "NOPE", hosts: hosts)
-    #expect(missing.status == 1 && missing.stderr.contains("no fault with ID \"NOPE\" exists"))
-    #expect(try pvc("cluster", "fault", "delete-all", hosts: hosts).status == 1)  // needs --yes
+    #expect(
+      missing.status == ErrorKind.notFound.exitCode && missing.stderr.contains("no fault with ID \"NOPE\" exists"))
+    // delete-all needs --yes.
+    #expect(try pvc("cluster", "fault", "delete-all", hosts: hosts).status == ErrorKind.refused.exitCode)
     #expect(try pvc("cluster", "fault", "ack-all", "-y", hosts: hosts).status == 0)
     #expect(try pvc("cluster", "status", hosts: hosts).stdout.contains("health 100%"))
     #expect(try pvc("cluster", "fault", "delete-all", "-y", hosts: hosts).status == 0)

@@ -27,7 +27,7 @@ struct PVCVMCommandTests {
     let json = try JSONDecoder().decode([VMInfo].self, from: Data(try pvc("vm", "list", "-f", "json").stdout.utf8))
     #expect(json.map(\.name) == ["vm0001", "vm0002", "vm0003", "vm0004"])
     let none = try pvc("vm", "list", "nomatch")
-    #expect(none.status == 1)
+    #expect(none.status == ErrorKind.notFound.exitCode)
     #expect(none.stderr.contains("VM not found."))
 
     let info = try pvc("vm", "info", "vm0003")
@@ -35,7 +35,7 @@ struct PVCVMCommandTests {
     #expect(info.stdout.contains(UpstreamSeeder.uuid(3)))
     #expect(try pvc("vm", "info", "vm0003", "-f", "long").stdout.contains("Interfaces:"))
     let missing = try pvc("vm", "info", "nosuch")
-    #expect(missing.status == 1)
+    #expect(missing.status == ErrorKind.notFound.exitCode)
     #expect(missing.stderr.contains("could not find VM \"nosuch\""))
 
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("vm-\(UUID().uuidString).xml").path
@@ -55,7 +55,7 @@ struct PVCVMCommandTests {
     #expect(meta.migrationMaxDowntime == 120)
     #expect(meta.nodeLimit == ["hv1", "hv2"])
     #expect(meta.tags.map(\.name).sorted() == ["keep", "web"])
-    #expect(try pvc("vm", "tag", "remove", "clidef", "keep").status == 1)
+    #expect(try pvc("vm", "tag", "remove", "clidef", "keep").status == ErrorKind.invalid.exitCode)
     #expect(try pvc("vm", "tag", "remove", "clidef", "web").status == 0)
     #expect(try pvc("vm", "tag", "get", "clidef", "-f", "raw").stdout == "keep\n")
 
@@ -63,12 +63,12 @@ struct PVCVMCommandTests {
     #expect(migrate.stdout == "Migrating VM \"vm0001\" to node \"hv3\".\n")
     #expect(try await zk.string(try Layout.domain(UpstreamSeeder.uuid(1)).path(.lastNode)) == "hv1")
     #expect(try pvc("vm", "dump", "clidef").stdout.contains("<name>clidef</name>"))
-    #expect(try pvc("vm", "stop", "vm0004").status == 1)  // needs --yes without a terminal
+    #expect(try pvc("vm", "stop", "vm0004").status == ErrorKind.refused.exitCode)  // needs --yes without a terminal
     #expect(try pvc("vm", "stop", "vm0004", "--yes").stdout == "Forcibly stopping VM \"vm0004\".\n")
     #expect(try pvc("vm", "memory", "set", "clidef", "256").status == 0)
     #expect(try pvc("vm", "memory", "get", "clidef").stdout == "256 MiB\n")
     #expect(try pvc("vm", "vcpu", "set", "clidef", "2", "--topology", "1,2,1").status == 0)
-    #expect(try pvc("vm", "vcpu", "set", "clidef", "2", "--topology", "1,3,1").status == 1)
+    #expect(try pvc("vm", "vcpu", "set", "clidef", "2", "--topology", "1,3,1").status == ErrorKind.invalid.exitCode)
     #expect(try pvc("vm", "network", "add", "clidef", "200", "-a", "52:54:00:00:00:99").status == 0)
     #expect(try pvc("vm", "network", "get", "clidef").stdout.contains("52:54:00:00:00:99"))
 

@@ -1,5 +1,6 @@
 import Foundation
 import PVCKitFixtures
+import PVCKitServer
 import PropertyBased
 import Testing
 
@@ -199,7 +200,7 @@ struct FuzzTests {
     ]
     await propertyCheck(count: 500, input: Self.value, Self.value) { name, value in
       let query = "\(name)=\(value)&s=\(value)&i=\(value)&%\(value)=%%&b=\(value)"
-      let parameters = APIParameters(query: query, form: value)
+      let parameters = RequestParameters(query: query, form: value)
       if let checked = try? ValidatedParameters(parameters, against: specs) {
         #expect(checked.int("i").map { (1...3_600_000).contains($0) } ?? true)
       }

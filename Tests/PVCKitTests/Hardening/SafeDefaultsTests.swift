@@ -1,5 +1,6 @@
 import Foundation
 import PVCKitFixtures
+import PVCKitServer
 import Synchronization
 import Testing
 

@@ -62,7 +62,9 @@ struct ConnectionRemoveCommand: AsyncParsableCommand {
 
   func run() async throws {
     var store = try ConnectionStore.load()
-    guard store.entries.removeValue(forKey: name) != nil else { throw CLIError("no connection named \"\(name)\"") }
+    guard store.entries.removeValue(forKey: name) != nil else {
+      throw CLIError("no connection named \"\(name)\"", kind: .notFound)
+    }
     try store.save()
     output("Removed connection \"\(name)\".")
   }

@@ -40,7 +40,7 @@ struct NodeListCommand: AsyncParsableCommand {
       filter.coordinatorState = coordinatorState.map { NodeCoordinatorState(rawValue: $0) }
       filter.domainState = domainState.map { NodeDomainState(rawValue: $0) }
       let nodes = try await cluster.nodes.list(filter)
-      guard !nodes.isEmpty else { throw CLIError("Node not found.") }
+      guard !nodes.isEmpty else { throw CLIError("Node not found.", kind: .notFound) }
       switch format {
       case .json, .jsonPretty: try printJSON(nodes, pretty: format == .jsonPretty)
       case .raw: output(nodes.map(\.name).joined(separator: "\n"))

@@ -21,7 +21,7 @@ struct VMListCommand: AsyncParsableCommand {
     try await withCluster(connection) { cluster in
       let vms = try await cluster.vms.list(
         VMFilter(limit: limit, node: target, state: state.map { VMState(rawValue: $0) }, tag: tag, negate: negate))
-      guard !vms.isEmpty else { throw CLIError("VM not found.") }
+      guard !vms.isEmpty else { throw CLIError("VM not found.", kind: .notFound) }
       switch format {
       case .json, .jsonPretty: try printJSON(vms, pretty: format == .jsonPretty)
       case .raw: output(vms.map(\.name).joined(separator: "\n"))

@@ -1,7 +1,7 @@
 import PVCKit
 
 /// The page shell: head, navigation, main content.
-enum Layout {
+enum PageShell {
   /// A whole page. `refresh` (seconds) re-reads the page's data without JavaScript.
   static func page(
     _ title: String, session: WebSession?, refresh: Int? = nil, flash: String? = nil, _ body: HTML

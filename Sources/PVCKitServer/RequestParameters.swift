@@ -3,7 +3,7 @@ import Foundation
 /// The parameters of a request as upstream reads them: the query string and a
 /// form-encoded body together (`application/x-www-form-urlencoded`), the query
 /// first. A parameter may repeat (`user_tags=a&user_tags=b`).
-public struct APIParameters: Sendable, Hashable {
+public struct RequestParameters: Sendable, Hashable {
   private(set) var values: [String: [String]] = [:]
   /// The names given in the query string (part of the URL, so of logs and histories).
   private(set) var inQuery: Set<String> = []

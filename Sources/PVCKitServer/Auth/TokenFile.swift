@@ -7,7 +7,7 @@ import Foundation
 /// host find the same one.
 public enum TokenFile {
   /// The token in `path`, created first if the file does not exist.
-  /// - Throws: ``APIServerError/notStarted(_:)`` when the file cannot be read or written,
+  /// - Throws: ``ServerError/notStarted(_:)`` when the file cannot be read or written,
   ///   is not a regular file, or is readable by others than its owner.
   public static func loadOrCreate(at path: String) throws -> String {
     let manager = FileManager.default
@@ -25,26 +25,26 @@ public enum TokenFile {
         let data = Array((token + "\n").utf8)
         let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         close(fd)
-        guard written == data.count else { throw APIServerError.notStarted("cannot write the API token to \(path)") }
+        guard written == data.count else { throw ServerError.notStarted("cannot write the API token to \(path)") }
         return token
       }
       guard errno == EEXIST else {
-        throw APIServerError.notStarted("cannot create the API token file \(path): \(String(cString: strerror(errno)))")
+        throw ServerError.notStarted("cannot create the API token file \(path): \(String(cString: strerror(errno)))")
       }
     }
     var info = stat()
     guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-      throw APIServerError.notStarted("the API token file \(path) is not a regular file")
+      throw ServerError.notStarted("the API token file \(path) is not a regular file")
     }
     guard info.st_mode & 0o077 == 0 else {
-      throw APIServerError.notStarted("the API token file \(path) is readable by others: make it mode 600")
+      throw ServerError.notStarted("the API token file \(path) is readable by others: make it mode 600")
     }
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-      throw APIServerError.notStarted("cannot read the API token file \(path)")
+      throw ServerError.notStarted("cannot read the API token file \(path)")
     }
     let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
     guard token.utf8.count >= 16, !token.contains(where: \.isNewline) else {
-      throw APIServerError.notStarted("the API token file \(path) holds no token of 16 characters or more")
+      throw ServerError.notStarted("the API token file \(path) holds no token of 16 characters or more")
     }
     return token
   }

@@ -16,9 +16,9 @@ public struct APIAuthenticator: Sendable {
   /// Failed logins, per client.
   public let throttle = LoginThrottle()
 
-  static let sessionCookie = "pvc_session"
+  public static let sessionCookie = "pvc_session"
   /// The header carrying a session's CSRF token.
-  static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
+  public static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
 
   /// Creates a checker for the configured tokens.
   public init(enabled: Bool, tokens: [String]) {
@@ -26,18 +26,20 @@ public struct APIAuthenticator: Sendable {
     self.tokens = tokens.filter { !$0.isEmpty }.map { Array($0.utf8) }
   }
 
-  /// Why a request may not go on, or `nil` if it may.
-  func refusal(for headers: HTTPFields, method: HTTPRequest.Method) -> APIError? {
+  /// Why a request may not go on (the status to answer and a message), or `nil` if it may.
+  public func refusal(for headers: HTTPFields, method: HTTPRequest.Method) -> (
+    status: HTTPResponse.Status, message: String
+  )? {
     guard enabled else { return nil }
     if let key = headers[HTTPField.Name("X-Api-Key")!] {
-      return isValid(token: key) ? nil : APIError(.unauthorized, "X-Api-Key Authentication failed.")
+      return isValid(token: key) ? nil : (.unauthorized, "X-Api-Key Authentication failed.")
     }
     guard let session = Self.cookie(Self.sessionCookie, in: headers), let csrf = sessions.csrf(of: session) else {
-      return APIError(.unauthorized, "X-Api-Key Authentication required.")
+      return (.unauthorized, "X-Api-Key Authentication required.")
     }
     guard ![.get, .head, .options].contains(method) else { return nil }
     guard let sent = headers[Self.csrfHeader], Self.constantTimeEquals(Array(sent.utf8), Array(csrf.utf8)) else {
-      return APIError(
+      return (
         .forbidden,
         "A request with a login session must send the session's CSRF token (csrf_token of POST /login) in X-CSRF-Token."
       )

@@ -2,7 +2,7 @@ public import Hummingbird
 import Logging
 public import ServiceLifecycle
 
-/// A server serving in the background (see ``APIServer/start()``).
+/// A server (the API or the web UI) serving in the background.
 public final class RunningServer: Sendable {
   private let group: ServiceGroup
   private let task: Task<Void, any Error>
@@ -28,7 +28,7 @@ public final class RunningServer: Sendable {
       var reason = "it stopped at once"
       do { try await task.value } catch { reason = "\(error)" }
       await onStop()
-      throw APIServerError.notStarted(reason)
+      throw ServerError.notStarted(reason)
     }
     return RunningServer(group: group, task: task, onStop: onStop)
   }
@@ -47,19 +47,8 @@ public final class RunningServer: Sendable {
   }
 }
 
-extension APIServer {
-  /// Starts serving in the background and returns once the server accepts
-  /// connections (for a process that runs other things too, such as pvcd).
-  public func start() async throws -> RunningServer {
-    cluster.follow()
-    return try await RunningServer.start(
-      label: "pvcapi", onStop: {},
-      make: { running in try application(onServerRunning: running) })
-  }
-}
-
 /// The server could not serve.
-public enum APIServerError: Error, Sendable, CustomStringConvertible {
+public enum ServerError: Error, Sendable, CustomStringConvertible {
   case notStarted(String)
 
   public var description: String {
