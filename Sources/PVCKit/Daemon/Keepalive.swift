@@ -22,8 +22,7 @@ struct Keepalive: Sendable {
     let provisioned = await view.provisionedMemory
 
     // Statistics of VMs this cluster knows; pipelined, one write per VM.
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
+    let encoder = UpstreamJSON.encoder()
     var writes: [ZooKeeperOperation] = []
     for (uuid, stats) in statistics {
       guard let ref = try? Layout.domain(uuid) else { continue }

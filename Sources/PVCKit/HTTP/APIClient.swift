@@ -53,7 +53,7 @@ final class APIClient: Sendable {
     /// Decodes a JSON body.
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
       do {
-        return try JSONDecoder().decode(T.self, from: body)
+        return try UpstreamJSON.decode(T.self, from: body)
       } catch {
         throw APIClientError.badResponse("unexpected answer (\(error))")
       }

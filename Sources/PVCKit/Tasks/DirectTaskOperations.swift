@@ -53,12 +53,10 @@ struct DirectTaskOperations: TaskOperations {
   }
 
   static func encode(_ task: ClusterTask) throws -> [UInt8] {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = .sortedKeys
-    return Array(try encoder.encode(task))
+    Array(try UpstreamJSON.encode(task))
   }
 
   static func decode(_ bytes: [UInt8]) throws -> ClusterTask {
-    try JSONDecoder().decode(ClusterTask.self, from: Data(bytes))
+    try UpstreamJSON.decode(ClusterTask.self, from: Data(bytes))
   }
 }

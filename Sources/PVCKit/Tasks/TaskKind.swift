@@ -85,7 +85,7 @@ public enum TaskKinds {
 /// Typed arguments to and from a task record's JSON object.
 enum TaskArguments {
   static func encode<Arguments: Encodable>(_ arguments: Arguments) throws -> [String: JSONValue] {
-    let data = try JSONEncoder().encode(arguments)
+    let data = try UpstreamJSON.encode(arguments)
     guard case .object(let object) = try JSONValue(parsing: String(decoding: data, as: UTF8.self)) else {
       throw TaskError.invalidArguments(task: "\(Arguments.self)", reason: "they do not encode as a JSON object")
     }
@@ -96,7 +96,7 @@ enum TaskArguments {
     throws -> Arguments
   {
     do {
-      return try JSONDecoder().decode(type, from: JSONEncoder().encode(object))
+      return try UpstreamJSON.decode(type, from: UpstreamJSON.encode(object))
     } catch let DecodingError.keyNotFound(key, _) {
       throw TaskError.invalidArguments(task: task, reason: "'\(key.stringValue)' is missing")
     } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {

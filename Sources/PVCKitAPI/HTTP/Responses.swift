@@ -9,9 +9,7 @@ enum Responses {
   static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws
     -> Response
   {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return raw(try encoder.encode(value), status: status, headers: headers)
+    raw(try UpstreamJSON.encode(value), status: status, headers: headers)
   }
 
   /// `{"message": text}`; a failure also names its kind (the status's, see ``ErrorKind``).

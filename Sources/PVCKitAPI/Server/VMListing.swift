@@ -35,8 +35,6 @@ final class VMListing: Sendable {
   }
 
   static func encode(_ vms: [VMInfo]) throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return try encoder.encode(vms)
+    try UpstreamJSON.encode(vms)
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PVCKit
 
 /// The client's saved connections, in upstream's file (`$PVC_CLIENT_DIR/pvc.json`,
 /// by default `~/.config/pvc/pvc.json`, mode 600): an API connection is
@@ -14,11 +15,6 @@ struct ConnectionStore {
     var apiKey: String?
     var zookeeper: String?
     var cfgfile: String?
-
-    enum CodingKeys: String, CodingKey {
-      case description, host, port, scheme, zookeeper, cfgfile
-      case apiKey = "api_key"
-    }
 
     /// The API's base URL, for an API connection.
     var url: URL? {
@@ -54,7 +50,7 @@ struct ConnectionStore {
     let file = Self.file
     guard FileManager.default.fileExists(atPath: file.path) else { return ConnectionStore(entries: [:]) }
     do {
-      return ConnectionStore(entries: try JSONDecoder().decode([String: Entry].self, from: Data(contentsOf: file)))
+      return ConnectionStore(entries: try UpstreamJSON.decode([String: Entry].self, from: Data(contentsOf: file)))
     } catch {
       throw CLIError("cannot read the connections in \(file.path): \(error.localizedDescription)")
     }
@@ -65,9 +61,7 @@ struct ConnectionStore {
     let file = Self.file
     try FileManager.default.createDirectory(
       at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    let data = try encoder.encode(entries)
+    let data = try UpstreamJSON.encoder(pretty: true).encode(entries)
     guard FileManager.default.createFile(atPath: file.path, contents: data, attributes: [.posixPermissions: 0o600])
     else { throw CLIError("cannot write \(file.path)") }
   }

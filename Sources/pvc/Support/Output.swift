@@ -16,10 +16,7 @@ enum InfoFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// Prints a value as JSON (compact or indented).
 func printJSON<T: Encodable>(_ value: T, pretty: Bool) throws {
-  let encoder = JSONEncoder()
-  encoder.outputFormatting =
-    pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-  output(String(decoding: try encoder.encode(value), as: UTF8.self))
+  output(String(decoding: try UpstreamJSON.encoder(pretty: pretty).encode(value), as: UTF8.self))
 }
 
 /// A text table whose columns fit their widest cell; colour codes do not count towards widths.

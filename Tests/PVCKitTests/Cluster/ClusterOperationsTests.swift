@@ -74,12 +74,12 @@ struct ClusterOperationsTests {
     #expect(status.detail.vm.count == 30)
 
     // The JSON has upstream's keys and value types.
-    let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(status)) as! [String: Any]
+    let json = try JSONSerialization.jsonObject(with: UpstreamJSON.encode(status)) as! [String: Any]
     #expect(json["maintenance"] as? String == "false")
     #expect((json["cluster_health"] as? [String: Any])?["health"] as? Int == 90)
     #expect((json["nodes"] as? [String: Int])?["run,ready"] == 3)
     #expect(json["primary_node"] as? String == "hv1")
-    let decoded = try JSONDecoder().decode(ClusterStatus.self, from: JSONEncoder().encode(status))
+    let decoded = try UpstreamJSON.decoder.decode(ClusterStatus.self, from: UpstreamJSON.encode(status))
     #expect(decoded == status)
   }
 

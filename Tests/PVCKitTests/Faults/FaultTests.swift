@@ -8,7 +8,7 @@ import Testing
 @Suite("Faults")
 struct FaultTests {
   static func node(_ name: String, _ state: NodeDaemonState, total: Int = 32768, allocated: Int = 0) -> NodeInfo {
-    var node = try! JSONDecoder().decode(
+    var node = try! UpstreamJSON.decoder.decode(
       NodeInfo.self,
       from: Data(
         """

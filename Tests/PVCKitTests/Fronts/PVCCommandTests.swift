@@ -48,7 +48,7 @@ struct PVCCommandTests {
     #expect(!pretty.stdout.contains("\u{1B}["), "colour codes written to a pipe")
 
     let json = try pvc("cluster", "status", "-f", "json", "--zookeeper", hosts)
-    let status = try JSONDecoder().decode(ClusterStatus.self, from: Data(json.stdout.utf8))
+    let status = try UpstreamJSON.decoder.decode(ClusterStatus.self, from: Data(json.stdout.utf8))
     #expect(status.vms["total"] == 9)
     #expect(status.primaryNode == "hv1")
 
@@ -128,7 +128,7 @@ struct PVCCommandTests {
     let long = try pvc("cluster", "fault", "list", "-f", "long", hosts: hosts)
     #expect(long.stdout.contains("First Reported") && long.stdout.contains("N/A"))
     let one = try pvc("cluster", "fault", "list", "VM_FAILED_web", "-f", "json", hosts: hosts)
-    let faults = try JSONDecoder().decode([Fault].self, from: Data(one.stdout.utf8))
+    let faults = try UpstreamJSON.decoder.decode([Fault].self, from: Data(one.stdout.utf8))
     #expect(faults.map(\.id) == ["VM_FAILED_web"] && faults[0].healthDelta == 10)
 
     #expect(

@@ -24,7 +24,8 @@ struct PVCVMCommandTests {
     #expect(lines[1].contains("vm0001") && lines[1].contains("start") && lines[1].contains("hv1"))
     #expect(try pvc("vm", "list", "-f", "raw").stdout == "vm0001\nvm0002\nvm0003\nvm0004\n")
     #expect(try pvc("vm", "list", "--target", "hv2", "-f", "raw").stdout == "vm0002\n")
-    let json = try JSONDecoder().decode([VMInfo].self, from: Data(try pvc("vm", "list", "-f", "json").stdout.utf8))
+    let json = try UpstreamJSON.decoder.decode(
+      [VMInfo].self, from: Data(try pvc("vm", "list", "-f", "json").stdout.utf8))
     #expect(json.map(\.name) == ["vm0001", "vm0002", "vm0003", "vm0004"])
     let none = try pvc("vm", "list", "nomatch")
     #expect(none.status == ErrorKind.notFound.exitCode)
@@ -49,7 +50,7 @@ struct PVCVMCommandTests {
     #expect(badSelector.stderr.contains("mem, memprov, load, vcpus, vms, none"))
 
     #expect(try pvc("vm", "meta", "clidef", "--node-selector", "load", "-d", "120").status == 0)
-    let meta = try JSONDecoder().decode(
+    let meta = try UpstreamJSON.decoder.decode(
       VMInfo.self, from: Data(try pvc("vm", "info", "clidef", "-f", "json").stdout.utf8))
     #expect(meta.nodeSelector == "load")
     #expect(meta.migrationMaxDowntime == 120)
@@ -77,7 +78,7 @@ struct PVCVMCommandTests {
     #expect(nodes.stdout.contains("primary"))
     #expect(try pvc("node", "list", "-ds", "run", "-f", "raw").stdout == "hv1\nhv2\nhv3\n")
     #expect(try pvc("node", "info", "hv2").stdout.contains("Total RAM (MiB):       257664"))
-    let nodeJSON = try JSONDecoder().decode(
+    let nodeJSON = try UpstreamJSON.decoder.decode(
       NodeInfo.self, from: Data(try pvc("node", "info", "hv1", "-f", "json").stdout.utf8))
     #expect(nodeJSON.coordinatorState == .primary)
   }

@@ -148,7 +148,7 @@ struct FuzzTests {
       osds: [Self.record(OSDKey.self, values, base: "/ceph/osds/1")])
     _ = FaultChecks.evaluate(nodes: [node, node], vms: [])
     _ = ([Self.record(NodeKey.self, values, base: "/n")].flatMap(\.problems))
-    let encoder = JSONEncoder()
+    let encoder = UpstreamJSON.encoder()
     #expect(throws: Never.self) { _ = try encoder.encode(node) }
     #expect(throws: Never.self) { _ = try encoder.encode(vm) }
     #expect(throws: Never.self) { _ = try encoder.encode(snapshot) }
@@ -226,7 +226,7 @@ struct FuzzTests {
         "rd_packets": \(tokens[14]), "rd_errors": \(tokens[15]), "rd_drops": \(tokens[16]), "wr_bytes": \(tokens[17]), \
         "wr_packets": \(tokens[18]), "wr_errors": \(tokens[19]), "wr_drops": \(tokens[20])}]}
         """
-      let decoded = try? JSONDecoder().decode(VMStatistics.self, from: Data(text.utf8))
+      let decoded = try? UpstreamJSON.decoder.decode(VMStatistics.self, from: Data(text.utf8))
       let fast = try? VMStatistics(storedJSON: text)
       if place >= tokens.count {
         #expect(decoded != nil && fast == decoded)

@@ -16,10 +16,6 @@ public struct VMMoveArguments: Codable, Sendable, Hashable {
     self.forceLive = forceLive
   }
 
-  enum CodingKeys: String, CodingKey {
-    case vm, target, force
-    case forceLive = "force_live"
-  }
 }
 
 /// `vm.migrate`: migrates a VM (temporarily) and waits until it runs on its new node.

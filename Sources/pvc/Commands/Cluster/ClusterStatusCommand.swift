@@ -24,9 +24,7 @@ struct ClusterStatusCommand: AsyncParsableCommand {
       let status = try await cluster.status()
       switch format {
       case .json, .jsonPretty:
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = format == .json ? [.sortedKeys] : [.sortedKeys, .prettyPrinted]
-        output(String(decoding: try encoder.encode(status), as: UTF8.self))
+        try printJSON(status, pretty: format == .jsonPretty)
       case .pretty, .short:
         output(StatusText(status: status, short: format == .short, colour: Terminal.colour).render())
       }

@@ -114,11 +114,6 @@ struct ConnectionDetailCommand: AsyncParsableCommand {
     var nodes: Int
     var vms: Int
 
-    enum CodingKeys: String, CodingKey {
-      case name, description, health, nodes, vms
-      case primaryNode = "primary_node"
-      case pvcVersion = "pvc_version"
-    }
   }
 
   func run() async throws {
