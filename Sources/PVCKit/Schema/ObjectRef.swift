@@ -29,9 +29,12 @@ public struct ObjectRef<Key: SchemaKey>: Sendable, Hashable {
 /// `/`, names starting with `.` (`.`, `..`), control characters (including NUL),
 /// and names over 255 UTF-8 bytes.
 func validatedComponent(_ name: String, kind: String) throws -> String {
+  let utf8 = name.utf8
+  // Control characters: C0 and DEL in one pass over the bytes; C1 (U+0080-U+009F) only in non-ASCII names.
   let valid =
-    !name.isEmpty && name.utf8.count <= 255 && !name.hasPrefix(".") && !name.contains("/")
-    && !name.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    !utf8.isEmpty && utf8.count <= 255 && utf8.first != UInt8(ascii: ".")
+    && !utf8.contains { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "/") }
+    && (utf8.allSatisfy { $0 < 0x80 } || !name.unicodeScalars.contains { $0.properties.generalCategory == .control })
   guard valid else { throw SchemaError.invalidName(name, kind: kind) }
   return name
 }

@@ -2,31 +2,39 @@ import HTTPTypes
 import Hummingbird
 import PVCKit
 
-/// One endpoint of the API: method, path, what it takes and answers, and its
-/// handler. The router and the OpenAPI document are both built from the list of
-/// routes, so they cannot disagree.
+/// One endpoint of the API: an operation described in PVCKit (``OperationSpec``:
+/// method, path, parameters, answers) and its handler. The router and the
+/// OpenAPI document are both built from the list of routes, so they cannot
+/// disagree, and PVCKit's HTTP client sends what the same descriptions declare.
 struct APIRoute: Sendable {
-  var method: HTTPRequest.Method
-  /// The path below `/api/v1`, with `{name}` for path parameters (OpenAPI's form).
-  var path: String
-  var summary: String
-  /// Reachable without an API key (as upstream leaves it).
-  var isOpen = false
-  var parameters: [ParameterSpec] = []
-  /// The answers it gives: status code and what the body is.
-  var responses: [Int: String] = [200: "Message"]
-  var handler: @Sendable (APICall) async throws -> Response
+  let spec: OperationSpec
+  let handler: @Sendable (APICall) async throws -> Response
+
+  init(_ spec: OperationSpec, handler: @escaping @Sendable (APICall) async throws -> Response) {
+    self.spec = spec
+    self.handler = handler
+  }
+
+  var method: HTTPRequest.Method {
+    switch spec.method {
+    case .get: .get
+    case .post: .post
+    case .put: .put
+    case .delete: .delete
+    }
+  }
+  var path: String { spec.path }
+  var summary: String { spec.summary }
+  var isOpen: Bool { spec.isOpen }
+  var parameters: [OperationParameter] { spec.parameters }
+  var responses: [Int: String] { spec.responses }
+  var pathParameters: [String] { spec.pathParameters }
 
   /// The path in the router's form (`:name`).
   var routerPath: String {
     path.split(separator: "/", omittingEmptySubsequences: false).map { part in
       part.hasPrefix("{") && part.hasSuffix("}") ? ":" + part.dropFirst().dropLast() : String(part)
     }.joined(separator: "/")
-  }
-
-  /// The names of the path parameters.
-  var pathParameters: [String] {
-    path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
   }
 }
 

@@ -49,7 +49,7 @@ enum OpenAPIDocument {
     return operation
   }
 
-  static func schema(_ kind: ParameterSpec.Kind) -> [String: Any] {
+  static func schema(_ kind: OperationParameter.Kind) -> [String: Any] {
     switch kind {
     case .string, .text: ["type": "string"]
     case .boolean: ["type": "boolean"]
@@ -62,7 +62,7 @@ enum OpenAPIDocument {
 /// `/openapi.json`.
 enum DocumentRoutes {
   static let all: [APIRoute] = [
-    APIRoute(method: .get, path: "/openapi.json", summary: "This document (OpenAPI 3)", responses: [200: "object"]) {
+    APIRoute(.openAPIDocument) {
       call in
       Responses.raw(try OpenAPIDocument.json(for: call.server.routes))
     }

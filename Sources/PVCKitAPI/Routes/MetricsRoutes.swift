@@ -7,28 +7,19 @@ import Prometheus
 /// (``HeldStatus``), never with a cluster scan per scrape.
 enum MetricsRoutes {
   static let all: [APIRoute] = [
-    APIRoute(
-      method: .get, path: "/metrics", summary: "Health and resource metrics (Prometheus)", isOpen: true,
-      responses: [200: "text"]
-    ) { call in
+    APIRoute(.metrics) { call in
       let status = try await call.server.heldStatus(call)
       let registry = PrometheusCollectorRegistry()
       health(status, into: registry)
       resources(status, into: registry)
       return Responses.text(registry.emitToString())
     },
-    APIRoute(
-      method: .get, path: "/metrics/health", summary: "Health metrics (Prometheus)", isOpen: true,
-      responses: [200: "text"]
-    ) { call in
+    APIRoute(.metricsHealth) { call in
       let registry = PrometheusCollectorRegistry()
       health(try await call.server.heldStatus(call), into: registry)
       return Responses.text(registry.emitToString())
     },
-    APIRoute(
-      method: .get, path: "/metrics/resource", summary: "Resource metrics (Prometheus)", isOpen: true,
-      responses: [200: "text"]
-    ) { call in
+    APIRoute(.metricsResource) { call in
       let registry = PrometheusCollectorRegistry()
       resources(try await call.server.heldStatus(call), into: registry)
       return Responses.text(registry.emitToString())

@@ -5,10 +5,7 @@ import PVCKit
 /// `/tasks`: long work carried out by node daemons.
 enum TaskRoutes {
   static let all: [APIRoute] = [
-    APIRoute(
-      method: .get, path: "/tasks", summary: "Tasks by node: running, queued and recently finished",
-      responses: [200: "object"]
-    ) { call in
+    APIRoute(.taskList) { call in
       let tasks = try await call.cluster.tasks.list()
       func byNode(_ states: [TaskState]) -> [String: [ClusterTask]] {
         Dictionary(grouping: tasks.filter { states.contains($0.state) }, by: \.runOn)
@@ -18,10 +15,7 @@ enum TaskRoutes {
         "finished": byNode([.success, .failure]),
       ])
     },
-    APIRoute(
-      method: .get, path: "/tasks/{task_id}", summary: "A task's state and progress",
-      responses: [200: "object", 404: "Message"]
-    ) { call in
+    APIRoute(.taskInfo) { call in
       try Responses.json(try await call.cluster.tasks.task(call.path("task_id")))
     },
   ]

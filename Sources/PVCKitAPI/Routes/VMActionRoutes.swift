@@ -5,10 +5,7 @@ import PVCKit
 /// `/vm/{vm}/...`: metadata, tags, state, node (migrations) and disk locks.
 enum VMActionRoutes {
   static let all: [APIRoute] = [
-    APIRoute(
-      method: .get, path: "/vm/{vm}/meta", summary: "A VM's PVC metadata",
-      responses: [200: "VMMetadata", 404: "Message"]
-    ) { call in
+    APIRoute(.vmMetadata) { call in
       try await VMRoutes.withVM(call) { vm in
         try Responses.json(
           VMMetadataBody(
@@ -16,11 +13,7 @@ enum VMActionRoutes {
             migrationMethod: vm.migrationMethod, migrationMaxDowntime: vm.migrationMaxDowntime))
       }
     },
-    APIRoute(
-      method: .post, path: "/vm/{vm}/meta", summary: "Change a VM's PVC metadata",
-      parameters: VMRoutes.metadataParameters + [.string("profile", "The provisioner profile it came from")],
-      responses: [200: "Message", 400: "Message", 404: "Message"]
-    ) { call in
+    APIRoute(.vmSetMetadata) { call in
       let p = call.parameters
       let vm = call.path("vm")
       try await call.cluster.vms.setMetadata(
@@ -33,18 +26,11 @@ enum VMActionRoutes {
           migrationMaxDowntime: p.int("migration_max_downtime")))
       return Responses.message("Modified PVC metadata of VM \"\(vm)\".")
     },
-    APIRoute(method: .get, path: "/vm/{vm}/tags", summary: "A VM's tags", responses: [200: "object", 404: "Message"]) {
+    APIRoute(.vmTags) {
       call in
       try await VMRoutes.withVM(call) { vm in try Responses.json(VMTagsBody(name: vm.name, tags: vm.tags)) }
     },
-    APIRoute(
-      method: .post, path: "/vm/{vm}/tags", summary: "Add or remove a VM's tag",
-      parameters: [
-        .choice("action", ["add", "remove"], required: true, "add or remove"),
-        .string("tag", required: true, "The tag"), .boolean("protected", "A protected tag (add only)"),
-      ],
-      responses: [200: "Message", 400: "Message", 404: "Message"]
-    ) { call in
+    APIRoute(.vmChangeTag) { call in
       let vm = call.path("vm")
       let tag = call.parameters.string("tag") ?? ""
       if call.parameters.string("action") == "add" {
@@ -54,20 +40,10 @@ enum VMActionRoutes {
       try await call.cluster.vms.removeTag(vm, tag)
       return Responses.message("Removed tag \"\(tag)\" from VM \"\(vm)\".")
     },
-    APIRoute(
-      method: .get, path: "/vm/{vm}/state", summary: "A VM's state", responses: [200: "VMState", 404: "Message"]
-    ) { call in
+    APIRoute(.vmState) { call in
       try await VMRoutes.withVM(call) { try Responses.json(["name": $0.name, "state": $0.state.rawValue]) }
     },
-    APIRoute(
-      method: .post, path: "/vm/{vm}/state", summary: "Start, shut down, stop, restart or disable a VM",
-      parameters: [
-        .choice("state", VMStateRequest.allCases.map(\.rawValue), required: true, "The state to go to"),
-        .boolean("force", "disable: stop at once instead of shutting down"),
-        .boolean("wait", "Answer once a shutdown or restart has finished"),
-      ],
-      responses: [200: "Message", 400: "Message"]
-    ) { call in
+    APIRoute(.vmSetState) { call in
       let vm = call.path("vm")
       let request = VMStateRequest(rawValue: call.parameters.string("state") ?? "")!
       let force = call.parameters.flag("force")
@@ -78,31 +54,15 @@ enum VMActionRoutes {
       // Waiting is a task on the VM's node, which a client may follow instead of holding this request.
       return try await TaskRoutes.waited(call, VMStateTask.self, .init(vm: vm, state: request, force: force))
     },
-    APIRoute(
-      method: .get, path: "/vm/{vm}/node", summary: "A VM's node and previous node",
-      responses: [200: "VMNode", 404: "Message"]
-    ) { call in
+    APIRoute(.vmNode) { call in
       try await VMRoutes.withVM(call) {
         try Responses.json(["name": $0.name, "node": $0.node, "last_node": $0.lastNode])
       }
     },
-    APIRoute(
-      method: .post, path: "/vm/{vm}/node", summary: "Migrate, unmigrate or move a VM",
-      parameters: [
-        .choice("action", ["migrate", "unmigrate", "move"], required: true, "What to do"),
-        .string("node", "The target node (default: chosen by the selector)"),
-        .boolean("force", "migrate: even if already migrated"),
-        .boolean("wait", "Answer once the VM runs on its new node (the work runs as a task)"),
-        .boolean("force_live", "Never fall back to a shutdown migration"),
-      ],
-      responses: [200: "Message", 400: "Message"]
-    ) { call in
+    APIRoute(.vmSetNode) { call in
       try await migrate(call)
     },
-    APIRoute(
-      method: .post, path: "/vm/{vm}/locks", summary: "Free a stopped VM's disk locks (a task)",
-      responses: [202: "CeleryTask", 400: "Message", 404: "Message"]
-    ) { call in
+    APIRoute(.vmFlushLocks) { call in
       try TaskRoutes.accepted(try await call.cluster.queue(VMFlushLocksTask.self, .init(vm: call.path("vm"))))
     },
   ]

@@ -4,37 +4,9 @@ import PVCKit
 
 /// `/vm` and `/vm/{vm}`: listing, defining, modifying and removing VMs.
 enum VMRoutes {
-  static let selectors = NodeSelector.allCases.map(\.rawValue)
-  static let methods = MigrationMethod.allCases.map(\.rawValue)
-
-  static let metadataParameters: [ParameterSpec] = [
-    .string("limit", "Comma-separated nodes the VM may run on"),
-    .choice("selector", selectors, "How migration targets are chosen"),
-    .boolean("autostart", "Start the VM on its node at the next unflush"),
-    .choice("migration_method", methods, "How the VM migrates"),
-    .integer("migration_max_downtime", 1...3_600_000, "Longest pause at the end of a live migration, in ms"),
-  ]
-
-  static let defineParameters: [ParameterSpec] =
-    [
-      .text("xml", required: true, "The libvirt domain XML"),
-      .string("node", "The node to put it on (default: chosen by the selector)"),
-    ] + metadataParameters + [
-      .string("user_tags", repeated: true, "A user tag (repeatable)"),
-      .string("protected_tags", repeated: true, "A protected tag (repeatable)"),
-    ]
-
   static let all: [APIRoute] =
     [
-      APIRoute(
-        method: .get, path: "/vm", summary: "The VMs (404 when none match)",
-        parameters: [
-          .string("limit", "A name pattern (fuzzy unless anchored with ^ or $) or a UUID"),
-          .string("node", "Only VMs assigned to this node"), .string("state", "Only VMs in this state"),
-          .string("tag", "Only VMs with this tag"), .boolean("negate", "Invert the node, state and tag conditions"),
-        ],
-        responses: [200: "array:vm", 404: "Message"]
-      ) { call in
+      APIRoute(.vmList) { call in
         let p = call.parameters
         let filter = VMFilter(
           limit: p.string("limit"), node: p.string("node"), state: p.string("state").map(VMState.init(rawValue:)),
@@ -44,36 +16,18 @@ enum VMRoutes {
         }
         return Responses.raw(json)
       },
-      APIRoute(
-        method: .post, path: "/vm", summary: "Define a VM", parameters: defineParameters,
-        responses: [200: "Message", 400: "Message"], handler: define),
-      APIRoute(
-        method: .post, path: "/vm/{vm}", summary: "Define a VM (the name comes from the XML)",
-        parameters: defineParameters, responses: [200: "Message", 400: "Message"], handler: define),
-      APIRoute(
-        method: .get, path: "/vm/{vm}", summary: "One VM (as a one-element list)",
-        responses: [200: "array:vm", 404: "Message"]
-      ) { call in
+      APIRoute(.vmDefine, handler: define),
+      APIRoute(.vmDefineNamed, handler: define),
+      APIRoute(.vmInfo) { call in
         try await withVM(call) { try Responses.json([$0]) }
       },
-      APIRoute(
-        method: .put, path: "/vm/{vm}", summary: "Replace a VM's libvirt XML",
-        parameters: [
-          .text("xml", required: true, "The new libvirt domain XML (same UUID)"),
-          .boolean("restart", "Restart the VM to apply it"),
-        ],
-        responses: [200: "Message", 400: "Message", 404: "Message"]
-      ) { call in
+      APIRoute(.vmModify) { call in
         let vm = call.path("vm")
         try await call.cluster.vms.modify(
           vm, xml: call.parameters.string("xml") ?? "", restart: call.parameters.flag("restart"))
         return Responses.message("Modified configuration of VM \"\(vm)\".")
       },
-      APIRoute(
-        method: .delete, path: "/vm/{vm}", summary: "Remove a VM (and its disks if asked)",
-        parameters: [.boolean("delete_disks", "Also delete its disks")],
-        responses: [200: "Message", 400: "Message", 404: "Message"]
-      ) { call in
+      APIRoute(.vmRemove) { call in
         let vm = call.path("vm")
         if call.parameters.flag("delete_disks") {
           try await call.cluster.vms.remove(vm, deleteDisks: true)
@@ -82,20 +36,13 @@ enum VMRoutes {
         try await call.cluster.vms.undefine(vm)
         return Responses.message("Undefined VM \"\(vm)\" from the cluster.")
       },
-      APIRoute(
-        method: .post, path: "/vm/{vm}/rename", summary: "Rename a stopped VM",
-        parameters: [.string("new_name", required: true, "The new name")], responses: [200: "Message", 400: "Message"]
-      ) { call in
+      APIRoute(.vmRename) { call in
         let vm = call.path("vm")
         let name = call.parameters.string("new_name") ?? ""
         try await call.cluster.vms.rename(vm, to: name)
         return Responses.message("Renamed VM \"\(vm)\" to \"\(name)\".")
       },
-      APIRoute(
-        method: .get, path: "/vm/{vm}/console", summary: "A VM's recent serial console output",
-        parameters: [.integer("lines", 1...100_000, "How many lines (default 10)")],
-        responses: [200: "VMLog", 404: "Message"]
-      ) { call in
+      APIRoute(.vmConsoleLog) { call in
         let vm = call.path("vm")
         let text = try await call.cluster.vms.consoleLog(vm, lines: call.parameters.int("lines") ?? 10)
         return try Responses.json(["name": vm, "data": text])

@@ -21,7 +21,7 @@ extension APIServer {
         let value = raw.removingPercentEncoding ?? raw
         guard !value.isEmpty, value.utf8.count <= 255,
           !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-        else { throw APIError.badRequest("invalid \(name) '\(ParameterSpec.shown(value))'") }
+        else { throw APIError.badRequest("invalid \(name) '\(OperationParameter.shown(value))'") }
         path[name] = value
       }
       let call = APICall(

@@ -126,7 +126,7 @@ struct APIContractTests {
   }
 
   /// Values no parameter of this kind accepts.
-  static func malformed(_ kind: ParameterSpec.Kind) -> [String] {
+  static func malformed(_ kind: OperationParameter.Kind) -> [String] {
     switch kind {
     case .boolean: ["maybe", "2", "truee", "\u{0}"]
     case .integer: ["x", "1.5", "-99999999999999999999", "0x10", ""]

@@ -194,7 +194,7 @@ struct FuzzTests {
 
   @Test("API parameters: raw query strings and every parameter kind, checked without trapping")
   func apiParameters() async {
-    let specs: [ParameterSpec] = [
+    let specs: [OperationParameter] = [
       .string("s", ""), .boolean("b", ""), .integer("i", 1...3_600_000, ""), .choice("c", ["a", "b"], ""),
       .text("t", ""),
     ]
@@ -205,7 +205,7 @@ struct FuzzTests {
         #expect(checked.int("i").map { (1...3_600_000).contains($0) } ?? true)
       }
       for spec in specs { _ = spec.problem(with: value) }
-      _ = ParameterSpec.shown(value)
+      _ = OperationParameter.shown(value)
     }
   }
 

@@ -1,0 +1,148 @@
+/// The operations on VMs (`/vm`).
+extension OperationSpec {
+  /// The node selectors, as the API names them.
+  static let vmSelectors = NodeSelector.allCases.map(\.rawValue)
+  /// The migration methods, as the API names them.
+  static let vmMigrationMethods = MigrationMethod.allCases.map(\.rawValue)
+
+  /// The parameters of a VM's PVC metadata (define, and change).
+  public static let vmMetadataParameters: [OperationParameter] = [
+    .string("limit", "Comma-separated nodes the VM may run on"),
+    .choice("selector", vmSelectors, "How migration targets are chosen"),
+    .boolean("autostart", "Start the VM on its node at the next unflush"),
+    .choice("migration_method", vmMigrationMethods, "How the VM migrates"),
+    .integer("migration_max_downtime", 1...3_600_000, "Longest pause at the end of a live migration, in ms"),
+  ]
+
+  /// The parameters of a definition.
+  public static let vmDefineParameters: [OperationParameter] =
+    [
+      .text("xml", required: true, "The libvirt domain XML"),
+      .string("node", "The node to put it on (default: chosen by the selector)"),
+    ] + vmMetadataParameters + [
+      .string("user_tags", repeated: true, "A user tag (repeatable)"),
+      .string("protected_tags", repeated: true, "A protected tag (repeatable)"),
+    ]
+
+  /// A VM's PVC metadata
+  public static let vmMetadata = OperationSpec(
+    "vm.metadata", .get, "/vm/{vm}/meta", summary: "A VM's PVC metadata",
+    responses: [200: "VMMetadata", 404: "Message"])
+
+  /// Change a VM's PVC metadata
+  public static let vmSetMetadata = OperationSpec(
+    "vm.set-metadata", .post, "/vm/{vm}/meta", summary: "Change a VM's PVC metadata",
+    parameters: vmMetadataParameters + [.string("profile", "The provisioner profile it came from")],
+    responses: [200: "Message", 400: "Message", 404: "Message"])
+
+  /// A VM's tags
+  public static let vmTags = OperationSpec(
+    "vm.tags", .get, "/vm/{vm}/tags", summary: "A VM's tags",
+    responses: [200: "object", 404: "Message"])
+
+  /// Add or remove a VM's tag
+  public static let vmChangeTag = OperationSpec(
+    "vm.change-tag", .post, "/vm/{vm}/tags", summary: "Add or remove a VM's tag",
+    parameters: [
+      .choice("action", ["add", "remove"], required: true, "add or remove"),
+      .string("tag", required: true, "The tag"), .boolean("protected", "A protected tag (add only)"),
+    ],
+    responses: [200: "Message", 400: "Message", 404: "Message"])
+
+  /// A VM's state
+  public static let vmState = OperationSpec(
+    "vm.state", .get, "/vm/{vm}/state", summary: "A VM's state",
+    responses: [200: "VMState", 404: "Message"])
+
+  /// Start, shut down, stop, restart or disable a VM
+  public static let vmSetState = OperationSpec(
+    "vm.set-state", .post, "/vm/{vm}/state", summary: "Start, shut down, stop, restart or disable a VM",
+    parameters: [
+      .choice("state", VMStateRequest.allCases.map(\.rawValue), required: true, "The state to go to"),
+      .boolean("force", "disable: stop at once instead of shutting down"),
+      .boolean("wait", "Answer once a shutdown or restart has finished"),
+    ],
+    responses: [200: "Message", 400: "Message"])
+
+  /// A VM's node and previous node
+  public static let vmNode = OperationSpec(
+    "vm.node", .get, "/vm/{vm}/node", summary: "A VM's node and previous node",
+    responses: [200: "VMNode", 404: "Message"])
+
+  /// Migrate, unmigrate or move a VM
+  public static let vmSetNode = OperationSpec(
+    "vm.set-node", .post, "/vm/{vm}/node", summary: "Migrate, unmigrate or move a VM",
+    parameters: [
+      .choice("action", ["migrate", "unmigrate", "move"], required: true, "What to do"),
+      .string("node", "The target node (default: chosen by the selector)"),
+      .boolean("force", "migrate: even if already migrated"),
+      .boolean("wait", "Answer once the VM runs on its new node (the work runs as a task)"),
+      .boolean("force_live", "Never fall back to a shutdown migration"),
+    ],
+    responses: [200: "Message", 400: "Message"])
+
+  /// Free a stopped VM's disk locks (a task)
+  public static let vmFlushLocks = OperationSpec(
+    "vm.flush-locks", .post, "/vm/{vm}/locks", summary: "Free a stopped VM's disk locks (a task)",
+    responses: [202: "CeleryTask", 400: "Message", 404: "Message"])
+
+  /// The VMs (404 when none match)
+  public static let vmList = OperationSpec(
+    "vm.list", .get, "/vm", summary: "The VMs (404 when none match)",
+    parameters: [
+      .string("limit", "A name pattern (fuzzy unless anchored with ^ or $) or a UUID"),
+      .string("node", "Only VMs assigned to this node"), .string("state", "Only VMs in this state"),
+      .string("tag", "Only VMs with this tag"), .boolean("negate", "Invert the node, state and tag conditions"),
+    ],
+    responses: [200: "array:vm", 404: "Message"])
+
+  /// Define a VM
+  public static let vmDefine = OperationSpec(
+    "vm.define", .post, "/vm", summary: "Define a VM",
+    parameters: vmDefineParameters,
+    responses: [200: "Message", 400: "Message"])
+
+  /// Define a VM (the name comes from the XML)
+  public static let vmDefineNamed = OperationSpec(
+    "vm.define-named", .post, "/vm/{vm}", summary: "Define a VM (the name comes from the XML)",
+    parameters: vmDefineParameters,
+    responses: [200: "Message", 400: "Message"])
+
+  /// One VM (as a one-element list)
+  public static let vmInfo = OperationSpec(
+    "vm.info", .get, "/vm/{vm}", summary: "One VM (as a one-element list)",
+    responses: [200: "array:vm", 404: "Message"])
+
+  /// Replace a VM's libvirt XML
+  public static let vmModify = OperationSpec(
+    "vm.modify", .put, "/vm/{vm}", summary: "Replace a VM's libvirt XML",
+    parameters: [
+      .text("xml", required: true, "The new libvirt domain XML (same UUID)"),
+      .boolean("restart", "Restart the VM to apply it"),
+    ],
+    responses: [200: "Message", 400: "Message", 404: "Message"])
+
+  /// Remove a VM (and its disks if asked)
+  public static let vmRemove = OperationSpec(
+    "vm.remove", .delete, "/vm/{vm}", summary: "Remove a VM (and its disks if asked)",
+    parameters: [.boolean("delete_disks", "Also delete its disks")],
+    responses: [200: "Message", 400: "Message", 404: "Message"])
+
+  /// Rename a stopped VM
+  public static let vmRename = OperationSpec(
+    "vm.rename", .post, "/vm/{vm}/rename", summary: "Rename a stopped VM",
+    parameters: [.string("new_name", required: true, "The new name")],
+    responses: [200: "Message", 400: "Message"])
+
+  /// A VM's recent serial console output
+  public static let vmConsoleLog = OperationSpec(
+    "vm.console-log", .get, "/vm/{vm}/console", summary: "A VM's recent serial console output",
+    parameters: [.integer("lines", 1...100_000, "How many lines (default 10)")],
+    responses: [200: "VMLog", 404: "Message"])
+
+  /// Every operation of this area.
+  static let vmOperations: [OperationSpec] = [
+    vmMetadata, vmSetMetadata, vmTags, vmChangeTag, vmState, vmSetState, vmNode, vmSetNode, vmFlushLocks, vmList,
+    vmDefine, vmDefineNamed, vmInfo, vmModify, vmRemove, vmRename, vmConsoleLog,
+  ]
+}
