@@ -65,9 +65,9 @@ public final class PVCCluster: Sendable {
       let client = APIClient(base: url, key: key, timeout: timeout)
       // One request up front, so that an unreachable API or a wrong key fails here, clearly.
       do {
-        let root = try await client.send("GET", "/")
+        let root = try await client.send(.root)
         guard root.status == 200 else { throw APIClientError.refused(root.status, root.message) }
-        let check = try await client.send("GET", "/faults")
+        let check = try await client.send(.faultList)
         if check.status == 401 { throw APIClientError.refused(401, check.message) }
       } catch {
         client.close()

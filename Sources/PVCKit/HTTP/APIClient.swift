@@ -60,10 +60,20 @@ final class APIClient: Sendable {
     }
   }
 
-  /// Sends a request; `parameters` go in a form body for POST, PUT and DELETE, else in the query string.
+  /// Sends a request for operation `spec` with `path` for its path parameters
+  /// (in order); `parameters` are checked against the operation's declarations
+  /// (an undeclared or unacceptable one fails here, as the server would refuse
+  /// it) and go in a form body for POST, PUT and DELETE, else in the query string.
   /// - Parameter waits: the request waits on the server: it asks to follow the work as a task
   ///   (`Prefer: respond-async`) and, should the server hold it instead, is given as long as upstream's client.
-  func send(_ method: String, _ path: String, _ parameters: [(String, String)] = [], waits: Bool = false) async throws
+  func send(
+    _ spec: OperationSpec, _ path: [String] = [], _ parameters: [(String, String)] = [], waits: Bool = false
+  ) async throws -> Response {
+    let request = try spec.request(path, parameters: parameters)
+    return try await send(request.method, request.path, request.parameters, waits: waits)
+  }
+
+  private func send(_ method: String, _ path: String, _ parameters: [(String, String)], waits: Bool) async throws
     -> Response
   {
     let encoded = parameters.map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }.joined(separator: "&")
@@ -99,8 +109,10 @@ final class APIClient: Sendable {
   }
 
   /// Sends a request and fails unless it answered 2xx.
-  func expect(_ method: String, _ path: String, _ parameters: [(String, String)] = []) async throws -> Response {
-    let response = try await send(method, path, parameters)
+  func expect(_ spec: OperationSpec, _ path: [String] = [], _ parameters: [(String, String)] = []) async throws
+    -> Response
+  {
+    let response = try await send(spec, path, parameters)
     guard (200..<300).contains(response.status) else { throw response.refusal }
     return response
   }
@@ -109,8 +121,8 @@ final class APIClient: Sendable {
   /// A server that queues the work as a task (202 with `task_id`) is followed with
   /// short requests until the task has finished, however long that takes: the
   /// client never gives up while the server is working.
-  func waiting(_ method: String, _ path: String, _ parameters: [(String, String)]) async throws -> String {
-    let response = try await send(method, path, parameters, waits: true)
+  func waiting(_ spec: OperationSpec, _ path: [String], _ parameters: [(String, String)]) async throws -> String {
+    let response = try await send(spec, path, parameters, waits: true)
     guard response.status == 202 else {
       guard (200..<300).contains(response.status) else {
         throw response.refusal
@@ -121,7 +133,7 @@ final class APIClient: Sendable {
     else { throw APIClientError.badResponse("accepted answer without a task_id") }
     var pause: Duration = .milliseconds(100)
     while true {
-      let task = try await expect("GET", "/tasks/\(id)").decode(ClusterTask.self)
+      let task = try await expect(.taskInfo, [id]).decode(ClusterTask.self)
       switch task.state {
       case .success: return task.status
       case .failure: throw APIClientError.refused(400, task.status, kind: .failed)

@@ -6,26 +6,26 @@ struct HTTPClusterOperations: ClusterOperations {
 
   func initialize(overwrite: Bool) async throws {
     _ = try await client.expect(
-      "POST", "/initialize", [("overwrite", String(overwrite)), ("yes-i-really-mean-it", "yes")])
+      .clusterInitialize, [], [("overwrite", String(overwrite)), ("yes-i-really-mean-it", "yes")])
   }
 
   func status() async throws -> ClusterStatus {
-    try await client.expect("GET", "/status").decode(ClusterStatus.self)
+    try await client.expect(.clusterStatus).decode(ClusterStatus.self)
   }
 
   func setMaintenance(_ enabled: Bool) async throws -> Bool {
     let before = try await status().maintenance
-    _ = try await client.expect("POST", "/status", [("state", String(enabled))])
+    _ = try await client.expect(.clusterSetMaintenance, [], [("state", String(enabled))])
     return before != enabled
   }
 
   func backup() async throws -> ClusterBackup {
-    try ClusterBackup(json: try await client.expect("GET", "/backup").body)
+    try ClusterBackup(json: try await client.expect(.clusterBackup).body)
   }
 
   func restore(_ backup: ClusterBackup) async throws {
     let text = String(decoding: backup.jsonData(), as: UTF8.self)
-    _ = try await client.expect("POST", "/restore", [("yes-i-really-mean-it", "yes"), ("cluster_data", text)])
+    _ = try await client.expect(.clusterRestore, [], [("yes-i-really-mean-it", "yes"), ("cluster_data", text)])
   }
 
   func close() async { client.close() }
@@ -36,11 +36,11 @@ struct HTTPFaultOperations: FaultOperations {
   let client: APIClient
 
   func list(sortedBy key: FaultSortKey) async throws -> [Fault] {
-    try await client.expect("GET", "/faults", [("sort_key", key.rawValue)]).decode([Fault].self)
+    try await client.expect(.faultList, [], [("sort_key", key.rawValue)]).decode([Fault].self)
   }
 
   func fault(_ id: String) async throws -> Fault {
-    let response = try await client.send("GET", "/faults/\(id)")
+    let response = try await client.send(.faultInfo, [id])
     guard response.status != 404 else { throw FaultError.notFound(id) }
     guard response.status == 200, let fault = try response.decode([Fault].self).first else {
       throw response.refusal
@@ -50,17 +50,17 @@ struct HTTPFaultOperations: FaultOperations {
 
   func acknowledge(_ ids: [String]) async throws {
     for id in ids { _ = try await fault(id) }
-    for id in ids { _ = try await client.expect("PUT", "/faults/\(id)") }
+    for id in ids { _ = try await client.expect(.faultAcknowledge, [id]) }
   }
 
-  func acknowledgeAll() async throws { _ = try await client.expect("PUT", "/faults") }
+  func acknowledgeAll() async throws { _ = try await client.expect(.faultAcknowledgeAll) }
 
   func delete(_ ids: [String]) async throws {
     for id in ids { _ = try await fault(id) }
-    for id in ids { _ = try await client.expect("DELETE", "/faults/\(id)") }
+    for id in ids { _ = try await client.expect(.faultDelete, [id]) }
   }
 
-  func deleteAll() async throws { _ = try await client.expect("DELETE", "/faults") }
+  func deleteAll() async throws { _ = try await client.expect(.faultDeleteAll) }
 
   func report(_ reports: [FaultReport]) async throws {
     throw APIClientError.badResponse("answer: faults are raised by the cluster itself, not through the API")
@@ -76,12 +76,12 @@ struct HTTPTaskOperations: TaskOperations {
   }
 
   func list() async throws -> [ClusterTask] {
-    let groups = try await client.expect("GET", "/tasks").decode([String: [String: [ClusterTask]]].self)
+    let groups = try await client.expect(.taskList).decode([String: [String: [ClusterTask]]].self)
     return groups.values.flatMap { $0.values.flatMap { $0 } }.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
   }
 
   func task(_ id: String) async throws -> ClusterTask {
-    let response = try await client.send("GET", "/tasks/\(id)")
+    let response = try await client.send(.taskInfo, [id])
     guard response.status != 404 else { throw TaskError.notFound(id) }
     guard response.status == 200 else { throw response.refusal }
     return try response.decode(ClusterTask.self)

@@ -8,14 +8,14 @@ struct HTTPNodeOperations: NodeOperations {
     if let state = filter.daemonState { parameters.append(("daemon_state", state.rawValue)) }
     if let state = filter.coordinatorState { parameters.append(("coordinator_state", state.rawValue)) }
     if let state = filter.domainState { parameters.append(("domain_state", state.rawValue)) }
-    let response = try await client.send("GET", "/node", parameters)
+    let response = try await client.send(.nodeList, [], parameters)
     if response.status == 404 { return [] }
     guard response.status == 200 else { throw response.refusal }
     return try response.decode([NodeInfo].self)
   }
 
   func info(_ node: String) async throws -> NodeInfo {
-    let response = try await client.send("GET", "/node/\(node)")
+    let response = try await client.send(.nodeInfo, [node])
     guard response.status != 404 else { throw NodeError.notFound(node) }
     guard response.status == 200, let info = try response.decode([NodeInfo].self).first else {
       throw response.refusal
@@ -25,12 +25,12 @@ struct HTTPNodeOperations: NodeOperations {
 
   func setDomainState(_ node: String, _ action: NodeDomainAction, wait: Bool) async throws -> String {
     let parameters = [("state", action.rawValue), ("wait", String(wait))]
-    guard wait else { return try await client.expect("POST", "/node/\(node)/domain-state", parameters).message }
-    return try await client.waiting("POST", "/node/\(node)/domain-state", parameters)
+    guard wait else { return try await client.expect(.nodeSetDomainState, [node], parameters).message }
+    return try await client.waiting(.nodeSetDomainState, [node], parameters)
   }
 
   func setCoordinatorState(_ node: String, _ role: NodeCoordinatorRole, wait: Bool) async throws -> String {
-    let message = try await client.expect("POST", "/node/\(node)/coordinator-state", [("state", role.rawValue)])
+    let message = try await client.expect(.nodeSetCoordinatorState, [node], [("state", role.rawValue)])
       .message
     guard wait else { return message }
     // The API answers at once; follow the node until it holds the role.
@@ -46,13 +46,13 @@ struct HTTPNodeOperations: NodeOperations {
   }
 
   func primary() async throws -> String? {
-    let response = try await client.send("GET", "/status/primary_node")
+    let response = try await client.send(.clusterPrimaryNode)
     guard response.status == 200 else { return nil }
     return try response.decode([String: String].self)["primary_node"]
   }
 
   func log(_ node: String, lines: Int) async throws -> String {
-    let response = try await client.send("GET", "/node/\(node)/log", [("lines", String(lines))])
+    let response = try await client.send(.nodeLog, [node], [("lines", String(lines))])
     guard response.status != 404 else { throw NodeError.notFound(node) }
     guard response.status == 200 else { throw response.refusal }
     return try response.decode([String: String].self)["data"] ?? ""

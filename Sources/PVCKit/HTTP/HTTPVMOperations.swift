@@ -15,14 +15,14 @@ struct HTTPVMOperations: VMOperations {
     if let state = filter.state { parameters.append(("state", state.rawValue)) }
     if let tag = filter.tag { parameters.append(("tag", tag)) }
     if filter.negate { parameters.append(("negate", "true")) }
-    let response = try await client.send("GET", "/vm", parameters)
+    let response = try await client.send(.vmList, [], parameters)
     if response.status == 404 { return [] }
     guard response.status == 200 else { throw response.refusal }
     return try response.decode([VMInfo].self)
   }
 
   func info(_ vm: String) async throws -> VMInfo {
-    let response = try await client.send("GET", "/vm/\(vm)")
+    let response = try await client.send(.vmInfo, [vm])
     guard response.status != 404 else { throw VMError.notFound(vm) }
     guard response.status == 200, let info = try response.decode([VMInfo].self).first else {
       throw response.refusal
@@ -40,33 +40,33 @@ struct HTTPVMOperations: VMOperations {
     if let node = definition.node { parameters.append(("node", node)) }
     if !definition.nodeLimit.isEmpty { parameters.append(("limit", definition.nodeLimit.joined(separator: ","))) }
     for tag in definition.tags { parameters.append((tag.protected ? "protected_tags" : "user_tags", tag.name)) }
-    _ = try await client.expect("POST", "/vm", parameters)
+    _ = try await client.expect(.vmDefine, [], parameters)
     if definition.initialState == .start { try await setState(summary.name, .start, force: false, wait: false) }
     return (summary.uuid, summary.name)
   }
 
   func modify(_ vm: String, xml: String, restart: Bool) async throws {
-    _ = try await client.expect("PUT", "/vm/\(vm)", [("xml", xml), ("restart", String(restart))])
+    _ = try await client.expect(.vmModify, [vm], [("xml", xml), ("restart", String(restart))])
   }
 
   func rename(_ vm: String, to newName: String) async throws {
-    _ = try await client.expect("POST", "/vm/\(vm)/rename", [("new_name", newName)])
+    _ = try await client.expect(.vmRename, [vm], [("new_name", newName)])
   }
 
   func undefine(_ vm: String) async throws {
-    _ = try await client.expect("DELETE", "/vm/\(vm)", [("delete_disks", "false")])
+    _ = try await client.expect(.vmRemove, [vm], [("delete_disks", "false")])
   }
 
   func remove(_ vm: String, deleteDisks: Bool) async throws {
-    _ = try await client.expect("DELETE", "/vm/\(vm)", [("delete_disks", String(deleteDisks))])
+    _ = try await client.expect(.vmRemove, [vm], [("delete_disks", String(deleteDisks))])
   }
 
   func setState(_ vm: String, _ request: VMStateRequest, force: Bool, wait: Bool) async throws {
     let parameters = [("state", request.rawValue), ("force", String(force)), ("wait", String(wait))]
     if wait {
-      _ = try await client.waiting("POST", "/vm/\(vm)/state", parameters)
+      _ = try await client.waiting(.vmSetState, [vm], parameters)
     } else {
-      _ = try await client.expect("POST", "/vm/\(vm)/state", parameters)
+      _ = try await client.expect(.vmSetState, [vm], parameters)
     }
   }
 
@@ -93,8 +93,8 @@ struct HTTPVMOperations: VMOperations {
     ]
     if let target { parameters.append(("node", target)) }
     return wait
-      ? try await client.waiting("POST", "/vm/\(vm)/node", parameters)
-      : try await client.expect("POST", "/vm/\(vm)/node", parameters).message
+      ? try await client.waiting(.vmSetNode, [vm], parameters)
+      : try await client.expect(.vmSetNode, [vm], parameters).message
   }
 
   private func outcome(_ vm: String, _ message: String) async throws -> VMMigrationOutcome {
@@ -111,21 +111,21 @@ struct HTTPVMOperations: VMOperations {
     if let profile = change.profile { parameters.append(("profile", profile)) }
     if let method = change.migrationMethod { parameters.append(("migration_method", method.rawValue)) }
     if let downtime = change.migrationMaxDowntime { parameters.append(("migration_max_downtime", String(downtime))) }
-    _ = try await client.expect("POST", "/vm/\(vm)/meta", parameters)
+    _ = try await client.expect(.vmSetMetadata, [vm], parameters)
   }
 
   func addTag(_ vm: String, _ tag: VMTag) async throws {
     _ = try await client.expect(
-      "POST", "/vm/\(vm)/tags", [("action", "add"), ("tag", tag.name), ("protected", String(tag.protected))])
+      .vmChangeTag, [vm], [("action", "add"), ("tag", tag.name), ("protected", String(tag.protected))])
   }
 
   func removeTag(_ vm: String, _ tag: String) async throws {
-    _ = try await client.expect("POST", "/vm/\(vm)/tags", [("action", "remove"), ("tag", tag)])
+    _ = try await client.expect(.vmChangeTag, [vm], [("action", "remove"), ("tag", tag)])
   }
 
   func consoleLog(_ vm: String, lines: Int) async throws -> String {
     guard lines > 0 else { throw VMError.invalidArgument("the number of lines must be positive") }
-    let response = try await client.send("GET", "/vm/\(vm)/console", [("lines", String(lines))])
+    let response = try await client.send(.vmConsoleLog, [vm], [("lines", String(lines))])
     guard response.status != 404 else { throw VMError.notFound(vm) }
     guard response.status == 200 else { throw response.refusal }
     return try response.decode([String: String].self)["data"] ?? ""

@@ -7,7 +7,7 @@ import Foundation
 /// `Operations/Catalog/`, one file per area.
 ///
 /// Adding an operation: its spec in the catalog, the PVCKit call (direct and
-/// HTTP, the HTTP one through ``request(_:_:)``), a route handler, and a CLI
+/// HTTP, the HTTP one through ``request(_:parameters:)``), a route handler, and a CLI
 /// command whose help comes from ``help(_:)``.
 public struct OperationSpec: Sendable {
   /// An HTTP method.
@@ -64,7 +64,7 @@ public struct OperationSpec: Sendable {
   /// declaration. Used by PVCKit's HTTP client, so that it sends only what the
   /// operation declares, in a form the server accepts.
   /// - Throws: ``OperationError`` when a value is missing, undeclared or unacceptable.
-  public func request(_ values: String..., parameters: [(String, String)] = []) throws -> (
+  public func request(_ values: [String], parameters: [(String, String)] = []) throws -> (
     method: String, path: String, parameters: [(String, String)]
   ) {
     let names = pathParameters
