@@ -49,7 +49,7 @@ enum VMActionRoutes {
       let force = call.parameters.flag("force")
       guard call.parameters.flag("wait") else {
         try await call.cluster.vms.setState(vm, request, force: force, wait: false)
-        return Responses.message(stateMessage(request, vm: vm))
+        return Responses.message(request.message(vm: vm))
       }
       // Waiting is a task on the VM's node, which a client may follow instead of holding this request.
       return try await TaskRoutes.waited(call, VMStateTask.self, .init(vm: vm, state: request, force: force))
@@ -71,45 +71,25 @@ enum VMActionRoutes {
   static func migrate(_ call: APICall) async throws -> Response {
     let p = call.parameters
     let vm = call.path("vm")
-    let action = p.string("action") ?? ""
+    let action = VMMoveAction(rawValue: p.string("action") ?? "") ?? .move
     let target = p.string("node")
+    let forceLive = p.flag("force_live")
     if p.flag("wait") {
-      let arguments = VMMoveArguments(vm: vm, target: target, force: p.flag("force"), forceLive: p.flag("force_live"))
+      let arguments = VMMoveArguments(vm: vm, target: target, force: p.flag("force"), forceLive: forceLive)
       switch action {
-      case "migrate": return try await TaskRoutes.waited(call, VMMigrateTask.self, arguments)
-      case "unmigrate": return try await TaskRoutes.waited(call, VMUnmigrateTask.self, arguments)
-      default: return try await TaskRoutes.waited(call, VMMoveTask.self, arguments)
+      case .migrate: return try await TaskRoutes.waited(call, VMMigrateTask.self, arguments)
+      case .unmigrate: return try await TaskRoutes.waited(call, VMUnmigrateTask.self, arguments)
+      case .move: return try await TaskRoutes.waited(call, VMMoveTask.self, arguments)
       }
     }
-    switch action {
-    case "migrate":
-      try await call.cluster.vms.migrate(
-        vm, to: target, force: p.flag("force"), forceLive: p.flag("force_live"), wait: false)
-      return Responses.message("Migrating VM \"\(vm)\"\(target.map { " to node \"\($0)\"" } ?? "").")
-    case "unmigrate":
-      return Responses.message(
-        outcome(try await call.cluster.vms.unmigrate(vm, forceLive: p.flag("force_live"), wait: false), vm: vm))
-    default:
-      return Responses.message(
-        outcome(try await call.cluster.vms.move(vm, to: target, forceLive: p.flag("force_live"), wait: false), vm: vm))
-    }
-  }
-
-  static func outcome(_ outcome: VMMigrationOutcome, vm: String) -> String {
-    switch outcome {
-    case .moving(let node): "Moving VM \"\(vm)\" to node \"\(node)\"."
-    case .madePermanent(let node): "Made the migration of VM \"\(vm)\" to node \"\(node)\" permanent."
-    }
-  }
-
-  static func stateMessage(_ request: VMStateRequest, vm: String) -> String {
-    switch request {
-    case .start: "Starting VM \"\(vm)\"."
-    case .shutdown: "Shutting down VM \"\(vm)\"."
-    case .stop: "Forcibly stopping VM \"\(vm)\"."
-    case .restart: "Restarting VM \"\(vm)\"."
-    case .disable: "Marked VM \"\(vm)\" as disabled."
-    }
+    let vms = call.cluster.vms
+    let outcome =
+      switch action {
+      case .migrate: try await vms.migrate(vm, to: target, force: p.flag("force"), forceLive: forceLive, wait: false)
+      case .unmigrate: try await vms.unmigrate(vm, forceLive: forceLive, wait: false)
+      case .move: try await vms.move(vm, to: target, forceLive: forceLive, wait: false)
+      }
+    return Responses.message(outcome.message(vm: vm, action: action))
   }
 }
 

@@ -117,33 +117,22 @@ struct WebRoutes: Sendable {
       _ = try await cluster.vms.info(name)
       return Self.page(VMPages.confirm(name, action: action, target: target, session: session))
     }
+    let vms = cluster.vms
     let message: String
-    switch action {
-    case "start":
-      try await cluster.vms.start(name)
-      message = "Starting VM \(name)."
-    case "shutdown":
-      try await cluster.vms.shutdown(name)
-      message = "Shutting down VM \(name)."
-    case "stop":
-      try await cluster.vms.stop(name)
-      message = "Stopped VM \(name)."
-    case "restart":
-      try await cluster.vms.restart(name)
-      message = "Restarting VM \(name)."
-    case "disable":
-      try await cluster.vms.disable(name)
-      message = "Disabled VM \(name)."
-    case "migrate":
-      _ = try await cluster.vms.migrate(name, to: target, force: false, forceLive: false, wait: false)
-      message = "Migrating VM \(name)."
-    case "move":
-      _ = try await cluster.vms.move(name, to: target, forceLive: false, wait: false)
-      message = "Moving VM \(name)."
-    case "unmigrate":
-      _ = try await cluster.vms.unmigrate(name, forceLive: false, wait: false)
-      message = "Returning VM \(name)."
-    default: throw WebError.badRequest("unknown VM action")
+    if let request = VMStateRequest(rawValue: action) {
+      // A disable waits until the VM is off, as cluster.vms.disable does.
+      try await vms.setState(name, request, force: false, wait: request == .disable)
+      message = request.message(vm: name)
+    } else if let move = VMMoveAction(rawValue: action) {
+      let outcome =
+        switch move {
+        case .migrate: try await vms.migrate(name, to: target, force: false, forceLive: false, wait: false)
+        case .unmigrate: try await vms.unmigrate(name, forceLive: false, wait: false)
+        case .move: try await vms.move(name, to: target, forceLive: false, wait: false)
+        }
+      message = outcome.message(vm: name, action: move)
+    } else {
+      throw WebError.badRequest("unknown VM action")
     }
     return Self.redirect("/vms/\(HTML.urlComponent(name).markup)", flash: message)
   }

@@ -157,7 +157,7 @@ struct WebRouteTests {
       #expect(stopped.status == 303)
       #expect(try await browser.cluster.vms.info(vm).state == .stop)
       let after = try await browser.get(stopped.headers[.location]!)
-      #expect(after.html.contains("Stopped VM \(vm)."))
+      #expect(after.html.contains("Forcibly stopping VM &quot;\(vm)&quot;."))
 
       #expect(try await browser.send(.post, "/maintenance", form: [("state", "on"), ("csrf", csrf)]).status == 303)
       #expect(try await browser.cluster.status().maintenance)

@@ -73,7 +73,7 @@ extension OperationSpec {
   public static let vmSetNode = OperationSpec(
     "vm.set-node", .post, "/vm/{vm}/node", summary: "Migrate, unmigrate or move a VM",
     parameters: [
-      .choice("action", ["migrate", "unmigrate", "move"], required: true, "What to do"),
+      .choice("action", VMMoveAction.allCases.map(\.rawValue), required: true, "What to do"),
       .string("node", "The target node (default: chosen by the selector)"),
       .boolean("force", "migrate: even if already migrated"),
       .boolean("wait", "Answer once the VM runs on its new node (the work runs as a task)"),

@@ -28,9 +28,9 @@ public enum VMMigrateTask: TaskKind {
   public static func run(_ arguments: Arguments, context: TaskContext) async throws -> String {
     let vms = context.vms
     await context.update(current: 0, total: 1, status: "migrating VM \(arguments.vm)")
-    _ = try await vms.migrate(
+    let outcome = try await vms.migrate(
       arguments.vm, to: arguments.target, force: arguments.force, forceLive: arguments.forceLive, wait: true)
-    return "Migrated VM \"\(arguments.vm)\" to node \"\(try await vms.info(arguments.vm).node)\"."
+    return outcome.message(vm: arguments.vm, action: .migrate, finished: true)
   }
 }
 
@@ -44,8 +44,8 @@ public enum VMMoveTask: TaskKind {
   public static func run(_ arguments: Arguments, context: TaskContext) async throws -> String {
     let vms = context.vms
     await context.update(current: 0, total: 1, status: "moving VM \(arguments.vm)")
-    _ = try await vms.move(arguments.vm, to: arguments.target, forceLive: arguments.forceLive, wait: true)
-    return "Moved VM \"\(arguments.vm)\" to node \"\(try await vms.info(arguments.vm).node)\"."
+    let outcome = try await vms.move(arguments.vm, to: arguments.target, forceLive: arguments.forceLive, wait: true)
+    return outcome.message(vm: arguments.vm, action: .move, finished: true)
   }
 }
 
@@ -59,7 +59,7 @@ public enum VMUnmigrateTask: TaskKind {
   public static func run(_ arguments: Arguments, context: TaskContext) async throws -> String {
     let vms = context.vms
     await context.update(current: 0, total: 1, status: "returning VM \(arguments.vm)")
-    _ = try await vms.unmigrate(arguments.vm, forceLive: arguments.forceLive, wait: true)
-    return "Returned VM \"\(arguments.vm)\" to node \"\(try await vms.info(arguments.vm).node)\"."
+    let outcome = try await vms.unmigrate(arguments.vm, forceLive: arguments.forceLive, wait: true)
+    return outcome.message(vm: arguments.vm, action: .unmigrate, finished: true)
   }
 }

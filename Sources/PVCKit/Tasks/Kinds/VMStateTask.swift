@@ -21,6 +21,6 @@ public enum VMStateTask: TaskKind {
     let vms = context.vms
     await context.update(current: 0, total: 1, status: "VM \(arguments.vm): \(arguments.state.rawValue)")
     try await vms.setState(arguments.vm, arguments.state, force: arguments.force, wait: true)
-    return "VM \"\(arguments.vm)\" is \(try await vms.info(arguments.vm).state.rawValue)."
+    return arguments.state.message(vm: arguments.vm, finished: true)
   }
 }

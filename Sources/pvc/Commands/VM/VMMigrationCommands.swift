@@ -1,19 +1,6 @@
 import ArgumentParser
 import PVCKit
 
-/// Prints what a migration request did.
-func describe(_ outcome: VMMigrationOutcome, _ domain: String, verb: String, waited: Bool) {
-  switch outcome {
-  case .moving(let node):
-    output(
-      waited
-        ? "\(verb.dropLast(3))ed VM \"\(domain)\" to node \"\(node)\"" : "\(verb) VM \"\(domain)\" to node \"\(node)\"."
-    )
-  case .madePermanent:
-    output("Making temporary migration permanent for VM \"\(domain)\".")
-  }
-}
-
 /// `pvc vm migrate`.
 struct VMMigrateCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -30,7 +17,7 @@ struct VMMigrateCommand: AsyncParsableCommand {
       let outcome = try await Progress.spinning(wait ? "Migrating VM \(domain)" : "") {
         try await cluster.vms.migrate(domain, to: target, force: force, forceLive: forceLive, wait: wait)
       }
-      describe(outcome, domain, verb: "Migrating", waited: wait)
+      output(outcome.message(vm: domain, action: .migrate, finished: wait))
     }
   }
 }
@@ -49,14 +36,7 @@ struct VMUnmigrateCommand: AsyncParsableCommand {
       let outcome = try await Progress.spinning(wait ? "Returning VM \(domain)" : "") {
         try await cluster.vms.unmigrate(domain, forceLive: forceLive, wait: wait)
       }
-      switch outcome {
-      case .moving(let node):
-        output(
-          wait
-            ? "Unmigrated VM \"\(domain)\" back to node \"\(node)\""
-            : "Unmigrating VM \"\(domain)\" back to node \"\(node)\".")
-      case .madePermanent: break
-      }
+      output(outcome.message(vm: domain, action: .unmigrate, finished: wait))
     }
   }
 }
@@ -76,14 +56,7 @@ struct VMMoveCommand: AsyncParsableCommand {
       let outcome = try await Progress.spinning(wait ? "Moving VM \(domain)" : "") {
         try await cluster.vms.move(domain, to: target, forceLive: forceLive, wait: wait)
       }
-      switch outcome {
-      case .moving(let node):
-        output(
-          wait
-            ? "Permanently migrated VM \"\(domain)\" to node \"\(node)\""
-            : "Permanently migrating VM \"\(domain)\" to node \"\(node)\".")
-      case .madePermanent: describe(outcome, domain, verb: "Moving", waited: wait)
-      }
+      output(outcome.message(vm: domain, action: .move, finished: wait))
     }
   }
 }

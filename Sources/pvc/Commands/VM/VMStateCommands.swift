@@ -11,7 +11,7 @@ struct VMStartCommand: AsyncParsableCommand {
   func run() async throws {
     try await withCluster(connection) { cluster in
       try await cluster.vms.start(domain, force: force)
-      output("Starting VM \"\(domain)\".")
+      output(VMStateRequest.start.message(vm: domain))
     }
   }
 }
@@ -28,7 +28,7 @@ struct VMStopCommand: AsyncParsableCommand {
     do { try confirmation.confirm("Forcibly stop VM \(domain)?") } catch { throw fail(error) }
     try await withCluster(connection) { cluster in
       try await cluster.vms.stop(domain, force: force)
-      output("Forcibly stopping VM \"\(domain)\".")
+      output(VMStateRequest.stop.message(vm: domain))
     }
   }
 }
@@ -46,7 +46,7 @@ struct VMShutdownCommand: AsyncParsableCommand {
     do { try confirmation.confirm("Shut down VM \(domain)?") } catch { throw fail(error) }
     try await withCluster(connection) { cluster in
       try await cluster.vms.shutdown(domain, wait: wait)
-      output(wait ? "Shut down VM \"\(domain)\"" : "Shutting down VM \"\(domain)\"")
+      output(VMStateRequest.shutdown.message(vm: domain, finished: wait))
     }
   }
 }
@@ -63,7 +63,7 @@ struct VMRestartCommand: AsyncParsableCommand {
     do { try confirmation.confirm("Restart VM \(domain)?") } catch { throw fail(error) }
     try await withCluster(connection) { cluster in
       try await cluster.vms.restart(domain, wait: wait)
-      output(wait ? "Restarted VM \"\(domain)\"" : "Restarting VM \"\(domain)\".")
+      output(VMStateRequest.restart.message(vm: domain, finished: wait))
     }
   }
 }
@@ -81,7 +81,7 @@ struct VMDisableCommand: AsyncParsableCommand {
     do { try confirmation.confirm("Disable VM \(domain)?") } catch { throw fail(error) }
     try await withCluster(connection) { cluster in
       try await cluster.vms.disable(domain, force: force)
-      output("Disabled VM \"\(domain)\".")
+      output(VMStateRequest.disable.message(vm: domain))
     }
   }
 }
