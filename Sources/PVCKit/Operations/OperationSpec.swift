@@ -55,9 +55,17 @@ public struct OperationSpec: Sendable {
   /// The declared parameter `name` (nil if there is none).
   public func parameter(_ name: String) -> OperationParameter? { parameters.first { $0.name == name } }
 
-  /// The help of parameter `name`, for `pvc`'s options (the name itself if it is not declared,
-  /// which a test rules out for every option that uses this).
-  public func help(_ name: String) -> String { parameter(name)?.help ?? name }
+  /// The help of parameter `name` for a command line: its text, and what a
+  /// choice or a number takes. (The name itself if it is not declared, which a
+  /// test rules out for every use in `pvc`.)
+  public func help(_ name: String) -> String {
+    guard let parameter = parameter(name) else { return name }
+    switch parameter.kind {
+    case .choice(let words): return "\(parameter.help): \(words.joined(separator: ", "))."
+    case .integer(let range): return "\(parameter.help) (\(range.lowerBound)-\(range.upperBound))."
+    default: return parameter.help + "."
+    }
+  }
 
   /// A request for this operation: the path with `values` for its path
   /// parameters (in order), and the parameters given, each checked against its
@@ -97,6 +105,12 @@ public struct OperationError: ClassifiedError, Sendable, Hashable, CustomStringC
   public var operation: String
   /// What is wrong.
   public var problem: String
+
+  /// Creates an error for `operation`.
+  public init(operation: String, problem: String) {
+    self.operation = operation
+    self.problem = problem
+  }
 
   public var kind: ErrorKind { .invalid }
   public var description: String { "\(operation): \(problem)" }

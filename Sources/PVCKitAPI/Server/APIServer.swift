@@ -96,10 +96,12 @@ public struct APIServer: Sendable {
   public static let prefix = "/api/v1"
 
   /// Every endpoint, as implemented.
-  var routes: [APIRoute] {
+  static let allRoutes: [APIRoute] =
     RootRoutes.all + FaultRoutes.all + TaskRoutes.all + NodeRoutes.all + VMRoutes.all + MetricsRoutes.all
-      + DocumentRoutes.all
-  }
+    + DocumentRoutes.all
+
+  /// Every endpoint, as implemented.
+  var routes: [APIRoute] { Self.allRoutes }
 
   /// The router (also what in-process tests drive).
   public func router() -> Router<PVCRequestContext> {

@@ -48,13 +48,13 @@ extension OperationSpec {
     "node.set-domain-state", .post, "/node/{node}/domain-state",
     summary: "Flush a node (move its VMs away) or make it ready (bring them back)",
     parameters: nodeStateParameters(["flush", "ready", "unflush"], "flush, or ready (unflush)")
-      + [.boolean("wait", "Answer once the node is flushed or ready (the work runs as a task on the node)")],
+      + [.boolean("wait", "Wait until the node is flushed or ready (the work runs as a task on the node)")],
     responses: [200: "Message", 400: "Message"])
 
   /// A node daemon's recent log lines
   public static let nodeLog = OperationSpec(
     "node.log", .get, "/node/{node}/log", summary: "A node daemon's recent log lines",
-    parameters: [.integer("lines", 1...100_000, "How many lines (default 10)")],
+    parameters: [.integer("lines", 1...100_000, "How many lines")],
     responses: [200: "NodeLog", 404: "Message"])
 
   /// Every operation of this area.

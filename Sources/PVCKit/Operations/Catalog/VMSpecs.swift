@@ -7,7 +7,7 @@ extension OperationSpec {
 
   /// The parameters of a VM's PVC metadata (define, and change).
   public static let vmMetadataParameters: [OperationParameter] = [
-    .string("limit", "Comma-separated nodes the VM may run on"),
+    .string("limit", "The nodes the VM may run on, comma-separated (empty: any)"),
     .choice("selector", vmSelectors, "How migration targets are chosen"),
     .boolean("autostart", "Start the VM on its node at the next unflush"),
     .choice("migration_method", vmMigrationMethods, "How the VM migrates"),
@@ -45,7 +45,7 @@ extension OperationSpec {
     "vm.change-tag", .post, "/vm/{vm}/tags", summary: "Add or remove a VM's tag",
     parameters: [
       .choice("action", ["add", "remove"], required: true, "add or remove"),
-      .string("tag", required: true, "The tag"), .boolean("protected", "A protected tag (add only)"),
+      .string("tag", required: true, "The tag"), .boolean("protected", "Protect the tag from removal (add only)"),
     ],
     responses: [200: "Message", 400: "Message", 404: "Message"])
 
@@ -59,8 +59,8 @@ extension OperationSpec {
     "vm.set-state", .post, "/vm/{vm}/state", summary: "Start, shut down, stop, restart or disable a VM",
     parameters: [
       .choice("state", VMStateRequest.allCases.map(\.rawValue), required: true, "The state to go to"),
-      .boolean("force", "disable: stop at once instead of shutting down"),
-      .boolean("wait", "Answer once a shutdown or restart has finished"),
+      .boolean("force", "Start or stop a snapshot mirror too; with disable, stop at once instead of shutting down"),
+      .boolean("wait", "Wait until a shutdown or restart has finished (the work runs as a task)"),
     ],
     responses: [200: "Message", 400: "Message"])
 
@@ -75,9 +75,9 @@ extension OperationSpec {
     parameters: [
       .choice("action", VMMoveAction.allCases.map(\.rawValue), required: true, "What to do"),
       .string("node", "The target node (default: chosen by the selector)"),
-      .boolean("force", "migrate: even if already migrated"),
-      .boolean("wait", "Answer once the VM runs on its new node (the work runs as a task)"),
-      .boolean("force_live", "Never fall back to a shutdown migration"),
+      .boolean("force", "Migrate even if already migrated (keeping its original node)"),
+      .boolean("wait", "Wait until the VM runs on its new node (the work runs as a task)"),
+      .boolean("force_live", "Migrate live or not at all (no shutdown fallback)"),
     ],
     responses: [200: "Message", 400: "Message"])
 
@@ -137,7 +137,7 @@ extension OperationSpec {
   /// A VM's recent serial console output
   public static let vmConsoleLog = OperationSpec(
     "vm.console-log", .get, "/vm/{vm}/console", summary: "A VM's recent serial console output",
-    parameters: [.integer("lines", 1...100_000, "How many lines (default 10)")],
+    parameters: [.integer("lines", 1...100_000, "How many lines")],
     responses: [200: "VMLog", 404: "Message"])
 
   /// Every operation of this area.

@@ -20,15 +20,15 @@ struct NodeListCommand: AsyncParsableCommand {
   @Argument(help: "Only nodes whose name matches this pattern.") var limit: String?
   @Option(
     name: [.customLong("ds", withSingleDash: true), .customLong("daemon-state")],
-    help: "Only nodes in this daemon state.")
+    help: ArgumentHelp(OperationSpec.nodeList.help("daemon_state")))
   var daemonState: String?
   @Option(
     name: [.customLong("cs", withSingleDash: true), .customLong("coordinator-state")],
-    help: "Only nodes in this coordinator state.")
+    help: ArgumentHelp(OperationSpec.nodeList.help("coordinator_state")))
   var coordinatorState: String?
   @Option(
     name: [.customLong("vs", withSingleDash: true), .customLong("domain-state")],
-    help: "Only nodes in this domain state.")
+    help: ArgumentHelp(OperationSpec.nodeList.help("domain_state")))
   var domainState: String?
   @Option(name: [.short, .long], help: "Output format: pretty, raw, json or json-pretty.") var format: ListFormat =
     .pretty

@@ -8,7 +8,7 @@ struct NodeLogCommand: AsyncParsableCommand {
 
   @OptionGroup var connection: ConnectionOptions
   @Argument(help: "The node (default: this host).") var node: String?
-  @Option(name: [.short, .long], help: "How many lines.") var lines = 1000
+  @Option(name: [.short, .long], help: ArgumentHelp(OperationSpec.nodeLog.help("lines"))) var lines = 1000
   @Flag(name: [.short, .long], help: "Keep printing new lines.") var follow = false
 
   func validate() throws {

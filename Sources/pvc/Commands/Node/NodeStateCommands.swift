@@ -14,7 +14,7 @@ struct NodeFlushCommand: AsyncParsableCommand {
     discussion: "VMs that no other node can take are shut down and start again when the node is ready.")
   @OptionGroup var connection: ConnectionOptions
   @Argument(help: "The node (default: this host).") var node: String?
-  @Flag(name: [.short, .long], help: "Wait until the node is flushed.") var wait = false
+  @Flag(name: [.short, .long], help: ArgumentHelp(OperationSpec.nodeSetDomainState.help("wait"))) var wait = false
 
   func run() async throws {
     try await withCluster(connection) { cluster in
@@ -34,7 +34,7 @@ struct NodeReadyCommand: AsyncParsableCommand {
     aliases: ["unflush"])
   @OptionGroup var connection: ConnectionOptions
   @Argument(help: "The node (default: this host).") var node: String?
-  @Flag(name: [.short, .long], help: "Wait until the node is ready.") var wait = false
+  @Flag(name: [.short, .long], help: ArgumentHelp(OperationSpec.nodeSetDomainState.help("wait"))) var wait = false
 
   func run() async throws {
     try await withCluster(connection) { cluster in

@@ -28,22 +28,28 @@ struct VMDefineCommand: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionOptions
   @Argument(help: "The libvirt domain XML file (with --editor, a starting point; optional).") var vmconfig: String?
   @Flag(name: [.short, .long], help: "Write the XML in your editor (VISUAL or EDITOR).") var editor = false
-  @Option(name: [.short, .long], help: "The node to put it on (default: chosen by the selector).") var target: String?
-  @Option(name: [.short, .long], help: "The nodes it may run on, comma-separated.") var limit: String?
+  @Option(name: [.short, .long], help: ArgumentHelp(OperationSpec.vmDefine.help("node"))) var target: String?
+  @Option(name: [.short, .long], help: ArgumentHelp(OperationSpec.vmDefine.help("limit"))) var limit: String?
   @Option(
     name: [.short, .customLong("node-selector")],
-    help: "How its nodes are chosen: mem, memprov, load, vcpus, vms, none.")
+    help: ArgumentHelp(OperationSpec.vmDefine.help("selector")))
   var selector: String = "none"
-  @Flag(name: [.customShort("a"), .customLong("autostart")], help: "Start it on its node at the next unflush.")
+  @Flag(
+    name: [.customShort("a"), .customLong("autostart")], help: ArgumentHelp(OperationSpec.vmDefine.help("autostart")))
   var autostart = false
   @Flag(name: [.customShort("A"), .customLong("no-autostart")], help: "Do not (the default).") var noAutostart = false
-  @Option(name: [.short, .customLong("method")], help: "Migration method: live, shutdown or none.") var method = "none"
+  @Option(name: [.short, .customLong("method")], help: ArgumentHelp(OperationSpec.vmDefine.help("migration_method")))
+  var method = "none"
   @Option(
-    name: [.customShort("d"), .customLong("max-downtime")], help: "Longest pause at the end of a live migration, in ms."
+    name: [.customShort("d"), .customLong("max-downtime")],
+    help: ArgumentHelp(OperationSpec.vmDefine.help("migration_max_downtime"))
   )
   var maxDowntime = 300
-  @Option(name: [.customShort("g"), .customLong("tag")], help: "A tag (repeatable).") var tags: [String] = []
-  @Option(name: [.customShort("G"), .customLong("protected-tag")], help: "A protected tag (repeatable).")
+  @Option(name: [.customShort("g"), .customLong("tag")], help: ArgumentHelp(OperationSpec.vmDefine.help("user_tags")))
+  var tags: [String] = []
+  @Option(
+    name: [.customShort("G"), .customLong("protected-tag")],
+    help: ArgumentHelp(OperationSpec.vmDefine.help("protected_tags")))
   var protectedTags: [String] = []
 
   func validate() throws {

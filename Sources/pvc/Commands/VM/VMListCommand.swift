@@ -10,10 +10,10 @@ struct VMListCommand: AsyncParsableCommand {
 
   @OptionGroup var connection: ConnectionOptions
   @Argument(help: "Only VMs whose name matches this pattern, or with this UUID.") var limit: String?
-  @Option(name: [.short, .long], help: "Only VMs on this node.") var target: String?
-  @Option(name: [.short, .long], help: "Only VMs in this state.") var state: String?
-  @Option(name: [.customShort("g"), .long], help: "Only VMs with this tag.") var tag: String?
-  @Flag(name: [.short, .long], help: "Invert the node, state and tag conditions.") var negate = false
+  @Option(name: [.short, .long], help: ArgumentHelp(OperationSpec.vmList.help("node"))) var target: String?
+  @Option(name: [.short, .long], help: ArgumentHelp(OperationSpec.vmList.help("state"))) var state: String?
+  @Option(name: [.customShort("g"), .long], help: ArgumentHelp(OperationSpec.vmList.help("tag"))) var tag: String?
+  @Flag(name: [.short, .long], help: ArgumentHelp(OperationSpec.vmList.help("negate"))) var negate = false
   @Option(name: [.short, .long], help: "Output format: pretty, raw, json or json-pretty.") var format: ListFormat =
     .pretty
 

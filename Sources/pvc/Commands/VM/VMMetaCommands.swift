@@ -7,19 +7,25 @@ struct VMMetaCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(commandName: "meta", abstract: "Change a VM's PVC metadata.")
   @OptionGroup var connection: ConnectionOptions
   @Argument(help: "The VM's name or UUID.") var domain: String
-  @Option(name: [.short, .long], help: "The nodes it may run on, comma-separated ('' for any).") var limit: String?
-  @Option(name: [.short, .customLong("node-selector")], help: "mem, memprov, load, vcpus, vms or none.") var selector:
-    String?
-  @Flag(name: [.customShort("a"), .customLong("autostart")], help: "Start it on its node at the next unflush.")
+  @Option(name: [.short, .long], help: ArgumentHelp(OperationSpec.vmSetMetadata.help("limit"))) var limit: String?
+  @Option(
+    name: [.short, .customLong("node-selector")], help: ArgumentHelp(OperationSpec.vmSetMetadata.help("selector")))
+  var selector: String?
+  @Flag(
+    name: [.customShort("a"), .customLong("autostart")],
+    help: ArgumentHelp(OperationSpec.vmSetMetadata.help("autostart")))
   var autostart = false
   @Flag(name: [.customShort("A"), .customLong("no-autostart")], help: "Do not start it at the next unflush.")
   var noAutostart = false
-  @Option(name: [.short, .customLong("method")], help: "Migration method: live, shutdown or none.") var method: String?
   @Option(
-    name: [.customShort("d"), .customLong("max-downtime")], help: "Longest pause at the end of a live migration, in ms."
+    name: [.short, .customLong("method")], help: ArgumentHelp(OperationSpec.vmSetMetadata.help("migration_method")))
+  var method: String?
+  @Option(
+    name: [.customShort("d"), .customLong("max-downtime")],
+    help: ArgumentHelp(OperationSpec.vmSetMetadata.help("migration_max_downtime"))
   )
   var maxDowntime: Int?
-  @Option(name: [.short, .long], help: "The provisioner profile.") var profile: String?
+  @Option(name: [.short, .long], help: ArgumentHelp(OperationSpec.vmSetMetadata.help("profile"))) var profile: String?
 
   func validate() throws {
     if autostart && noAutostart { throw ValidationError("give --autostart or --no-autostart, not both") }
@@ -50,7 +56,7 @@ struct VMTagCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "The VM's name or UUID.") var domain: String
     @Argument(help: "The tag.") var tag: String
-    @Flag(name: [.short, .long], help: "Protect it from removal.") var protected = false
+    @Flag(name: [.short, .long], help: ArgumentHelp(OperationSpec.vmChangeTag.help("protected"))) var protected = false
     func run() async throws {
       try await withCluster(connection) { cluster in
         try await cluster.vms.addTag(domain, VMTag(name: tag, protected: protected))

@@ -7,10 +7,10 @@ struct VMMigrateCommand: AsyncParsableCommand {
     commandName: "migrate", abstract: "Migrate a VM to another node temporarily (it remembers where it was).")
   @OptionGroup var connection: ConnectionOptions
   @Argument(help: "The VM's name or UUID.") var domain: String
-  @Option(name: [.short, .long], help: "The node (default: chosen by the selector).") var target: String?
-  @Flag(name: [.short, .long], help: "Migrate even if already migrated (keeping its original node).") var force = false
-  @Flag(name: [.short, .long], help: "Wait until the migration ends.") var wait = false
-  @Flag(help: "Migrate live or not at all (no shutdown fallback).") var forceLive = false
+  @Option(name: [.short, .long], help: ArgumentHelp(OperationSpec.vmSetNode.help("node"))) var target: String?
+  @Flag(name: [.short, .long], help: ArgumentHelp(OperationSpec.vmSetNode.help("force"))) var force = false
+  @Flag(name: [.short, .long], help: ArgumentHelp(OperationSpec.vmSetNode.help("wait"))) var wait = false
+  @Flag(help: ArgumentHelp(OperationSpec.vmSetNode.help("force_live"))) var forceLive = false
 
   func run() async throws {
     try await withCluster(connection) { cluster in
@@ -28,8 +28,8 @@ struct VMUnmigrateCommand: AsyncParsableCommand {
     commandName: "unmigrate", abstract: "Return a migrated VM to the node it came from.")
   @OptionGroup var connection: ConnectionOptions
   @Argument(help: "The VM's name or UUID.") var domain: String
-  @Flag(name: [.short, .long], help: "Wait until the migration ends.") var wait = false
-  @Flag(help: "Migrate live or not at all.") var forceLive = false
+  @Flag(name: [.short, .long], help: ArgumentHelp(OperationSpec.vmSetNode.help("wait"))) var wait = false
+  @Flag(help: ArgumentHelp(OperationSpec.vmSetNode.help("force_live"))) var forceLive = false
 
   func run() async throws {
     try await withCluster(connection) { cluster in
@@ -47,9 +47,9 @@ struct VMMoveCommand: AsyncParsableCommand {
     commandName: "move", abstract: "Move a VM to another node permanently (forgetting any previous node).")
   @OptionGroup var connection: ConnectionOptions
   @Argument(help: "The VM's name or UUID.") var domain: String
-  @Option(name: [.short, .long], help: "The node (default: chosen by the selector).") var target: String?
-  @Flag(name: [.short, .long], help: "Wait until the migration ends.") var wait = false
-  @Flag(help: "Migrate live or not at all.") var forceLive = false
+  @Option(name: [.short, .long], help: ArgumentHelp(OperationSpec.vmSetNode.help("node"))) var target: String?
+  @Flag(name: [.short, .long], help: ArgumentHelp(OperationSpec.vmSetNode.help("wait"))) var wait = false
+  @Flag(help: ArgumentHelp(OperationSpec.vmSetNode.help("force_live"))) var forceLive = false
 
   func run() async throws {
     try await withCluster(connection) { cluster in

@@ -40,7 +40,7 @@ struct VMShutdownCommand: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionOptions
   @OptionGroup var confirmation: ConfirmationOptions
   @Argument(help: "The VM's name or UUID.") var domain: String
-  @Flag(name: [.short, .long], help: "Wait until it is off.") var wait = false
+  @Flag(name: [.short, .long], help: ArgumentHelp(OperationSpec.vmSetState.help("wait"))) var wait = false
 
   func run() async throws {
     do { try confirmation.confirm("Shut down VM \(domain)?") } catch { throw fail(error) }
@@ -57,7 +57,7 @@ struct VMRestartCommand: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionOptions
   @OptionGroup var confirmation: ConfirmationOptions
   @Argument(help: "The VM's name or UUID.") var domain: String
-  @Flag(name: [.short, .long], help: "Wait until it is running again.") var wait = false
+  @Flag(name: [.short, .long], help: ArgumentHelp(OperationSpec.vmSetState.help("wait"))) var wait = false
 
   func run() async throws {
     do { try confirmation.confirm("Restart VM \(domain)?") } catch { throw fail(error) }
