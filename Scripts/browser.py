@@ -103,7 +103,7 @@ try:
     results["confirmation"] = "Really stop VM" in text()
     shot("6-confirm")
     act("[...document.querySelectorAll('button')].find(b => b.textContent.trim().startsWith('Yes')).click()")
-    results["stopped"] = f"Stopped VM {vm}." in text()
+    results["stopped"] = f'Forcibly stopping VM "{vm}".' in text()
     shot("7-stopped")
     ws.close()
 except Exception as error:
