@@ -45,6 +45,10 @@ public struct ClusterStatus: Codable, Sendable, Hashable {
       public var id: String
       public var healthDelta: Int
       public var text: String
+      enum CodingKeys: String, CodingKey {
+        case id, text
+        case healthDelta = "health_delta"
+      }
     }
   }
 
@@ -139,6 +143,11 @@ public struct ClusterStatus: Codable, Sendable, Hashable {
       public var name: String
       public var daemonState: String
       public var domainState: String
+      enum CodingKeys: String, CodingKey {
+        case name
+        case daemonState = "daemon_state"
+        case domainState = "domain_state"
+      }
     }
 
     public struct VMState: Codable, Sendable, Hashable {
@@ -156,13 +165,12 @@ public struct ClusterStatus: Codable, Sendable, Hashable {
 
   enum CodingKeys: String, CodingKey {
     case maintenance, nodes, vms, networks, osds, pools, volumes, snapshots, resources, detail
-    case clusterName
-    case clusterHealth
-    case nodeHealth
-    case primaryNode
-    case pvcVersion
-    // Decoding turns upstream_ip into upstreamIp, not upstreamIP.
-    case upstreamIP = "upstreamIp"
+    case clusterName = "cluster_name"
+    case clusterHealth = "cluster_health"
+    case nodeHealth = "node_health"
+    case primaryNode = "primary_node"
+    case pvcVersion = "pvc_version"
+    case upstreamIP = "upstream_ip"
   }
 
   public init(from decoder: any Decoder) throws {

@@ -18,6 +18,14 @@ public struct Fault: Codable, Sendable, Hashable {
   /// Whether an administrator acknowledged the fault.
   public var isAcknowledged: Bool { status == "ack" }
 
+  enum CodingKeys: String, CodingKey {
+    case id, status, message
+    case firstReported = "first_reported"
+    case lastReported = "last_reported"
+    case acknowledgedAt = "acknowledged_at"
+    case healthDelta = "health_delta"
+  }
+
   /// Builds a fault from its record; acknowledged faults count for nothing.
   init(id: String, record: Record<FaultKey>) {
     self.id = id

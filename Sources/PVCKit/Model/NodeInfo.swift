@@ -39,8 +39,8 @@ public struct NodeInfo: Codable, Sendable, Hashable {
 
     enum CodingKeys: String, CodingKey {
       case name, message, data
-      case lastRun
-      case healthDelta
+      case lastRun = "last_run"
+      case healthDelta = "health_delta"
     }
 
     /// Creates a result.
@@ -94,15 +94,15 @@ public struct NodeInfo: Codable, Sendable, Hashable {
 
   enum CodingKeys: String, CodingKey {
     case name, kernel, os, arch, health, load, vcpu, memory, keepalive, interfaces
-    case healthDetails
-    case daemonState
-    case coordinatorState
-    case domainState
-    case pvcVersion
-    case cpuCount
-    case healthPlugins
-    case domainsCount
-    case runningDomains
+    case healthDetails = "health_details"
+    case daemonState = "daemon_state"
+    case coordinatorState = "coordinator_state"
+    case domainState = "domain_state"
+    case pvcVersion = "pvc_version"
+    case cpuCount = "cpu_count"
+    case healthPlugins = "health_plugins"
+    case domainsCount = "domains_count"
+    case runningDomains = "running_domains"
   }
 
   public func encode(to encoder: any Encoder) throws {

@@ -71,6 +71,17 @@ public struct VMInfo: Codable, Sendable, Hashable {
     public var wrErrors: Int
     public var wrDrops: Int
 
+    enum CodingKeys: String, CodingKey {
+      case type, vni, mac, source, model
+      case rdBytes = "rd_bytes"
+      case rdPackets = "rd_packets"
+      case rdErrors = "rd_errors"
+      case rdDrops = "rd_drops"
+      case wrBytes = "wr_bytes"
+      case wrPackets = "wr_packets"
+      case wrErrors = "wr_errors"
+      case wrDrops = "wr_drops"
+    }
   }
 
   /// A disk with its I/O counters.
@@ -84,6 +95,13 @@ public struct VMInfo: Codable, Sendable, Hashable {
     public var wrReq: Int
     public var wrBytes: Int
 
+    enum CodingKeys: String, CodingKey {
+      case type, name, dev, bus
+      case rdReq = "rd_req"
+      case rdBytes = "rd_bytes"
+      case wrReq = "wr_req"
+      case wrBytes = "wr_bytes"
+    }
   }
 
   /// A controller.
@@ -102,16 +120,16 @@ public struct VMInfo: Codable, Sendable, Hashable {
   enum CodingKeys: String, CodingKey {
     case name, uuid, state, node, migrated, tags, snapshots, description, profile, memory, vcpu, type, arch,
       machine, console, vnc, emulator, features, networks, disks, controllers, xml
-    case lastNode
-    case failedReason
-    case nodeLimit
-    case nodeSelector
-    case nodeAutostart
-    case migrationMethod
-    case migrationMaxDowntime
-    case memoryStats
-    case vcpuTopology
-    case vcpuStats
+    case lastNode = "last_node"
+    case failedReason = "failed_reason"
+    case nodeLimit = "node_limit"
+    case nodeSelector = "node_selector"
+    case nodeAutostart = "node_autostart"
+    case migrationMethod = "migration_method"
+    case migrationMaxDowntime = "migration_max_downtime"
+    case memoryStats = "memory_stats"
+    case vcpuTopology = "vcpu_topology"
+    case vcpuStats = "vcpu_stats"
   }
 
   /// Encodes every field, unset ones as `null` (as upstream does).
@@ -178,4 +196,9 @@ public struct VMSnapshot: Codable, Sendable, Hashable {
   public var xmlDiffLines: [String]
   public var rbdSnapshots: [String]
 
+  enum CodingKeys: String, CodingKey {
+    case name, timestamp, age
+    case xmlDiffLines = "xml_diff_lines"
+    case rbdSnapshots = "rbd_snapshots"
+  }
 }

@@ -29,6 +29,13 @@ public struct VMStatistics: Codable, Sendable, Hashable {
     public var wrBytes: Int
     public var err: Int
 
+    enum CodingKeys: String, CodingKey {
+      case name, err
+      case rdReq = "rd_req"
+      case rdBytes = "rd_bytes"
+      case wrReq = "wr_req"
+      case wrBytes = "wr_bytes"
+    }
   }
 
   /// An interface's counters.
@@ -44,14 +51,25 @@ public struct VMStatistics: Codable, Sendable, Hashable {
     public var wrErrors: Int
     public var wrDrops: Int
 
+    enum CodingKeys: String, CodingKey {
+      case name, bridge
+      case rdBytes = "rd_bytes"
+      case rdPackets = "rd_packets"
+      case rdErrors = "rd_errors"
+      case rdDrops = "rd_drops"
+      case wrBytes = "wr_bytes"
+      case wrPackets = "wr_packets"
+      case wrErrors = "wr_errors"
+      case wrDrops = "wr_drops"
+    }
   }
 
   enum CodingKeys: String, CodingKey {
     case state, maxmem, livemem, cpus, cputime
-    case memStats
-    case cpuStats
-    case diskStats
-    case netStats
+    case memStats = "mem_stats"
+    case cpuStats = "cpu_stats"
+    case diskStats = "disk_stats"
+    case netStats = "net_stats"
   }
 
   public init(from decoder: any Decoder) throws {

@@ -39,6 +39,11 @@ public struct ClusterTask: Codable, Sendable, Hashable {
   public var created: Double
   public var updated: Double
 
+  enum CodingKeys: String, CodingKey {
+    case id, name, arguments, state, current, total, status, created, updated
+    case runOn = "run_on"
+  }
+
   /// Creates a queued task.
   public init(id: String, name: String, runOn: String, arguments: [String: JSONValue], now: Date = Date()) {
     self.id = id

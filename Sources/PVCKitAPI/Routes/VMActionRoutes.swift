@@ -104,11 +104,11 @@ struct VMMetadataBody: Encodable {
 
   enum CodingKeys: String, CodingKey {
     case name
-    case nodeLimit
-    case nodeSelector
-    case nodeAutostart
-    case migrationMethod
-    case migrationMaxDowntime
+    case nodeLimit = "node_limit"
+    case nodeSelector = "node_selector"
+    case nodeAutostart = "node_autostart"
+    case migrationMethod = "migration_method"
+    case migrationMaxDowntime = "migration_max_downtime"
   }
 
   func encode(to encoder: any Encoder) throws {

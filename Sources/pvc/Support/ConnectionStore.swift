@@ -8,6 +8,11 @@ import PVCKit
 struct ConnectionStore {
   /// One saved connection.
   struct Entry: Codable, Equatable {
+    enum CodingKeys: String, CodingKey {
+      case description, host, port, scheme, zookeeper, cfgfile
+      case apiKey = "api_key"
+    }
+
     var description: String?
     var host: String?
     var port: Int?

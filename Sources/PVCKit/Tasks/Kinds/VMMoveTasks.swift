@@ -1,5 +1,10 @@
 /// What a migration task needs.
 public struct VMMoveArguments: Codable, Sendable, Hashable {
+  enum CodingKeys: String, CodingKey {
+    case vm, target, force
+    case forceLive = "force_live"
+  }
+
   /// The VM (name or UUID).
   public var vm: String
   /// The target node; `nil`: chosen by the VM's selector.

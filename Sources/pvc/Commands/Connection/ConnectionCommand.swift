@@ -106,6 +106,12 @@ struct ConnectionDetailCommand: AsyncParsableCommand {
   @Option(name: [.short, .long], help: "Output format: pretty, json or json-pretty.") var format: ListFormat = .pretty
 
   struct Detail: Encodable {
+    enum CodingKeys: String, CodingKey {
+      case name, description, health, nodes, vms
+      case primaryNode = "primary_node"
+      case pvcVersion = "pvc_version"
+    }
+
     var name: String
     var description: String
     var health: String
