@@ -15,6 +15,8 @@ public final class PVCCluster: Sendable {
   let operations: any ClusterOperations
   /// The VMs: define, start, migrate, list...
   public let vms: any VMOperations
+  /// The client networks: managed (VXLAN) and bridged (VLAN).
+  public let networks: any NetworkOperations
   /// The nodes.
   public let nodes: any NodeOperations
   /// The cluster's faults: list, acknowledge, delete, raise.
@@ -29,13 +31,15 @@ public final class PVCCluster: Sendable {
 
   init(
     connection: ClusterConnection, operations: any ClusterOperations, vms: any VMOperations,
-    nodes: any NodeOperations, faults: any FaultOperations, tasks: any TaskOperations, zookeeper: ZooKeeper?,
+    networks: any NetworkOperations, nodes: any NodeOperations, faults: any FaultOperations, tasks: any TaskOperations,
+    zookeeper: ZooKeeper?,
     views: ViewSlot? = nil
   ) {
     self.views = views
     self.connection = connection
     self.operations = operations
     self.vms = vms
+    self.networks = networks
     self.nodes = nodes
     self.faults = faults
     self.tasks = tasks
@@ -55,9 +59,10 @@ public final class PVCCluster: Sendable {
       let zk = try await ZooKeeper.connect(
         to: hosts, sessionTimeout: sessionTimeout, connectTimeout: connectTimeout, credentials: credentials)
       let views = ViewSlot()
+      let vms = DirectVMOperations(zookeeper: zk, policy: policy, views: views)
       return PVCCluster(
         connection: connection, operations: DirectClusterOperations(zookeeper: zk, policy: policy, views: views),
-        vms: DirectVMOperations(zookeeper: zk, policy: policy, views: views),
+        vms: vms, networks: DirectNetworkOperations(zookeeper: zk, vms: vms, views: views),
         nodes: DirectNodeOperations(zookeeper: zk, views: views),
         faults: DirectFaultOperations(zookeeper: zk, views: views),
         tasks: DirectTaskOperations(zookeeper: zk), zookeeper: zk, views: views)
@@ -75,7 +80,8 @@ public final class PVCCluster: Sendable {
       }
       return PVCCluster(
         connection: connection, operations: HTTPClusterOperations(client: client),
-        vms: HTTPVMOperations(client: client), nodes: HTTPNodeOperations(client: client),
+        vms: HTTPVMOperations(client: client), networks: HTTPNetworkOperations(client: client),
+        nodes: HTTPNodeOperations(client: client),
         faults: HTTPFaultOperations(client: client), tasks: HTTPTaskOperations(client: client), zookeeper: nil)
     }
   }

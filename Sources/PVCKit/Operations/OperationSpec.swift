@@ -119,6 +119,7 @@ public struct OperationError: ClassifiedError, Sendable, Hashable, CustomStringC
 extension OperationSpec {
   /// Every operation PVCKit describes, area by area.
   public static var all: [OperationSpec] {
-    clusterOperations + faultOperations + metricsOperations + nodeOperations + taskOperations + vmOperations
+    clusterOperations + faultOperations + metricsOperations + networkOperations + nodeOperations + taskOperations
+      + vmOperations
   }
 }

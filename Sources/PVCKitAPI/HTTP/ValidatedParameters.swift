@@ -26,6 +26,10 @@ struct ValidatedParameters: Sendable {
     guard let value = parameters.first(name), !value.isEmpty else { return nil }
     return value
   }
+  /// A text parameter as given, an empty value included (which clears a setting); nil when absent.
+  func raw(_ name: String) -> String? { parameters.first(name) }
+  /// Whether the parameter was given at all.
+  func isGiven(_ name: String) -> Bool { parameters.first(name) != nil }
   /// Every value of a repeated parameter.
   func strings(_ name: String) -> [String] { parameters.all(name).filter { !$0.isEmpty } }
   /// A boolean parameter (nil when absent).

@@ -97,7 +97,8 @@ public struct APIServer: Sendable {
 
   /// Every endpoint, as implemented.
   static let allRoutes: [APIRoute] =
-    RootRoutes.all + FaultRoutes.all + TaskRoutes.all + NodeRoutes.all + VMRoutes.all + MetricsRoutes.all
+    RootRoutes.all + FaultRoutes.all + TaskRoutes.all + NodeRoutes.all + VMRoutes.all + NetworkRoutes.all
+    + MetricsRoutes.all
     + DocumentRoutes.all
 
   /// Every endpoint, as implemented.

@@ -15,6 +15,8 @@ struct APIContractTests {
     "VMMetadata": ["node_autostart"],
     // Documented as a string; upstream sends a list of names.
     "node": ["running_domains"],
+    // Documented as an integer; upstream sends "" when no MTU is set.
+    "network": ["mtu"],
   ]
 
   @Test("every implemented GET answers in the shape of upstream's definition")
@@ -29,6 +31,7 @@ struct APIContractTests {
         ("/node/hv1/coordinator-state", "NodeCoordinatorState"), ("/node/hv1/domain-state", "NodeDomainState"),
         ("/node/hv1/log", "NodeLog"), ("/vm", "vm"), ("/vm/\(vm)", "vm"), ("/vm/\(vm)/meta", "VMMetadata"),
         ("/vm/\(vm)/state", "VMState"), ("/vm/\(vm)/node", "VMNode"), ("/vm/\(vm)/console", "VMLog"),
+        ("/network", "network"), ("/network/100", "network"), ("/network/200", "network"),
       ]
       for (path, definition) in checks {
         let response = try await api.call(.get, path)

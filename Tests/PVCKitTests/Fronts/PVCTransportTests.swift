@@ -99,6 +99,51 @@ struct PVCTransportTests {
     }
   }
 
+  @Test("networks through the binary over both transports: add, list, info, modify, remove; refusals change nothing")
+  func networks() async throws {
+    try await Self.withConnections(port: 22795) { pvc, cluster in
+      for (connection, vni) in [("api", 300), ("zk", 400)] {
+        func run(_ arguments: [String]) async throws -> CommandResult { try await pvc(["-c", connection] + arguments) }
+        let subnet = "10.\(vni / 10).0"
+        let added = try await run([
+          "network", "add", "\(vni)", "-d", "net\(vni)", "-p", "managed", "-i", "\(subnet).0/24", "-g",
+          "\(subnet).1", "--dhcp", "--dhcp-start", "\(subnet).100", "--dhcp-end", "\(subnet).199", "--dns-server",
+          "\(subnet).1", "-n", "net\(vni).example", "-i6", "fd00:\(vni)::/64", "-g6", "fd00:\(vni)::1",
+        ])
+        #expect(added.status == 0, "\(connection): \(added.stderr)")
+        // Seen the same way by the other transport.
+        let seen = try await cluster.networks.info(vni)
+        #expect(seen.ip4.network == "\(subnet).0/24" && seen.ip4.dhcpFlag && seen.ip6.dhcpFlag)
+        #expect(seen.nameServers == ["\(subnet).1"] && seen.domain == "net\(vni).example")
+        let info = try UpstreamJSON.decoder.decode(
+          NetworkInfo.self, from: Data(try await run(["network", "info", "\(vni)", "-f", "json"]).stdout.utf8))
+        #expect(info == seen)
+        #expect(try await run(["network", "list", "-f", "raw"]).stdout.contains("100\n200\n\(vni)"))
+
+        let overlap = try await run([
+          "network", "add", "\(vni + 1)", "-d", "other", "-p", "managed", "-i", "\(subnet).0/16", "-g", "\(subnet).254",
+        ])
+        #expect(overlap.status == ErrorKind.invalid.exitCode && overlap.stderr.contains("overlaps network"))
+        let again = try await run(["network", "add", "\(vni)", "-d", "again", "-p", "bridged"])
+        #expect(again.status == ErrorKind.refused.exitCode && again.stderr.contains("already exists"))
+        let bridgedIP = try await run([
+          "network", "add", "\(vni + 2)", "-d", "vlan", "-p", "bridged", "-i", "10.9.0.0/24",
+        ])
+        #expect(bridgedIP.status == ErrorKind.invalid.exitCode && bridgedIP.stderr.contains("bridged"))
+        #expect(try await cluster.networks.list().map(\.vni).filter { $0 > vni } == [], "a refusal wrote something")
+
+        #expect(try await run(["network", "modify", "\(vni)", "-d", "renamed\(vni)", "-m", "1400"]).status == 0)
+        let modified = try await cluster.networks.info(vni)
+        #expect(modified.description == "renamed\(vni)" && modified.mtu == 1400)
+
+        let inUse = try await run(["network", "remove", "100", "-y"])
+        #expect(inUse.status == ErrorKind.refused.exitCode && inUse.stderr.contains("used by VM"), "\(inUse.stderr)")
+        #expect(try await run(["network", "remove", "\(vni)", "-y"]).status == 0)
+        #expect(try await run(["network", "info", "\(vni)"]).status == ErrorKind.notFound.exitCode)
+      }
+    }
+  }
+
   @Test("connections: add, list (keys hidden), detail, remove; the file is private")
   func connections() async throws {
     try await Self.withConnections(port: 22794) { pvc, _ in

@@ -1,0 +1,58 @@
+/// Network operations through a PVC HTTP API.
+struct HTTPNetworkOperations: NetworkOperations {
+  let client: APIClient
+
+  func list(limit: String?) async throws -> [NetworkInfo] {
+    let response = try await client.send(.networkList, [], limit.map { [("limit", $0)] } ?? [])
+    if response.status == 404 { return [] }
+    guard response.status == 200 else { throw response.refusal }
+    return try response.decode([NetworkInfo].self)
+  }
+
+  func info(_ vni: Int) async throws -> NetworkInfo {
+    let response = try await client.send(.networkInfo, [String(vni)])
+    guard response.status != 404 else { throw NetworkError.notFound(vni) }
+    guard response.status == 200, let network = try response.decode([NetworkInfo].self).first else {
+      throw response.refusal
+    }
+    return network
+  }
+
+  func add(_ network: NetworkDefinition) async throws {
+    var parameters: [(String, String)] = [
+      ("vni", String(network.vni)), ("description", network.description), ("nettype", network.type.rawValue),
+      ("dhcp4", String(network.dhcp4)),
+    ]
+    if let mtu = network.mtu { parameters.append(("mtu", String(mtu))) }
+    let optional: [(String, String?)] = [
+      ("domain", network.domain), ("ip4_network", network.ip4Network), ("ip4_gateway", network.ip4Gateway),
+      ("dhcp4_start", network.dhcp4Start), ("dhcp4_end", network.dhcp4End), ("ip6_network", network.ip6Network),
+      ("ip6_gateway", network.ip6Gateway),
+    ]
+    parameters += optional.compactMap { name, value in value.map { (name, $0) } }
+    parameters += network.nameServers.map { ("name_servers", $0) }
+    _ = try await client.expect(.networkAdd, [], parameters)
+  }
+
+  func modify(_ vni: Int, _ change: NetworkChange) async throws {
+    guard !change.isEmpty else { throw NetworkError.invalid("no changes to apply") }
+    var parameters: [(String, String)] = []
+    if let mtu = change.mtu { parameters.append(("mtu", String(mtu))) }
+    if let dhcp4 = change.dhcp4 { parameters.append(("dhcp4", String(dhcp4))) }
+    let optional: [(String, String?)] = [
+      ("description", change.description), ("domain", change.domain), ("ip4_network", change.ip4Network),
+      ("ip4_gateway", change.ip4Gateway), ("dhcp4_start", change.dhcp4Start), ("dhcp4_end", change.dhcp4End),
+      ("ip6_network", change.ip6Network), ("ip6_gateway", change.ip6Gateway),
+    ]
+    parameters += optional.compactMap { name, value in value.map { (name, $0) } }
+    if let servers = change.nameServers {
+      // An empty value clears the list.
+      parameters += servers.isEmpty ? [("name_servers", "")] : servers.map { ("name_servers", $0) }
+    }
+    _ = try await client.expect(.networkModify, [String(vni)], parameters)
+  }
+
+  func remove(_ vni: Int) async throws {
+    _ = try await client.expect(.networkRemove, [String(vni)])
+  }
+}

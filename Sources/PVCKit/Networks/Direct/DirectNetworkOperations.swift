@@ -1,0 +1,100 @@
+/// Network operations performed directly on ZooKeeper, in upstream's layout
+/// (`/networks/<vni>`, its description as the node's data).
+struct DirectNetworkOperations: NetworkOperations {
+  let zookeeper: ZooKeeper
+  /// The VMs, to refuse removing a network one of them uses.
+  let vms: any VMOperations
+  /// The connection's watch-fed views, once it is followed.
+  var views: ViewSlot?
+
+  func list(limit: String?) async throws -> [NetworkInfo] {
+    var filter = VMFilter(limit: limit)
+    filter.fuzzy = true
+    let matcher: VMFilter.Matcher
+    do {
+      matcher = try VMFilter.Matcher(filter)
+    } catch let error as VMError {
+      throw NetworkError.invalid(error.description)
+    }
+    return try await all().filter { network in
+      matcher.matches(uuid: "", name: String(network.vni), node: "", state: "", tags: [])
+        || matcher.matches(uuid: "", name: network.description, node: "", state: "", tags: [])
+    }
+  }
+
+  func info(_ vni: Int) async throws -> NetworkInfo {
+    let record = try await zookeeper.record(try Layout.network(String(vni)))
+    guard let network = NetworkInfo(vni: vni, record: record) else { throw NetworkError.notFound(vni) }
+    return network
+  }
+
+  func add(_ definition: NetworkDefinition) async throws {
+    let network = definition.info
+    let others = try await all()
+    if others.contains(where: { $0.vni == network.vni }) { throw NetworkError.exists(network.vni) }
+    try NetworkRules.check(network, among: others)
+    let ref = try Layout.network(String(network.vni))
+    let values = Self.values(of: network)
+    var operations: [ZooKeeperOperation] = [.create(ref.path(.root), network.description)]
+    for key in NetworkKey.allCases where key != .root && key.spec.exists(in: Layout.currentVersion) {
+      operations.append(.create(ref.path(key), values[key] ?? key.spec.defaultValue))
+    }
+    do {
+      _ = try await zookeeper.multi(operations)
+    } catch let error as ZooKeeperError where error.code == .nodeExists {
+      throw NetworkError.exists(network.vni)
+    }
+  }
+
+  func modify(_ vni: Int, _ change: NetworkChange) async throws {
+    guard !change.isEmpty else { throw NetworkError.invalid("no changes to apply") }
+    let current = try await info(vni)
+    let changed = change.applied(to: current)
+    try NetworkRules.check(changed, among: try await all())
+    let ref = try Layout.network(String(vni))
+    let before = Self.values(of: current)
+    var operations: [ZooKeeperOperation] = []
+    for (key, value) in Self.values(of: changed) where before[key] != value {
+      operations.append(.set(ref.path(key), value))
+    }
+    if changed.description != current.description { operations.append(.set(ref.path(.root), changed.description)) }
+    guard !operations.isEmpty else { return }
+    _ = try await zookeeper.multi(operations)
+  }
+
+  func remove(_ vni: Int) async throws {
+    _ = try await info(vni)
+    let users = try await vms.list(VMFilter()).filter { vm in vm.networks.contains { $0.vni == String(vni) } }
+    guard users.isEmpty else { throw NetworkError.inUse(vni: vni, vms: users.map(\.name).sorted()) }
+    try await zookeeper.deleteRecursively(try Layout.network(String(vni)).basePath)
+  }
+
+  /// Every network, sorted by VNI; children that are not networks are reported and left out.
+  func all() async throws -> [NetworkInfo] {
+    let reads: any ClusterReads = views?.view?.reads ?? zookeeper
+    let parent = Layout.base.path(.networks)
+    let children = try await reads.childrenMany([parent])[0] ?? []
+    let numeric = children.filter { Int($0).map(NetworkRules.managedVNIs.contains) ?? false }
+    let checked = Layout.refs(numeric, under: parent, Layout.network)
+    let records = try await reads.records(checked.refs)
+    var problems = checked.problems + records.flatMap(\.problems)
+    problems += children.filter { !numeric.contains($0) }.map {
+      RecordProblem(path: parent + "/" + $0, problem: "not a network: its name is not a VNI")
+    }
+    await RecordProblems.report(problems, zookeeper: zookeeper)
+    return zip(checked.names, records).compactMap { name, record in
+      Int(name).flatMap { NetworkInfo(vni: $0, record: record) }
+    }.sorted { $0.vni < $1.vni }
+  }
+
+  /// A network's keys as upstream stores them.
+  static func values(of network: NetworkInfo) -> [NetworkKey: String] {
+    [
+      .type: network.type.rawValue, .mtu: network.mtu.map(String.init) ?? "", .domain: network.domain,
+      .nameServers: network.nameServers.joined(separator: ","), .ip4Network: network.ip4.network,
+      .ip4Gateway: network.ip4.gateway, .ip4DHCP: network.ip4.dhcpFlag ? "True" : "False",
+      .ip4DHCPStart: network.ip4.dhcpStart, .ip4DHCPEnd: network.ip4.dhcpEnd, .ip6Network: network.ip6.network,
+      .ip6Gateway: network.ip6.gateway, .ip6DHCP: network.ip6.dhcpFlag ? "True" : "False",
+    ]
+  }
+}

@@ -1,0 +1,62 @@
+/// The operations on client networks (`/network`).
+extension OperationSpec {
+  /// The settings of a network, shared by adding and changing one.
+  static let networkSettings: [OperationParameter] = [
+    .integer("mtu", 0...NetworkRules.mtus.upperBound, "The MTU of the network (0 or absent: the default)"),
+    .string("domain", "The DNS domain of a managed network"),
+    .string(
+      "name_servers", repeated: true, "A DNS server for the network's clients (repeatable; commas also separate)"),
+    .string("ip4_network", "The IPv4 network of a managed network, in CIDR form"),
+    .string("ip4_gateway", "The IPv4 gateway address (PVC's, on the primary)"),
+    .boolean("dhcp4", "Serve DHCPv4 on the network"),
+    .string("dhcp4_start", "The first address of the DHCPv4 range"),
+    .string("dhcp4_end", "The last address of the DHCPv4 range"),
+    .string("ip6_network", "The IPv6 network of a managed network, in CIDR form"),
+    .string("ip6_gateway", "The IPv6 gateway address (PVC's, on the primary)"),
+  ]
+
+  /// What a new network needs besides its settings.
+  static let networkIdentity: [OperationParameter] = [
+    .string("description", required: true, "What the network is for (unique)"),
+    .choice("nettype", NetworkType.allCases.map(\.rawValue), required: true, "managed (VXLAN) or bridged (VLAN)"),
+  ]
+
+  /// The networks (404 when none match)
+  public static let networkList = OperationSpec(
+    "network.list", .get, "/network", summary: "The networks (404 when none match)",
+    parameters: [.string("limit", "A VNI or description pattern, fuzzy unless anchored with ^ or $")],
+    responses: [200: "array:network", 404: "Message"])
+
+  /// Add a network
+  public static let networkAdd = OperationSpec(
+    "network.add", .post, "/network", summary: "Add a network",
+    parameters: [.integer("vni", NetworkRules.managedVNIs, required: true, "The network's VNI (VLAN ID if bridged)")]
+      + networkIdentity + networkSettings,
+    responses: [200: "Message", 400: "Message"])
+
+  /// Add network {vni}
+  public static let networkAddNamed = OperationSpec(
+    "network.add-named", .post, "/network/{vni}", summary: "Add network {vni}",
+    parameters: networkIdentity + networkSettings, responses: [200: "Message", 400: "Message"])
+
+  /// One network (as a one-element list)
+  public static let networkInfo = OperationSpec(
+    "network.info", .get, "/network/{vni}", summary: "One network (as a one-element list)",
+    responses: [200: "array:network", 404: "Message"])
+
+  /// Change a network
+  public static let networkModify = OperationSpec(
+    "network.modify", .put, "/network/{vni}", summary: "Change a network",
+    parameters: [.string("description", "What the network is for (unique)")] + networkSettings,
+    responses: [200: "Message", 400: "Message", 404: "Message"])
+
+  /// Remove a network (refused while a VM uses it)
+  public static let networkRemove = OperationSpec(
+    "network.remove", .delete, "/network/{vni}", summary: "Remove a network (refused while a VM uses it)",
+    responses: [200: "Message", 400: "Message", 404: "Message"])
+
+  /// Every operation of this area.
+  static let networkOperations: [OperationSpec] = [
+    networkList, networkAdd, networkAddNamed, networkInfo, networkModify, networkRemove,
+  ]
+}

@@ -1,0 +1,73 @@
+import HTTPTypes
+import Hummingbird
+import PVCKit
+
+/// `/network`: client networks.
+enum NetworkRoutes {
+  static let all: [APIRoute] = [
+    APIRoute(.networkList) { call in
+      let networks = try await call.cluster.networks.list(limit: call.parameters.string("limit"))
+      return networks.isEmpty
+        ? Responses.message("Network not found.", status: .notFound) : try Responses.json(networks)
+    },
+    APIRoute(.networkAdd) { call in
+      try await add(call, vni: call.parameters.int("vni") ?? 0)
+    },
+    APIRoute(.networkAddNamed) { call in
+      try await add(call, vni: try vni(call))
+    },
+    APIRoute(.networkInfo) { call in
+      let vni = try vni(call)
+      do {
+        return try Responses.json([try await call.cluster.networks.info(vni)])
+      } catch NetworkError.notFound {
+        return Responses.message("Network not found.", status: .notFound)
+      }
+    },
+    APIRoute(.networkModify) { call in
+      let p = call.parameters
+      let vni = try vni(call)
+      try await call.cluster.networks.modify(
+        vni,
+        NetworkChange(
+          description: p.string("description"), mtu: p.int("mtu"), domain: p.raw("domain"),
+          nameServers: p.isGiven("name_servers") ? servers(p) : nil, ip4Network: p.raw("ip4_network"),
+          ip4Gateway: p.raw("ip4_gateway"), dhcp4: p.bool("dhcp4"), dhcp4Start: p.raw("dhcp4_start"),
+          dhcp4End: p.raw("dhcp4_end"), ip6Network: p.raw("ip6_network"), ip6Gateway: p.raw("ip6_gateway")))
+      return Responses.message("Modified network \(vni).")
+    },
+    APIRoute(.networkRemove) { call in
+      let vni = try vni(call)
+      try await call.cluster.networks.remove(vni)
+      return Responses.message("Removed network \(vni).")
+    },
+  ]
+
+  /// `POST /network` and `POST /network/{vni}`.
+  static func add(_ call: APICall, vni: Int) async throws -> Response {
+    let p = call.parameters
+    try await call.cluster.networks.add(
+      NetworkDefinition(
+        vni: vni, description: p.string("description") ?? "",
+        type: NetworkType(rawValue: p.string("nettype") ?? "") ?? .managed,
+        mtu: p.int("mtu").flatMap { $0 == 0 ? nil : $0 },
+        domain: p.string("domain"), nameServers: servers(p), ip4Network: p.string("ip4_network"),
+        ip4Gateway: p.string("ip4_gateway"), dhcp4: p.flag("dhcp4"), dhcp4Start: p.string("dhcp4_start"),
+        dhcp4End: p.string("dhcp4_end"), ip6Network: p.string("ip6_network"), ip6Gateway: p.string("ip6_gateway")))
+    return Responses.message("Added network \(vni).")
+  }
+
+  /// The name servers: repeated, and comma-separated within a value.
+  static func servers(_ p: ValidatedParameters) -> [String] {
+    p.strings("name_servers").flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+      .filter { !$0.isEmpty }
+  }
+
+  /// The path's VNI.
+  static func vni(_ call: APICall) throws -> Int {
+    guard let vni = Int(call.path("vni")), NetworkRules.managedVNIs.contains(vni) else {
+      throw APIError(.notFound, "Network not found.")
+    }
+    return vni
+  }
+}
