@@ -10,9 +10,11 @@ public enum SimulatedNodeConfiguration {
   ///   - fencing: the `fencing` section's values.
   ///   - api: where the primary coordinator serves the HTTP API (`nil`: the API is off).
   ///   - flushWindow: how many VMs a flush moves at once.
+  ///   - networking: whether node daemons make client network links (off by default: test clusters share the
+  ///     simulated nodes, and each would remove the links of the others' networks).
   public static func text(
     nodeNet: String, nodes: Int = 3, keepalive: Int = 1, shutdownTimeout: Int = 3, fencing: Fencing = Fencing(),
-    api: (address: String, port: Int, token: String)? = nil, flushWindow: Int = 4
+    api: (address: String, port: Int, token: String)? = nil, flushWindow: Int = 4, networking: Bool = false
   ) -> String {
     let names = (1...nodes).map { "hv\($0)" }.joined(separator: ", ")
     let watchdog = fencing.watchdogDevice.map {
@@ -26,6 +28,7 @@ public enum SimulatedNodeConfiguration {
         ceph_directory: "/etc/ceph"
       subsystem:
         enable_storage: no
+        enable_networking: \(networking ? "yes" : "no")
         enable_api: \(api == nil ? "no" : "yes")
       cluster:
         name: simulated

@@ -37,6 +37,8 @@ public struct NodeDaemon: Sendable {
     /// How long a graceful stop may take (a flush in progress finishing, the
     /// primary role handed over...) before what is left is cancelled.
     public var gracefulStopTimeout: Duration = .seconds(45)
+    /// Where the node makes its client networks' links; `nil` (networking off) makes none.
+    public var networkLinks: NetworkLinkSettings?
 
     /// Creates settings.
     public init(
@@ -67,6 +69,11 @@ public struct NodeDaemon: Sendable {
       settings.monitoringInterval = .seconds(configuration.timers.monitoringInterval)
       settings.targetSelector = configuration.targetSelector.rawValue
       settings.flushWindow = configuration.flushWindow
+      if configuration.subsystems.networking {
+        settings.networkLinks = NetworkLinkSettings(
+          clusterDevice: configuration.cluster.cluster.device, clusterMTU: configuration.cluster.cluster.mtu,
+          bridgeDevice: configuration.guestNetworking.bridgeDevice, bridgeMTU: configuration.guestNetworking.bridgeMTU)
+      }
       settings.nodeLogLines = configuration.logging.zookeeperLogging ? configuration.logging.nodeLogLines : 0
       settings.policy = configuration.vmPolicy
       let networks = [
@@ -160,8 +167,9 @@ public struct NodeDaemon: Sendable {
   ///    domain state stays `flush`, and the next start carries on with it;
   /// 4. the primary agent: hands the primary role to another coordinator;
   /// 5. the console log copier, 6. the VM reconciler (so migrations in flight
-  ///    end first), 7. the self-fence guard, 8. the keepalive and log publisher
-  ///    (the node looks alive until the very end).
+  ///    end first), 7. the network link worker (with networking on), 8. the
+  ///    self-fence guard, 9. the keepalive and log publisher (the node looks
+  ///    alive until the very end).
   func services(watchdog: Watchdog?) -> [ServiceGroupConfiguration.ServiceConfiguration] {
     let view = NodeView()
     let (zookeeper, libvirt, identity, settings, logger) = (
@@ -200,6 +208,13 @@ public struct NodeDaemon: Sendable {
     }
     var services: [any Service] = [
       beat, NodeService("self-fence guard") { await guardian.run() },
+    ]
+    if let links = settings.networkLinks {
+      // Before the reconciler, so that a VM's bridge exists when it starts.
+      let worker = NetworkLinkWorker(zookeeper: zookeeper, settings: links, logger: logger)
+      services.append(NodeService("network links") { await worker.run() })
+    }
+    services += [
       NodeService("VM reconciler") { await reconciler.run() }, NodeService("console logs") { await consoles.run() },
     ]
     if let agent {

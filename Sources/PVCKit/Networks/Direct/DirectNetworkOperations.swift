@@ -69,22 +69,9 @@ struct DirectNetworkOperations: NetworkOperations {
     try await zookeeper.deleteRecursively(try Layout.network(String(vni)).basePath)
   }
 
-  /// Every network, sorted by VNI; children that are not networks are reported and left out.
+  /// Every network, sorted by VNI.
   func all() async throws -> [NetworkInfo] {
-    let reads: any ClusterReads = views?.view?.reads ?? zookeeper
-    let parent = Layout.base.path(.networks)
-    let children = try await reads.childrenMany([parent])[0] ?? []
-    let numeric = children.filter { Int($0).map(NetworkRules.managedVNIs.contains) ?? false }
-    let checked = Layout.refs(numeric, under: parent, Layout.network)
-    let records = try await reads.records(checked.refs)
-    var problems = checked.problems + records.flatMap(\.problems)
-    problems += children.filter { !numeric.contains($0) }.map {
-      RecordProblem(path: parent + "/" + $0, problem: "not a network: its name is not a VNI")
-    }
-    await RecordProblems.report(problems, zookeeper: zookeeper)
-    return zip(checked.names, records).compactMap { name, record in
-      Int(name).flatMap { NetworkInfo(vni: $0, record: record) }
-    }.sorted { $0.vni < $1.vni }
+    try await NetworkRecords(zookeeper: zookeeper, reads: views?.view?.reads).all()
   }
 
   /// A network's keys as upstream stores them.
