@@ -55,4 +55,25 @@ struct HTTPNetworkOperations: NetworkOperations {
   func remove(_ vni: Int) async throws {
     _ = try await client.expect(.networkRemove, [String(vni)])
   }
+
+  func leases(_ vni: Int, limit: String?, staticOnly: Bool) async throws -> [NetworkLease] {
+    var parameters = [("static", String(staticOnly))]
+    if let limit { parameters.append(("limit", limit)) }
+    let response = try await client.send(.networkLeaseList, [String(vni)], parameters)
+    if response.status == 404 {
+      _ = try await info(vni)  // a missing network is an error; no lease is an empty list
+      return []
+    }
+    guard response.status == 200 else { throw response.refusal }
+    return try response.decode([NetworkLease].self)
+  }
+
+  func addReservation(_ vni: Int, mac: String, ip: String, hostname: String) async throws {
+    _ = try await client.expect(
+      .networkLeaseAdd, [String(vni)], [("macaddress", mac), ("ipaddress", ip), ("hostname", hostname)])
+  }
+
+  func removeReservation(_ vni: Int, mac: String) async throws {
+    _ = try await client.expect(.networkLeaseRemove, [String(vni), mac])
+  }
 }

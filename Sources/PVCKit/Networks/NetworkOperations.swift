@@ -11,6 +11,13 @@ public protocol NetworkOperations: Sendable {
   func modify(_ vni: Int, _ change: NetworkChange) async throws
   /// Removes a network; refused while a VM has a NIC on it.
   func remove(_ vni: Int) async throws
+  /// The network's DHCP leases and static reservations (only reservations with
+  /// `staticOnly`), whose MAC, address or host name matches `limit`, sorted by address.
+  func leases(_ vni: Int, limit: String?, staticOnly: Bool) async throws -> [NetworkLease]
+  /// Reserves `ip` for `mac` under `hostname` (dnsmasq gives it out), checked first.
+  func addReservation(_ vni: Int, mac: String, ip: String, hostname: String) async throws
+  /// Removes the reservation of `mac`.
+  func removeReservation(_ vni: Int, mac: String) async throws
 }
 
 extension NetworkOperations {
@@ -28,12 +35,16 @@ public enum NetworkError: ClassifiedError, Sendable, Hashable, CustomStringConve
   case invalid(String)
   /// VMs have NICs on the network.
   case inUse(vni: Int, vms: [String])
+  /// No reservation or lease for this MAC address in the network.
+  case leaseNotFound(vni: Int, mac: String)
+  /// The MAC address has a reservation already.
+  case reservationExists(vni: Int, mac: String)
 
   public var kind: ErrorKind {
     switch self {
-    case .notFound: .notFound
+    case .notFound, .leaseNotFound: .notFound
     case .invalid: .invalid
-    case .exists, .inUse: .refused
+    case .exists, .inUse, .reservationExists: .refused
     }
   }
 
@@ -42,6 +53,8 @@ public enum NetworkError: ClassifiedError, Sendable, Hashable, CustomStringConve
     case .notFound(let vni): "no network with VNI \(vni) exists"
     case .exists(let vni): "a network with VNI \(vni) already exists"
     case .invalid(let message): message
+    case .leaseNotFound(let vni, let mac): "no reservation or lease for \(mac) in network \(vni)"
+    case .reservationExists(let vni, let mac): "\(mac) already has a reservation in network \(vni)"
     case .inUse(let vni, let vms):
       "network \(vni) is used by VM\(vms.count == 1 ? "" : "s") \(vms.joined(separator: ", ")): remove their NICs first"
     }

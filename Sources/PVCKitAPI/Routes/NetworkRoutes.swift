@@ -36,6 +36,28 @@ enum NetworkRoutes {
           dhcp4End: p.raw("dhcp4_end"), ip6Network: p.raw("ip6_network"), ip6Gateway: p.raw("ip6_gateway")))
       return Responses.message("Modified network \(vni).")
     },
+    APIRoute(.networkLeaseList) { call in
+      let leases = try await call.cluster.networks.leases(
+        try vni(call), limit: call.parameters.string("limit"), staticOnly: call.parameters.flag("static"))
+      return leases.isEmpty ? Responses.message("Lease not found.", status: .notFound) : try Responses.json(leases)
+    },
+    APIRoute(.networkLeaseAdd) { call in
+      try await reserve(call, mac: call.parameters.string("macaddress") ?? "")
+    },
+    APIRoute(.networkLeaseAddNamed) { call in
+      try await reserve(call, mac: call.path("mac"))
+    },
+    APIRoute(.networkLeaseInfo) { call in
+      let mac = NetworkRules.mac(call.path("mac")) ?? call.path("mac")
+      let leases = try await call.cluster.networks.leases(try vni(call), limit: nil, staticOnly: false)
+      let found = leases.filter { $0.macAddress == mac }
+      return found.isEmpty ? Responses.message("Lease not found.", status: .notFound) : try Responses.json(found)
+    },
+    APIRoute(.networkLeaseRemove) { call in
+      let vni = try vni(call)
+      try await call.cluster.networks.removeReservation(vni, mac: call.path("mac"))
+      return Responses.message("Removed the reservation of \(call.path("mac")) in network \(vni).")
+    },
     APIRoute(.networkRemove) { call in
       let vni = try vni(call)
       try await call.cluster.networks.remove(vni)
@@ -55,6 +77,15 @@ enum NetworkRoutes {
         ip4Gateway: p.string("ip4_gateway"), dhcp4: p.flag("dhcp4"), dhcp4Start: p.string("dhcp4_start"),
         dhcp4End: p.string("dhcp4_end"), ip6Network: p.string("ip6_network"), ip6Gateway: p.string("ip6_gateway")))
     return Responses.message("Added network \(vni).")
+  }
+
+  /// `POST /network/{vni}/lease` and `POST /network/{vni}/lease/{mac}`.
+  static func reserve(_ call: APICall, mac: String) async throws -> Response {
+    let vni = try vni(call)
+    let ip = call.parameters.string("ipaddress") ?? ""
+    try await call.cluster.networks.addReservation(
+      vni, mac: mac, ip: ip, hostname: call.parameters.string("hostname") ?? "")
+    return Responses.message("Reserved \(ip) for \(mac) in network \(vni).")
   }
 
   /// The name servers: repeated, and comma-separated within a value.

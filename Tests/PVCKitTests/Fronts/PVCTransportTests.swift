@@ -144,6 +144,47 @@ struct PVCTransportTests {
     }
   }
 
+  @Test("DHCP reservations through the binary over both transports: add, list, refusals, remove")
+  func reservations() async throws {
+    try await Self.withConnections(port: 22796) { pvc, cluster in
+      for (connection, host) in [("api", 50), ("zk", 51)] {
+        func run(_ arguments: [String]) async throws -> CommandResult { try await pvc(["-c", connection] + arguments) }
+        let mac = "52:54:00:AA:00:\(host)"
+        let added = try await run(["network", "dhcp", "add", "100", "10.100.0.\(host)", "web\(host)", mac])
+        #expect(added.status == 0, "\(connection): \(added.stderr)")
+        let listed = try UpstreamJSON.decoder.decode(
+          [NetworkLease].self,
+          from: Data(try await run(["network", "dhcp", "list", "100", "-s", "-f", "json"]).stdout.utf8))
+        #expect(
+          listed.contains(
+            NetworkLease(
+              hostname: "web\(host)", ip4Address: "10.100.0.\(host)", macAddress: mac.lowercased(), isStatic: true)),
+          "\(listed)")
+        let refusals: [([String], ErrorKind, String)] = [
+          (["10.100.0.\(host)", "other", "52:54:00:bb:00:01"], .invalid, "already reserved"),
+          (["10.100.0.99", "again", mac], .refused, "already has a reservation"),
+          (["10.100.0.98", "bad", "52:54:00:zz:00:01"], .invalid, "not a MAC address"),
+          (["10.200.0.5", "far", "52:54:00:bb:00:02"], .invalid, "not an address inside"),
+          (["10.100.0.97", "no_underscores", "52:54:00:bb:00:03"], .invalid, "not a host name"),
+          (["10.100.0.1", "gw", "52:54:00:bb:00:04"], .invalid, "gateway"),
+        ]
+        for (arguments, kind, message) in refusals {
+          let refused = try await run(["network", "dhcp", "add", "100"] + arguments)
+          #expect(
+            refused.status == kind.exitCode && refused.stderr.contains(message), "\(arguments): \(refused.stderr)")
+        }
+        let bridged = try await run(["network", "dhcp", "add", "200", "10.100.0.96", "b", "52:54:00:bb:00:05"])
+        #expect(bridged.status == ErrorKind.invalid.exitCode, "\(bridged.stderr)")
+        #expect(
+          try await cluster.networks.leases(100, limit: nil, staticOnly: true).count == (connection == "api" ? 1 : 2))
+        #expect(try await run(["network", "dhcp", "remove", "100", mac, "-y"]).status == 0)
+        #expect(
+          try await run(["network", "dhcp", "remove", "100", mac, "-y"]).status == ErrorKind.notFound.exitCode)
+        #expect(try await run(["network", "dhcp", "add", "100", "10.100.0.\(host)", "web\(host)", mac]).status == 0)
+      }
+    }
+  }
+
   @Test("connections: add, list (keys hidden), detail, remove; the file is private")
   func connections() async throws {
     try await Self.withConnections(port: 22794) { pvc, _ in

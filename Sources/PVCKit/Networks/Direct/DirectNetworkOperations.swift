@@ -69,6 +69,86 @@ struct DirectNetworkOperations: NetworkOperations {
     try await zookeeper.deleteRecursively(try Layout.network(String(vni)).basePath)
   }
 
+  func leases(_ vni: Int, limit: String?, staticOnly: Bool) async throws -> [NetworkLease] {
+    let network = try await info(vni)
+    var filter = VMFilter(limit: limit)
+    filter.fuzzy = true
+    let matcher: VMFilter.Matcher
+    do {
+      matcher = try VMFilter.Matcher(filter)
+    } catch let error as VMError {
+      throw NetworkError.invalid(error.description)
+    }
+    var all = try await reservations(network.vni)
+    if !staticOnly { all += try await dynamicLeases(network.vni) }
+    return all.filter { lease in
+      [lease.macAddress, lease.ip4Address, lease.hostname].contains {
+        matcher.matches(uuid: "", name: $0, node: "", state: "", tags: [])
+      }
+    }.sorted { a, b in
+      let (x, y) = (IPAddress(a.ip4Address)?.bytes ?? [], IPAddress(b.ip4Address)?.bytes ?? [])
+      return x == y ? a.macAddress < b.macAddress : x.lexicographicallyPrecedes(y)
+    }
+  }
+
+  func addReservation(_ vni: Int, mac: String, ip: String, hostname: String) async throws {
+    let network = try await info(vni)
+    let reservation = NetworkLease(
+      hostname: hostname, ip4Address: ip, macAddress: NetworkRules.mac(mac) ?? mac, isStatic: true)
+    let existing = try await reservations(vni)
+    if existing.contains(where: { $0.macAddress == reservation.macAddress }) {
+      throw NetworkError.reservationExists(vni: vni, mac: reservation.macAddress)
+    }
+    try NetworkRules.check(reservation: reservation, on: network, others: existing)
+    let ref = try Layout.reservation(reservation.macAddress, network: String(vni))
+    do {
+      _ = try await zookeeper.multi([
+        .create(ref.path(.root), ""), .create(ref.path(.ip), reservation.ip4Address),
+        .create(ref.path(.hostname), reservation.hostname),
+      ])
+    } catch let error as ZooKeeperError where error.code == .nodeExists {
+      throw NetworkError.reservationExists(vni: vni, mac: reservation.macAddress)
+    }
+  }
+
+  func removeReservation(_ vni: Int, mac: String) async throws {
+    _ = try await info(vni)
+    guard let normalized = NetworkRules.mac(mac) else { throw NetworkError.leaseNotFound(vni: vni, mac: mac) }
+    let ref = try Layout.reservation(normalized, network: String(vni))
+    guard try await zookeeper.exists(ref.path(.root)) != nil else {
+      throw NetworkError.leaseNotFound(vni: vni, mac: normalized)
+    }
+    try await zookeeper.deleteRecursively(ref.basePath)
+  }
+
+  /// The network's static reservations.
+  func reservations(_ vni: Int) async throws -> [NetworkLease] {
+    let parent = try Layout.network(String(vni)).path(.reservations)
+    let checked = Layout.refs(try await zookeeper.children(parent).sorted(), under: parent) {
+      try Layout.reservation($0, network: String(vni))
+    }
+    let records = try await zookeeper.records(checked.refs)
+    await RecordProblems.report(checked.problems, zookeeper: zookeeper)
+    return zip(checked.names, records).map { mac, record in
+      NetworkLease(hostname: record[.hostname] ?? "", ip4Address: record[.ip] ?? "", macAddress: mac, isStatic: true)
+    }
+  }
+
+  /// The leases dnsmasq gave out (written back by its lease script).
+  func dynamicLeases(_ vni: Int) async throws -> [NetworkLease] {
+    let parent = try Layout.network(String(vni)).path(.leases)
+    let checked = Layout.refs(try await zookeeper.children(parent).sorted(), under: parent) {
+      try Layout.lease($0, network: String(vni))
+    }
+    let records = try await zookeeper.records(checked.refs)
+    await RecordProblems.report(checked.problems, zookeeper: zookeeper)
+    return zip(checked.names, records).map { mac, record in
+      NetworkLease(
+        hostname: record[.hostname] ?? "", ip4Address: record[.ip] ?? "", macAddress: mac,
+        timestamp: record[.expiry].flatMap { Int($0) } ?? 0, isStatic: false)
+    }
+  }
+
   /// Every network, sorted by VNI.
   func all() async throws -> [NetworkInfo] {
     try await NetworkRecords(zookeeper: zookeeper, reads: views?.view?.reads).all()

@@ -55,8 +55,50 @@ extension OperationSpec {
     "network.remove", .delete, "/network/{vni}", summary: "Remove a network (refused while a VM uses it)",
     responses: [200: "Message", 400: "Message", 404: "Message"])
 
+  /// A network's DHCP leases and reservations (404 when none match)
+  public static let networkLeaseList = OperationSpec(
+    "network.lease-list", .get, "/network/{vni}/lease",
+    summary: "A network's DHCP leases and reservations (404 when none match)",
+    parameters: [
+      .string("limit", "A MAC address, address or host name pattern, fuzzy unless anchored"),
+      .boolean("static", "Only static reservations"),
+    ],
+    responses: [200: "array:lease", 404: "Message"])
+
+  /// Reserve an address for a MAC address
+  public static let networkLeaseAdd = OperationSpec(
+    "network.lease-add", .post, "/network/{vni}/lease", summary: "Reserve an address for a MAC address",
+    parameters: [
+      .string("macaddress", required: true, "The MAC address of the client"),
+      .string("ipaddress", required: true, "The IPv4 address to give it, inside the network"),
+      .string("hostname", required: true, "Its host name in the network's domain"),
+    ],
+    responses: [200: "Message", 400: "Message", 404: "Message"])
+
+  /// Reserve an address for MAC address {mac}
+  public static let networkLeaseAddNamed = OperationSpec(
+    "network.lease-add-named", .post, "/network/{vni}/lease/{mac}", summary: "Reserve an address for MAC address {mac}",
+    parameters: [
+      .string("ipaddress", required: true, "The IPv4 address to give it, inside the network"),
+      .string("hostname", required: true, "Its host name in the network's domain"),
+    ],
+    responses: [200: "Message", 400: "Message", 404: "Message"])
+
+  /// The lease or reservation of MAC address {mac} (as a one-element list)
+  public static let networkLeaseInfo = OperationSpec(
+    "network.lease-info", .get, "/network/{vni}/lease/{mac}",
+    summary: "The lease or reservation of MAC address {mac} (as a one-element list)",
+    responses: [200: "array:lease", 404: "Message"])
+
+  /// Remove the reservation of MAC address {mac}
+  public static let networkLeaseRemove = OperationSpec(
+    "network.lease-remove", .delete, "/network/{vni}/lease/{mac}",
+    summary: "Remove the reservation of MAC address {mac}",
+    responses: [200: "Message", 404: "Message"])
+
   /// Every operation of this area.
   static let networkOperations: [OperationSpec] = [
-    networkList, networkAdd, networkAddNamed, networkInfo, networkModify, networkRemove,
+    networkList, networkAdd, networkAddNamed, networkInfo, networkModify, networkRemove, networkLeaseList,
+    networkLeaseAdd, networkLeaseAddNamed, networkLeaseInfo, networkLeaseRemove,
   ]
 }
