@@ -76,4 +76,29 @@ struct HTTPNetworkOperations: NetworkOperations {
   func removeReservation(_ vni: Int, mac: String) async throws {
     _ = try await client.expect(.networkLeaseRemove, [String(vni), mac])
   }
+
+  func acls(_ vni: Int, limit: String?, direction: Layout.RuleDirection?) async throws -> [NetworkACL] {
+    var parameters: [(String, String)] = []
+    if let limit { parameters.append(("limit", limit)) }
+    if let direction { parameters.append(("direction", direction.rawValue)) }
+    let response = try await client.send(.networkACLList, [String(vni)], parameters)
+    if response.status == 404 {
+      _ = try await info(vni)  // a missing network is an error; no rule is an empty list
+      return []
+    }
+    guard response.status == 200 else { throw response.refusal }
+    return try response.decode([NetworkACL].self)
+  }
+
+  func addACL(_ vni: Int, description: String, direction: Layout.RuleDirection, order: Int?, rule: String)
+    async throws
+  {
+    var parameters = [("description", description), ("direction", direction.rawValue), ("rule", rule)]
+    if let order { parameters.append(("order", String(order))) }
+    _ = try await client.expect(.networkACLAdd, [String(vni)], parameters)
+  }
+
+  func removeACL(_ vni: Int, description: String) async throws {
+    _ = try await client.expect(.networkACLRemove, [String(vni), description])
+  }
 }

@@ -18,6 +18,14 @@ public protocol NetworkOperations: Sendable {
   func addReservation(_ vni: Int, mac: String, ip: String, hostname: String) async throws
   /// Removes the reservation of `mac`.
   func removeReservation(_ vni: Int, mac: String) async throws
+  /// The network's firewall rules (in one direction, or both), whose description matches `limit`, in order.
+  func acls(_ vni: Int, limit: String?, direction: Layout.RuleDirection?) async throws -> [NetworkACL]
+  /// Adds a rule (``ACLRule``'s subset, rendered by PVCKit) at `order` (from 1;
+  /// `nil`: last), moving the rules from there one place down.
+  func addACL(_ vni: Int, description: String, direction: Layout.RuleDirection, order: Int?, rule: String)
+    async throws
+  /// Removes a rule; the ones after it move up.
+  func removeACL(_ vni: Int, description: String) async throws
 }
 
 extension NetworkOperations {
@@ -39,12 +47,16 @@ public enum NetworkError: ClassifiedError, Sendable, Hashable, CustomStringConve
   case leaseNotFound(vni: Int, mac: String)
   /// The MAC address has a reservation already.
   case reservationExists(vni: Int, mac: String)
+  /// No firewall rule of this description in the network.
+  case aclNotFound(vni: Int, description: String)
+  /// A firewall rule of this description exists in the network.
+  case aclExists(vni: Int, description: String)
 
   public var kind: ErrorKind {
     switch self {
-    case .notFound, .leaseNotFound: .notFound
+    case .notFound, .leaseNotFound, .aclNotFound: .notFound
     case .invalid: .invalid
-    case .exists, .inUse, .reservationExists: .refused
+    case .exists, .inUse, .reservationExists, .aclExists: .refused
     }
   }
 
@@ -55,6 +67,8 @@ public enum NetworkError: ClassifiedError, Sendable, Hashable, CustomStringConve
     case .invalid(let message): message
     case .leaseNotFound(let vni, let mac): "no reservation or lease for \(mac) in network \(vni)"
     case .reservationExists(let vni, let mac): "\(mac) already has a reservation in network \(vni)"
+    case .aclNotFound(let vni, let description): "network \(vni) has no firewall rule \"\(description)\""
+    case .aclExists(let vni, let description): "network \(vni) already has a firewall rule \"\(description)\""
     case .inUse(let vni, let vms):
       "network \(vni) is used by VM\(vms.count == 1 ? "" : "s") \(vms.joined(separator: ", ")): remove their NICs first"
     }

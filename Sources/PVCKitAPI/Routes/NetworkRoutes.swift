@@ -58,6 +58,30 @@ enum NetworkRoutes {
       try await call.cluster.networks.removeReservation(vni, mac: call.path("mac"))
       return Responses.message("Removed the reservation of \(call.path("mac")) in network \(vni).")
     },
+    APIRoute(.networkACLList) { call in
+      let acls = try await call.cluster.networks.acls(
+        try vni(call), limit: call.parameters.string("limit"),
+        direction: call.parameters.string("direction").flatMap(Layout.RuleDirection.init(rawValue:)))
+      return acls.isEmpty ? Responses.message("ACL not found.", status: .notFound) : try Responses.json(acls)
+    },
+    APIRoute(.networkACLAdd) { call in
+      try await addACL(call, description: call.parameters.string("description") ?? "")
+    },
+    APIRoute(.networkACLAddNamed) { call in
+      try await addACL(call, description: call.path("description"))
+    },
+    APIRoute(.networkACLInfo) { call in
+      let description = call.path("description")
+      let found = try await call.cluster.networks.acls(try vni(call), limit: nil, direction: nil).filter {
+        $0.description == description
+      }
+      return found.isEmpty ? Responses.message("ACL not found.", status: .notFound) : try Responses.json(found)
+    },
+    APIRoute(.networkACLRemove) { call in
+      let vni = try vni(call)
+      try await call.cluster.networks.removeACL(vni, description: call.path("description"))
+      return Responses.message("Removed firewall rule \"\(call.path("description"))\" from network \(vni).")
+    },
     APIRoute(.networkRemove) { call in
       let vni = try vni(call)
       try await call.cluster.networks.remove(vni)
@@ -86,6 +110,17 @@ enum NetworkRoutes {
     try await call.cluster.networks.addReservation(
       vni, mac: mac, ip: ip, hostname: call.parameters.string("hostname") ?? "")
     return Responses.message("Reserved \(ip) for \(mac) in network \(vni).")
+  }
+
+  /// `POST /network/{vni}/acl` and `POST /network/{vni}/acl/{description}`.
+  static func addACL(_ call: APICall, description: String) async throws -> Response {
+    let vni = try vni(call)
+    let p = call.parameters
+    try await call.cluster.networks.addACL(
+      vni, description: description,
+      direction: p.string("direction").flatMap(Layout.RuleDirection.init(rawValue:)) ?? .inbound, order: p.int("order"),
+      rule: p.string("rule") ?? "")
+    return Responses.message("Added firewall rule \"\(description)\" to network \(vni).")
   }
 
   /// The name servers: repeated, and comma-separated within a value.

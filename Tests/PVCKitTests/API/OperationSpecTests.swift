@@ -60,7 +60,8 @@ struct OperationSpecTests {
       for match in text.matches(of: pattern) {
         let operation = String(match.output[1].substring ?? "")
         let parameter = String(match.output[2].substring ?? "")
-        let spec = OperationSpec.all.first { Self.staticName(of: $0) == operation }
+        // Names and IDs differ only in case (`vmSetNode`, `vm.set-node`; `networkACLList`, `network.acl-list`).
+        let spec = OperationSpec.all.first { Self.staticName(of: $0).lowercased() == operation.lowercased() }
         #expect(spec != nil, "\(file.lastPathComponent): no operation \(operation)")
         #expect(spec?.parameter(parameter) != nil, "\(file.lastPathComponent): \(operation) has no \(parameter)")
         uses += 1

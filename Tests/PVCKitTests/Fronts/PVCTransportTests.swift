@@ -185,6 +185,51 @@ struct PVCTransportTests {
     }
   }
 
+  @Test("firewall rules through the binary over both transports: order, insertion, removal, refusals")
+  func acls() async throws {
+    try await Self.withConnections(port: 22797) { pvc, cluster in
+      for connection in ["api", "zk"] {
+        func run(_ arguments: [String]) async throws -> CommandResult { try await pvc(["-c", connection] + arguments) }
+        #expect(try await run(["network", "acl", "add", "100", "-d", "ssh", "-r", "tcp dport 22 accept"]).status == 0)
+        #expect(
+          try await run(["network", "acl", "add", "100", "-d", "web", "-r", "tcp dport {80,443} accept"]).status == 0)
+        let first = try await run([
+          "network", "acl", "add", "100", "-d", "admin", "-o", "1", "-r", "ip saddr 10.0.0.0/8 accept",
+        ])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(
+          try await run(["network", "acl", "add", "100", "--out", "-d", "no-smtp", "-r", "tcp dport 25 drop"]).status
+            == 0)
+        let inbound = try await cluster.networks.acls(100, limit: nil, direction: .inbound)
+        #expect(inbound.map(\.description) == ["admin", "ssh", "web"] && inbound.map(\.order) == [1, 2, 3])
+        #expect(inbound[2].rule == "tcp dport { 80, 443 } counter accept")
+        let listed = try UpstreamJSON.decoder.decode(
+          [NetworkACL].self,
+          from: Data(try await run(["network", "acl", "list", "100", "--out", "-f", "json"]).stdout.utf8))
+        #expect(
+          listed == [NetworkACL(description: "no-smtp", direction: "out", order: 1, rule: "tcp dport 25 counter drop")])
+
+        let hostile = try await run(["network", "acl", "add", "100", "-d", "evil", "-r", "accept; flush ruleset"])
+        #expect(
+          hostile.status == ErrorKind.invalid.exitCode && hostile.stderr.contains("'accept;' is not part of"),
+          "\(hostile.stderr)")
+        let again = try await run(["network", "acl", "add", "100", "-d", "ssh", "-r", "drop"])
+        #expect(again.status == ErrorKind.refused.exitCode)
+        let bridged = try await run(["network", "acl", "add", "200", "-d", "x", "-r", "drop"])
+        #expect(bridged.status == ErrorKind.invalid.exitCode && bridged.stderr.contains("bridged"))
+
+        #expect(try await run(["network", "acl", "remove", "100", "admin", "-y"]).status == 0)
+        let after = try await cluster.networks.acls(100, limit: nil, direction: .inbound)
+        #expect(after.map(\.description) == ["ssh", "web"] && after.map(\.order) == [1, 2])
+        #expect(
+          try await run(["network", "acl", "remove", "100", "admin", "-y"]).status == ErrorKind.notFound.exitCode)
+        for description in ["ssh", "web", "no-smtp"] {
+          #expect(try await run(["network", "acl", "remove", "100", description, "-y"]).status == 0)
+        }
+      }
+    }
+  }
+
   @Test("connections: add, list (keys hidden), detail, remove; the file is private")
   func connections() async throws {
     try await Self.withConnections(port: 22794) { pvc, _ in

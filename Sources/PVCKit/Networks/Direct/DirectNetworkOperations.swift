@@ -121,6 +121,98 @@ struct DirectNetworkOperations: NetworkOperations {
     try await zookeeper.deleteRecursively(ref.basePath)
   }
 
+  func acls(_ vni: Int, limit: String?, direction: Layout.RuleDirection?) async throws -> [NetworkACL] {
+    _ = try await info(vni)
+    var filter = VMFilter(limit: limit)
+    filter.fuzzy = true
+    let matcher: VMFilter.Matcher
+    do {
+      matcher = try VMFilter.Matcher(filter)
+    } catch let error as VMError {
+      throw NetworkError.invalid(error.description)
+    }
+    var all: [NetworkACL] = []
+    for side in direction.map({ [$0] }) ?? Layout.RuleDirection.allCases { all += try await rules(vni, side) }
+    return all.filter { matcher.matches(uuid: "", name: $0.description, node: "", state: "", tags: []) }
+  }
+
+  func addACL(_ vni: Int, description: String, direction: Layout.RuleDirection, order: Int?, rule: String)
+    async throws
+  {
+    let network = try await info(vni)
+    guard network.type == .managed else {
+      throw NetworkError.invalid("network \(vni) is bridged: PVC does not filter it")
+    }
+    guard let ref = try? Layout.rule(description, direction: direction, network: String(vni)),
+      description.utf8.count <= 255
+    else {
+      throw NetworkError.invalid(
+        "'\(NetworkRules.shown(description))' cannot name a rule (no '/', not starting with '.')")
+    }
+    let parsed = try ACLRule(parsing: rule)
+    var current = try await rules(vni, direction)
+    if current.contains(where: { $0.description == description }) {
+      throw NetworkError.aclExists(vni: vni, description: description)
+    }
+    let place = min(max(order ?? current.count + 1, 1), current.count + 1)
+    current.insert(
+      NetworkACL(description: description, direction: direction.rawValue, order: place, rule: parsed.description),
+      at: place - 1)
+    var operations: [ZooKeeperOperation] = [
+      .create(ref.path(.root), ""), .create(ref.path(.rule), parsed.description),
+      .create(ref.path(.order), String(place)),
+    ]
+    operations += try renumbered(vni, direction, current, skipping: description)
+    do {
+      _ = try await zookeeper.multi(operations)
+    } catch let error as ZooKeeperError where error.code == .nodeExists {
+      throw NetworkError.aclExists(vni: vni, description: description)
+    }
+  }
+
+  func removeACL(_ vni: Int, description: String) async throws {
+    _ = try await info(vni)
+    for direction in Layout.RuleDirection.allCases {
+      var current = try await rules(vni, direction)
+      guard let index = current.firstIndex(where: { $0.description == description }) else { continue }
+      current.remove(at: index)
+      let ref = try Layout.rule(description, direction: direction, network: String(vni))
+      var operations: [ZooKeeperOperation] = [
+        .delete(path: ref.path(.rule)), .delete(path: ref.path(.order)), .delete(path: ref.path(.root)),
+      ]
+      operations += try renumbered(vni, direction, current, skipping: nil)
+      _ = try await zookeeper.multi(operations)
+      return
+    }
+    throw NetworkError.aclNotFound(vni: vni, description: description)
+  }
+
+  /// The writes that give `rules` the orders 1, 2, ... where they differ.
+  private func renumbered(_ vni: Int, _ direction: Layout.RuleDirection, _ rules: [NetworkACL], skipping: String?)
+    throws -> [ZooKeeperOperation]
+  {
+    try rules.enumerated().compactMap { index, rule in
+      guard rule.description != skipping, rule.order != index + 1 else { return nil }
+      return .set(
+        try Layout.rule(rule.description, direction: direction, network: String(vni)).path(.order), String(index + 1))
+    }
+  }
+
+  /// The network's rules in one direction, in order.
+  func rules(_ vni: Int, _ direction: Layout.RuleDirection) async throws -> [NetworkACL] {
+    let parent = try Layout.network(String(vni)).path(direction == .inbound ? .rulesIn : .rulesOut)
+    let checked = Layout.refs(try await zookeeper.children(parent).sorted(), under: parent) {
+      try Layout.rule($0, direction: direction, network: String(vni))
+    }
+    let records = try await zookeeper.records(checked.refs)
+    await RecordProblems.report(checked.problems, zookeeper: zookeeper)
+    return zip(checked.names, records).map { name, record in
+      NetworkACL(
+        description: name, direction: direction.rawValue, order: record[.order].flatMap { Int($0) } ?? Int.max,
+        rule: record[.rule] ?? "")
+    }.sorted { ($0.order, $0.description) < ($1.order, $1.description) }
+  }
+
   /// The network's static reservations.
   func reservations(_ vni: Int) async throws -> [NetworkLease] {
     let parent = try Layout.network(String(vni)).path(.reservations)

@@ -96,9 +96,49 @@ extension OperationSpec {
     summary: "Remove the reservation of MAC address {mac}",
     responses: [200: "Message", 404: "Message"])
 
+  /// What an ACL takes besides its description.
+  static let aclSettings: [OperationParameter] = [
+    .choice(
+      "direction", Layout.RuleDirection.allCases.map(\.rawValue), "in (to the network's VMs) or out (default in)"),
+    .integer("order", 1...100_000, "Its place in the chain, from 1 (default: last)"),
+    .text("rule", required: true, "The rule, in the subset of nftables' language PVCKit accepts"),
+  ]
+
+  /// A network's firewall rules (404 when none match)
+  public static let networkACLList = OperationSpec(
+    "network.acl-list", .get, "/network/{vni}/acl", summary: "A network's firewall rules (404 when none match)",
+    parameters: [
+      .string("limit", "A description pattern, fuzzy unless anchored"),
+      .choice("direction", Layout.RuleDirection.allCases.map(\.rawValue), "Only rules in this direction"),
+    ],
+    responses: [200: "array:acl", 400: "Message", 404: "Message"])
+
+  /// Add a firewall rule to a network
+  public static let networkACLAdd = OperationSpec(
+    "network.acl-add", .post, "/network/{vni}/acl", summary: "Add a firewall rule to a network",
+    parameters: [.string("description", required: true, "The rule's name (unique in the network)")] + aclSettings,
+    responses: [200: "Message", 400: "Message"])
+
+  /// Add firewall rule {description} to a network
+  public static let networkACLAddNamed = OperationSpec(
+    "network.acl-add-named", .post, "/network/{vni}/acl/{description}",
+    summary: "Add firewall rule {description} to a network", parameters: aclSettings,
+    responses: [200: "Message", 400: "Message"])
+
+  /// Firewall rule {description} (as a one-element list)
+  public static let networkACLInfo = OperationSpec(
+    "network.acl-info", .get, "/network/{vni}/acl/{description}",
+    summary: "Firewall rule {description} (as a one-element list)", responses: [200: "array:acl", 404: "Message"])
+
+  /// Remove firewall rule {description}
+  public static let networkACLRemove = OperationSpec(
+    "network.acl-remove", .delete, "/network/{vni}/acl/{description}", summary: "Remove firewall rule {description}",
+    responses: [200: "Message", 404: "Message"])
+
   /// Every operation of this area.
   static let networkOperations: [OperationSpec] = [
     networkList, networkAdd, networkAddNamed, networkInfo, networkModify, networkRemove, networkLeaseList,
-    networkLeaseAdd, networkLeaseAddNamed, networkLeaseInfo, networkLeaseRemove,
+    networkLeaseAdd, networkLeaseAddNamed, networkLeaseInfo, networkLeaseRemove, networkACLList, networkACLAdd,
+    networkACLAddNamed, networkACLInfo, networkACLRemove,
   ]
 }
