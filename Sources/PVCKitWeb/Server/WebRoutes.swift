@@ -44,6 +44,26 @@ struct WebRoutes: Sendable {
           node, vms: try await server.cluster.vms.list(VMFilter(node: name)), session: session, flash: flash)
       }
     }
+    router.get("/networks") { request, _ in
+      try await page(request) { session, flash in
+        NetworkPages.list(try await cluster.networks.list(), session: session, flash: flash)
+      }
+    }
+    router.get("/networks/:vni") { request, context in
+      let vni = Int(context.parameters.get("vni") ?? "") ?? 0
+      return try await page(request) { session, flash in
+        let network = try await cluster.networks.info(vni)
+        let vms = try await cluster.vms.list(VMFilter()).filter { $0.networks.contains { $0.vni == String(vni) } }
+        var leases: [NetworkLease] = []
+        var acls: [NetworkACL] = []
+        if network.type == .managed {
+          leases = try await cluster.networks.leases(vni, limit: nil, staticOnly: false)
+          acls = try await cluster.networks.acls(vni, limit: nil, direction: nil)
+        }
+        return NetworkPages.detail(
+          network, leases: leases, acls: acls, vms: vms, session: session, flash: flash)
+      }
+    }
     router.get("/vms") { request, _ in
       try await page(request) { session, flash in
         let p = RequestParameters(query: request.uri.query)
@@ -228,12 +248,8 @@ struct WebRoutes: Sendable {
 
   static func reason(_ error: any Error) -> String { String(describing: error) }
 
-  static func isNotFound(_ error: any Error) -> Bool {
-    switch error {
-    case VMError.notFound, NodeError.notFound, FaultError.notFound: true
-    default: false
-    }
-  }
+  /// Whether the page's object does not exist (PVCKit's error kinds, Documentation/Errors.md).
+  static func isNotFound(_ error: any Error) -> Bool { ErrorKind(of: error) == .notFound }
 
   static func page(_ html: HTML, status: HTTPResponse.Status = .ok) -> Response {
     var response = response(html.markup, type: "text/html; charset=utf-8")

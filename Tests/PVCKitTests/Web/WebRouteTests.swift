@@ -85,7 +85,7 @@ struct WebRouteTests {
     try await Self.withBrowser { browser in
       var anonymous = browser
       anonymous.cookie = nil
-      for path in ["/", "/nodes", "/vms", "/vms/\(UpstreamSeeder.name(1))"] {
+      for path in ["/", "/nodes", "/vms", "/vms/\(UpstreamSeeder.name(1))", "/networks", "/networks/100"] {
         let page = try await anonymous.get(path)
         #expect(page.status == 303 && page.headers[.location] == "/login", "\(path)")
       }
@@ -134,6 +134,18 @@ struct WebRouteTests {
       #expect(vm.html.contains("<select id=\"target\" name=\"target\">"))
       #expect(try await browser.get("/vms/nothere").status == 404)
       #expect(try await browser.get("/static/pvc.css").html.contains(":root"))
+
+      let networks = try await browser.get("/networks")
+      #expect(networks.html.contains("href=\"/networks/100\"") && networks.html.contains("bench-bridged"))
+      try await browser.cluster.networks.addReservation(
+        100, mac: "52:54:00:00:aa:01", ip: "10.100.0.9", hostname: "www")
+      try await browser.cluster.networks.addACL(
+        100, description: "web", direction: .inbound, order: nil, rule: "tcp dport 443 accept")
+      let network = try await browser.get("/networks/100")
+      #expect(
+        network.status == 200 && network.html.contains("10.100.0.0/24") && network.html.contains("52:54:00:00:aa:01"))
+      #expect(network.html.contains("tcp dport 443 counter accept") && network.html.contains(UpstreamSeeder.name(1)))
+      #expect(try await browser.get("/networks/999").status == 404)
     }
   }
 

@@ -1,0 +1,65 @@
+import PVCKit
+
+/// The networks list and a network's page (its addresses, reservations and
+/// leases, firewall rules, and the VMs with a NIC on it).
+enum NetworkPages {
+  static func list(_ networks: [NetworkInfo], session: WebSession, flash: String?) -> HTML {
+    let rows = networks.map { network -> HTML in
+      """
+      <tr><th scope="row"><a href="/networks/\(network.vni)">\(network.vni)</a></th><td>\(network.description)</td>\
+      <td>\(Components.badge(network.type.rawValue))</td><td>\(shown(network.ip4.network))</td>\
+      <td>\(shown(network.ip4.gateway))</td><td>\(network.ip4.dhcpFlag ? "\(network.ip4.dhcpStart)–\(network.ip4.dhcpEnd)" : "No")</td>\
+      <td>\(shown(network.ip6.network))</td><td>\(shown(network.domain))</td></tr>
+      """
+    }
+    return PageShell.page(
+      "Networks", session: session, flash: flash,
+      networks.isEmpty
+        ? "<p>No networks.</p>"
+        : """
+        <table><thead><tr><th scope="col">VNI</th><th scope="col">Description</th><th scope="col">Type</th>\
+        <th scope="col">IPv4 network</th><th scope="col">Gateway</th><th scope="col">DHCP</th>\
+        <th scope="col">IPv6 network</th><th scope="col">Domain</th></tr></thead><tbody>\(rows)</tbody></table>
+        """)
+  }
+
+  static func detail(
+    _ network: NetworkInfo, leases: [NetworkLease], acls: [NetworkACL], vms: [VMInfo], session: WebSession,
+    flash: String?
+  ) -> HTML {
+    let leaseRows = leases.map { lease -> HTML in
+      """
+      <tr><td>\(lease.hostname)</td><td>\(lease.ip4Address)</td><td>\(lease.macAddress)</td>\
+      <td>\(lease.isStatic ? "reservation" : "lease")</td></tr>
+      """
+    }
+    let aclRows = acls.map { acl -> HTML in
+      "<tr><td>\(acl.direction)</td><td>\(acl.order)</td><td>\(acl.description)</td><td><code>\(acl.rule)</code></td></tr>"
+    }
+    return PageShell.page(
+      "Network \(network.vni)", session: session, refresh: 10, flash: flash,
+      """
+      <dl class="facts"><dt>Description</dt><dd>\(network.description)</dd>\
+      <dt>Type</dt><dd>\(Components.badge(network.type.rawValue))</dd>\
+      <dt>MTU</dt><dd>\(network.mtu.map(String.init) ?? "default")</dd>\
+      <dt>Domain</dt><dd>\(shown(network.domain))</dd>\
+      <dt>DNS servers</dt><dd>\(shown(network.nameServers.joined(separator: ", ")))</dd>\
+      <dt>IPv4</dt><dd>\(shown(network.ip4.network)) via \(shown(network.ip4.gateway))</dd>\
+      <dt>DHCPv4</dt><dd>\(network.ip4.dhcpFlag ? "\(network.ip4.dhcpStart)–\(network.ip4.dhcpEnd)" : "No")</dd>\
+      <dt>IPv6</dt><dd>\(shown(network.ip6.network)) via \(shown(network.ip6.gateway))</dd></dl>
+      <h2>Leases and reservations</h2>\
+      \(leases.isEmpty ? "<p>None.</p>" : """
+        <table><thead><tr><th scope="col">Host</th><th scope="col">Address</th><th scope="col">MAC</th>\
+        <th scope="col">Kind</th></tr></thead><tbody>\(leaseRows)</tbody></table>
+        """ as HTML)
+      <h2>Firewall rules</h2>\
+      \(acls.isEmpty ? "<p>None.</p>" : """
+        <table><thead><tr><th scope="col">Direction</th><th scope="col">Order</th><th scope="col">Description</th>\
+        <th scope="col">Rule</th></tr></thead><tbody>\(aclRows)</tbody></table>
+        """ as HTML)
+      <h2>VMs on network \(network.vni)</h2>\(VMPages.table(vms, session: session))
+      """)
+  }
+
+  static func shown(_ text: String) -> String { text.isEmpty ? "—" : text }
+}
