@@ -293,6 +293,9 @@ public struct NodeDaemon: Sendable {
         logger.warning("floating address \(floating.address) is not used: \(error)")
       }
     }
+    if settings.networkLinks != nil {
+      duties.append(FirewallDuty(zookeeper: zookeeper, logger: logger).duty())
+    }
     let fencer = FenceMonitor(zookeeper: zookeeper, identity: identity, policy: settings.fencePolicy, logger: logger)
     duties.append(LoopDuty(name: "fencing") { await fencer.run() })
     let faults = FaultMonitor(zookeeper: zookeeper, interval: settings.monitoringInterval, logger: logger)

@@ -53,6 +53,15 @@ struct NetworkLinkEndToEndTests {
         #expect(
           try await eventually(timeout: .seconds(20)) { ready(node) }, "\(node): \(Self.links(node).keys.sorted())")
       }
+      // The primary loads the managed network's firewall rules into its own nftables.
+      try await cluster.networks.addACL(
+        1100, description: "no-ssh", direction: .inbound, order: nil, rule: "tcp dport 22 drop")
+      let primary = try #require(try await cluster.nodes.primary())
+      #expect(
+        try await eventually(timeout: .seconds(20)) {
+          let table = try? SimulatedNodes.inside(primary, ["nft", "list", "table", "inet", "pvckit"])
+          return table?.output.contains("chain vxlan1100-in") == true && table?.output.contains("tcp dport 22") == true
+        }, "firewall on \(primary)")
       // Deleted by hand: made again (at the latest by the periodic pass).
       _ = try SimulatedNodes.inside("hv2", ["ip", "link", "del", "vxlan1100"])
       #expect(try await eventually(timeout: .seconds(25)) { ready("hv2") })

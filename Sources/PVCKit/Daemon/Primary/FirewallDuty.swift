@@ -1,0 +1,74 @@
+import Foundation
+import Logging
+
+/// The primary's firewall: keeps the cluster's network rules loaded into this
+/// node's nftables (table `inet pvckit`, see ``NetworkFirewall``), reloading on
+/// every change to `/networks` and every `interval`; only when the text
+/// changed, in one `nft -f` transaction. Stopping the duty removes the table.
+struct FirewallDuty: Sendable {
+  let zookeeper: ZooKeeper
+  let logger: Logger
+  var interval: Duration = .seconds(10)
+  let nft = Command("/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft")
+
+  /// The duty, for the primary agent.
+  func duty() -> LoopDuty {
+    LoopDuty(name: "firewall") {
+      await run()
+      // Handed over or stopped: the next primary loads its own.
+      _ = try? await nft.run(["delete", "table", "inet", NetworkFirewall.table], timeout: .seconds(10))
+    }
+  }
+
+  /// Loads the rules until cancelled.
+  func run() async {
+    let changes = zookeeper.watchChildren(Layout.base.path(.networks))
+    let (ticks, tick) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    var loaded = ""
+    await withTaskGroup(of: Void.self) { group in
+      group.addTask { for await _ in changes { tick.yield() } }
+      group.addTask {
+        while !Task.isCancelled {
+          tick.yield()
+          try? await Task.sleep(for: interval)
+        }
+        tick.finish()
+      }
+      for await _ in ticks {
+        if Task.isCancelled { break }
+        if let text = await load(unless: loaded) { loaded = text }
+      }
+      group.cancelAll()
+    }
+  }
+
+  /// Renders the rules and loads them if they differ from `current`; returns what is loaded.
+  func load(unless current: String) async -> String? {
+    do {
+      let records = NetworkRecords(zookeeper: zookeeper)
+      let networks = try await records.all()
+      var acls: [Int: [NetworkACL]] = [:]
+      let operations = DirectNetworkOperations(zookeeper: zookeeper, vms: DirectVMOperations(zookeeper: zookeeper))
+      for network in networks where network.type == .managed {
+        acls[network.vni] = try await operations.acls(network.vni, limit: nil, direction: nil)
+      }
+      let (text, problems) = NetworkFirewall.render(networks, acls: acls)
+      for problem in problems { logger.warning("firewall: \(problem) (left out)") }
+      guard text != current else { return current }
+      let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "pvckit-firewall-\(UUID().uuidString).nft")
+      try text.write(to: file, atomically: true, encoding: .utf8)
+      defer { try? FileManager.default.removeItem(at: file) }
+      let outcome = try await nft.run(["-f", file.path], timeout: .seconds(20))
+      guard outcome.status == 0 else {
+        logger.warning("firewall: nft -f failed: \(outcome.output.prefix(300))")
+        return nil
+      }
+      logger.info("firewall: loaded the rules of \(networks.filter { $0.type == .managed }.count) managed networks")
+      return text
+    } catch {
+      logger.warning("firewall: \(error)")
+      return nil
+    }
+  }
+}
