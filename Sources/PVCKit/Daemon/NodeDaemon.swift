@@ -294,6 +294,7 @@ public struct NodeDaemon: Sendable {
       }
     }
     if settings.networkLinks != nil {
+      duties.append(GatewayDuty(zookeeper: zookeeper, logger: logger).duty())
       duties.append(FirewallDuty(zookeeper: zookeeper, logger: logger).duty())
     }
     let fencer = FenceMonitor(zookeeper: zookeeper, identity: identity, policy: settings.fencePolicy, logger: logger)

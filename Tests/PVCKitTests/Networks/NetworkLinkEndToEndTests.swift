@@ -62,6 +62,28 @@ struct NetworkLinkEndToEndTests {
           let table = try? SimulatedNodes.inside(primary, ["nft", "list", "table", "inet", "pvckit"])
           return table?.output.contains("chain vxlan1100-in") == true && table?.output.contains("tcp dport 22") == true
         }, "firewall on \(primary)")
+      // The primary holds the gateway address; the other nodes do not.
+      #expect(
+        try await eventually(timeout: .seconds(20)) {
+          (try? SimulatedNodes.inside(primary, ["ip", "address", "show", "dev", "vmbr1100"]))?.output.contains(
+            "10.110.0.1/24") == true
+        }, "gateway on \(primary)")
+      for node in nodeNames where node != primary {
+        #expect(
+          (try? SimulatedNodes.inside(node, ["ip", "address", "show", "dev", "vmbr1100"]))?.output.contains(
+            "10.110.0.1")
+            == false)
+      }
+      // The role moves: the gateway and the firewall go with it.
+      let next = try #require(nodeNames.first { $0 != primary })
+      _ = try await cluster.nodes.setCoordinatorState(next, .primary, wait: true)
+      #expect(
+        try await eventually(timeout: .seconds(20)) {
+          let here = (try? SimulatedNodes.inside(next, ["ip", "address", "show", "dev", "vmbr1100"]))?.output ?? ""
+          let there = (try? SimulatedNodes.inside(primary, ["ip", "address", "show", "dev", "vmbr1100"]))?.output ?? ""
+          let table = (try? SimulatedNodes.inside(next, ["nft", "list", "table", "inet", "pvckit"]))?.output ?? ""
+          return here.contains("10.110.0.1/24") && !there.contains("10.110.0.1") && table.contains("tcp dport 22")
+        }, "gateway and firewall moved from \(primary) to \(next)")
       // Deleted by hand: made again (at the latest by the periodic pass).
       _ = try SimulatedNodes.inside("hv2", ["ip", "link", "del", "vxlan1100"])
       #expect(try await eventually(timeout: .seconds(25)) { ready("hv2") })

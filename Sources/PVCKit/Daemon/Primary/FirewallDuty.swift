@@ -15,8 +15,9 @@ struct FirewallDuty: Sendable {
   func duty() -> LoopDuty {
     LoopDuty(name: "firewall") {
       await run()
-      // Handed over or stopped: the next primary loads its own.
-      _ = try? await nft.run(["delete", "table", "inet", NetworkFirewall.table], timeout: .seconds(10))
+      // Handed over or stopped: the next primary loads its own (in a task of its own: this one is cancelled).
+      await Task { _ = try? await nft.run(["delete", "table", "inet", NetworkFirewall.table], timeout: .seconds(10)) }
+        .value
     }
   }
 
