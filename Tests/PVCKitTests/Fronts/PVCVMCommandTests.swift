@@ -71,6 +71,8 @@ struct PVCVMCommandTests {
     #expect(try pvc("vm", "vcpu", "set", "clidef", "2", "--topology", "1,2,1").status == 0)
     #expect(try pvc("vm", "vcpu", "set", "clidef", "2", "--topology", "1,3,1").status == ErrorKind.invalid.exitCode)
     #expect(try pvc("vm", "network", "add", "clidef", "200", "-a", "52:54:00:00:00:99").status == 0)
+    let unknown = try pvc("vm", "network", "add", "clidef", "999", "-a", "52:54:00:00:00:98")
+    #expect(unknown.status == ErrorKind.notFound.exitCode && unknown.stderr.contains("no network with VNI 999"))
     #expect(try pvc("vm", "network", "get", "clidef").stdout.contains("52:54:00:00:00:99"))
 
     let nodes = try pvc("node", "list")

@@ -182,6 +182,8 @@ struct VMNetworkCommand: AsyncParsableCommand {
       }
       live.note()
       try await withCluster(connection) { cluster in
+        // A VNI must name one of the cluster's networks (the core networks are named, not numbered).
+        if let vni = Int(net) { _ = try await cluster.networks.info(vni) }
         try await cluster.vms.addNetwork(
           domain, VMNetworkRequest(network: net, mac: mac, model: model), restart: try options.restarts(domain))
         output("Network \"\(net)\" added to VM \"\(domain)\"\(options.when).")
