@@ -12,15 +12,45 @@ enum NetworkPages {
       <td>\(shown(network.ip6.network))</td><td>\(shown(network.domain))</td></tr>
       """
     }
-    return PageShell.page(
-      "Networks", session: session, flash: flash,
+    let table: HTML =
       networks.isEmpty
-        ? "<p>No networks.</p>"
-        : """
-        <table><thead><tr><th scope="col">VNI</th><th scope="col">Description</th><th scope="col">Type</th>\
-        <th scope="col">IPv4 network</th><th scope="col">Gateway</th><th scope="col">DHCP</th>\
-        <th scope="col">IPv6 network</th><th scope="col">Domain</th></tr></thead><tbody>\(rows)</tbody></table>
-        """)
+      ? "<p>No networks.</p>"
+      : """
+      <table><thead><tr><th scope="col">VNI</th><th scope="col">Description</th><th scope="col">Type</th>\
+      <th scope="col">IPv4 network</th><th scope="col">Gateway</th><th scope="col">DHCP</th>\
+      <th scope="col">IPv6 network</th><th scope="col">Domain</th></tr></thead><tbody>\(rows)</tbody></table>
+      """
+    return PageShell.page("Networks", session: session, flash: flash, "\(table)\(addForm(session: session))")
+  }
+
+  /// The form that adds a network (checked by PVCKit like every other front's request).
+  static func addForm(session: WebSession) -> HTML {
+    func field(_ name: String, _ label: String, _ placeholder: String = "") -> HTML {
+      """
+      <label for="\(name)">\(label)</label><input id="\(name)" name="\(name)" placeholder="\(placeholder)">
+      """
+    }
+    return """
+      <h2>Add a network</h2>
+      <form method="post" action="/networks" class="stacked">\(Components.csrf(session.csrf))\
+      \(field("vni", "VNI", "100"))\(field("description", "Description"))\
+      <label for="nettype">Type</label><select id="nettype" name="nettype">\
+      <option value="managed">managed (VXLAN)</option><option value="bridged">bridged (VLAN)</option></select>\
+      \(field("ip4_network", "IPv4 network", "10.100.0.0/24"))\(field("ip4_gateway", "IPv4 gateway", "10.100.0.1"))\
+      \(field("dhcp4_start", "DHCP from", "10.100.0.100"))\(field("dhcp4_end", "DHCP to", "10.100.0.199"))\
+      \(field("domain", "Domain"))<button type="submit">Add network</button></form>
+      """
+  }
+
+  /// The confirmation before a network goes.
+  static func confirmRemoval(_ vni: Int, session: WebSession) -> HTML {
+    PageShell.page(
+      "Confirm", session: session,
+      """
+      <p>Really remove network <strong>\(vni)</strong>? Its links, addresses and rules go from every node.</p>
+      <p>\(Components.button("Yes, remove it", action: "/networks/\(vni)/remove", fields: [("confirm", "yes")], csrf: session.csrf, style: "danger"))\
+      <a href="/networks/\(vni)">Cancel</a></p>
+      """)
   }
 
   static func detail(
@@ -58,6 +88,7 @@ enum NetworkPages {
         <th scope="col">Rule</th></tr></thead><tbody>\(aclRows)</tbody></table>
         """ as HTML)
       <h2>VMs on network \(network.vni)</h2>\(VMPages.table(vms, session: session))
+      <p>\(Components.button("Remove network", action: "/networks/\(network.vni)/remove", csrf: session.csrf, style: "danger"))</p>
       """)
   }
 

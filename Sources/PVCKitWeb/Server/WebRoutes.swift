@@ -64,6 +64,35 @@ struct WebRoutes: Sendable {
           network, leases: leases, acls: acls, vms: vms, session: session, flash: flash)
       }
     }
+    router.post("/networks") { request, _ in
+      try await action(request) { _, form in
+        func text(_ name: String) -> String? {
+          Self.clean(form.first(name)).isEmpty ? nil : Self.clean(form.first(name))
+        }
+        guard let vni = Int(Self.clean(form.first("vni"))) else {
+          throw WebError.badRequest("the VNI must be a number")
+        }
+        let start = text("dhcp4_start")
+        try await cluster.networks.add(
+          NetworkDefinition(
+            vni: vni, description: text("description") ?? "",
+            type: NetworkType(rawValue: Self.clean(form.first("nettype"))) ?? .managed, domain: text("domain"),
+            ip4Network: text("ip4_network"), ip4Gateway: text("ip4_gateway"), dhcp4: start != nil, dhcp4Start: start,
+            dhcp4End: text("dhcp4_end")))
+        return Self.redirect("/networks/\(vni)", flash: "Added network \(vni).")
+      }
+    }
+    router.post("/networks/:vni/remove") { request, context in
+      let vni = Int(context.parameters.get("vni") ?? "") ?? 0
+      return try await action(request) { session, form in
+        guard form.first("confirm") == "yes" else {
+          _ = try await cluster.networks.info(vni)
+          return Self.page(NetworkPages.confirmRemoval(vni, session: session))
+        }
+        try await cluster.networks.remove(vni)
+        return Self.redirect("/networks", flash: "Removed network \(vni).")
+      }
+    }
     router.get("/vms") { request, _ in
       try await page(request) { session, flash in
         let p = RequestParameters(query: request.uri.query)

@@ -149,6 +149,42 @@ struct WebRouteTests {
     }
   }
 
+  @Test("networks: the add form is checked by PVCKit, removal asks first and is refused while VMs use the network")
+  func networkForms() async throws {
+    try await Self.withBrowser { browser in
+      let page = try await browser.get("/networks")
+      #expect(page.html.contains("Add a network"))
+      let csrf = try #require(page.csrf)
+      let form: [(String, String)] = [
+        ("vni", "300"), ("description", "web-made"), ("nettype", "managed"), ("ip4_network", "10.30.0.0/24"),
+        ("ip4_gateway", "10.30.0.1"), ("dhcp4_start", "10.30.0.100"), ("dhcp4_end", "10.30.0.199"),
+      ]
+      #expect(try await browser.send(.post, "/networks", form: form).status == 403)  // no CSRF token
+      let added = try await browser.send(.post, "/networks", form: form + [("csrf", csrf)])
+      #expect(added.status == 303 && added.headers[.location]?.hasPrefix("/networks/300") == true)
+      #expect(try await browser.cluster.networks.info(300).ip4.dhcpFlag)
+      let overlap = try await browser.send(
+        .post, "/networks",
+        form: [
+          ("vni", "301"), ("description", "clash"), ("nettype", "managed"), ("ip4_network", "10.30.0.0/16"),
+          ("ip4_gateway", "10.30.255.1"), ("csrf", csrf),
+        ])
+      // A refused action goes back with the reason as a notice.
+      #expect(overlap.status == 303)
+      #expect(try await browser.get(overlap.headers[.location] ?? "/").html.contains("overlaps network 300"))
+      #expect(try await browser.cluster.networks.list().map(\.vni) == [100, 200, 300])
+
+      let confirm = try await browser.send(.post, "/networks/300/remove", form: [("csrf", csrf)])
+      #expect(confirm.status == 200 && confirm.html.contains("Really remove network"))
+      let removed = try await browser.send(.post, "/networks/300/remove", form: [("confirm", "yes"), ("csrf", csrf)])
+      #expect(removed.status == 303)
+      #expect(try await browser.cluster.networks.list().map(\.vni) == [100, 200])
+      let inUse = try await browser.send(.post, "/networks/100/remove", form: [("confirm", "yes"), ("csrf", csrf)])
+      #expect(inUse.status == 303)
+      #expect(try await browser.get(inUse.headers[.location] ?? "/").html.contains("used by VM"))
+    }
+  }
+
   @Test("actions need the session's CSRF token; stop asks for confirmation first; the state changes")
   func actions() async throws {
     try await Self.withBrowser { browser in
