@@ -101,4 +101,34 @@ struct HTTPNetworkOperations: NetworkOperations {
   func removeACL(_ vni: Int, description: String) async throws {
     _ = try await client.expect(.networkACLRemove, [String(vni), description])
   }
+
+  func sriovPhysicalFunctions(node: String) async throws -> [SRIOVPhysicalFunction] {
+    let response = try await client.send(.sriovPFList, [node])
+    if response.status == 404 { return [] }
+    guard response.status == 200 else { throw response.refusal }
+    return try response.decode([SRIOVPhysicalFunction].self)
+  }
+
+  func sriovVirtualFunctions(node: String, pf: String?) async throws -> [SRIOVVirtualFunction] {
+    let response = try await client.send(.sriovVFList, [node], pf.map { [("pf", $0)] } ?? [])
+    if response.status == 404 { return [] }
+    guard response.status == 200 else { throw response.refusal }
+    return try response.decode([SRIOVVirtualFunction].self)
+  }
+
+  func setSRIOVVirtualFunction(node: String, vf: String, _ change: SRIOVVirtualFunctionChange) async throws {
+    try change.check()
+    var parameters: [(String, String)] = []
+    let numbers: [(String, Int?)] = [
+      ("vlan_id", change.vlanID), ("vlan_qos", change.vlanQoS), ("tx_rate_min", change.txRateMin),
+      ("tx_rate_max", change.txRateMax),
+    ]
+    parameters += numbers.compactMap { name, value in value.map { (name, String($0)) } }
+    if let state = change.linkState { parameters.append(("link_state", state)) }
+    let flags: [(String, Bool?)] = [
+      ("spoof_check", change.spoofCheck), ("trust", change.trust), ("query_rss", change.queryRSS),
+    ]
+    parameters += flags.compactMap { name, value in value.map { (name, String($0)) } }
+    _ = try await client.expect(.sriovVFSet, [node, vf], parameters)
+  }
 }

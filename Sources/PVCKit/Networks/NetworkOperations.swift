@@ -26,6 +26,12 @@ public protocol NetworkOperations: Sendable {
     async throws
   /// Removes a rule; the ones after it move up.
   func removeACL(_ vni: Int, description: String) async throws
+  /// The SR-IOV physical functions of a node (found by its pvcd at start).
+  func sriovPhysicalFunctions(node: String) async throws -> [SRIOVPhysicalFunction]
+  /// The SR-IOV virtual functions of a node, of one PF or all.
+  func sriovVirtualFunctions(node: String, pf: String?) async throws -> [SRIOVVirtualFunction]
+  /// Changes a VF's settings (the node's pvcd applies them), checked first.
+  func setSRIOVVirtualFunction(node: String, vf: String, _ change: SRIOVVirtualFunctionChange) async throws
 }
 
 extension NetworkOperations {
@@ -51,10 +57,12 @@ public enum NetworkError: ClassifiedError, Sendable, Hashable, CustomStringConve
   case aclNotFound(vni: Int, description: String)
   /// A firewall rule of this description exists in the network.
   case aclExists(vni: Int, description: String)
+  /// The node has no such SR-IOV VF.
+  case vfNotFound(node: String, vf: String)
 
   public var kind: ErrorKind {
     switch self {
-    case .notFound, .leaseNotFound, .aclNotFound: .notFound
+    case .notFound, .leaseNotFound, .aclNotFound, .vfNotFound: .notFound
     case .invalid: .invalid
     case .exists, .inUse, .reservationExists, .aclExists: .refused
     }
@@ -69,6 +77,7 @@ public enum NetworkError: ClassifiedError, Sendable, Hashable, CustomStringConve
     case .reservationExists(let vni, let mac): "\(mac) already has a reservation in network \(vni)"
     case .aclNotFound(let vni, let description): "network \(vni) has no firewall rule \"\(description)\""
     case .aclExists(let vni, let description): "network \(vni) already has a firewall rule \"\(description)\""
+    case .vfNotFound(let node, let vf): "node \(node) has no SR-IOV VF \(vf)"
     case .inUse(let vni, let vms):
       "network \(vni) is used by VM\(vms.count == 1 ? "" : "s") \(vms.joined(separator: ", ")): remove their NICs first"
     }

@@ -82,6 +82,31 @@ enum NetworkRoutes {
       try await call.cluster.networks.removeACL(vni, description: call.path("description"))
       return Responses.message("Removed firewall rule \"\(call.path("description"))\" from network \(vni).")
     },
+    APIRoute(.sriovPFList) { call in
+      let pfs = try await call.cluster.networks.sriovPhysicalFunctions(node: call.path("node"))
+      return pfs.isEmpty ? Responses.message("No SR-IOV PFs found.", status: .notFound) : try Responses.json(pfs)
+    },
+    APIRoute(.sriovVFList) { call in
+      let vfs = try await call.cluster.networks.sriovVirtualFunctions(
+        node: call.path("node"), pf: call.parameters.string("pf"))
+      return vfs.isEmpty ? Responses.message("No SR-IOV VFs found.", status: .notFound) : try Responses.json(vfs)
+    },
+    APIRoute(.sriovVFInfo) { call in
+      let vfs = try await call.cluster.networks.sriovVirtualFunctions(node: call.path("node"), pf: nil).filter {
+        $0.phy == call.path("vf")
+      }
+      return vfs.isEmpty ? Responses.message("SR-IOV VF not found.", status: .notFound) : try Responses.json(vfs)
+    },
+    APIRoute(.sriovVFSet) { call in
+      let p = call.parameters
+      try await call.cluster.networks.setSRIOVVirtualFunction(
+        node: call.path("node"), vf: call.path("vf"),
+        SRIOVVirtualFunctionChange(
+          vlanID: p.int("vlan_id"), vlanQoS: p.int("vlan_qos"), txRateMin: p.int("tx_rate_min"),
+          txRateMax: p.int("tx_rate_max"), linkState: p.string("link_state"), spoofCheck: p.bool("spoof_check"),
+          trust: p.bool("trust"), queryRSS: p.bool("query_rss")))
+      return Responses.message("Changed the settings of SR-IOV VF \(call.path("vf")) on node \(call.path("node")).")
+    },
     APIRoute(.networkRemove) { call in
       let vni = try vni(call)
       try await call.cluster.networks.remove(vni)

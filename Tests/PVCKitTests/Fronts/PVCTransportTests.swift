@@ -230,6 +230,61 @@ struct PVCTransportTests {
     }
   }
 
+  @Test("SR-IOV functions recorded by a node: listed through the binary over both transports; VF settings checked")
+  func sriov() async throws {
+    try await Self.withConnections(port: 22798) { pvc, cluster in
+      // What a node's pvcd records for a PF with one VF (there is no SR-IOV hardware here).
+      let zk = try #require(cluster.zookeeper)
+      let pf = try Layout.sriovPF("ens1f0", node: "hv1")
+      let vf = try Layout.sriovVF("ens1f0v0", node: "hv1")
+      try await zk.ensurePath(try Layout.node("hv1").path(.sriovPF))
+      try await zk.ensurePath(try Layout.node("hv1").path(.sriovVF))
+      var operations: [ZooKeeperOperation] = [
+        .create(pf.path(.root), ""), .create(pf.path(.mtu), "1500"), .create(pf.path(.vfCount), "1"),
+      ]
+      for key in SRIOVVirtualKey.allCases {
+        let value: String =
+          switch key {
+          case .pf: "ens1f0"
+          case .mtu: "1500"
+          case .mac: "52:54:00:5e:00:01"
+          case .linkState: "auto"
+          case .used, .spoofCheck, .trust, .queryRSS: "False"
+          default: ""
+          }
+        operations.append(.create(vf.path(key), value))
+      }
+      _ = try await zk.multi(operations)
+      for connection in ["api", "zk"] {
+        let pfs = try UpstreamJSON.decoder.decode(
+          [SRIOVPhysicalFunction].self,
+          from: Data(
+            try await pvc(["-c", connection, "network", "sriov", "pf", "list", "hv1", "-f", "json"]).stdout.utf8))
+        #expect(pfs == [SRIOVPhysicalFunction(phy: "ens1f0", mtu: "1500", vfs: ["ens1f0v0"])], "\(connection)")
+        let info = try await pvc(["-c", connection, "network", "sriov", "vf", "info", "hv1", "ens1f0v0"])
+        #expect(info.status == 0 && info.stdout.contains("52:54:00:5e:00:01"), "\(info.stderr)")
+        let missing = try await pvc(["-c", connection, "network", "sriov", "vf", "info", "hv1", "nope"])
+        #expect(missing.status == ErrorKind.notFound.exitCode)
+      }
+      let api = try await PVCCluster.connect(
+        .api(url: URL(string: "http://127.0.0.1:22798")!, key: APITestHarness.token))
+      try await api.networks.setSRIOVVirtualFunction(
+        node: "hv1", vf: "ens1f0v0", SRIOVVirtualFunctionChange(vlanID: 100, linkState: "enable", trust: true))
+      let changed = try #require(try await cluster.networks.sriovVirtualFunctions(node: "hv1", pf: "ens1f0").first)
+      #expect(changed.config.vlanID == "100" && changed.config.linkState == "enable" && changed.config.trust)
+      for bad in [SRIOVVirtualFunctionChange(vlanID: 5000), SRIOVVirtualFunctionChange(linkState: "up")] {
+        await #expect(throws: NetworkError.self) {
+          try await api.networks.setSRIOVVirtualFunction(node: "hv1", vf: "ens1f0v0", bad)
+        }
+      }
+      await #expect(throws: NetworkError.vfNotFound(node: "hv1", vf: "nope")) {
+        try await cluster.networks.setSRIOVVirtualFunction(
+          node: "hv1", vf: "nope", SRIOVVirtualFunctionChange(trust: true))
+      }
+      await api.close()
+    }
+  }
+
   @Test("connections: add, list (keys hidden), detail, remove; the file is private")
   func connections() async throws {
     try await Self.withConnections(port: 22794) { pvc, _ in

@@ -135,10 +135,40 @@ extension OperationSpec {
     "network.acl-remove", .delete, "/network/{vni}/acl/{description}", summary: "Remove firewall rule {description}",
     responses: [200: "Message", 404: "Message"])
 
+  /// The SR-IOV PFs of node {node}
+  public static let sriovPFList = OperationSpec(
+    "sriov.pf-list", .get, "/sriov/pf/{node}", summary: "The SR-IOV PFs of node {node}",
+    responses: [200: "array:sriov_pf", 404: "Message"])
+
+  /// The SR-IOV VFs of node {node}
+  public static let sriovVFList = OperationSpec(
+    "sriov.vf-list", .get, "/sriov/vf/{node}", summary: "The SR-IOV VFs of node {node}",
+    parameters: [.string("pf", "Only the VFs of this PF")], responses: [200: "array:sriov_vf", 404: "Message"])
+
+  /// SR-IOV VF {vf} of node {node} (as a one-element list)
+  public static let sriovVFInfo = OperationSpec(
+    "sriov.vf-info", .get, "/sriov/vf/{node}/{vf}", summary: "SR-IOV VF {vf} of node {node} (as a one-element list)",
+    responses: [200: "array:sriov_vf", 404: "Message"])
+
+  /// Change the settings of SR-IOV VF {vf} of node {node}
+  public static let sriovVFSet = OperationSpec(
+    "sriov.vf-set", .put, "/sriov/vf/{node}/{vf}", summary: "Change the settings of SR-IOV VF {vf} of node {node}",
+    parameters: [
+      .integer("vlan_id", 0...4094, "The VLAN the VF's traffic is tagged with (0: none)"),
+      .integer("vlan_qos", 0...7, "The priority of the VLAN tag"),
+      .integer("tx_rate_min", 0...1_000_000, "The least TX rate, in Mbit/s (0: none)"),
+      .integer("tx_rate_max", 0...1_000_000, "The highest TX rate, in Mbit/s (0: none)"),
+      .choice("link_state", SRIOVVirtualFunctionChange.linkStates, "The VF's link: auto, enable or disable"),
+      .boolean("spoof_check", "Drop frames whose source MAC is not the VF's"),
+      .boolean("trust", "Let the guest change the VF's MAC and enter promiscuous mode"),
+      .boolean("query_rss", "Let the guest query the VF's RSS settings"),
+    ],
+    responses: [200: "Message", 400: "Message", 404: "Message"])
+
   /// Every operation of this area.
   static let networkOperations: [OperationSpec] = [
     networkList, networkAdd, networkAddNamed, networkInfo, networkModify, networkRemove, networkLeaseList,
     networkLeaseAdd, networkLeaseAddNamed, networkLeaseInfo, networkLeaseRemove, networkACLList, networkACLAdd,
-    networkACLAddNamed, networkACLInfo, networkACLRemove,
+    networkACLAddNamed, networkACLInfo, networkACLRemove, sriovPFList, sriovVFList, sriovVFInfo, sriovVFSet,
   ]
 }

@@ -7,7 +7,7 @@ struct NetworkCommand: AsyncParsableCommand {
     commandName: "network", abstract: "Manage client networks.",
     subcommands: [
       NetworkListCommand.self, NetworkInfoCommand.self, NetworkAddCommand.self, NetworkModifyCommand.self,
-      NetworkRemoveCommand.self, NetworkDHCPCommand.self, NetworkACLCommand.self,
+      NetworkRemoveCommand.self, NetworkDHCPCommand.self, NetworkACLCommand.self, NetworkSRIOVCommand.self,
     ])
 }
 
