@@ -26,4 +26,46 @@ struct NetworkRecords: Sendable {
       Int(name).flatMap { NetworkInfo(vni: $0, record: record) }
     }.sorted { $0.vni < $1.vni }
   }
+
+  /// The network's rules in one direction (or both, `in` first), each in order.
+  func rules(_ vni: Int, _ direction: Layout.RuleDirection? = nil) async throws -> [NetworkACL] {
+    var all: [NetworkACL] = []
+    for side in direction.map({ [$0] }) ?? Layout.RuleDirection.allCases {
+      let key: NetworkKey = side == .inbound ? .rulesIn : .rulesOut
+      all += try await children(vni, key) { try Layout.rule($0, direction: side, network: String(vni)) }.map {
+        name, record in
+        NetworkACL(
+          description: name, direction: side.rawValue, order: record[.order].flatMap { Int($0) } ?? Int.max,
+          rule: record[.rule] ?? "")
+      }.sorted { ($0.order, $0.description) < ($1.order, $1.description) }
+    }
+    return all
+  }
+
+  /// The network's static reservations.
+  func reservations(_ vni: Int) async throws -> [NetworkLease] {
+    try await children(vni, .reservations) { try Layout.reservation($0, network: String(vni)) }.map { mac, record in
+      NetworkLease(hostname: record[.hostname] ?? "", ip4Address: record[.ip] ?? "", macAddress: mac, isStatic: true)
+    }
+  }
+
+  /// The leases dnsmasq gave out (written back to ZooKeeper).
+  func leases(_ vni: Int) async throws -> [NetworkLease] {
+    try await children(vni, .leases) { try Layout.lease($0, network: String(vni)) }.map { mac, record in
+      NetworkLease(
+        hostname: record[.hostname] ?? "", ip4Address: record[.ip] ?? "", macAddress: mac,
+        timestamp: record[.expiry].flatMap { Int($0) } ?? 0, isStatic: false)
+    }
+  }
+
+  /// The objects under one of a network's collections, by name, sorted; names that cannot be objects are reported.
+  private func children<Key: SchemaKey>(
+    _ vni: Int, _ collection: NetworkKey, _ ref: (String) throws -> ObjectRef<Key>
+  ) async throws -> [(String, Record<Key>)] {
+    let parent = try Layout.network(String(vni)).path(collection)
+    let checked = Layout.refs((try await reads.childrenMany([parent])[0] ?? []).sorted(), under: parent, ref)
+    let records = try await reads.records(checked.refs)
+    await RecordProblems.report(checked.problems + records.flatMap(\.problems), zookeeper: zookeeper)
+    return Array(zip(checked.names, records))
+  }
 }

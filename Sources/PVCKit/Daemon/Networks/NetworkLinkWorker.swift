@@ -19,25 +19,7 @@ struct NetworkLinkWorker: Sendable {
 
   /// Runs until cancelled.
   func run() async {
-    let changes = zookeeper.watchChildren(Layout.base.path(.networks))
-    let (ticks, tick) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-    await withTaskGroup(of: Void.self) { group in
-      group.addTask {
-        for await _ in changes { tick.yield() }
-      }
-      group.addTask {
-        while !Task.isCancelled {
-          tick.yield()
-          try? await Task.sleep(for: interval)
-        }
-        tick.finish()
-      }
-      for await _ in ticks {
-        await reconcile()
-        if Task.isCancelled { break }
-      }
-      group.cancelAll()
-    }
+    await NetworkChanges.follow(zookeeper, every: interval) { await reconcile() }
   }
 
   /// One pass: read the networks and the links, run the plan.

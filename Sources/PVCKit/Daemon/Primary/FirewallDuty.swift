@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// The primary's firewall: keeps the cluster's network rules loaded into this
 /// node's nftables (table `inet pvckit`, see ``NetworkFirewall``), reloading on
@@ -23,23 +24,9 @@ struct FirewallDuty: Sendable {
 
   /// Loads the rules until cancelled.
   func run() async {
-    let changes = zookeeper.watchChildren(Layout.base.path(.networks))
-    let (ticks, tick) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-    var loaded = ""
-    await withTaskGroup(of: Void.self) { group in
-      group.addTask { for await _ in changes { tick.yield() } }
-      group.addTask {
-        while !Task.isCancelled {
-          tick.yield()
-          try? await Task.sleep(for: interval)
-        }
-        tick.finish()
-      }
-      for await _ in ticks {
-        if Task.isCancelled { break }
-        if let text = await load(unless: loaded) { loaded = text }
-      }
-      group.cancelAll()
+    let loaded = Mutex("")
+    await NetworkChanges.follow(zookeeper, every: interval) {
+      if let text = await load(unless: loaded.withLock { $0 }) { loaded.withLock { $0 = text } }
     }
   }
 
@@ -49,9 +36,8 @@ struct FirewallDuty: Sendable {
       let records = NetworkRecords(zookeeper: zookeeper)
       let networks = try await records.all()
       var acls: [Int: [NetworkACL]] = [:]
-      let operations = DirectNetworkOperations(zookeeper: zookeeper, vms: DirectVMOperations(zookeeper: zookeeper))
       for network in networks where network.type == .managed {
-        acls[network.vni] = try await operations.acls(network.vni, limit: nil, direction: nil)
+        acls[network.vni] = try await records.rules(network.vni)
       }
       let (text, problems) = NetworkFirewall.render(networks, acls: acls)
       for problem in problems { logger.warning("firewall: \(problem) (left out)") }

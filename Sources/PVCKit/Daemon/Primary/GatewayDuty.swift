@@ -39,35 +39,21 @@ struct GatewayDuty: Sendable {
 
   /// Keeps the addresses in place until cancelled.
   func run() async {
-    let changes = zookeeper.watchChildren(Layout.base.path(.networks))
-    let (ticks, tick) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-    await withTaskGroup(of: Void.self) { group in
-      group.addTask { for await _ in changes { tick.yield() } }
-      group.addTask {
-        while !Task.isCancelled {
-          tick.yield()
-          try? await Task.sleep(for: interval)
-        }
-        tick.finish()
-      }
-      for await _ in ticks {
-        if Task.isCancelled { break }
-        do {
-          for (address, bridge) in try await gateways() {
-            let command = ["address", "replace", address, "dev", bridge]
-            let outcome = try await ip.run(command, timeout: .seconds(10))
-            let text = "ip " + command.joined(separator: " ")
-            if outcome.status == 0 {
-              reported.forget(text)
-            } else if reported.isNew(text) {
-              logger.warning("gateways: \(text) failed: \(outcome.output.prefix(200))")
-            }
+    await NetworkChanges.follow(zookeeper, every: interval) {
+      do {
+        for (address, bridge) in try await gateways() {
+          let command = ["address", "replace", address, "dev", bridge]
+          let outcome = try await ip.run(command, timeout: .seconds(10))
+          let text = "ip " + command.joined(separator: " ")
+          if outcome.status == 0 {
+            reported.forget(text)
+          } else if reported.isNew(text) {
+            logger.warning("gateways: \(text) failed: \(outcome.output.prefix(200))")
           }
-        } catch {
-          logger.warning("gateways: \(error)")
         }
+      } catch {
+        logger.warning("gateways: \(error)")
       }
-      group.cancelAll()
     }
   }
 }

@@ -8,14 +8,7 @@ struct DirectNetworkOperations: NetworkOperations {
   var views: ViewSlot?
 
   func list(limit: String?) async throws -> [NetworkInfo] {
-    var filter = VMFilter(limit: limit)
-    filter.fuzzy = true
-    let matcher: VMFilter.Matcher
-    do {
-      matcher = try VMFilter.Matcher(filter)
-    } catch let error as VMError {
-      throw NetworkError.invalid(error.description)
-    }
+    let matcher = try Self.matcher(limit)
     return try await all().filter { network in
       matcher.matches(uuid: "", name: String(network.vni), node: "", state: "", tags: [])
         || matcher.matches(uuid: "", name: network.description, node: "", state: "", tags: [])
@@ -71,16 +64,9 @@ struct DirectNetworkOperations: NetworkOperations {
 
   func leases(_ vni: Int, limit: String?, staticOnly: Bool) async throws -> [NetworkLease] {
     let network = try await info(vni)
-    var filter = VMFilter(limit: limit)
-    filter.fuzzy = true
-    let matcher: VMFilter.Matcher
-    do {
-      matcher = try VMFilter.Matcher(filter)
-    } catch let error as VMError {
-      throw NetworkError.invalid(error.description)
-    }
-    var all = try await reservations(network.vni)
-    if !staticOnly { all += try await dynamicLeases(network.vni) }
+    let matcher = try Self.matcher(limit)
+    var all = try await records.reservations(network.vni)
+    if !staticOnly { all += try await records.leases(network.vni) }
     return all.filter { lease in
       [lease.macAddress, lease.ip4Address, lease.hostname].contains {
         matcher.matches(uuid: "", name: $0, node: "", state: "", tags: [])
@@ -95,7 +81,7 @@ struct DirectNetworkOperations: NetworkOperations {
     let network = try await info(vni)
     let reservation = NetworkLease(
       hostname: hostname, ip4Address: ip, macAddress: NetworkRules.mac(mac) ?? mac, isStatic: true)
-    let existing = try await reservations(vni)
+    let existing = try await records.reservations(vni)
     if existing.contains(where: { $0.macAddress == reservation.macAddress }) {
       throw NetworkError.reservationExists(vni: vni, mac: reservation.macAddress)
     }
@@ -123,17 +109,10 @@ struct DirectNetworkOperations: NetworkOperations {
 
   func acls(_ vni: Int, limit: String?, direction: Layout.RuleDirection?) async throws -> [NetworkACL] {
     _ = try await info(vni)
-    var filter = VMFilter(limit: limit)
-    filter.fuzzy = true
-    let matcher: VMFilter.Matcher
-    do {
-      matcher = try VMFilter.Matcher(filter)
-    } catch let error as VMError {
-      throw NetworkError.invalid(error.description)
+    let matcher = try Self.matcher(limit)
+    return try await records.rules(vni, direction).filter {
+      matcher.matches(uuid: "", name: $0.description, node: "", state: "", tags: [])
     }
-    var all: [NetworkACL] = []
-    for side in direction.map({ [$0] }) ?? Layout.RuleDirection.allCases { all += try await rules(vni, side) }
-    return all.filter { matcher.matches(uuid: "", name: $0.description, node: "", state: "", tags: []) }
   }
 
   func addACL(_ vni: Int, description: String, direction: Layout.RuleDirection, order: Int?, rule: String)
@@ -150,7 +129,7 @@ struct DirectNetworkOperations: NetworkOperations {
         "'\(NetworkRules.shown(description))' cannot name a rule (no '/', not starting with '.')")
     }
     let parsed = try ACLRule(parsing: rule)
-    var current = try await rules(vni, direction)
+    var current = try await records.rules(vni, direction)
     if current.contains(where: { $0.description == description }) {
       throw NetworkError.aclExists(vni: vni, description: description)
     }
@@ -173,7 +152,7 @@ struct DirectNetworkOperations: NetworkOperations {
   func removeACL(_ vni: Int, description: String) async throws {
     _ = try await info(vni)
     for direction in Layout.RuleDirection.allCases {
-      var current = try await rules(vni, direction)
+      var current = try await records.rules(vni, direction)
       guard let index = current.firstIndex(where: { $0.description == description }) else { continue }
       current.remove(at: index)
       let ref = try Layout.rule(description, direction: direction, network: String(vni))
@@ -198,52 +177,22 @@ struct DirectNetworkOperations: NetworkOperations {
     }
   }
 
-  /// The network's rules in one direction, in order.
-  func rules(_ vni: Int, _ direction: Layout.RuleDirection) async throws -> [NetworkACL] {
-    let parent = try Layout.network(String(vni)).path(direction == .inbound ? .rulesIn : .rulesOut)
-    let checked = Layout.refs(try await zookeeper.children(parent).sorted(), under: parent) {
-      try Layout.rule($0, direction: direction, network: String(vni))
-    }
-    let records = try await zookeeper.records(checked.refs)
-    await RecordProblems.report(checked.problems, zookeeper: zookeeper)
-    return zip(checked.names, records).map { name, record in
-      NetworkACL(
-        description: name, direction: direction.rawValue, order: record[.order].flatMap { Int($0) } ?? Int.max,
-        rule: record[.rule] ?? "")
-    }.sorted { ($0.order, $0.description) < ($1.order, $1.description) }
-  }
-
-  /// The network's static reservations.
-  func reservations(_ vni: Int) async throws -> [NetworkLease] {
-    let parent = try Layout.network(String(vni)).path(.reservations)
-    let checked = Layout.refs(try await zookeeper.children(parent).sorted(), under: parent) {
-      try Layout.reservation($0, network: String(vni))
-    }
-    let records = try await zookeeper.records(checked.refs)
-    await RecordProblems.report(checked.problems, zookeeper: zookeeper)
-    return zip(checked.names, records).map { mac, record in
-      NetworkLease(hostname: record[.hostname] ?? "", ip4Address: record[.ip] ?? "", macAddress: mac, isStatic: true)
+  /// A compiled `limit` pattern (fuzzy unless anchored, as for VMs).
+  static func matcher(_ limit: String?) throws -> VMFilter.Matcher {
+    var filter = VMFilter(limit: limit)
+    filter.fuzzy = true
+    do {
+      return try VMFilter.Matcher(filter)
+    } catch let error as VMError {
+      throw NetworkError.invalid(error.description)
     }
   }
 
-  /// The leases dnsmasq gave out (written back by its lease script).
-  func dynamicLeases(_ vni: Int) async throws -> [NetworkLease] {
-    let parent = try Layout.network(String(vni)).path(.leases)
-    let checked = Layout.refs(try await zookeeper.children(parent).sorted(), under: parent) {
-      try Layout.lease($0, network: String(vni))
-    }
-    let records = try await zookeeper.records(checked.refs)
-    await RecordProblems.report(checked.problems, zookeeper: zookeeper)
-    return zip(checked.names, records).map { mac, record in
-      NetworkLease(
-        hostname: record[.hostname] ?? "", ip4Address: record[.ip] ?? "", macAddress: mac,
-        timestamp: record[.expiry].flatMap { Int($0) } ?? 0, isStatic: false)
-    }
-  }
+  var records: NetworkRecords { NetworkRecords(zookeeper: zookeeper, reads: views?.view?.reads) }
 
   /// Every network, sorted by VNI.
   func all() async throws -> [NetworkInfo] {
-    try await NetworkRecords(zookeeper: zookeeper, reads: views?.view?.reads).all()
+    try await records.all()
   }
 
   /// A network's keys as upstream stores them.
