@@ -205,6 +205,8 @@ stop_node() {
   fi
   stop_daemon "$dir/libvirtd.pid" TERM 5 libvirtd
   stop_daemon "$dir/virtlogd.pid" TERM 2 virtlogd
+  # What pvcd started in the node and left running (dnsmasq, FRR): by pid, from the namespace's own list.
+  for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -TERM "$pid" 2>/dev/null || true; done
   ip netns del "$ns" 2>/dev/null || true
   ip link del "$ns-v" 2>/dev/null || true
 }
@@ -216,6 +218,8 @@ known_nodes() {
 cmd_down() {
   local n
   for n in $(known_nodes); do stop_node "$n"; done
+  # Test guests (namespaces plugged into the nodes' bridges, see NetworkGuest).
+  for ns in $(ip netns list | awk '{print $1}' | grep "^$PREFIX-g-" || true); do ip netns del "$ns" 2>/dev/null || true; done
   ip link del "$BRIDGE" 2>/dev/null || true
   nft delete table ip "$GUARD" 2>/dev/null || true
   rm -rf "$STATE/nodes"

@@ -29,7 +29,7 @@ IPMI="$PVCKIT_ROOT/Scripts/ipmi.sh"
 TAG=run
 
 start() {
-  "$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt ipmi
+  "$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt ipmi network
   if [ -n "${PVCKIT_RUN_BIN:-}" ]; then
     # Already built binaries (the test of `make run` uses the test build).
     BIN=$PVCKIT_RUN_BIN

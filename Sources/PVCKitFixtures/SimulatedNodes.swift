@@ -129,7 +129,7 @@ public enum SimulatedNodes {
     return result.output
   }
 
-  private static func run(_ executable: URL, _ arguments: [String], errors: Bool = true) throws -> (
+  static func run(_ executable: URL, _ arguments: [String], errors: Bool = true) throws -> (
     status: Int32, output: String
   ) {
     let process = Process()

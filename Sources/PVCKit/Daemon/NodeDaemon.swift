@@ -39,6 +39,9 @@ public struct NodeDaemon: Sendable {
     public var gracefulStopTimeout: Duration = .seconds(45)
     /// Where the node makes its client networks' links; `nil` (networking off) makes none.
     public var networkLinks: NetworkLinkSettings?
+    /// Where the node keeps the files of the servers it runs (dnsmasq, FRR): upstream's
+    /// `dynamic_directory`, one directory per node (simulated nodes share a file system).
+    public var runtimeDirectory = "/run/pvc"
 
     /// Creates settings.
     public init(
@@ -74,6 +77,7 @@ public struct NodeDaemon: Sendable {
           clusterDevice: configuration.cluster.cluster.device, clusterMTU: configuration.cluster.cluster.mtu,
           bridgeDevice: configuration.guestNetworking.bridgeDevice, bridgeMTU: configuration.guestNetworking.bridgeMTU)
       }
+      settings.runtimeDirectory = configuration.paths.dynamicDirectory + "/" + node
       settings.nodeLogLines = configuration.logging.zookeeperLogging ? configuration.logging.nodeLogLines : 0
       settings.policy = configuration.vmPolicy
       let networks = [
@@ -131,6 +135,11 @@ public struct NodeDaemon: Sendable {
       throw error
     }
     logger.info("node \(identity.name) registered (\(identity.isCoordinator ? "coordinator" : "hypervisor"))")
+    if settings.networkLinks != nil {
+      // Gateways and DHCP servers left by a run that did not stop (only the primary holds them, from its duty).
+      await GatewayDuty(zookeeper: zookeeper, directory: settings.runtimeDirectory + "/dnsmasq", logger: logger)
+        .clearLeftovers()
+    }
     // A start that failed before is mended now.
     try? await DirectFaultOperations(zookeeper: zookeeper).delete(["NODE_START_FAILED_\(identity.name)"])
     let group = ServiceGroup(configuration: groupConfiguration(services: services(watchdog: watchdog)))
@@ -294,7 +303,9 @@ public struct NodeDaemon: Sendable {
       }
     }
     if settings.networkLinks != nil {
-      duties.append(GatewayDuty(zookeeper: zookeeper, logger: logger).duty())
+      let gateways = GatewayDuty(
+        zookeeper: zookeeper, directory: settings.runtimeDirectory + "/dnsmasq", logger: logger)
+      duties.append(gateways.duty())
       duties.append(FirewallDuty(zookeeper: zookeeper, logger: logger).duty())
     }
     let fencer = FenceMonitor(zookeeper: zookeeper, identity: identity, policy: settings.fencePolicy, logger: logger)

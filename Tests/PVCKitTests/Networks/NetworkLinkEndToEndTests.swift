@@ -5,7 +5,7 @@ import Testing
 @testable import PVCKit
 
 /// Client network links made by real node daemons inside the simulated nodes.
-@Suite("Network links on the nodes")
+@Suite("Client networks on the nodes (one test at a time: each owns every node's links)", .serialized)
 struct NetworkLinkEndToEndTests {
   /// The node's links, as its kernel shows them.
   static func links(_ node: String) -> [String: LinkState] {

@@ -41,7 +41,7 @@ enum GuestProcesses {
   }
 
   /// Whether a process exists and is not a zombie.
-  private static func isAlive(_ pid: pid_t) -> Bool {
+  static func isAlive(_ pid: pid_t) -> Bool {
     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
       let close = stat.lastIndex(of: ")")
     else { return false }
@@ -49,7 +49,7 @@ enum GuestProcesses {
   }
 
   /// The arguments of a process (from `/proc/<pid>/cmdline`, at most 64 KiB read).
-  private static func commandLine(of entry: String) -> [String]? {
+  static func commandLine(of entry: String) -> [String]? {
     guard let handle = FileHandle(forReadingAtPath: "/proc/\(entry)/cmdline") else { return nil }
     defer { try? handle.close() }
     guard let data = try? handle.read(upToCount: 1 << 16), !data.isEmpty else { return nil }
