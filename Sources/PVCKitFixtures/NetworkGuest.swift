@@ -85,7 +85,11 @@ public struct NetworkGuest: Sendable {
 
   /// Whether one ping to `address` is answered within `seconds`.
   public func ping(_ address: String, seconds: Int = 1) -> Bool {
-    (try? inside(["busybox", "ping", "-c", "1", "-W", String(seconds), address]))?.status == 0
+    // Under `timeout`: busybox's own limit is an alarm, and test runners may start children with SIGALRM blocked.
+    let arguments = [
+      "timeout", "-s", "KILL", String(seconds + 1), "busybox", "ping", "-c", "1", "-W", String(seconds), address,
+    ]
+    return (try? inside(arguments))?.status == 0
   }
 
   /// Unplugs the guest and removes its namespace (nothing happens if it is not there).

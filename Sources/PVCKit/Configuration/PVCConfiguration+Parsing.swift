@@ -95,7 +95,8 @@ extension PVCConfiguration {
         SRIOVDevice(
           device: try device.string("device"), mtu: try device.int("mtu", in: 576...65535),
           vfCount: try device.int("vfcount", in: 0...256))
-      })
+      },
+      bgpASN: try guest.int("bgp_asn", default: 65500, in: 1...4_294_967_294))
 
     let cephSection = try root.section("ceph")
     ceph = Ceph(

@@ -167,6 +167,9 @@ public struct PVCConfiguration: Sendable, Hashable {
     public var bridgeMTU: Int
     public var sriovEnabled: Bool
     public var sriovDevices: [SRIOVDevice]
+    /// The autonomous system of the nodes' BGP EVPN sessions (PVCKit extension `bgp_asn`, default 65500;
+    /// upstream leaves FRR's configuration to its Ansible roles).
+    public var bgpASN: Int
   }
 
   /// An SR-IOV physical function to configure.

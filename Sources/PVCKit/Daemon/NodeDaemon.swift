@@ -42,6 +42,8 @@ public struct NodeDaemon: Sendable {
     /// Where the node keeps the files of the servers it runs (dnsmasq, FRR): upstream's
     /// `dynamic_directory`, one directory per node (simulated nodes share a file system).
     public var runtimeDirectory = "/run/pvc"
+    /// This node's BGP EVPN (FRR) configuration; `nil` (networking off) runs no FRR.
+    var evpn: FRRPlan?
 
     /// Creates settings.
     public init(
@@ -78,6 +80,12 @@ public struct NodeDaemon: Sendable {
           bridgeDevice: configuration.guestNetworking.bridgeDevice, bridgeMTU: configuration.guestNetworking.bridgeMTU)
       }
       settings.runtimeDirectory = configuration.paths.dynamicDirectory + "/" + node
+      if configuration.subsystems.networking {
+        settings.evpn = FRRPlan.from(
+          configuration, node: node, asn: configuration.guestNetworking.bgpASN,
+          directory: settings.runtimeDirectory + "/frr")
+        settings.networkLinks?.vtepAddress = settings.evpn?.address.description
+      }
       settings.nodeLogLines = configuration.logging.zookeeperLogging ? configuration.logging.nodeLogLines : 0
       settings.policy = configuration.vmPolicy
       let networks = [
@@ -218,10 +226,16 @@ public struct NodeDaemon: Sendable {
     var services: [any Service] = [
       beat, NodeService("self-fence guard") { await guardian.run() },
     ]
+    if let evpn = settings.evpn {
+      let frr = FRRWorker(plan: evpn, logger: logger)
+      services.append(NodeService("FRR") { await frr.run() })
+    }
     if let links = settings.networkLinks {
       // Before the reconciler, so that a VM's bridge exists when it starts.
       let worker = NetworkLinkWorker(zookeeper: zookeeper, settings: links, logger: logger)
       services.append(NodeService("network links") { await worker.run() })
+      let firewall = FirewallWorker(zookeeper: zookeeper, logger: logger)
+      services.append(NodeService("network firewall") { await firewall.run() })
     }
     services += [
       NodeService("VM reconciler") { await reconciler.run() }, NodeService("console logs") { await consoles.run() },
@@ -306,7 +320,6 @@ public struct NodeDaemon: Sendable {
       let gateways = GatewayDuty(
         zookeeper: zookeeper, directory: settings.runtimeDirectory + "/dnsmasq", logger: logger)
       duties.append(gateways.duty())
-      duties.append(FirewallDuty(zookeeper: zookeeper, logger: logger).duty())
     }
     let fencer = FenceMonitor(zookeeper: zookeeper, identity: identity, policy: settings.fencePolicy, logger: logger)
     duties.append(LoopDuty(name: "fencing") { await fencer.run() })

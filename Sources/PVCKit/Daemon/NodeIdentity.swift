@@ -46,12 +46,7 @@ public struct NodeIdentity: Sendable, Hashable {
     _ configuration: PVCConfiguration, name: String, libvirtURI: String?, consoleLogDirectory: String?
   ) -> NodeIdentity {
     let network = configuration.cluster.cluster
-    let address: @Sendable (String) -> String = { node in
-      // A node name from the cluster (a VM's target) may carry any number: no overflow.
-      let (value, overflow) = network.networkAddress.value.addingReportingOverflow(
-        UInt32(clamping: max(0, id(of: node))))
-      return overflow ? "0.0.0.0" : IPv4Address(value: value).description
-    }
+    let address: @Sendable (String) -> String = { network.address(of: $0)?.description ?? "0.0.0.0" }
     return NodeIdentity(
       name: name, isCoordinator: configuration.cluster.coordinatorNodes.contains(name),
       libvirtURI: libvirtURI ?? "qemu:///system",

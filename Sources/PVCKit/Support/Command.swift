@@ -1,7 +1,19 @@
 import Foundation
+import Subprocess
+
+#if canImport(System)
+  import System
+#else
+  import SystemPackage
+#endif
 
 /// Runs a system tool with an argument list (never through a shell), without
 /// blocking Swift's cooperative threads, and kills it after a timeout.
+///
+/// Over swift-subprocess, which starts every child with the default signal
+/// dispositions and an empty signal mask: a daemon started from pvcd (dnsmasq,
+/// FRR) must answer SIGTERM and SIGHUP, and pvcd's own threads block signals
+/// (Foundation's `Process` passed that mask on, and such daemons ignored their stop).
 struct Command: Sendable {
   /// What a finished command left.
   struct Outcome: Sendable {
@@ -9,6 +21,9 @@ struct Command: Sendable {
     var output: String
     var timedOut: Bool
   }
+
+  /// The most output kept from one command.
+  static let outputLimit = 16 << 20
 
   /// The first of `paths` that is executable.
   let executable: String
@@ -24,57 +39,37 @@ struct Command: Sendable {
   func run(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(30)) async throws
     -> Outcome
   {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if !environment.isEmpty {
-      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    var added: [Environment.Key: String?] = [:]
+    for (name, value) in environment {
+      if let key = Environment.Key(rawValue: name) { added[key] = value }
     }
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    process.standardInput = FileHandle.nullDevice
-    let timedOut = TimeoutFlag()
-    return try await withCheckedThrowingContinuation { continuation in
-      DispatchQueue.global().async {
-        do {
-          try process.run()
-        } catch {
-          continuation.resume(throwing: error)
-          return
-        }
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        let killer = DispatchWorkItem {
-          if process.isRunning {
-            timedOut.set()
-            process.terminate()
+    let executable = self.executable
+    let environment: Environment = added.isEmpty ? .inherit : .inherit.updating(added)
+    return try await withThrowingTaskGroup(of: Outcome?.self) { group in
+      group.addTask {
+        let result = try await Subprocess.run(
+          .path(FilePath(executable)), arguments: Arguments(arguments), environment: environment,
+          output: .string(limit: Self.outputLimit), error: .combinedWithOutput)
+        let status: Int32 =
+          switch result.terminationStatus {
+          case .exited(let code): Int32(truncatingIfNeeded: code)
+          case .signaled(let signal): 128 + Int32(truncatingIfNeeded: signal)
           }
-        }
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: killer)
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        killer.cancel()
-        continuation.resume(
-          returning: Outcome(
-            status: process.terminationStatus, output: String(decoding: data, as: UTF8.self),
-            timedOut: timedOut.isSet))
+        return Outcome(status: status, output: result.standardOutput ?? "", timedOut: false)
       }
+      group.addTask {
+        try? await Task.sleep(for: timeout)
+        return nil
+      }
+      defer { group.cancelAll() }
+      while let next = try await group.next() {
+        if let outcome = next { return outcome }
+        // The time is up: cancelling the run kills the tool (and waits for it).
+        group.cancelAll()
+        _ = try? await group.next()
+        return Outcome(status: 128 + SIGKILL, output: "", timedOut: true)
+      }
+      return Outcome(status: 128 + SIGKILL, output: "", timedOut: true)
     }
-  }
-}
-
-/// A flag set once from any thread.
-private final class TimeoutFlag: @unchecked Sendable {
-  private let lock = NSLock()
-  private var value = false
-  func set() {
-    lock.lock()
-    value = true
-    lock.unlock()
-  }
-  var isSet: Bool {
-    lock.lock()
-    defer { lock.unlock() }
-    return value
   }
 }

@@ -15,7 +15,8 @@ struct NetworkLinkPlanTests {
   /// The links that a correct node shows.
   static let correct: [LinkState] = [
     LinkState(name: "vmbr100", kind: .bridge, master: nil, mtu: 8950, isUp: true),
-    LinkState(name: "vxlan100", kind: .vxlan(id: 100, device: "ens4"), master: "vmbr100", mtu: 8950, isUp: true),
+    LinkState(
+      name: "vxlan100", kind: .vxlan(id: 100, device: "ens4", local: ""), master: "vmbr100", mtu: 8950, isUp: true),
     LinkState(name: "vmbr200", kind: .bridge, master: nil, mtu: 1500, isUp: true),
     LinkState(name: "vlan200", kind: .vlan(id: 200, device: "ens5"), master: "vmbr200", mtu: 1500, isUp: true),
   ]
@@ -35,7 +36,8 @@ struct NetworkLinkPlanTests {
     #expect(
       links[1]
         == LinkState(
-          name: "vxlan100", kind: .vxlan(id: 100, device: "hvnet0"), master: "vmbr100", mtu: 1450, isUp: true))
+          name: "vxlan100", kind: .vxlan(id: 100, device: "hvnet0", local: ""), master: "vmbr100", mtu: 1450, isUp: true
+        ))
     #expect(links[2].kind == .vlan(id: 200, device: "hvnet0") && !links[2].isUp)
     #expect(LinkState.parse("not json").isEmpty)
   }
@@ -51,6 +53,7 @@ struct NetworkLinkPlanTests {
         ["link", "add", "vlan200", "link", "ens5", "type", "vlan", "id", "200"],
         ["link", "set", "vmbr100", "mtu", "8950", "up"],
         ["link", "set", "vxlan100", "master", "vmbr100", "mtu", "8950", "up"],
+        ["link", "set", "vxlan100", "type", "bridge_slave", "learning", "off"],
         // The bridged network asked for 9000; the bridge device allows 1500.
         ["link", "set", "vmbr200", "mtu", "1500", "up"],
         ["link", "set", "vlan200", "master", "vmbr200", "mtu", "1500", "up"],
@@ -62,7 +65,7 @@ struct NetworkLinkPlanTests {
     let foreign = [
       LinkState(name: "eth0", kind: .other, master: nil, mtu: 1500, isUp: true),
       LinkState(name: "vmbrx", kind: .bridge, master: nil, mtu: 1500, isUp: true),
-      LinkState(name: "vxlan-lab", kind: .vxlan(id: 7, device: "eth0"), master: nil, mtu: 1450, isUp: true),
+      LinkState(name: "vxlan-lab", kind: .vxlan(id: 7, device: "eth0", local: ""), master: nil, mtu: 1450, isUp: true),
     ]
     #expect(
       NetworkLinkPlan.commands(
@@ -81,10 +84,30 @@ struct NetworkLinkPlanTests {
         ["link", "del", "vlan200"], ["link", "del", "vmbr999"],
         ["link", "add", "vlan200", "link", "ens5", "type", "vlan", "id", "200"],
         ["link", "set", "vxlan100", "master", "vmbr100", "mtu", "8950", "up"],
+        ["link", "set", "vxlan100", "type", "bridge_slave", "learning", "off"],
         ["link", "set", "vlan200", "master", "vmbr200", "mtu", "1500", "up"],
       ])
     // Every network removed: only PVCKit's links go.
     let removal = NetworkLinkPlan.commands(for: [], existing: Self.correct + foreign, settings: Self.settings)
     #expect(Set(removal.map { $0[2] }) == ["vmbr100", "vxlan100", "vmbr200", "vlan200"])
+  }
+
+  @Test("with a VTEP address, VXLANs are made with it as their source; one without it is made again")
+  func vtepAddress() {
+    var settings = Self.settings
+    settings.vtepAddress = "10.0.0.7"
+    let fresh = NetworkLinkPlan.commands(for: [Self.managed], existing: [], settings: settings)
+    #expect(
+      fresh.contains([
+        "link", "add", "vxlan100", "type", "vxlan", "id", "100", "dstport", "4789", "dev", "ens4", "local", "10.0.0.7",
+        "nolearning",
+      ]))
+    let old = NetworkLinkPlan.commands(for: [Self.managed], existing: Array(Self.correct.prefix(2)), settings: settings)
+    #expect(old.first == ["link", "del", "vxlan100"])
+    let json = """
+      [{"ifname":"vxlan100","flags":["UP"],"mtu":1450,
+        "linkinfo":{"info_kind":"vxlan","info_data":{"id":100,"local":"10.0.0.7","link":"ens4"}}}]
+      """
+    #expect(LinkState.parse(json).first?.kind == .vxlan(id: 100, device: "ens4", local: "10.0.0.7"))
   }
 }

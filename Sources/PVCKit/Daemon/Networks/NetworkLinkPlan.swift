@@ -6,6 +6,8 @@ public struct NetworkLinkSettings: Sendable, Hashable {
   /// The device bridged networks' VLANs are made on (`guest_networking.bridge_device`).
   public var bridgeDevice: String
   public var bridgeMTU: Int
+  /// This node's address on the cluster network, the VXLANs' source (their VTEP, which BGP EVPN announces).
+  public var vtepAddress: String?
 
   /// Creates settings.
   public init(clusterDevice: String, clusterMTU: Int, bridgeDevice: String, bridgeMTU: Int) {
@@ -23,7 +25,7 @@ public struct NetworkLinkSettings: Sendable, Hashable {
 struct LinkState: Sendable, Hashable {
   enum Kind: Sendable, Hashable {
     case bridge
-    case vxlan(id: Int, device: String)
+    case vxlan(id: Int, device: String, local: String)
     case vlan(id: Int, device: String)
     case other
   }
@@ -41,13 +43,15 @@ struct LinkState: Sendable, Hashable {
       let info: [String: JSONValue] = if case .object(let info)? = link["linkinfo"] { info } else { [:] }
       let data: [String: JSONValue] = if case .object(let data)? = info["info_data"] { data } else { [:] }
       let id = Self.int(data["id"])
+      var local = ""
+      if case .string(let address)? = data["local"] { local = address }
       var device = ""
       if case .string(let link)? = link["link"] { device = link }
       if case .string(let link)? = data["link"] { device = link }
       let kind: Kind =
         switch info["info_kind"] {
         case .string("bridge")?: .bridge
-        case .string("vxlan")?: .vxlan(id: id, device: device)
+        case .string("vxlan")?: .vxlan(id: id, device: device, local: local)
         case .string("vlan")?: .vlan(id: id, device: device)
         default: .other
         }
@@ -99,7 +103,8 @@ enum NetworkLinkPlan {
         let ceiling = settings.clusterMTU - NetworkLinkSettings.vxlanOverhead
         return Wanted(
           vni: network.vni, port: "vxlan\(network.vni)",
-          portKind: .vxlan(id: network.vni, device: settings.clusterDevice), mtu: min(network.mtu ?? ceiling, ceiling))
+          portKind: .vxlan(id: network.vni, device: settings.clusterDevice, local: settings.vtepAddress ?? ""),
+          mtu: min(network.mtu ?? ceiling, ceiling))
       case .bridged:
         return Wanted(
           vni: network.vni, port: "vlan\(network.vni)", portKind: .vlan(id: network.vni, device: settings.bridgeDevice),
@@ -136,10 +141,10 @@ enum NetworkLinkPlan {
       let port = byName[want.port].flatMap { deleted.contains($0.name) ? nil : $0 }
       if port == nil {
         switch want.portKind {
-        case .vxlan(let id, let device):
-          creates.append([
-            "link", "add", want.port, "type", "vxlan", "id", String(id), "dstport", "4789", "dev", device, "nolearning",
-          ])
+        case .vxlan(let id, let device, let local):
+          creates.append(
+            ["link", "add", want.port, "type", "vxlan", "id", String(id), "dstport", "4789", "dev", device]
+              + (local.isEmpty ? [] : ["local", local]) + ["nolearning"])
         case .vlan(let id, let device):
           creates.append(["link", "add", want.port, "link", device, "type", "vlan", "id", String(id)])
         case .bridge, .other: break
@@ -147,6 +152,10 @@ enum NetworkLinkPlan {
       }
       if port?.master != want.bridge || port?.mtu != want.mtu || port?.isUp != true {
         sets.append(["link", "set", want.port, "master", want.bridge, "mtu", String(want.mtu), "up"])
+        if case .vxlan = want.portKind {
+          // The bridge learns no addresses behind a VXLAN either: they all come from BGP EVPN.
+          sets.append(["link", "set", want.port, "type", "bridge_slave", "learning", "off"])
+        }
       }
     }
     return deletes + creates + sets

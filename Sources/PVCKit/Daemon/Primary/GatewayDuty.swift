@@ -74,6 +74,10 @@ struct GatewayDuty: Sendable {
           let outcome = try await ip.run(command, timeout: .seconds(10))
           let text = "ip " + command.joined(separator: " ")
           if outcome.status == 0 {
+            // Newly here (a handover): tell the guests at once.
+            if reported.isNew("announced \(address)"), let v4 = IPv4Address(String(address.prefix { $0 != "/" })) {
+              GratuitousARP.announce(v4, on: bridge)
+            }
             reported.forget(text)
           } else if reported.isNew(text) {
             logger.warning("gateways: \(text) failed: \(outcome.output.prefix(200))")

@@ -2,28 +2,32 @@ import Foundation
 import Logging
 import Synchronization
 
-/// The primary's firewall: keeps the cluster's network rules loaded into this
-/// node's nftables (table `inet pvckit`, see ``NetworkFirewall``), reloading on
-/// every change to `/networks` and every `interval`; only when the text
-/// changed, in one `nft -f` transaction. Stopping the duty removes the table.
-struct FirewallDuty: Sendable {
+/// The network firewall, on every node: keeps the cluster's network rules
+/// loaded into this node's nftables (table `inet pvckit`, see
+/// ``NetworkFirewall``), reloading on every change to `/networks` and every
+/// `interval`; only when the text changed, in one `nft -f` transaction.
+///
+/// Every node, not only the primary: the primary routes the networks' traffic
+/// through its gateways, but guests on two nodes talk over their bridges and
+/// VXLAN without it. With `bridge-nf-call-iptables` (set here) bridged IPv4 and
+/// IPv6 pass the same `inet` forward hook, with connection tracking, so one
+/// ruleset filters routed and bridged traffic alike where it crosses a node.
+/// (nftables' own bridge family lacks `ct state` on many kernels, these among
+/// them.) A stopping pvcd leaves the table loaded: the rules keep holding.
+struct FirewallWorker: Sendable {
   let zookeeper: ZooKeeper
   let logger: Logger
   var interval: Duration = .seconds(10)
   let nft = Command("/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft")
 
-  /// The duty, for the primary agent.
-  func duty() -> LoopDuty {
-    LoopDuty(name: "firewall") {
-      await run()
-      // Handed over or stopped: the next primary loads its own (in a task of its own: this one is cancelled).
-      await Task { _ = try? await nft.run(["delete", "table", "inet", NetworkFirewall.table], timeout: .seconds(10)) }
-        .value
-    }
-  }
-
   /// Loads the rules until cancelled.
   func run() async {
+    for family in ["iptables", "ip6tables"] {
+      let path = "/proc/sys/net/bridge/bridge-nf-call-\(family)"
+      if (try? "1\n".write(toFile: path, atomically: false, encoding: .utf8)) == nil {
+        logger.warning("firewall: cannot set \(path): bridged traffic may pass unfiltered")
+      }
+    }
     let loaded = Mutex("")
     await NetworkChanges.follow(zookeeper, every: interval) {
       if let text = await load(unless: loaded.withLock { $0 }) { loaded.withLock { $0 = text } }
