@@ -61,6 +61,7 @@ suite cli --hosts "$HOSTS" --vms "${BENCH_CLI_VMS:-1000}" --runs "${BENCH_CLI_RU
 suite web --hosts "$HOSTS" --sizes "${BENCH_WEB_SIZES:-1000,10000}" --rounds "$ROUNDS"
 suite ha --hosts "$HOSTS" --rounds "${BENCH_HA_ROUNDS:-3}" --default-rounds "${BENCH_HA_DEFAULT_ROUNDS:-1}"
 suite self-fence --hosts "$HOSTS" --rounds "${BENCH_SELF_FENCE_ROUNDS:-3}"
+suite network --hosts "$HOSTS" --rounds "$ROUNDS" --rules "${BENCH_NETWORK_RULES:-1000}"
 
 echo "## Every figure, with its baseline from this run"
 echo

@@ -12,6 +12,7 @@ import Foundation
 //        pvc-bench web --hosts HOSTS [--sizes 1000,10000] [--rounds R]
 //        pvc-bench ha --hosts HOSTS [--rounds R] [--default-rounds R]   (three simulated nodes with BMCs)
 //        pvc-bench self-fence --hosts HOSTS [--rounds R]   (three simulated nodes)
+//        pvc-bench network --hosts HOSTS [--rounds R] [--rules N]   (three simulated nodes, FRR, dnsmasq)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, default fallback: String) -> String {
@@ -60,6 +61,9 @@ do {
     print(try await WebBenchmark(hosts: hosts, sizes: sizes, rounds: rounds).run().render())
   case "self-fence":
     print(try await HABenchmark(hosts: hosts, rounds: rounds, defaultRounds: 0).runSelfFence(rounds: rounds).render())
+  case "network":
+    let rules = Int(option("--rules", default: "1000")) ?? 1000
+    print(try await NetworkBenchmark(hosts: hosts, rounds: rounds, rules: rules).run().render())
   case "ha":
     let defaultRounds = Int(option("--default-rounds", default: "1")) ?? 1
     print(try await HABenchmark(hosts: hosts, rounds: rounds, defaultRounds: defaultRounds).run().render())

@@ -52,6 +52,13 @@ struct MakeRunTests {
     #expect(list.filter { $0["coordinator_state"] as? String == "primary" }.count == 1)
     let demo = try TestServices.run("pvc", ["vm", "info", "demo", "-f", "json"], environment: environment)
     #expect(demo.stdout.contains("\"state\":\"start\""), "\(demo.stdout.prefix(300)) \(demo.stderr)")
+    // The demo VM's firmware takes a DHCP lease on the managed demo network, seen through the CLI.
+    #expect(
+      try await eventually(timeout: .seconds(90)) {
+        let leases = try TestServices.run(
+          "pvc", ["network", "dhcp", "list", "100", "-f", "json"], environment: environment)
+        return leases.stdout.contains("52:54:00:00:01:00") && leases.stdout.contains("10.100.0.")
+      }, "the demo VM's lease on network 100")
 
     // The configuration holds the token: root's alone, as is the state directory.
     let mode = { (path: String) in

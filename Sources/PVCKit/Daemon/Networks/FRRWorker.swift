@@ -35,9 +35,11 @@ struct FRRWorker: Sendable {
     do {
       try manager.createDirectory(atPath: plan.directory, withIntermediateDirectories: true)
       try manager.setAttributes(owner.merging([.posixPermissions: 0o750]) { $1 }, ofItemAtPath: plan.directory)
-      // The daemons run as `frr`: they must be able to pass through the directories above theirs.
+      // The daemons run as `frr`: they must pass through the node's runtime directory and the dynamic
+      // directory above it (PVCKit's own; nothing above those is changed).
       var parent = (plan.directory as NSString).deletingLastPathComponent
-      while parent.count > 1, let mode = try manager.attributesOfItem(atPath: parent)[.posixPermissions] as? Int {
+      for _ in 0..<2 {
+        guard let mode = try manager.attributesOfItem(atPath: parent)[.posixPermissions] as? Int else { break }
         if mode & 0o001 == 0 { try manager.setAttributes([.posixPermissions: mode | 0o711], ofItemAtPath: parent) }
         parent = (parent as NSString).deletingLastPathComponent
       }
