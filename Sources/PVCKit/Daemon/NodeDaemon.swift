@@ -42,6 +42,8 @@ public struct NodeDaemon: Sendable {
     /// Where the node keeps the files of the servers it runs (dnsmasq, FRR): upstream's
     /// `dynamic_directory`, one directory per node (simulated nodes share a file system).
     public var runtimeDirectory = "/run/pvc"
+    /// The SR-IOV physical functions this node sets up and records at start (`sriov_enable`, `sriov_device`).
+    public var sriovDevices: [PVCConfiguration.SRIOVDevice] = []
     /// This node's BGP EVPN (FRR) configuration; `nil` (networking off) runs no FRR.
     var evpn: FRRPlan?
 
@@ -85,6 +87,9 @@ public struct NodeDaemon: Sendable {
           configuration, node: node, asn: configuration.guestNetworking.bgpASN,
           directory: settings.runtimeDirectory + "/frr")
         settings.networkLinks?.vtepAddress = settings.evpn?.address.description
+        if configuration.guestNetworking.sriovEnabled {
+          settings.sriovDevices = configuration.guestNetworking.sriovDevices
+        }
       }
       settings.nodeLogLines = configuration.logging.zookeeperLogging ? configuration.logging.nodeLogLines : 0
       settings.policy = configuration.vmPolicy
@@ -147,6 +152,16 @@ public struct NodeDaemon: Sendable {
       // Gateways and DHCP servers left by a run that did not stop (only the primary holds them, from its duty).
       await GatewayDuty(zookeeper: zookeeper, directory: settings.runtimeDirectory + "/dnsmasq", logger: logger)
         .clearLeftovers()
+    }
+    if !settings.sriovDevices.isEmpty {
+      let found = SRIOVDiscovery().scan(settings.sriovDevices)
+      for problem in found.problems { logger.warning("sriov: \(problem)") }
+      do {
+        try await SRIOVDiscovery.record(pfs: found.pfs, vfs: found.vfs, node: identity.name, zookeeper: zookeeper)
+        logger.info("sriov: \(found.pfs.count) physical and \(found.vfs.count) virtual functions recorded")
+      } catch {
+        logger.warning("sriov: could not record the functions: \(error)")
+      }
     }
     // A start that failed before is mended now.
     try? await DirectFaultOperations(zookeeper: zookeeper).delete(["NODE_START_FAILED_\(identity.name)"])

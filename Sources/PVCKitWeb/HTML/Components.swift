@@ -10,7 +10,9 @@ enum Components {
   static func button(
     _ label: String, action: String, fields: [(String, String)] = [], csrf token: String, style: String = ""
   ) -> HTML {
-    let hidden = fields.map { HTML("<input type=\"hidden\" name=\"\($0.0)\" value=\"\($0.1)\">") }
+    let hidden = fields.map {
+      HTML("<input type=\"hidden\" name=\"\(HTML.escape($0.0))\" value=\"\(HTML.escape($0.1))\">")
+    }
     return """
       <form method="post" action="\(action)" class="inline">\(csrf(token))\(hidden)\
       <button type="submit" class="\(style)">\(label)</button></form>

@@ -53,18 +53,63 @@ enum NetworkPages {
       """)
   }
 
+  /// The confirmation before a reservation or a rule goes (the same form again, with `confirm=yes`).
+  static func confirm(_ question: String, action: String, fields: [(String, String)], back: String, session: WebSession)
+    -> HTML
+  {
+    PageShell.page(
+      "Confirm", session: session,
+      """
+      <p>\(question)</p>
+      <p>\(Components.button("Yes, remove it", action: action, fields: fields + [("confirm", "yes")], csrf: session.csrf, style: "danger"))\
+      <a href="\(back)">Cancel</a></p>
+      """)
+  }
+
+  /// The forms of a managed network's page: a reservation and a firewall rule to add.
+  static func editForms(_ network: NetworkInfo, session: WebSession) -> HTML {
+    func field(_ name: String, _ label: String, _ placeholder: String = "") -> HTML {
+      """
+      <label for="\(name)">\(label)</label><input id="\(name)" name="\(name)" placeholder="\(placeholder)">
+      """
+    }
+    return """
+      <h2>Reserve an address</h2>
+      <form method="post" action="/networks/\(network.vni)/reservations" class="stacked">\(Components.csrf(session.csrf))\
+      \(field("macaddress", "MAC address", "52:54:00:12:34:56"))\(field("ipaddress", "IPv4 address"))\
+      \(field("hostname", "Host name"))<button type="submit">Reserve</button></form>
+      <h2>Add a firewall rule</h2>
+      <form method="post" action="/networks/\(network.vni)/acls" class="stacked">\(Components.csrf(session.csrf))\
+      <label for="direction">Direction</label><select id="direction" name="direction">\
+      <option value="in">in (to the network)</option><option value="out">out (from the network)</option></select>\
+      \(field("acl_description", "Description", "allow-ssh"))\(field("order", "Order (empty: last)"))\
+      \(field("rule", "Rule", "tcp dport 22 ct state new accept"))<button type="submit">Add rule</button></form>
+      """
+  }
+
   static func detail(
     _ network: NetworkInfo, leases: [NetworkLease], acls: [NetworkACL], vms: [VMInfo], session: WebSession,
     flash: String?
   ) -> HTML {
     let leaseRows = leases.map { lease -> HTML in
-      """
-      <tr><td>\(lease.hostname)</td><td>\(lease.ip4Address)</td><td>\(lease.macAddress)</td>\
-      <td>\(lease.isStatic ? "reservation" : "lease")</td></tr>
-      """
+      let remove: HTML =
+        lease.isStatic
+        ? Components.button(
+          "Remove", action: "/networks/\(network.vni)/reservations/remove", fields: [("macaddress", lease.macAddress)],
+          csrf: session.csrf, style: "danger") : ""
+      return """
+        <tr><td>\(lease.hostname)</td><td>\(lease.ip4Address)</td><td>\(lease.macAddress)</td>\
+        <td>\(lease.isStatic ? "reservation" : "lease")</td><td>\(remove)</td></tr>
+        """
     }
     let aclRows = acls.map { acl -> HTML in
-      "<tr><td>\(acl.direction)</td><td>\(acl.order)</td><td>\(acl.description)</td><td><code>\(acl.rule)</code></td></tr>"
+      let remove = Components.button(
+        "Remove", action: "/networks/\(network.vni)/acls/remove", fields: [("acl_description", acl.description)],
+        csrf: session.csrf, style: "danger")
+      return """
+        <tr><td>\(acl.direction)</td><td>\(acl.order)</td><td>\(acl.description)</td><td><code>\(acl.rule)</code></td>\
+        <td>\(remove)</td></tr>
+        """
     }
     return PageShell.page(
       "Network \(network.vni)", session: session, refresh: 10, flash: flash,
@@ -80,13 +125,14 @@ enum NetworkPages {
       <h2>Leases and reservations</h2>\
       \(leases.isEmpty ? "<p>None.</p>" : """
         <table><thead><tr><th scope="col">Host</th><th scope="col">Address</th><th scope="col">MAC</th>\
-        <th scope="col">Kind</th></tr></thead><tbody>\(leaseRows)</tbody></table>
+        <th scope="col">Kind</th><th scope="col"></th></tr></thead><tbody>\(leaseRows)</tbody></table>
         """ as HTML)
       <h2>Firewall rules</h2>\
       \(acls.isEmpty ? "<p>None.</p>" : """
         <table><thead><tr><th scope="col">Direction</th><th scope="col">Order</th><th scope="col">Description</th>\
-        <th scope="col">Rule</th></tr></thead><tbody>\(aclRows)</tbody></table>
+        <th scope="col">Rule</th><th scope="col"></th></tr></thead><tbody>\(aclRows)</tbody></table>
         """ as HTML)
+      \(network.type == .managed ? editForms(network, session: session) : "")
       <h2>VMs on network \(network.vni)</h2>\(VMPages.table(vms, session: session))
       <p>\(Components.button("Remove network", action: "/networks/\(network.vni)/remove", csrf: session.csrf, style: "danger"))</p>
       """)

@@ -82,6 +82,59 @@ struct WebRoutes: Sendable {
         return Self.redirect("/networks/\(vni)", flash: "Added network \(vni).")
       }
     }
+    router.post("/networks/:vni/reservations") { request, context in
+      let vni = Int(context.parameters.get("vni") ?? "") ?? 0
+      return try await action(request) { _, form in
+        let mac = Self.clean(form.first("macaddress"))
+        try await cluster.networks.addReservation(
+          vni, mac: mac, ip: Self.clean(form.first("ipaddress")), hostname: Self.clean(form.first("hostname")))
+        return Self.redirect("/networks/\(vni)", flash: "Reserved an address for \(mac).")
+      }
+    }
+    router.post("/networks/:vni/reservations/remove") { request, context in
+      let vni = Int(context.parameters.get("vni") ?? "") ?? 0
+      return try await action(request) { session, form in
+        let mac = Self.clean(form.first("macaddress"))
+        guard form.first("confirm") == "yes" else {
+          return Self.page(
+            NetworkPages.confirm(
+              "Really remove the reservation of \(mac) from network \(vni)?",
+              action: "/networks/\(vni)/reservations/remove", fields: [("macaddress", mac)], back: "/networks/\(vni)",
+              session: session))
+        }
+        try await cluster.networks.removeReservation(vni, mac: mac)
+        return Self.redirect("/networks/\(vni)", flash: "Removed the reservation of \(mac).")
+      }
+    }
+    router.post("/networks/:vni/acls") { request, context in
+      let vni = Int(context.parameters.get("vni") ?? "") ?? 0
+      return try await action(request) { _, form in
+        let description = Self.clean(form.first("acl_description"))
+        guard let direction = Layout.RuleDirection(rawValue: Self.clean(form.first("direction"))) else {
+          throw WebError.badRequest("the direction is in or out")
+        }
+        let orderText = Self.clean(form.first("order"))
+        guard orderText.isEmpty || Int(orderText) != nil else { throw WebError.badRequest("the order is a number") }
+        try await cluster.networks.addACL(
+          vni, description: description, direction: direction, order: Int(orderText),
+          rule: Self.clean(form.first("rule")))
+        return Self.redirect("/networks/\(vni)", flash: "Added rule \(description).")
+      }
+    }
+    router.post("/networks/:vni/acls/remove") { request, context in
+      let vni = Int(context.parameters.get("vni") ?? "") ?? 0
+      return try await action(request) { session, form in
+        let description = Self.clean(form.first("acl_description"))
+        guard form.first("confirm") == "yes" else {
+          return Self.page(
+            NetworkPages.confirm(
+              "Really remove rule \(description) from network \(vni)?", action: "/networks/\(vni)/acls/remove",
+              fields: [("acl_description", description)], back: "/networks/\(vni)", session: session))
+        }
+        try await cluster.networks.removeACL(vni, description: description)
+        return Self.redirect("/networks/\(vni)", flash: "Removed rule \(description).")
+      }
+    }
     router.post("/networks/:vni/remove") { request, context in
       let vni = Int(context.parameters.get("vni") ?? "") ?? 0
       return try await action(request) { session, form in

@@ -174,6 +174,41 @@ struct WebRouteTests {
       #expect(try await browser.get(overlap.headers[.location] ?? "/").html.contains("overlaps network 300"))
       #expect(try await browser.cluster.networks.list().map(\.vni) == [100, 200, 300])
 
+      // Reservations and firewall rules from the network's page, each removal confirmed first.
+      let detail = try await browser.get("/networks/300")
+      #expect(detail.html.contains("Reserve an address") && detail.html.contains("Add a firewall rule"))
+      let reserved = try await browser.send(
+        .post, "/networks/300/reservations",
+        form: [("macaddress", "52:54:00:30:00:01"), ("ipaddress", "10.30.0.50"), ("hostname", "web1"), ("csrf", csrf)])
+      #expect(reserved.status == 303)
+      #expect(
+        try await browser.cluster.networks.leases(300, limit: nil, staticOnly: true).map(\.ip4Address) == ["10.30.0.50"]
+      )
+      let hostile = try await browser.send(
+        .post, "/networks/300/acls",
+        form: [
+          ("direction", "in"), ("acl_description", "evil"), ("rule", "tcp dport 22 drop; flush ruleset"),
+          ("csrf", csrf),
+        ])
+      #expect(try await browser.get(hostile.headers[.location] ?? "/").html.contains("Failed"))
+      #expect(try await browser.cluster.networks.acls(300, limit: nil, direction: nil).isEmpty)
+      let rule = try await browser.send(
+        .post, "/networks/300/acls",
+        form: [("direction", "in"), ("acl_description", "no-ssh"), ("rule", "tcp dport 22 drop"), ("csrf", csrf)])
+      #expect(rule.status == 303)
+      #expect(try await browser.cluster.networks.acls(300, limit: nil, direction: nil).map(\.description) == ["no-ssh"])
+      let ask = try await browser.send(
+        .post, "/networks/300/acls/remove", form: [("acl_description", "no-ssh"), ("csrf", csrf)])
+      #expect(ask.status == 200 && ask.html.contains("Really remove rule no-ssh"))
+      #expect(try await browser.cluster.networks.acls(300, limit: nil, direction: nil).count == 1)
+      _ = try await browser.send(
+        .post, "/networks/300/acls/remove", form: [("acl_description", "no-ssh"), ("confirm", "yes"), ("csrf", csrf)])
+      #expect(try await browser.cluster.networks.acls(300, limit: nil, direction: nil).isEmpty)
+      _ = try await browser.send(
+        .post, "/networks/300/reservations/remove",
+        form: [("macaddress", "52:54:00:30:00:01"), ("confirm", "yes"), ("csrf", csrf)])
+      #expect(try await browser.cluster.networks.leases(300, limit: nil, staticOnly: true).isEmpty)
+
       let confirm = try await browser.send(.post, "/networks/300/remove", form: [("csrf", csrf)])
       #expect(confirm.status == 200 && confirm.html.contains("Really remove network"))
       let removed = try await browser.send(.post, "/networks/300/remove", form: [("confirm", "yes"), ("csrf", csrf)])
