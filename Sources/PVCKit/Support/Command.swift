@@ -45,7 +45,15 @@ struct Command: Sendable {
     }
     let executable = self.executable
     let environment: Environment = added.isEmpty ? .inherit : .inherit.updating(added)
-    return try await withThrowingTaskGroup(of: Outcome?.self) { group in
+    // In a task of its own: a caller being cancelled (a duty handing over, pvcd stopping) must not kill the
+    // command that cleans up after it; the timeout bounds every command.
+    return try await Task { try await Self.run(executable, arguments, environment, timeout) }.value
+  }
+
+  private static func run(
+    _ executable: String, _ arguments: [String], _ environment: Environment, _ timeout: Duration
+  ) async throws -> Outcome {
+    try await withThrowingTaskGroup(of: Outcome?.self) { group in
       group.addTask {
         let result = try await Subprocess.run(
           .path(FilePath(executable)), arguments: Arguments(arguments), environment: environment,

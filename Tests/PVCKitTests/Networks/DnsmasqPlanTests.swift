@@ -19,7 +19,8 @@ struct DnsmasqPlanTests {
       "--interface=vmbr100", "--bind-interfaces", "--listen-address=10.100.0.1", "--listen-address=fd00:100::1",
       "--dhcp-range=10.100.0.100,10.100.0.199,255.255.255.0,48h", "--dhcp-option=option:router,10.100.0.1",
       "--dhcp-option=option:dns-server,9.9.9.9", "--enable-ra", "--dhcp-range=fd00:100::,ra-stateless,64,48h",
-      "--domain=demo.local", "--local=/demo.local/", "--dhcp-hostsdir=/run/pvc/hv1/dnsmasq/100/hosts",
+      "--domain=demo.local", "--auth-zone=demo.local,10.100.0.0/24,fd00:100::/64",
+      "--auth-server=ns1.demo.local,vmbr100", "--dhcp-hostsdir=/run/pvc/hv1/dnsmasq/100/hosts",
       "--dhcp-leasefile=/run/pvc/hv1/dnsmasq/100/leases", "--pid-file=/run/pvc/hv1/dnsmasq/100/dnsmasq.pid",
       "--conf-file=/dev/null",
     ] {

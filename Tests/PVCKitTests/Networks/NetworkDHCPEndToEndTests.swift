@@ -36,6 +36,11 @@ extension NetworkLinkEndToEndTests {
       #expect(try #require(IPAddress("10.130.0.100")) <= leased && leased <= IPAddress("10.130.0.199")!)
       #expect(try fixed.dhcp(hostname: "whatever") == "10.130.0.50")
       #expect(dynamic.ping("10.130.0.1"), "the gateway answers")
+      // The network's DNS server (authoritative for its domain) knows the guest by the name it gave.
+      let lookup = try dynamic.inside([
+        "timeout", "-s", "KILL", "5", "busybox", "nslookup", "dynguest.net\(vni).test", "10.130.0.1",
+      ])
+      #expect(lookup.output.contains(address ?? "?"), "\(lookup.output)")
       // The leases reach ZooKeeper, and the API's lease list, with the host name the guest gave.
       #expect(
         try await eventually(timeout: .seconds(10)) {

@@ -33,11 +33,13 @@ enum DnsmasqPlan {
       "--log-facility=\(paths.logFile)", "--log-dhcp",
     ]
     var listening = false
+    var subnets: [String] = []
     if let subnet = IPNetwork(network.ip4.network), subnet.isV4, let gateway = IPAddress(network.ip4.gateway),
       gateway.isV4, subnet.contains(gateway)
     {
       arguments.append("--listen-address=\(gateway)")
       listening = true
+      subnets.append(subnet.description)
       if network.ip4.dhcpFlag {
         guard let start = IPAddress(network.ip4.dhcpStart), let end = IPAddress(network.ip4.dhcpEnd),
           subnet.contains(start), subnet.contains(end), start <= end
@@ -57,6 +59,7 @@ enum DnsmasqPlan {
     {
       arguments.append("--listen-address=\(gateway)")
       listening = true
+      subnets.append(subnet.description)
       arguments.append("--enable-ra")
       if network.ip6.dhcpFlag {
         arguments.append("--dhcp-range=\(subnet.address),ra-stateless,\(subnet.prefixLength),\(leaseTime)")
@@ -66,7 +69,12 @@ enum DnsmasqPlan {
     }
     guard listening else { return nil }
     if !network.domain.isEmpty, NetworkRules.isDomain(network.domain) {
-      arguments += ["--domain=\(network.domain)", "--local=/\(network.domain)/", "--expand-hosts"]
+      // Authoritative for the domain and the network's reverse zones: names from leases and reservations.
+      arguments += [
+        "--domain=\(network.domain)", "--expand-hosts",
+        "--auth-zone=" + ([network.domain] + subnets).joined(separator: ","),
+        "--auth-server=ns1.\(network.domain),\(bridge)",
+      ]
     }
     return arguments
   }
