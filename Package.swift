@@ -48,6 +48,7 @@ let package = Package(
         "CZooKeeper",
         "CLibvirt",
         "CXML2",
+        "CCeph",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

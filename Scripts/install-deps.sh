@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages PVCKit needs, only those that are missing.
-# Usage: Scripts/install-deps.sh [build] [zookeeper] [libvirt] [tools] [ipmi] [network] [bench] [browser] [all]
+# Usage: Scripts/install-deps.sh [build] [zookeeper] [libvirt] [tools] [ipmi] [network] [ceph] [bench] [browser] [all]
 source "$(dirname "$0")/lib.sh"
 
 BUILD_PKGS=(libzookeeper-mt-dev libvirt-dev librbd-dev librados-dev libmariadb-dev libxml2-dev pkg-config)
@@ -10,6 +10,8 @@ TOOL_PKGS=(python3-kazoo)
 IPMI_PKGS=(openipmi ipmitool)
 # Client networks: DHCP/DNS per managed network, BGP EVPN, test guests' DHCP client and ping.
 NETWORK_PKGS=(dnsmasq-base frr busybox)
+# Storage: a real Ceph cluster (monitor, manager, OSDs) and its CLI.
+CEPH_PKGS=(ceph-mon ceph-mgr ceph-osd ceph-common)
 BENCH_PKGS=(wrk curl hyperfine)
 BROWSER_PKGS=(chromium python3-websocket)
 
@@ -23,9 +25,10 @@ for group in "$@"; do
     tools) pkg_install "${TOOL_PKGS[@]}" ;;
     ipmi) pkg_install "${IPMI_PKGS[@]}" ;;
     network) pkg_install "${NETWORK_PKGS[@]}" ;;
+    ceph) pkg_install "${CEPH_PKGS[@]}" ;;
     bench) pkg_install "${BENCH_PKGS[@]}" ;;
     browser) pkg_install "${BROWSER_PKGS[@]}" ;;
-    all) pkg_install "${BUILD_PKGS[@]}" "${ZOOKEEPER_PKGS[@]}" "${LIBVIRT_PKGS[@]}" "${TOOL_PKGS[@]}" "${IPMI_PKGS[@]}" "${NETWORK_PKGS[@]}" "${BENCH_PKGS[@]}" "${BROWSER_PKGS[@]}" ;;
-    *) die "unknown group '$group' (build, zookeeper, libvirt, tools, ipmi, network, bench, browser, all)" ;;
+    all) pkg_install "${BUILD_PKGS[@]}" "${ZOOKEEPER_PKGS[@]}" "${LIBVIRT_PKGS[@]}" "${TOOL_PKGS[@]}" "${IPMI_PKGS[@]}" "${NETWORK_PKGS[@]}" "${CEPH_PKGS[@]}" "${BENCH_PKGS[@]}" "${BROWSER_PKGS[@]}" ;;
+    *) die "unknown group '$group' (build, zookeeper, libvirt, tools, ipmi, network, ceph, bench, browser, all)" ;;
   esac
 done

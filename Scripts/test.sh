@@ -2,7 +2,7 @@
 # `make test`: installs what is missing, builds, starts the real services the
 # tests need (three simulated nodes, each a network namespace with libvirtd;
 # ZooKeeper standalone and a 3-server ensemble on the nodes' bridge; one IPMI
-# simulator per node), runs every test, stops everything it started, and fails
+# simulator per node; a Ceph cluster with 3 memstore OSDs on the bridge), runs every test, stops everything it started, and fails
 # if any test failed.
 #
 # Tests that kill servers or nodes run alone after the others (phases 2 and
@@ -10,7 +10,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$PVCKIT_ROOT"
 
-"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt tools ipmi network browser
+"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt tools ipmi network ceph browser
 
 export PVCKIT_STATE=/tmp/pvckit-test
 state_dir "$PVCKIT_STATE"
@@ -19,11 +19,13 @@ ZK="$PVCKIT_ROOT/Scripts/zookeeper.sh"
 
 NODES="$PVCKIT_ROOT/Scripts/nodes.sh"
 IPMI="$PVCKIT_ROOT/Scripts/ipmi.sh"
+CEPH="$PVCKIT_ROOT/Scripts/ceph.sh"
 export NODE_PREFIX=pt NODE_NET=10.78.0 PVCKIT_NODE_NET=10.78.0
 # Node daemons run inside the namespaces: ZooKeeper listens on the bridge.
 export ZK_CLIENT_ADDRESS=10.78.0.254 IPMI_PORT_BASE=23620
 
 cleanup() {
+  "$CEPH" stop || true
   "$ZK" stop all || true
   "$IPMI" stop || true
   "$NODES" down || true
@@ -38,6 +40,7 @@ swift build --build-tests
 
 # A clean slate: no data from an earlier run. The nodes come first: their bridge
 # carries ZooKeeper's and the BMCs' addresses.
+"$CEPH" stop
 "$ZK" stop all
 "$IPMI" stop
 rm -rf "$PVCKIT_STATE/zookeeper"
@@ -46,10 +49,13 @@ rm -rf "$PVCKIT_STATE/zookeeper"
 "$ZK" start standalone
 "$ZK" start ensemble
 "$IPMI" start 3
+# Ceph listens on the nodes' bridge too (every node reaches it).
+"$CEPH" start 3
+PVCKIT_CEPH_CONF=$("$CEPH" conf)
 PVCKIT_ZK_STANDALONE=$("$ZK" connect standalone)
 PVCKIT_ZK_ENSEMBLE=$("$ZK" connect ensemble)
 PVCKIT_BIN_DIR=$(swift build --show-bin-path)
-export PVCKIT_ZK_STANDALONE PVCKIT_ZK_ENSEMBLE PVCKIT_BIN_DIR
+export PVCKIT_ZK_STANDALONE PVCKIT_ZK_ENSEMBLE PVCKIT_BIN_DIR PVCKIT_CEPH_CONF
 
 # Tests that take servers or nodes down run on their own afterwards.
 ENSEMBLE='EnsembleFailoverTests'

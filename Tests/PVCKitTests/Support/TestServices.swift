@@ -10,6 +10,11 @@ enum TestServices {
     ProcessInfo.processInfo.environment["PVCKIT_ZK_STANDALONE"] ?? "127.0.0.1:22181"
   }
 
+  /// The test Ceph cluster's configuration (`Scripts/ceph.sh`; client.admin's keyring beside it).
+  static var cephConfiguration: String {
+    ProcessInfo.processInfo.environment["PVCKIT_CEPH_CONF"] ?? "/tmp/pvckit-test/ceph/ceph.conf"
+  }
+
   /// A 3-server ZooKeeper ensemble.
   static var ensemble: String {
     ProcessInfo.processInfo.environment["PVCKIT_ZK_ENSEMBLE"]
