@@ -2,8 +2,8 @@
 # `make test`: installs what is missing, builds, starts the real services the
 # tests need (three simulated nodes, each a network namespace with libvirtd;
 # ZooKeeper standalone and a 3-server ensemble on the nodes' bridge; one IPMI
-# simulator per node; a Ceph cluster with 3 memstore OSDs on the bridge), runs every test, stops everything it started, and fails
-# if any test failed.
+# simulator per node; Ceph with 3 memstore OSDs on the bridge), runs every
+# test, stops everything it started, and fails if any test failed.
 #
 # Tests that kill servers or nodes run alone after the others (phases 2 and
 # 3); every other test runs in parallel, each in its own ZooKeeper chroot.
