@@ -220,7 +220,8 @@ struct NetworkBenchmark {
     ]
     func kill() {
       if let pid = try? String(contentsOfFile: "\(files)/pid", encoding: .utf8) {
-        _ = try? SimulatedNodes.inside(node, ["kill", pid.trimmingCharacters(in: .whitespacesAndNewlines)])
+        // SIGKILL: a dnsmasq started from this process (Foundation's Process) may have SIGTERM blocked.
+        _ = try? SimulatedNodes.inside(node, ["kill", "-KILL", pid.trimmingCharacters(in: .whitespacesAndNewlines)])
       }
     }
     defer { kill() }
