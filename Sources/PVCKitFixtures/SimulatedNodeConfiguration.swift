@@ -12,9 +12,11 @@ public enum SimulatedNodeConfiguration {
   ///   - flushWindow: how many VMs a flush moves at once.
   ///   - networking: whether node daemons make client network links (off by default: test clusters share the
   ///     simulated nodes, and each would remove the links of the others' networks).
+  ///   - ceph: the `ceph.conf` of a Ceph cluster for the storage subsystem (`nil`: storage off).
   public static func text(
     nodeNet: String, nodes: Int = 3, keepalive: Int = 1, shutdownTimeout: Int = 3, fencing: Fencing = Fencing(),
-    api: (address: String, port: Int, token: String)? = nil, flushWindow: Int = 4, networking: Bool = false
+    api: (address: String, port: Int, token: String)? = nil, flushWindow: Int = 4, networking: Bool = false,
+    ceph: String? = nil
   ) -> String {
     let names = (1...nodes).map { "hv\($0)" }.joined(separator: ", ")
     let watchdog = fencing.watchdogDevice.map {
@@ -27,7 +29,7 @@ public enum SimulatedNodeConfiguration {
         console_log_directory: "/var/log/libvirt"
         ceph_directory: "/etc/ceph"
       subsystem:
-        enable_storage: no
+        enable_storage: \(ceph == nil ? "no" : "yes")
         enable_networking: \(networking ? "yes" : "no")
         enable_api: \(api == nil ? "no" : "yes")
       cluster:
@@ -73,7 +75,7 @@ public enum SimulatedNodeConfiguration {
         bridge_device: hvnet0
         bridge_mtu: 1500
       ceph:
-        ceph_config_file: ceph.conf
+        ceph_config_file: \(ceph ?? "ceph.conf")
         ceph_keyring_file: ceph.client.admin.keyring
         monitor_port: 6789
         secret_uuid: ""

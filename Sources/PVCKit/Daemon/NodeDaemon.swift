@@ -44,6 +44,8 @@ public struct NodeDaemon: Sendable {
     public var runtimeDirectory = "/run/pvc"
     /// The SR-IOV physical functions this node sets up and records at start (`sriov_enable`, `sriov_device`).
     public var sriovDevices: [PVCConfiguration.SRIOVDevice] = []
+    /// The cluster's `ceph.conf` (`subsystem.enable_storage`): the primary keeps Ceph's statistics in ZooKeeper.
+    public var cephConfigurationFile: String?
     /// This node's BGP EVPN (FRR) configuration; `nil` (networking off) runs no FRR.
     var evpn: FRRPlan?
 
@@ -90,6 +92,10 @@ public struct NodeDaemon: Sendable {
         if configuration.guestNetworking.sriovEnabled {
           settings.sriovDevices = configuration.guestNetworking.sriovDevices
         }
+      }
+      if configuration.subsystems.storage {
+        let file = configuration.ceph.configFile
+        settings.cephConfigurationFile = file.hasPrefix("/") ? file : configuration.paths.cephDirectory + "/" + file
       }
       settings.nodeLogLines = configuration.logging.zookeeperLogging ? configuration.logging.nodeLogLines : 0
       settings.policy = configuration.vmPolicy
@@ -335,6 +341,12 @@ public struct NodeDaemon: Sendable {
       let gateways = GatewayDuty(
         zookeeper: zookeeper, directory: settings.runtimeDirectory + "/dnsmasq", logger: logger)
       duties.append(gateways.duty())
+    }
+    if let ceph = settings.cephConfigurationFile {
+      duties.append(
+        CephStatsDuty(
+          zookeeper: zookeeper, configurationFile: ceph, logger: logger, interval: settings.keepaliveInterval
+        ).duty())
     }
     let fencer = FenceMonitor(zookeeper: zookeeper, identity: identity, policy: settings.fencePolicy, logger: logger)
     duties.append(LoopDuty(name: "fencing") { await fencer.run() })
