@@ -53,7 +53,12 @@ public struct RBDPool: Sendable {
     let pool = self.pool
     return try await connection.blocking { cluster in
       var io: rados_ioctx_t?
-      let result = rados_ioctx_create(cluster, pool, &io)
+      var result = rados_ioctx_create(cluster, pool, &io)
+      if result == -ENOENT {
+        // A pool made since this client's map was current: look again with the latest map.
+        _ = rados_wait_for_latest_osdmap(cluster)
+        result = rados_ioctx_create(cluster, pool, &io)
+      }
       guard result == 0, let io else { throw CephError("\(operation): open pool \(pool)", returned: result) }
       defer { rados_ioctx_destroy(io) }
       return try body(io)

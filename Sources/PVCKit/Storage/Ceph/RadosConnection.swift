@@ -131,9 +131,11 @@ public final class RadosConnection: Sendable {
     }
   }
 
-  /// The names of the cluster's pools.
+  /// The names of the cluster's pools, as of the latest OSD map.
   public func poolNames() async throws -> [String] {
     try await blocking { cluster in
+      // The client's map of pools may lag behind a pool just made or removed (by anyone).
+      _ = rados_wait_for_latest_osdmap(cluster)
       var size = 4096
       while size <= 1 << 24 {
         var buffer = [CChar](repeating: 0, count: size)
