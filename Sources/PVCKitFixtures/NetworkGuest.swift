@@ -83,6 +83,13 @@ public struct NetworkGuest: Sendable {
     }
   }
 
+  /// Takes eth0 down and up again: the kernel then asks for router advertisements at once (as a guest's
+  /// boot does), instead of waiting for the server's next unsolicited one.
+  public func restartLink() throws {
+    _ = try inside(["ip", "link", "set", "eth0", "down"])
+    _ = try inside(["ip", "link", "set", "eth0", "up"])
+  }
+
   /// Whether one ping to `address` is answered within `seconds`.
   public func ping(_ address: String, seconds: Int = 1) -> Bool {
     // Under `timeout`: busybox's own limit is an alarm, and test runners may start children with SIGALRM blocked.

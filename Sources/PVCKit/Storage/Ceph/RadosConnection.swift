@@ -64,7 +64,10 @@ public final class RadosConnection: Sendable {
   }
 
   deinit {
-    rados_shutdown(cluster.pointer)
+    // Shutting a client down waits for its threads (seconds when the cluster is away): never on the thread that
+    // let go of the connection, which may be one of Swift's few cooperative threads.
+    let cluster = self.cluster
+    DispatchQueue.global(qos: .utility).async { rados_shutdown(cluster.pointer) }
   }
 
   /// Runs `body` with the cluster handle on this connection's queue.
