@@ -110,12 +110,12 @@ struct NetworkBenchmark {
       try await until(.seconds(30)) { Self.bridgeExists(watcher, vni: dhcpVNI) }
       let guest = try NetworkGuest.plug("bd", into: watcher, vni: dhcpVNI, mac: "52:54:00:23:00:01")
       defer { guest.remove() }
-      try await until(.seconds(30)) { (try? guest.dhcp(hostname: "bench", tries: 1)) != nil }
+      try await until(.seconds(30)) { (try? await guest.dhcp(hostname: "bench", tries: 1)) != nil }
       let start = ContinuousClock.now
       _ = try await cluster.nodes.setCoordinatorState(next, .primary, wait: false)
       // Until the old primary has stopped answering, an answer says nothing: wait for the role to move.
       try await until(.seconds(60)) { try await cluster.nodes.primary() == next }
-      try await until(.seconds(60)) { (try? guest.dhcp(hostname: "bench", tries: 1)) != nil }
+      try await until(.seconds(60)) { (try? await guest.dhcp(hostname: "bench", tries: 1)) != nil }
       gaps.append((ContinuousClock.now - start).seconds)
     }
     try await cluster.networks.remove(dhcpVNI)
@@ -179,9 +179,10 @@ struct NetworkBenchmark {
       guests.append(guest)
     }
     try await until(.seconds(60)) {
-      guests.enumerated().allSatisfy { index, guest in
-        guest.ping("\(subnet).\(11 + (index + 1) % guests.count)")
+      for (index, guest) in guests.enumerated() {
+        guard await guest.ping("\(subnet).\(11 + (index + 1) % guests.count)") else { return false }
       }
+      return true
     }
     return (ContinuousClock.now - start).seconds
   }
@@ -228,7 +229,7 @@ struct NetworkBenchmark {
     _ = try SimulatedNodes.inside(node, arguments)
     let guest = try NetworkGuest.plug("bdr", into: "hv2", vni: vni, mac: "52:54:00:25:00:01")
     defer { guest.remove() }
-    try await until(.seconds(60)) { (try? guest.dhcp(hostname: "bench", tries: 1)) != nil }
+    try await until(.seconds(60)) { (try? await guest.dhcp(hostname: "bench", tries: 1)) != nil }
     var gaps: [Double] = []
     for _ in 0..<rounds {
       let start = ContinuousClock.now
@@ -237,7 +238,7 @@ struct NetworkBenchmark {
         (try? SimulatedNodes.inside(node, ["pgrep", "-f", "\(files)/pid"]))?.status != 0
       }
       _ = try SimulatedNodes.inside(node, arguments)
-      try await until(.seconds(60)) { (try? guest.dhcp(hostname: "bench", tries: 1)) != nil }
+      try await until(.seconds(60)) { (try? await guest.dhcp(hostname: "bench", tries: 1)) != nil }
       gaps.append((ContinuousClock.now - start).seconds)
     }
     return gaps

@@ -40,7 +40,12 @@ public struct NetworkGuest: Sendable {
   /// Asks for an address by DHCP (as `hostname`) and configures it; returns the address, or `nil` when no
   /// server answered within about `tries` seconds.
   /// - Parameter requesting: an address to ask for (a renewal after a handover asks for the one it had).
-  public func dhcp(hostname: String, tries: Int = 10, requesting: String? = nil) throws -> String? {
+  /// (Runs off Swift's cooperative threads: a DHCP client waits for seconds.)
+  public func dhcp(hostname: String, tries: Int = 10, requesting: String? = nil) async throws -> String? {
+    try await Self.offPool { try dhcpNow(hostname: hostname, tries: tries, requesting: requesting) }
+  }
+
+  private func dhcpNow(hostname: String, tries: Int, requesting: String?) throws -> String? {
     let script = FileManager.default.temporaryDirectory.appendingPathComponent("pvckit-udhcpc-\(name).sh")
     // busybox's udhcpc runs this with the offer in its environment; it only configures eth0.
     try """
@@ -90,8 +95,21 @@ public struct NetworkGuest: Sendable {
     _ = try inside(["ip", "link", "set", "eth0", "up"])
   }
 
-  /// Whether one ping to `address` is answered within `seconds`.
-  public func ping(_ address: String, seconds: Int = 1) -> Bool {
+  /// Whether one ping to `address` is answered within `seconds` (off Swift's cooperative threads).
+  public func ping(_ address: String, seconds: Int = 1) async -> Bool {
+    (try? await Self.offPool { pingNow(address, seconds: seconds) }) ?? false
+  }
+
+  /// Runs a blocking call on a thread of its own, so that tests running in parallel are not held up.
+  static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+      Thread.detachNewThread {
+        do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
+      }
+    }
+  }
+
+  private func pingNow(_ address: String, seconds: Int) -> Bool {
     // Under `timeout`: busybox's own limit is an alarm, and test runners may start children with SIGALRM blocked.
     let arguments = [
       "timeout", "-s", "KILL", String(seconds + 1), "busybox", "ping", "-c", "1", "-W", String(seconds), address,

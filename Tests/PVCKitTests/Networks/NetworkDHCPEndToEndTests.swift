@@ -31,11 +31,11 @@ extension NetworkLinkEndToEndTests {
         fixed.remove()
       }
       // The server starts right after the gateway address: the first tries may find none.
-      let address = try dynamic.dhcp(hostname: "dynguest", tries: 20)
+      let address = try await dynamic.dhcp(hostname: "dynguest", tries: 20)
       let leased = try #require(address.flatMap(IPAddress.init))
       #expect(try #require(IPAddress("10.130.0.100")) <= leased && leased <= IPAddress("10.130.0.199")!)
-      #expect(try fixed.dhcp(hostname: "whatever") == "10.130.0.50")
-      #expect(dynamic.ping("10.130.0.1"), "the gateway answers")
+      #expect(try await fixed.dhcp(hostname: "whatever") == "10.130.0.50")
+      #expect(await dynamic.ping("10.130.0.1"), "the gateway answers")
       // The network's DNS server (authoritative for its domain) knows the guest by the name it gave.
       let lookup = try dynamic.inside([
         "timeout", "-s", "KILL", "5", "busybox", "nslookup", "dynguest.net\(vni).test", "10.130.0.1",

@@ -33,20 +33,25 @@ extension NetworkLinkEndToEndTests {
       }
       // DHCP broadcasts reach the primary only through the flood lists EVPN's type-3 routes make.
       let firstAddress = try #require(
-        try first.dhcp(hostname: "ev1", tries: 40),
+        try await first.dhcp(hostname: "ev1", tries: 40),
         "ev1 got no lease from \(primary): \(nodes.daemonLog(others[0]).split(separator: "\n").filter { $0.contains("frr") })"
       )
-      let secondAddress = try #require(try second.dhcp(hostname: "ev2", tries: 40), "ev2 got no lease")
+      let secondAddress = try #require(try await second.dhcp(hostname: "ev2", tries: 40), "ev2 got no lease")
       #expect(
-        try await eventually(timeout: .seconds(20)) { first.ping(secondAddress) && second.ping(firstAddress) },
+        try await eventually(timeout: .seconds(20)) {
+          let there = await first.ping(secondAddress)
+          let back = await second.ping(firstAddress)
+          return there && back
+        },
         "\(others[0]) ⇄ \(others[1])")
-      #expect(first.ping("10.140.0.1"), "the gateway on \(primary) answers")
+      #expect(await first.ping("10.140.0.1"), "the gateway on \(primary) answers")
       // An ACL drops the network's inbound ICMP on every node: the guests' ping stops, and flows again without it.
       try await cluster.networks.addACL(
         vni, description: "no-ping", direction: .inbound, order: nil, rule: "meta l4proto icmp drop")
-      #expect(try await eventually(timeout: .seconds(20)) { !first.ping(secondAddress) }, "the ACL stops the ping")
+      #expect(
+        try await eventually(timeout: .seconds(20)) { await !first.ping(secondAddress) }, "the ACL stops the ping")
       try await cluster.networks.removeACL(vni, description: "no-ping")
-      #expect(try await eventually(timeout: .seconds(20)) { first.ping(secondAddress) }, "the ping flows again")
+      #expect(try await eventually(timeout: .seconds(20)) { await first.ping(secondAddress) }, "the ping flows again")
       // The remote guest's MAC address came from BGP (the VXLANs do no learning of their own).
       #expect(
         try await eventually(timeout: .seconds(10)) {
@@ -61,9 +66,9 @@ extension NetworkLinkEndToEndTests {
       _ = try await cluster.nodes.setCoordinatorState(others[0], .primary, wait: true)
       #expect(
         try await eventually(timeout: .seconds(30)) {
-          try second.dhcp(hostname: "ev2", tries: 2, requesting: secondAddress) == secondAddress
+          try await second.dhcp(hostname: "ev2", tries: 2, requesting: secondAddress) == secondAddress
         }, "ev2 renewed \(secondAddress) from \(others[0])")
-      #expect(try await eventually(timeout: .seconds(10)) { second.ping("10.140.0.1") }, "the gateway moved")
+      #expect(try await eventually(timeout: .seconds(10)) { await second.ping("10.140.0.1") }, "the gateway moved")
       #expect(
         PidFileDaemon(pidFile: "/tmp/pvckit-dynamic/\(primary)/dnsmasq/\(vni)/dnsmasq.pid", marker: "--pid-file").pid
           == nil, "the old primary's dnsmasq stopped")
@@ -75,7 +80,7 @@ extension NetworkLinkEndToEndTests {
       #expect(
         try await eventually(timeout: .seconds(20)) { Self.links(others[1])["vxlan\(vni)"]?.master == "vmbr\(vni)" },
         "vxlan\(vni) on \(others[1]) after the restart")
-      #expect(try await eventually(timeout: .seconds(30)) { first.ping(secondAddress) }, "traffic flows again")
+      #expect(try await eventually(timeout: .seconds(30)) { await first.ping(secondAddress) }, "traffic flows again")
       try await cluster.networks.remove(vni)
     }
   }
