@@ -41,7 +41,6 @@ struct CephPoolsTests {
     let zookeeper = try #require(cluster.zookeeper)
     let rados = try await RadosConnection.connect(configurationFile: TestServices.cephConfiguration)
     let pools = CephPools(rados: rados, zookeeper: zookeeper)
-    let before = try await rados.poolNames()
     for (name, pgs, replication) in [
       ("bad name", 8, "copies=2,mincopies=1"), ("okname", 7, "copies=2,mincopies=1"), ("okname", 8, "copies=2"),
       ("vms", 8, "copies=2,mincopies=1"),
@@ -50,7 +49,8 @@ struct CephPoolsTests {
         try await pools.add(name, pgs: pgs, replication: replication)
       }
     }
-    #expect(try await rados.poolNames() == before)
+    // (Other tests make pools at the same time: only these names are checked.)
+    #expect(!(try await rados.poolNames().contains("okname")))
     #expect(try await zookeeper.children("/ceph/pools").isEmpty)
     await #expect(throws: CephError.self) { try await pools.remove("not-recorded") }
   }
