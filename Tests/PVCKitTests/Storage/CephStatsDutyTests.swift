@@ -33,6 +33,7 @@ struct CephStatsDutyTests {
 
     let duty = CephStatsDuty(
       zookeeper: zookeeper, configurationFile: TestServices.cephConfiguration, logger: Logger(label: "test"))
+    try await duty.prepare()
     try await duty.pass(rados)
 
     #expect((try await zookeeper.string("/ceph") ?? "").contains("cluster:"))

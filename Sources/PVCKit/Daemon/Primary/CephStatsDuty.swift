@@ -25,7 +25,10 @@ struct CephStatsDuty: Sendable {
     var reported = false
     while !Task.isCancelled {
       do {
-        if rados == nil { rados = try await RadosConnection.connect(configurationFile: configurationFile) }
+        if rados == nil {
+          rados = try await RadosConnection.connect(configurationFile: configurationFile)
+          try await prepare()
+        }
         if let rados { try await pass(rados) }
         if reported { logger.info("ceph statistics: Ceph answers again") }
         reported = false
@@ -38,7 +41,14 @@ struct CephStatsDuty: Sendable {
     }
   }
 
-  /// One refresh of every record.
+  /// Makes the records' parents (once per connection, not every pass).
+  func prepare() async throws {
+    for key: BaseKey in [.storage, .storageHealth, .storageUtil, .pools, .osds] {
+      try await zookeeper.ensurePath(Layout.base.path(key))
+    }
+  }
+
+  /// One refresh of every record (after ``prepare()``).
   func pass(_ rados: RadosConnection) async throws {
     let status = try await rados.monitorCommand(["prefix": "status"]).output
     let health = try await rados.monitorCommand(["prefix": "health", "format": "json"]).output
@@ -47,13 +57,6 @@ struct CephStatsDuty: Sendable {
       .set(Layout.base.path(.storage), status), .set(Layout.base.path(.storageHealth), health),
       .set(Layout.base.path(.storageUtil), util),
     ]
-    for path in [Layout.base.path(.storage), Layout.base.path(.pools), Layout.base.path(.osds)] {
-      try await zookeeper.ensurePath(path)
-    }
-    if try await zookeeper.exists(Layout.base.path(.storageHealth)) == nil {
-      try await zookeeper.ensurePath(Layout.base.path(.storageHealth))
-      try await zookeeper.ensurePath(Layout.base.path(.storageUtil))
-    }
     // Pools PVC knows: `ceph df` for space, librados for objects and I/O.
     let df = try await rados.monitorJSON(["prefix": "df"])
     for pool in try await zookeeper.children(Layout.base.path(.pools)) {
