@@ -14,6 +14,9 @@ struct PVC: AsyncParsableCommand {
       configuration file given by --config (or PVC_CONFIG_FILE, default /etc/pvc/pvc.conf).
       """,
     version: "pvc (PVCKit) \(PVCKitVersion.string), compatible with PVC \(PVCKitVersion.upstreamCompatibility)",
-    subcommands: [ClusterCommand.self, ConnectionCommand.self, NetworkCommand.self, NodeCommand.self, VMCommand.self]
+    subcommands: [
+      ClusterCommand.self, ConnectionCommand.self, NetworkCommand.self, NodeCommand.self, StorageCommand.self,
+      VMCommand.self,
+    ]
   )
 }

@@ -53,7 +53,8 @@ struct PVCAPI: AsyncParsableCommand {
         "authentication is off (api.authentication.enabled: no): listening on loopback only, not \(settings.address)")
     }
     let cluster = try await PVCCluster.connect(
-      configuration.zookeeperConnection(hosts: zookeeper), policy: configuration.vmPolicy)
+      configuration.zookeeperConnection(hosts: zookeeper), policy: configuration.vmPolicy,
+      ceph: configuration.cephAccess)
     let scheme = settings.certificateFile == nil ? "http" : "https"
     note(
       "serving \(scheme)://\(settings.listenAddress):\(settings.port)\(APIServer.prefix) (authentication \(settings.authenticationEnabled ? "on" : "off"))"

@@ -47,7 +47,8 @@ struct PVCWeb: AsyncParsableCommand {
         Data("pvcweb: no api.token in \(config): log in with the token in \(configuration.api.tokenFile)\n".utf8))
     }
     let cluster = try await PVCCluster.connect(
-      configuration.zookeeperConnection(hosts: zookeeper), policy: configuration.vmPolicy)
+      configuration.zookeeperConnection(hosts: zookeeper), policy: configuration.vmPolicy,
+      ceph: configuration.cephAccess)
     let api = configuration.api
     let settings = WebServer.Settings(
       address: listen, port: port, tokens: tokens, certificateFile: api.sslEnabled ? api.certificate : nil,

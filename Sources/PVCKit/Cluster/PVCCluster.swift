@@ -19,6 +19,8 @@ public final class PVCCluster: Sendable {
   public let networks: any NetworkOperations
   /// The nodes.
   public let nodes: any NodeOperations
+  /// Ceph storage: pools, RBD volumes and snapshots, OSDs.
+  public let storage: any StorageOperations
   /// The cluster's faults: list, acknowledge, delete, raise.
   public let faults: any FaultOperations
   /// Long work carried out by node daemons: queue, follow, wait.
@@ -28,13 +30,17 @@ public final class PVCCluster: Sendable {
   public let zookeeper: ZooKeeper?
   /// Where the operations find the watch-fed views once ``follow()`` made them.
   let views: ViewSlot?
+  /// This program's Ceph client, when connected directly.
+  let ceph: CephLink?
 
   init(
     connection: ClusterConnection, operations: any ClusterOperations, vms: any VMOperations,
-    networks: any NetworkOperations, nodes: any NodeOperations, faults: any FaultOperations, tasks: any TaskOperations,
-    zookeeper: ZooKeeper?,
-    views: ViewSlot? = nil
+    networks: any NetworkOperations, nodes: any NodeOperations, storage: any StorageOperations,
+    faults: any FaultOperations, tasks: any TaskOperations, zookeeper: ZooKeeper?, views: ViewSlot? = nil,
+    ceph: CephLink? = nil
   ) {
+    self.ceph = ceph
+    self.storage = storage
     self.views = views
     self.connection = connection
     self.operations = operations
@@ -50,8 +56,12 @@ public final class PVCCluster: Sendable {
   /// - Parameter policy: which VM definitions may enter the cluster through this
   ///   connection (define, modify, restore), when it is direct; through an API,
   ///   the server's policy applies.
+  /// - Parameter ceph: how storage changes reach Ceph, when direct (listings need only ZooKeeper);
+  ///   through an API, the server's Ceph access applies.
   /// - Throws: ``ZooKeeperError`` if the ensemble cannot be reached, ``APIClientError`` if the API cannot.
-  public static func connect(_ connection: ClusterConnection, policy: DomainPolicy = .strict) async throws
+  public static func connect(
+    _ connection: ClusterConnection, policy: DomainPolicy = .strict, ceph: CephAccess? = nil
+  ) async throws
     -> PVCCluster
   {
     switch connection {
@@ -60,12 +70,14 @@ public final class PVCCluster: Sendable {
         to: hosts, sessionTimeout: sessionTimeout, connectTimeout: connectTimeout, credentials: credentials)
       let views = ViewSlot()
       let vms = DirectVMOperations(zookeeper: zk, policy: policy, views: views)
+      let link = CephLink(ceph)
       return PVCCluster(
         connection: connection, operations: DirectClusterOperations(zookeeper: zk, policy: policy, views: views),
         vms: vms, networks: DirectNetworkOperations(zookeeper: zk, vms: vms, views: views),
         nodes: DirectNodeOperations(zookeeper: zk, views: views),
+        storage: DirectStorageOperations(zookeeper: zk, ceph: link, views: views),
         faults: DirectFaultOperations(zookeeper: zk, views: views),
-        tasks: DirectTaskOperations(zookeeper: zk), zookeeper: zk, views: views)
+        tasks: DirectTaskOperations(zookeeper: zk), zookeeper: zk, views: views, ceph: link)
     case .api(let url, let key, let timeout):
       let client = APIClient(base: url, key: key, timeout: timeout)
       // One request up front, so that an unreachable API or a wrong key fails here, clearly.
@@ -81,7 +93,7 @@ public final class PVCCluster: Sendable {
       return PVCCluster(
         connection: connection, operations: HTTPClusterOperations(client: client),
         vms: HTTPVMOperations(client: client), networks: HTTPNetworkOperations(client: client),
-        nodes: HTTPNodeOperations(client: client),
+        nodes: HTTPNodeOperations(client: client), storage: HTTPStorageOperations(client: client),
         faults: HTTPFaultOperations(client: client), tasks: HTTPTaskOperations(client: client), zookeeper: nil)
     }
   }
@@ -136,6 +148,7 @@ public final class PVCCluster: Sendable {
   /// Closes the connection.
   public func close() async {
     await views?.stop()
+    await ceph?.close()
     await operations.close()
   }
 }

@@ -99,6 +99,14 @@ public struct PVCConfiguration: Sendable, Hashable {
     .zookeeper(hosts: override ?? zookeeperHosts, sessionTimeout: sessionTimeout, credentials: zookeeper.credentials)
   }
 
+  /// How this host reaches Ceph: `ceph.ceph_config_file` (relative to `path.ceph_directory`), when
+  /// `subsystem.enable_storage` is on.
+  public var cephAccess: CephAccess? {
+    guard subsystems.storage else { return nil }
+    let file = ceph.configFile
+    return CephAccess(configurationFile: file.hasPrefix("/") ? file : paths.cephDirectory + "/" + file)
+  }
+
   /// Intervals (`timer`), in seconds.
   public struct Timers: Sendable, Hashable {
     public var vmShutdownTimeout: Int

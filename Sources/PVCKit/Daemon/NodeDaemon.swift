@@ -93,10 +93,7 @@ public struct NodeDaemon: Sendable {
           settings.sriovDevices = configuration.guestNetworking.sriovDevices
         }
       }
-      if configuration.subsystems.storage {
-        let file = configuration.ceph.configFile
-        settings.cephConfigurationFile = file.hasPrefix("/") ? file : configuration.paths.cephDirectory + "/" + file
-      }
+      settings.cephConfigurationFile = configuration.cephAccess?.configurationFile
       settings.nodeLogLines = configuration.logging.zookeeperLogging ? configuration.logging.nodeLogLines : 0
       settings.policy = configuration.vmPolicy
       let networks = [

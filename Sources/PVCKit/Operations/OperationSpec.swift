@@ -119,7 +119,8 @@ public struct OperationError: ClassifiedError, Sendable, Hashable, CustomStringC
 extension OperationSpec {
   /// Every operation PVCKit describes, area by area.
   public static var all: [OperationSpec] {
-    clusterOperations + faultOperations + metricsOperations + networkOperations + nodeOperations + taskOperations
+    clusterOperations + faultOperations + metricsOperations + networkOperations + nodeOperations + storageOperations
+      + taskOperations
       + vmOperations
   }
 }

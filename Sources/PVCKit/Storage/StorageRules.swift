@@ -84,3 +84,18 @@ public enum StorageRules {
     return value
   }
 }
+
+extension StorageRules {
+  /// A size in upstream's human form: the smallest unit of B, K, M, G, T, P in which it is at most 9999,
+  /// rounded up (`10G`, `512M`, `1536M`).
+  public static func human(_ bytes: UInt64) -> String {
+    let units: [(String, UInt64)] = [
+      ("B", 1), ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30), ("T", 1 << 40), ("P", 1 << 50),
+    ]
+    for (unit, size) in units {
+      let value = bytes / size + (bytes % size == 0 ? 0 : 1)
+      if value <= 9999 { return "\(value)\(unit)" }
+    }
+    return "\(bytes / (1 << 50))P"
+  }
+}

@@ -72,3 +72,22 @@ public struct VMFilter: Sendable, Hashable {
     }
   }
 }
+
+extension VMFilter.Matcher {
+  /// A `limit` pattern for other listings (networks, pools...): fuzzy unless anchored with ^ or $; a bad pattern's
+  /// message goes through `wrap` into the listing's own error.
+  static func names(_ limit: String?, _ wrap: (String) -> any Error) throws -> Self {
+    var filter = VMFilter(limit: limit)
+    filter.fuzzy = true
+    do {
+      return try Self(filter)
+    } catch let error as VMError {
+      throw wrap(error.description)
+    }
+  }
+
+  /// Whether a name passes.
+  func matches(_ name: String) -> Bool {
+    matches(uuid: "", name: name, node: "", state: .start, tags: [])
+  }
+}

@@ -28,7 +28,8 @@ struct ConnectionOptions: ParsableArguments {
   /// Where the cluster is reached.
   enum Target: Equatable {
     /// An ensemble, with the members' credentials and the VM policy when a configuration file gives them.
-    case zookeeper(String, credentials: ZooKeeperCredentials? = nil, policy: DomainPolicy = .strict)
+    case zookeeper(
+      String, credentials: ZooKeeperCredentials? = nil, policy: DomainPolicy = .strict, ceph: CephAccess? = nil)
     case api(URL, key: String?)
   }
 
@@ -60,16 +61,27 @@ struct ConnectionOptions: ParsableArguments {
   /// The ensemble and credentials of a configuration file.
   static func target(of configuration: PVCConfiguration) -> Target {
     .zookeeper(
-      configuration.zookeeperHosts, credentials: configuration.zookeeper.credentials, policy: configuration.vmPolicy)
+      configuration.zookeeperHosts, credentials: configuration.zookeeper.credentials, policy: configuration.vmPolicy,
+      ceph: configuration.cephAccess)
+  }
+
+  /// `PVC_CEPH_CONFIG`: the ceph.conf for storage changes over a direct connection.
+  static var environmentCeph: CephAccess? {
+    ProcessInfo.processInfo.environment["PVC_CEPH_CONFIG"].flatMap {
+      $0.isEmpty ? nil : CephAccess(configurationFile: $0)
+    }
   }
 
   /// Connects to the cluster.
   func connect() async throws -> PVCCluster {
     switch try target() {
-    case .zookeeper(let hosts, let credentials, let policy):
+    case .zookeeper(let hosts, let credentials, let policy, let ceph):
+      // Storage changes reach Ceph through the configuration's ceph.conf, or PVC_CEPH_CONFIG's.
+      let access = ceph ?? Self.environmentCeph
       do {
         return try await PVCCluster.connect(
-          .zookeeper(hosts: hosts, connectTimeout: .seconds(5), credentials: credentials), policy: policy)
+          .zookeeper(hosts: hosts, connectTimeout: .seconds(5), credentials: credentials), policy: policy,
+          ceph: access)
       } catch let error as ZooKeeperError where error.code == .notConnected {
         throw CLIError("cannot reach ZooKeeper at \(hosts): is the cluster up?", kind: .unavailable)
       }

@@ -32,7 +32,12 @@ struct APIContractTests {
         ("/node/hv1/log", "NodeLog"), ("/vm", "vm"), ("/vm/\(vm)", "vm"), ("/vm/\(vm)/meta", "VMMetadata"),
         ("/vm/\(vm)/state", "VMState"), ("/vm/\(vm)/node", "VMNode"), ("/vm/\(vm)/console", "VMLog"),
         ("/network", "network"), ("/network/100", "network"), ("/network/200", "network"),
+        ("/storage/ceph/pool", "pool"), ("/storage/ceph/pool/vms", "pool"), ("/storage/ceph/volume", "volume"),
+        ("/storage/ceph/volume/vms/disk0", "volume"), ("/storage/ceph/snapshot", "snapshot"),
+        ("/storage/ceph/snapshot/vms/disk0/snap0", "snapshot"), ("/storage/ceph/osd", "osd"),
+        ("/storage/ceph/osd/0", "osd"),
       ]
+      try await Self.recordStorage(api.cluster.zookeeper!)
       for (path, definition) in checks {
         let response = try await api.call(.get, path)
         #expect(response.status == 200, "GET \(path): \(response.status) \(response.text)")
@@ -43,6 +48,30 @@ struct APIContractTests {
         }
       }
     }
+  }
+
+  /// Storage records as upstream's daemons write them: a pool, a volume, a snapshot and an OSD with their stats.
+  static func recordStorage(_ zookeeper: ZooKeeper) async throws {
+    for parent in ["/ceph/pools", "/ceph/volumes", "/ceph/snapshots", "/ceph/osds"] {
+      try await zookeeper.ensurePath(parent)
+    }
+    let pool =
+      #"{"id":2,"stored_bytes":1024,"free_bytes":2048,"used_bytes":2048,"used_percent":0.5,"num_objects":3,"num_object_clones":0,"num_object_copies":6,"num_objects_missing_on_primary":0,"num_objects_unfound":0,"num_objects_degraded":0,"read_ops":1,"read_bytes":2,"write_ops":3,"write_bytes":4}"#
+    let volume =
+      #"{"name":"disk0","size":10737418240,"objects":2560,"order":22,"object_size":4194304,"format":2,"features":["layering"]}"#
+    let osd =
+      #"{"id":"0","uuid":"u","up":1,"in":1,"primary_affinity":1,"reweight":1,"state":"exists,up","kb":1048576,"used":"1 MiB","avail":"1023 MiB","utilization":0.1,"pgs":16,"var":1,"wr_ops":0,"wr_data":0,"rd_ops":0,"rd_data":0}"#
+    _ = try await zookeeper.multi([
+      .create("/ceph/pools/vms", "vms"), .create("/ceph/pools/vms/pgs", "16"),
+      .create("/ceph/pools/vms/tier", "default"),
+      .create("/ceph/pools/vms/stats", pool), .create("/ceph/volumes/vms", ""),
+      .create("/ceph/volumes/vms/disk0", "disk0"),
+      .create("/ceph/volumes/vms/disk0/stats", volume), .create("/ceph/snapshots/vms", ""),
+      .create("/ceph/snapshots/vms/disk0", ""), .create("/ceph/snapshots/vms/disk0/snap0", "snap0"),
+      .create("/ceph/snapshots/vms/disk0/snap0/stats", "{}"), .create("/ceph/osds/0", "0"),
+      .create("/ceph/osds/0/node", "hv1"), .create("/ceph/osds/0/device", "/dev/sdb"),
+      .create("/ceph/osds/0/stats", osd),
+    ])
   }
 
   /// The keys upstream's code sends (daemon-common's getNodeInformation,

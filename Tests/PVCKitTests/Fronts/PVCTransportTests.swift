@@ -12,18 +12,20 @@ struct PVCTransportTests {
   /// Runs `body` with a seeded cluster, an API server on a port, and a client
   /// directory holding connections `api` and `zk` to them.
   static func withConnections(
-    port: Int, editor: String? = nil,
+    port: Int, editor: String? = nil, ceph: Bool = false,
     _ body: @Sendable (_ pvc: @Sendable ([String]) async throws -> CommandResult, PVCCluster) async throws -> Void,
     name: String = #function
   ) async throws {
     let hosts = try await TestServices.chroot(name: name)
-    let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts))
+    let access = ceph ? CephAccess(configurationFile: TestServices.cephConfiguration) : nil
+    let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts), ceph: access)
     try await UpstreamSeeder(zookeeper: cluster.zookeeper!, vms: 6).seed()
     let server = APIServer(cluster: cluster, settings: .init(port: port, tokens: [APITestHarness.token]))
     let serving = try await server.start()
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pvckit-client-\(UUID().uuidString)")
     var settings = ["PVC_CLIENT_DIR": directory.path]
     settings["EDITOR"] = editor
+    settings["PVC_CEPH_CONFIG"] = access?.configurationFile
     let environment = settings
     let pvc: @Sendable ([String]) async throws -> CommandResult = { arguments in
       try await TestServices.offPool { try TestServices.run("pvc", arguments, environment: environment) }

@@ -10,8 +10,8 @@ struct DirectNetworkOperations: NetworkOperations {
   func list(limit: String?) async throws -> [NetworkInfo] {
     let matcher = try Self.matcher(limit)
     return try await all().filter { network in
-      matcher.matches(uuid: "", name: String(network.vni), node: "", state: "", tags: [])
-        || matcher.matches(uuid: "", name: network.description, node: "", state: "", tags: [])
+      matcher.matches(String(network.vni))
+        || matcher.matches(network.description)
     }
   }
 
@@ -69,7 +69,7 @@ struct DirectNetworkOperations: NetworkOperations {
     if !staticOnly { all += try await records.leases(network.vni) }
     return all.filter { lease in
       [lease.macAddress, lease.ip4Address, lease.hostname].contains {
-        matcher.matches(uuid: "", name: $0, node: "", state: "", tags: [])
+        matcher.matches($0)
       }
     }.sorted { a, b in
       let (x, y) = (IPAddress(a.ip4Address)?.bytes ?? [], IPAddress(b.ip4Address)?.bytes ?? [])
@@ -111,7 +111,7 @@ struct DirectNetworkOperations: NetworkOperations {
     _ = try await info(vni)
     let matcher = try Self.matcher(limit)
     return try await records.rules(vni, direction).filter {
-      matcher.matches(uuid: "", name: $0.description, node: "", state: "", tags: [])
+      matcher.matches($0.description)
     }
   }
 
@@ -179,13 +179,7 @@ struct DirectNetworkOperations: NetworkOperations {
 
   /// A compiled `limit` pattern (fuzzy unless anchored, as for VMs).
   static func matcher(_ limit: String?) throws -> VMFilter.Matcher {
-    var filter = VMFilter(limit: limit)
-    filter.fuzzy = true
-    do {
-      return try VMFilter.Matcher(filter)
-    } catch let error as VMError {
-      throw NetworkError.invalid(error.description)
-    }
+    try VMFilter.Matcher.names(limit) { NetworkError.invalid($0) }
   }
 
   var records: NetworkRecords { NetworkRecords(zookeeper: zookeeper, reads: views?.view?.reads) }

@@ -17,7 +17,7 @@ struct CephPools: Sendable {
     let recorded = try await zookeeper.exists(ref.path(.root)) != nil
     let inCeph = try await rados.poolNames().contains(name)
     if recorded || inCeph {
-      throw CephError("add pool \(name)", returned: -17, message: "pool \(name) already exists")
+      throw StorageError.exists("pool \(name)")
     }
     var create: [String: JSONValue] = [
       "prefix": "osd pool create", "pool": .string(name), "pg_num": .integer(pgs), "pgp_num": .integer(pgs),
@@ -58,7 +58,7 @@ struct CephPools: Sendable {
     let pgs = try StorageRules.placementGroups(pgs)
     let ref = try Layout.pool(name)
     guard try await zookeeper.exists(ref.path(.root)) != nil else {
-      throw CephError("set placement groups", returned: -2, message: "pool \(name) not found")
+      throw StorageError.poolNotFound(name)
     }
     for variable in ["pg_num", "pgp_num"] {
       _ = try await rados.monitorCommand([
@@ -73,7 +73,7 @@ struct CephPools: Sendable {
     try RBDPool.check(name, "pool")
     let ref = try Layout.pool(name)
     guard try await zookeeper.exists(ref.path(.root)) != nil else {
-      throw CephError("remove pool", returned: -2, message: "pool \(name) not found")
+      throw StorageError.poolNotFound(name)
     }
     try await removeFromCeph(name)
     for path in [ref.basePath, Layout.base.path(.volumes) + "/" + name, Layout.base.path(.snapshots) + "/" + name] {

@@ -26,11 +26,11 @@ struct CephVolumes: Sendable {
     try RBDPool.check(name, "volume")
     let poolRef = try Layout.pool(pool)
     guard try await zookeeper.exists(poolRef.path(.root)) != nil else {
-      throw CephError("add volume", returned: -2, message: "pool \(pool) not found")
+      throw StorageError.poolNotFound(pool)
     }
     let ref = try Layout.volume(name, pool: pool)
     guard try await zookeeper.exists(ref.path(.root)) == nil else {
-      throw CephError("add volume", returned: -17, message: "volume \(pool)/\(name) already exists")
+      throw StorageError.exists("volume \(pool)/\(name)")
     }
     if !force, !Self.fits(size, stats: try await zookeeper.string(poolRef.path(.stats))) {
       throw CephError(
@@ -49,20 +49,125 @@ struct CephVolumes: Sendable {
     }
   }
 
-  /// Changes a volume's size (and its recorded stats).
-  func resize(_ name: String, pool: String, size text: String) async throws {
+  /// Changes a volume's size (and its recorded stats); growth is guarded as a new volume is, unless `force`.
+  func resize(_ name: String, pool: String, size text: String, force: Bool = false) async throws {
     let size = try StorageRules.bytes(text)
-    let ref = try recorded(name, pool: pool)
+    let ref = try await existing(name, pool: pool)
     let images = try RBDPool(rados, pool: pool)
+    let current = try await images.info(name).size
+    if !force, size > current,
+      !Self.fits(size - current, stats: try await zookeeper.string(Layout.pool(pool).path(.stats)))
+    {
+      throw CephError(
+        "resize volume", returned: -28,
+        message:
+          "growing \(pool)/\(name) to \(text) would fill pool \(pool) past 80 % of its space (force to do it anyway)")
+    }
     try await images.resize(name, to: size)
     _ = try await zookeeper.set(ref.path(.stats), try await Self.stats(of: name, in: images))
   }
 
-  /// Removes a volume from Ceph and from the records.
+  /// Renames a volume in Ceph and moves its record and its snapshots' records.
+  func rename(_ name: String, pool: String, to newName: String) async throws {
+    try RBDPool.check(newName, "volume")
+    let ref = try await existing(name, pool: pool)
+    let newRef = try Layout.volume(newName, pool: pool)
+    guard try await zookeeper.exists(newRef.path(.root)) == nil else {
+      throw StorageError.exists("volume \(pool)/\(newName)")
+    }
+    let images = try RBDPool(rados, pool: pool)
+    try await images.rename(name, to: newName)
+    do {
+      let snapshotsParent = try Layout.snapshots(ofVolume: name, pool: pool)
+      let snapshots = (try? await zookeeper.children(snapshotsParent)) ?? []
+      var writes: [ZooKeeperOperation] = [
+        .create(newRef.path(.root), newName),
+        .create(newRef.path(.stats), try await Self.stats(of: newName, in: images)),
+      ]
+      if try await zookeeper.exists(snapshotsParent) != nil {
+        writes.append(.create(try Layout.snapshots(ofVolume: newName, pool: pool), ""))
+        for snapshot in snapshots {
+          let old = try Layout.snapshot(snapshot, volume: name, pool: pool)
+          let moved = try Layout.snapshot(snapshot, volume: newName, pool: pool)
+          let stats = try await zookeeper.string(old.path(.stats)) ?? "{}"
+          writes += [.create(moved.path(.root), snapshot), .create(moved.path(.stats), stats)]
+          writes += [.delete(path: old.path(.stats)), .delete(path: old.path(.root))]
+        }
+        writes.append(.delete(path: snapshotsParent))
+      }
+      writes += [.delete(path: ref.path(.stats)), .delete(path: ref.path(.root))]
+      _ = try await zookeeper.multi(writes)
+    } catch {
+      try? await images.rename(newName, to: name)
+      throw error
+    }
+  }
+
+  /// Copies a volume into a new one of the same pool (guarded as a new volume is, unless `force`).
+  func clone(_ name: String, pool: String, to newName: String, force: Bool = false) async throws {
+    try RBDPool.check(newName, "volume")
+    _ = try await existing(name, pool: pool)
+    let newRef = try Layout.volume(newName, pool: pool)
+    guard try await zookeeper.exists(newRef.path(.root)) == nil else {
+      throw StorageError.exists("volume \(pool)/\(newName)")
+    }
+    let images = try RBDPool(rados, pool: pool)
+    let size = try await images.info(name).size
+    if !force, !Self.fits(size, stats: try await zookeeper.string(Layout.pool(pool).path(.stats))) {
+      throw CephError(
+        "clone volume", returned: -28,
+        message: "a copy of \(pool)/\(name) would fill pool \(pool) past 80 % of its space (force to make it anyway)")
+    }
+    try await images.copy(name, to: newName)
+    do {
+      _ = try await zookeeper.multi([
+        .create(newRef.path(.root), newName),
+        .create(newRef.path(.stats), try await Self.stats(of: newName, in: images)),
+      ])
+    } catch {
+      try? await images.remove(newName)
+      throw error
+    }
+  }
+
+  /// Removes a volume from Ceph and from the records; refused while it has snapshots.
   func remove(_ name: String, pool: String) async throws {
-    let ref = try recorded(name, pool: pool)
-    try await RBDPool(rados, pool: pool).remove(name)
+    let ref = try await existing(name, pool: pool)
+    let images = try RBDPool(rados, pool: pool)
+    let snapshots = try await images.snapshots(of: name)
+    guard snapshots.isEmpty else {
+      throw StorageError.hasSnapshots(pool: pool, volume: name, snapshots: snapshots.map(\.name))
+    }
+    try await images.remove(name)
     try await zookeeper.deleteRecursively(ref.basePath)
+    try await zookeeper.deleteRecursively(try Layout.snapshots(ofVolume: name, pool: pool))
+  }
+
+  /// Records a volume that exists in Ceph, or refreshes its recorded stats.
+  func scan(_ name: String, pool: String) async throws {
+    try RBDPool.check(name, "volume")
+    try RBDPool.check(pool, "pool")
+    guard try await zookeeper.exists(Layout.pool(pool).path(.root)) != nil else {
+      throw StorageError.poolNotFound(pool)
+    }
+    let ref = try Layout.volume(name, pool: pool)
+    let stats = try await Self.stats(of: name, in: try RBDPool(rados, pool: pool))
+    if try await zookeeper.exists(ref.path(.root)) == nil {
+      try await zookeeper.ensurePath(try Layout.volumes(inPool: pool))
+      _ = try await zookeeper.multi([.create(ref.path(.root), name), .create(ref.path(.stats), stats)])
+    } else {
+      try await zookeeper.ensurePath(ref.path(.stats))
+      _ = try await zookeeper.set(ref.path(.stats), stats)
+    }
+  }
+
+  /// The record of a volume PVC knows (checked names), or ``StorageError/volumeNotFound(pool:volume:)``.
+  func existing(_ name: String, pool: String) async throws -> ObjectRef<VolumeKey> {
+    let ref = try recorded(name, pool: pool)
+    guard try await zookeeper.exists(ref.path(.root)) != nil else {
+      throw StorageError.volumeNotFound(pool: pool, volume: name)
+    }
+    return ref
   }
 
   private func recorded(_ name: String, pool: String) throws -> ObjectRef<VolumeKey> {

@@ -146,6 +146,21 @@ public struct RBDPool: Sendable {
     }
   }
 
+  /// Copies an image's data into a new image `newName` in the same pool (upstream's `rbd cp`).
+  public func copy(_ name: String, to newName: String) async throws {
+    try Self.check(newName, "volume")
+    let pool = self.pool
+    try Self.check(name, "volume")
+    try await withPool("copy") { io in
+      var image: rbd_image_t?
+      let opened = rbd_open_read_only(io, name, &image, nil)
+      guard opened == 0, let image else { throw CephError("copy: open \(pool)/\(name)", returned: opened) }
+      defer { rbd_close(image) }
+      let result = rbd_copy(image, io, newName)
+      guard result == 0 else { throw CephError("copy \(pool)/\(name) to \(newName)", returned: result) }
+    }
+  }
+
   /// Removes an image (refused while it has snapshots or is open elsewhere).
   public func remove(_ name: String) async throws {
     try Self.check(name, "volume")
@@ -231,6 +246,17 @@ public struct RBDPool: Sendable {
     try await withImage(image, "roll back") { handle in
       let result = rbd_snap_rollback(handle, snapshot)
       guard result == 0 else { throw CephError("roll back \(pool)/\(image) to \(snapshot)", returned: result) }
+    }
+  }
+
+  /// Renames a snapshot.
+  public func renameSnapshot(_ name: String, of image: String, to newName: String) async throws {
+    try Self.check(name, "snapshot")
+    try Self.check(newName, "snapshot")
+    let pool = self.pool
+    try await withImage(image, "rename snapshot") { handle in
+      let result = rbd_snap_rename(handle, name, newName)
+      guard result == 0 else { throw CephError("rename snapshot \(pool)/\(image)@\(name)", returned: result) }
     }
   }
 

@@ -1,0 +1,155 @@
+/// Storage operations through a PVC HTTP API.
+struct HTTPStorageOperations: StorageOperations {
+  let client: APIClient
+
+  func status() async throws -> StorageReport {
+    try await client.expect(.storageStatus).decode(StorageReport.self)
+  }
+
+  func utilization() async throws -> StorageReport {
+    try await client.expect(.storageUtilization).decode(StorageReport.self)
+  }
+
+  /// A listing: empty for upstream's 404 "not found" answer.
+  private func list<T: Decodable>(
+    _ spec: OperationSpec, _ path: [String] = [], _ parameters: [(String, String?)]
+  ) async throws -> [T] {
+    let given = parameters.compactMap { name, value in value.map { (name, $0) } }
+    let response = try await client.send(spec, path, given)
+    if response.status == 404 { return [] }
+    guard response.status == 200 else { throw response.refusal }
+    return try response.decode([T].self)
+  }
+
+  /// One element of a one-element list, or `missing`.
+  private func one<T: Decodable>(_ spec: OperationSpec, _ path: [String], missing: StorageError) async throws -> T {
+    let found: [T] = try await list(spec, path, [])
+    guard let first = found.first else { throw missing }
+    return first
+  }
+
+  func pools(limit: String?) async throws -> [PoolInfo] {
+    try await list(.storagePoolList, [], [("limit", limit)])
+  }
+
+  func pool(_ name: String) async throws -> PoolInfo {
+    try RBDPool.check(name, "pool")
+    return try await one(.storagePoolInfo, [name], missing: .poolNotFound(name))
+  }
+
+  func addPool(_ name: String, pgs: Int, replication: String, tier: String) async throws {
+    _ = try await client.expect(
+      .storagePoolAdd, [], [("pool", name), ("pgs", String(pgs)), ("replcfg", replication), ("tier", tier)])
+  }
+
+  func setPlacementGroups(pool: String, _ pgs: Int) async throws {
+    try RBDPool.check(pool, "pool")
+    _ = try await client.expect(.storagePoolSetPGs, [pool], [("pgs", String(pgs))])
+  }
+
+  func removePool(_ name: String) async throws {
+    try RBDPool.check(name, "pool")
+    _ = try await client.expect(.storagePoolRemove, [name], [("yes-i-really-mean-it", "yes")])
+  }
+
+  func volumes(limit: String?, pool: String?) async throws -> [VolumeInfo] {
+    try await list(.storageVolumeList, [], [("limit", limit), ("pool", pool)])
+  }
+
+  func volume(_ name: String, pool: String) async throws -> VolumeInfo {
+    try Self.check(pool: pool, volume: name)
+    return try await one(.storageVolumeInfo, [pool, name], missing: .volumeNotFound(pool: pool, volume: name))
+  }
+
+  func addVolume(_ name: String, pool: String, size: String, force: Bool) async throws {
+    _ = try await client.expect(
+      .storageVolumeAdd, [], [("volume", name), ("pool", pool), ("size", size), ("force", String(force))])
+  }
+
+  func resizeVolume(_ name: String, pool: String, size: String, force: Bool) async throws {
+    try Self.check(pool: pool, volume: name)
+    _ = try await client.expect(.storageVolumeModify, [pool, name], [("new_size", size), ("force", String(force))])
+  }
+
+  func renameVolume(_ name: String, pool: String, to newName: String) async throws {
+    try Self.check(pool: pool, volume: name)
+    _ = try await client.expect(.storageVolumeModify, [pool, name], [("new_name", newName)])
+  }
+
+  func cloneVolume(_ name: String, pool: String, to newName: String, force: Bool) async throws {
+    try Self.check(pool: pool, volume: name)
+    _ = try await client.expect(
+      .storageVolumeClone, [pool, name], [("new_volume", newName), ("force", String(force))])
+  }
+
+  func removeVolume(_ name: String, pool: String) async throws {
+    try Self.check(pool: pool, volume: name)
+    _ = try await client.expect(.storageVolumeRemove, [pool, name])
+  }
+
+  func scanVolume(_ name: String, pool: String) async throws {
+    try Self.check(pool: pool, volume: name)
+    _ = try await client.expect(.storageVolumeScan, [pool, name])
+  }
+
+  func snapshots(limit: String?, pool: String?, volume: String?) async throws -> [VolumeSnapshotInfo] {
+    try await list(.storageSnapshotList, [], [("limit", limit), ("pool", pool), ("volume", volume)])
+  }
+
+  func snapshot(_ name: String, volume: String, pool: String) async throws -> VolumeSnapshotInfo {
+    try Self.check(pool: pool, volume: volume, snapshot: name)
+    return try await one(
+      .storageSnapshotInfo, [pool, volume, name], missing: .snapshotNotFound(pool: pool, volume: volume, snapshot: name)
+    )
+  }
+
+  func addSnapshot(_ name: String, volume: String, pool: String) async throws {
+    _ = try await client.expect(.storageSnapshotAdd, [], [("snapshot", name), ("volume", volume), ("pool", pool)])
+  }
+
+  func renameSnapshot(_ name: String, volume: String, pool: String, to newName: String) async throws {
+    try Self.check(pool: pool, volume: volume, snapshot: name)
+    _ = try await client.expect(.storageSnapshotRename, [pool, volume, name], [("new_name", newName)])
+  }
+
+  func rollbackSnapshot(_ name: String, volume: String, pool: String) async throws {
+    try Self.check(pool: pool, volume: volume, snapshot: name)
+    _ = try await client.expect(.storageSnapshotRollback, [pool, volume, name])
+  }
+
+  func removeSnapshot(_ name: String, volume: String, pool: String) async throws {
+    try Self.check(pool: pool, volume: volume, snapshot: name)
+    _ = try await client.expect(.storageSnapshotRemove, [pool, volume, name])
+  }
+
+  func osds(limit: String?) async throws -> [OSDInfo] {
+    try await list(.storageOSDList, [], [("limit", limit)])
+  }
+
+  func osd(_ id: String) async throws -> OSDInfo {
+    try Self.checkOSD(id)
+    return try await one(.storageOSDInfo, [id], missing: .osdNotFound(id))
+  }
+
+  func setOSDState(_ id: String, _ state: OSDState) async throws {
+    try Self.checkOSD(id)
+    _ = try await client.expect(.storageOSDSetState, [id], [("state", state.rawValue)])
+  }
+
+  func setOSDFlag(_ flag: OSDFlag, _ enabled: Bool) async throws {
+    _ = try await client.expect(.storageOption, [], [("option", flag.rawValue), ("action", enabled ? "set" : "unset")])
+  }
+
+  /// Names go into the request's path: only names PVC accepts.
+  static func check(pool: String, volume: String, snapshot: String? = nil) throws {
+    try RBDPool.check(pool, "pool")
+    try RBDPool.check(volume, "volume")
+    if let snapshot { try RBDPool.check(snapshot, "snapshot") }
+  }
+
+  static func checkOSD(_ id: String) throws {
+    guard !id.isEmpty, id.count <= 10, id.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+      throw StorageError.invalid("'\(OperationParameter.shown(id))' is not an OSD ID (a whole number)")
+    }
+  }
+}

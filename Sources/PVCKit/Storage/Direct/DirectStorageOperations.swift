@@ -1,0 +1,181 @@
+/// Storage operations performed directly: listings from the ZooKeeper records,
+/// changes through this program's own Ceph client (``CephLink``), recorded in
+/// upstream's layout.
+struct DirectStorageOperations: StorageOperations {
+  let zookeeper: ZooKeeper
+  let ceph: CephLink
+  /// The connection's watch-fed views, once it is followed.
+  var views: ViewSlot?
+
+  var records: StorageRecords { StorageRecords(zookeeper: zookeeper, reads: views?.view?.reads) }
+
+  // MARK: Status
+
+  func status() async throws -> StorageReport { try await report("status", .storage) }
+  func utilization() async throws -> StorageReport { try await report("utilization", .storageUtil) }
+
+  private func report(_ type: String, _ key: BaseKey) async throws -> StorageReport {
+    let values = try await zookeeper.getMany([Layout.base.path(.primaryNode), Layout.base.path(key)])
+    return StorageReport(
+      type: type, primaryNode: values[0]?.string ?? "none",
+      cephData: (values[1]?.string ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+  }
+
+  // MARK: Pools
+
+  func pools(limit: String?) async throws -> [PoolInfo] {
+    let matcher = try Self.matcher(limit)
+    return try await records.pools().filter { Self.matches(matcher, $0.name) }
+  }
+
+  func pool(_ name: String) async throws -> PoolInfo {
+    guard let pool = try await records.pools().first(where: { $0.name == name }) else {
+      throw StorageError.poolNotFound(name)
+    }
+    return pool
+  }
+
+  func addPool(_ name: String, pgs: Int, replication: String, tier: String) async throws {
+    try await ceph.with {
+      try await CephPools(rados: $0, zookeeper: zookeeper).add(name, pgs: pgs, replication: replication, tier: tier)
+    }
+  }
+
+  func setPlacementGroups(pool: String, _ pgs: Int) async throws {
+    _ = try await self.pool(pool)
+    try await ceph.with { try await CephPools(rados: $0, zookeeper: zookeeper).setPlacementGroups(pool, pgs) }
+  }
+
+  func removePool(_ name: String) async throws {
+    _ = try await pool(name)
+    try await ceph.with { try await CephPools(rados: $0, zookeeper: zookeeper).remove(name) }
+  }
+
+  // MARK: Volumes
+
+  func volumes(limit: String?, pool: String?) async throws -> [VolumeInfo] {
+    let matcher = try Self.matcher(limit)
+    if let pool { try RBDPool.check(pool, "pool") }
+    return try await records.volumes(pool: pool).filter { Self.matches(matcher, $0.name) }
+  }
+
+  func volume(_ name: String, pool: String) async throws -> VolumeInfo {
+    try RBDPool.check(pool, "pool")
+    guard let volume = try await records.volumes(pool: pool).first(where: { $0.name == name }) else {
+      throw StorageError.volumeNotFound(pool: pool, volume: name)
+    }
+    return volume
+  }
+
+  func addVolume(_ name: String, pool: String, size: String, force: Bool) async throws {
+    _ = try StorageRules.bytes(size)
+    try RBDPool.check(name, "volume")
+    _ = try await self.pool(pool)
+    try await ceph.with { try await volumes($0).add(name, pool: pool, size: size, force: force) }
+  }
+
+  func resizeVolume(_ name: String, pool: String, size: String, force: Bool) async throws {
+    _ = try StorageRules.bytes(size)
+    _ = try await volume(name, pool: pool)
+    try await ceph.with { try await volumes($0).resize(name, pool: pool, size: size, force: force) }
+  }
+
+  func renameVolume(_ name: String, pool: String, to newName: String) async throws {
+    try RBDPool.check(newName, "volume")
+    _ = try await volume(name, pool: pool)
+    try await ceph.with { try await volumes($0).rename(name, pool: pool, to: newName) }
+  }
+
+  func cloneVolume(_ name: String, pool: String, to newName: String, force: Bool) async throws {
+    try RBDPool.check(newName, "volume")
+    _ = try await volume(name, pool: pool)
+    try await ceph.with { try await volumes($0).clone(name, pool: pool, to: newName, force: force) }
+  }
+
+  func removeVolume(_ name: String, pool: String) async throws {
+    _ = try await volume(name, pool: pool)
+    try await ceph.with { try await volumes($0).remove(name, pool: pool) }
+  }
+
+  func scanVolume(_ name: String, pool: String) async throws {
+    try RBDPool.check(name, "volume")
+    _ = try await self.pool(pool)
+    try await ceph.with { try await volumes($0).scan(name, pool: pool) }
+  }
+
+  private func volumes(_ rados: RadosConnection) -> CephVolumes { CephVolumes(rados: rados, zookeeper: zookeeper) }
+
+  // MARK: Snapshots
+
+  func snapshots(limit: String?, pool: String?, volume: String?) async throws -> [VolumeSnapshotInfo] {
+    let matcher = try Self.matcher(limit)
+    if let pool { try RBDPool.check(pool, "pool") }
+    if let volume { try RBDPool.check(volume, "volume") }
+    return try await records.snapshots(pool: pool, volume: volume).filter { Self.matches(matcher, $0.snapshot) }
+  }
+
+  func snapshot(_ name: String, volume: String, pool: String) async throws -> VolumeSnapshotInfo {
+    try RBDPool.check(pool, "pool")
+    try RBDPool.check(volume, "volume")
+    guard
+      let snapshot = try await records.snapshots(pool: pool, volume: volume).first(where: { $0.snapshot == name })
+    else { throw StorageError.snapshotNotFound(pool: pool, volume: volume, snapshot: name) }
+    return snapshot
+  }
+
+  func addSnapshot(_ name: String, volume: String, pool: String) async throws {
+    try RBDPool.check(name, "snapshot")
+    _ = try await self.volume(volume, pool: pool)
+    try await ceph.with { try await snapshots($0).add(name, volume: volume, pool: pool) }
+  }
+
+  func renameSnapshot(_ name: String, volume: String, pool: String, to newName: String) async throws {
+    try RBDPool.check(newName, "snapshot")
+    _ = try await snapshot(name, volume: volume, pool: pool)
+    try await ceph.with { try await snapshots($0).rename(name, volume: volume, pool: pool, to: newName) }
+  }
+
+  func rollbackSnapshot(_ name: String, volume: String, pool: String) async throws {
+    _ = try await snapshot(name, volume: volume, pool: pool)
+    try await ceph.with { try await snapshots($0).rollback(name, volume: volume, pool: pool) }
+  }
+
+  func removeSnapshot(_ name: String, volume: String, pool: String) async throws {
+    _ = try await snapshot(name, volume: volume, pool: pool)
+    try await ceph.with { try await snapshots($0).remove(name, volume: volume, pool: pool) }
+  }
+
+  private func snapshots(_ rados: RadosConnection) -> CephSnapshots {
+    CephSnapshots(rados: rados, zookeeper: zookeeper)
+  }
+
+  // MARK: OSDs
+
+  func osds(limit: String?) async throws -> [OSDInfo] {
+    let matcher = try Self.matcher(limit)
+    return try await records.osds().filter { Self.matches(matcher, $0.id) }
+  }
+
+  func osd(_ id: String) async throws -> OSDInfo {
+    guard let osd = try await records.osds().first(where: { $0.id == id }) else { throw StorageError.osdNotFound(id) }
+    return osd
+  }
+
+  func setOSDState(_ id: String, _ state: OSDState) async throws {
+    _ = try await osd(id)
+    try await ceph.with { try await CephOSDs(rados: $0, zookeeper: zookeeper).setState(id, state) }
+  }
+
+  func setOSDFlag(_ flag: OSDFlag, _ enabled: Bool) async throws {
+    try await ceph.with { try await CephOSDs(rados: $0, zookeeper: zookeeper).setFlag(flag, enabled) }
+  }
+
+  // MARK: Matching
+
+  /// A compiled `limit` pattern (fuzzy unless anchored).
+  static func matcher(_ limit: String?) throws -> VMFilter.Matcher {
+    try VMFilter.Matcher.names(limit) { StorageError.invalid($0) }
+  }
+
+  static func matches(_ matcher: VMFilter.Matcher, _ name: String) -> Bool { matcher.matches(name) }
+}

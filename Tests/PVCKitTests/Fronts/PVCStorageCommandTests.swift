@@ -1,0 +1,137 @@
+import Foundation
+import PVCKitFixtures
+import Testing
+
+@testable import PVCKit
+
+/// `pvc storage` through the built binary over both transports (a pvcapi URL,
+/// and ZooKeeper with the cluster's ceph.conf), against the real test Ceph:
+/// what the commands did is checked through librbd and the `rbd` CLI.
+@Suite("pvc storage through the API and directly", .serialized)
+struct PVCStorageCommandTests {
+  /// What the `rbd` CLI says.
+  static func rbd(_ arguments: [String]) throws -> String {
+    try TestServices.runTool("/usr/bin/rbd", ["-c", TestServices.cephConfiguration] + arguments).output
+  }
+
+  @Test(
+    "pools, volumes and snapshots: made, copied, resized, renamed, rolled back and removed; refusals change nothing")
+  func volumes() async throws {
+    try await PVCTransportTests.withConnections(port: 22797, ceph: true) { pvc, cluster in
+      let rados = try await RadosConnection.connect(configurationFile: TestServices.cephConfiguration)
+      for connection in ["api", "zk"] {
+        func run(_ arguments: [String]) async throws -> CommandResult { try await pvc(["-c", connection] + arguments) }
+        let pool = "t\(connection)-\(UUID().uuidString.prefix(6).lowercased())"
+        let added = try await run(["storage", "pool", "add", pool, "8", "--replcfg", "copies=2,mincopies=1"])
+        #expect(added.status == 0, "\(connection): \(added.stderr)")
+        #expect(try await rados.poolNames().contains(pool))
+        #expect(try await cluster.storage.pool(pool).pgs == 8)
+        #expect(try await run(["storage", "pool", "list", "-f", "raw"]).stdout.contains(pool))
+
+        #expect(try await run(["storage", "volume", "add", pool, "v1", "64M"]).status == 0)
+        let images = try RBDPool(rados, pool: pool)
+        #expect(try await images.info("v1").size == 64 << 20)
+        let volume = try await cluster.storage.volume("v1", pool: pool)
+        #expect(volume.size == 64 << 20 && StorageStats.text(volume.stats, "size") == "64M", "\(volume.stats)")
+        let listed = try await run(["storage", "volume", "list", "-p", pool, "-f", "json"])
+        let decoded = try UpstreamJSON.decoder.decode([VolumeInfo].self, from: Data(listed.stdout.utf8))
+        #expect(decoded.map(\.name) == ["v1"], "\(listed.stdout) \(listed.stderr)")
+
+        // A snapshot, data written after it, a rollback: the data after it is gone.
+        let before = Array("before the snapshot".utf8)
+        try await images.write("v1", at: 4096, before)
+        #expect(try await run(["storage", "volume", "snapshot", "add", pool, "v1", "s1"]).status == 0)
+        try await images.write("v1", at: 4096, Array("written afterwards!".utf8))
+        #expect(try await run(["storage", "volume", "snapshot", "rollback", pool, "v1", "s1", "-y"]).status == 0)
+        #expect(try await images.read("v1", at: 4096, count: before.count) == before)
+        #expect(try await run(["storage", "volume", "snapshot", "rename", pool, "v1", "s1", "s2"]).status == 0)
+        #expect(try Self.rbd(["snap", "ls", "\(pool)/v1"]).contains("s2"))
+        let snapshots = try await run(["storage", "volume", "snapshot", "list", "-p", pool, "-o", "v1", "-f", "raw"])
+        #expect(snapshots.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(pool)/v1@s2")
+
+        // Copied (the data with it), resized, renamed.
+        #expect(try await run(["storage", "volume", "clone", pool, "v1", "v2"]).status == 0)
+        #expect(try await images.read("v2", at: 4096, count: before.count) == before)
+        #expect(try await run(["storage", "volume", "resize", pool, "v2", "128M", "-y"]).status == 0)
+        #expect(try Self.rbd(["info", "\(pool)/v2"]).contains("128 MiB"))
+        #expect(try await run(["storage", "volume", "rename", pool, "v2", "v3", "-y"]).status == 0)
+        #expect(try await images.list() == ["v1", "v3"])
+        #expect(try await cluster.storage.volumes(limit: nil, pool: pool).map(\.name) == ["v1", "v3"])
+
+        // Refusals, each naming the problem; nothing changes.
+        let refusals: [([String], ErrorKind, String)] = [
+          (["storage", "volume", "add", pool, "bad/name", "1G"], .invalid, "not a volume name"),
+          (["storage", "volume", "add", pool, "v9", "10X"], .invalid, "not a size"),
+          (["storage", "volume", "add", pool, "v1", "1G"], .refused, "already exists"),
+          (["storage", "volume", "add", "nopool", "v9", "1G"], .notFound, "no pool"),
+          (["storage", "volume", "remove", pool, "v1", "-y"], .refused, "has snapshots"),
+          (["storage", "pool", "add", "p2", "7", "--replcfg", "copies=2,mincopies=1"], .invalid, "power of two"),
+          (["storage", "pool", "add", "p2", "8", "--replcfg", "copies=2"], .invalid, "mincopies"),
+          (["storage", "volume", "snapshot", "rollback", pool, "v1", "nosuch", "-y"], .notFound, "no snapshot"),
+        ]
+        for (arguments, kind, text) in refusals {
+          let refused = try await run(arguments)
+          #expect(
+            refused.status == kind.exitCode && refused.stderr.contains(text),
+            "\(connection) \(arguments): \(refused.status) \(refused.stderr)")
+        }
+        #expect(try await images.list() == ["v1", "v3"])
+        #expect(!(try await rados.poolNames().contains("p2")))
+
+        #expect(try await run(["storage", "volume", "snapshot", "remove", pool, "v1", "s2", "-y"]).status == 0)
+        #expect(try await run(["storage", "volume", "remove", pool, "v1", "-y"]).status == 0)
+        #expect(try await images.list() == ["v3"])
+        #expect(try await run(["storage", "pool", "remove", pool, "-y"]).status == 0)
+        #expect(!(try await rados.poolNames().contains(pool)))
+        #expect(try await cluster.storage.pools().map(\.name).contains(pool) == false)
+      }
+    }
+  }
+
+  @Test("OSDs and flags: listed from the records, taken out and in, flags set and cleared in Ceph")
+  func osds() async throws {
+    try await PVCTransportTests.withConnections(port: 22798, ceph: true) { pvc, cluster in
+      let zookeeper = try #require(cluster.zookeeper)
+      // OSD 0 as pvcd records the OSDs it made (the test Ceph's OSDs were made by its script).
+      try await zookeeper.ensurePath("/ceph/osds")
+      _ = try await zookeeper.multi([
+        .create("/ceph/osds/0", "0"), .create("/ceph/osds/0/node", "hv1"), .create("/ceph/osds/0/device", "memstore"),
+        .create("/ceph/osds/0/stats", #"{"id":"0","up":1,"in":1,"kb":1048576,"used":"1 MiB","avail":"1023 MiB"}"#),
+      ])
+      let rados = try await RadosConnection.connect(configurationFile: TestServices.cephConfiguration)
+      func osdIn() async throws -> Int {
+        let dump = try await rados.monitorJSON(["prefix": "osd dump"])
+        guard case .array(let osds)? = CephStats.field(dump, "osds") else { return -1 }
+        return osds.first { CephStats.number(CephStats.field($0, "osd")) == 0 }.map {
+          CephStats.number(CephStats.field($0, "in"))
+        } ?? -1
+      }
+      for connection in ["api", "zk"] {
+        func run(_ arguments: [String]) async throws -> CommandResult { try await pvc(["-c", connection] + arguments) }
+        #expect(try await run(["storage", "osd", "list", "-f", "raw"]).stdout == "0\n")
+        let osds = try UpstreamJSON.decoder.decode(
+          [OSDInfo].self, from: Data(try await run(["storage", "osd", "list", "-f", "json"]).stdout.utf8))
+        #expect(osds.first?.node == "hv1" && osds.first?.isUp == true)
+
+        #expect(try await run(["storage", "osd", "out", "0"]).status == 0)
+        #expect(try await osdIn() == 0)
+        #expect(try await run(["storage", "osd", "in", "0"]).status == 0)
+        #expect(try await osdIn() == 1)
+        let unknown = try await run(["storage", "osd", "out", "7"])
+        #expect(unknown.status == ErrorKind.notFound.exitCode && unknown.stderr.contains("no OSD 7"))
+
+        #expect(try await run(["storage", "osd", "set", "noout"]).status == 0)
+        let flags = try await rados.monitorJSON(["prefix": "osd dump"])
+        #expect(StorageStats.text(flags, "flags")?.contains("noout") == true)
+        #expect(try await run(["storage", "osd", "unset", "noout"]).status == 0)
+        let cleared = try await rados.monitorJSON(["prefix": "osd dump"])
+        #expect(StorageStats.text(cleared, "flags")?.contains("noout") == false)
+        #expect(try await run(["storage", "osd", "set", "nosuchflag"]).status == ErrorKind.invalid.exitCode)
+
+        let status = try await run(["storage", "status", "-f", "json"])
+        let report = try UpstreamJSON.decoder.decode(StorageReport.self, from: Data(status.stdout.utf8))
+        #expect(report.type == "status", "\(status.stdout) \(status.stderr)")
+      }
+    }
+  }
+}
