@@ -76,14 +76,24 @@ public enum SimulatedNodeConfiguration {
         bridge_mtu: 1500
       ceph:
         ceph_config_file: \(ceph ?? "ceph.conf")
-        ceph_keyring_file: ceph.client.admin.keyring
-        monitor_port: 6789
-        secret_uuid: ""
+        ceph_keyring_file: \(ceph.map { directory(of: $0) + "/ceph.client.admin.keyring" } ?? "ceph.client.admin.keyring")
+        monitor_port: \(ceph == nil ? 6789 : 3300)
+        monitor_hosts: [\(ceph == nil ? "" : "\(nodeNet).254")]
+        secret_uuid: "\(ceph == nil ? "" : cephSecretUUID)"
       api:
         listen: {address: \(api?.address ?? "127.0.0.1"), port: \(api?.port ?? 7370)}
         authentication: {enabled: \(api == nil ? "no" : "yes")}\(api.map { "\n  token: [{description: test, token: \"\($0.token)\"}]" } ?? "")
         ssl: {enabled: no}
       """
+  }
+
+  /// The libvirt secret of the simulated nodes' Ceph client.
+  public static let cephSecretUUID = "c3b5b0a2-7d1e-4a51-9f2c-5a1d0c9e7b31"
+
+  /// The directory of a file path.
+  static func directory(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    return String(path[..<slash])
   }
 
   /// Fencing settings of a simulated cluster.

@@ -69,8 +69,9 @@ public final class PVCCluster: Sendable {
       let zk = try await ZooKeeper.connect(
         to: hosts, sessionTimeout: sessionTimeout, connectTimeout: connectTimeout, credentials: credentials)
       let views = ViewSlot()
-      let vms = DirectVMOperations(zookeeper: zk, policy: policy, views: views)
       let link = CephLink(ceph)
+      var vms = DirectVMOperations(zookeeper: zk, policy: policy, views: views)
+      vms.ceph = link
       return PVCCluster(
         connection: connection, operations: DirectClusterOperations(zookeeper: zk, policy: policy, views: views),
         vms: vms, networks: DirectNetworkOperations(zookeeper: zk, vms: vms, views: views),

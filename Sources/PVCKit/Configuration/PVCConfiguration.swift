@@ -107,6 +107,19 @@ public struct PVCConfiguration: Sendable, Hashable {
     return CephAccess(configurationFile: file.hasPrefix("/") ? file : paths.cephDirectory + "/" + file)
   }
 
+  /// How this host's QEMU reaches Ceph for RBD disks (`ceph`: monitors with `monitor_port`, `secret_uuid`, the
+  /// user of `ceph_keyring_file`), when `subsystem.enable_storage` is on.
+  public var rbdClient: RBDClientSettings? {
+    guard subsystems.storage else { return nil }
+    let file = ceph.keyringFile
+    let keyring = file.isEmpty ? nil : (file.hasPrefix("/") ? file : paths.cephDirectory + "/" + file)
+    let text = keyring.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }
+    return RBDClientSettings(
+      monitors: ceph.monitorHosts.map { $0.contains(":") ? $0 : "\($0):\(ceph.monitorPort)" },
+      secretUUID: ceph.secretUUID.isEmpty ? nil : ceph.secretUUID,
+      user: text.flatMap(RBDClientSettings.user(inKeyring:)) ?? "admin", keyringFile: keyring)
+  }
+
   /// Intervals (`timer`), in seconds.
   public struct Timers: Sendable, Hashable {
     public var vmShutdownTimeout: Int

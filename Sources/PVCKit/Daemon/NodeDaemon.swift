@@ -46,6 +46,8 @@ public struct NodeDaemon: Sendable {
     public var sriovDevices: [PVCConfiguration.SRIOVDevice] = []
     /// The cluster's `ceph.conf` (`subsystem.enable_storage`): the primary keeps Ceph's statistics in ZooKeeper.
     public var cephConfigurationFile: String?
+    /// How VMs' RBD disks reach Ceph from this node (`nil` with storage off).
+    var storage: NodeStorage.Settings?
     /// This node's BGP EVPN (FRR) configuration; `nil` (networking off) runs no FRR.
     var evpn: FRRPlan?
 
@@ -94,6 +96,12 @@ public struct NodeDaemon: Sendable {
         }
       }
       settings.cephConfigurationFile = configuration.cephAccess?.configurationFile
+      if let ceph = settings.cephConfigurationFile, let client = configuration.rbdClient {
+        let networks = [configuration.cluster.cluster, configuration.cluster.storage, configuration.cluster.upstream]
+        settings.storage = NodeStorage.Settings(
+          cephConfigurationFile: ceph, client: client,
+          addresses: { node in networks.compactMap { $0.address(of: node)?.description } })
+      }
       settings.nodeLogLines = configuration.logging.zookeeperLogging ? configuration.logging.nodeLogLines : 0
       settings.policy = configuration.vmPolicy
       let networks = [
@@ -166,6 +174,10 @@ public struct NodeDaemon: Sendable {
         logger.warning("sriov: could not record the functions: \(error)")
       }
     }
+    if let storage = settings.storage {
+      await NodeStorage(settings: storage, zookeeper: zookeeper, node: identity.name, logger: logger)
+        .defineSecret(in: libvirt)
+    }
     // A start that failed before is mended now.
     try? await DirectFaultOperations(zookeeper: zookeeper).delete(["NODE_START_FAILED_\(identity.name)"])
     let group = ServiceGroup(configuration: groupConfiguration(services: services(watchdog: watchdog)))
@@ -210,9 +222,12 @@ public struct NodeDaemon: Sendable {
     let (zookeeper, libvirt, identity, settings, logger) = (
       self.zookeeper, self.libvirt, self.identity, self.settings, self.logger
     )
+    let storage = settings.storage.map {
+      NodeStorage(settings: $0, zookeeper: zookeeper, node: identity.name, logger: logger)
+    }
     let reconciler = VMReconciler(
       zookeeper: zookeeper, libvirt: libvirt, identity: identity, view: view,
-      shutdownTimeout: settings.shutdownTimeout, policy: settings.policy, logger: logger)
+      shutdownTimeout: settings.shutdownTimeout, policy: settings.policy, storage: storage, logger: logger)
     let keepalive = Keepalive(zookeeper: zookeeper, libvirt: libvirt, identity: identity, view: view)
     let consoles = ConsoleLogs(
       zookeeper: zookeeper, libvirt: libvirt, directory: identity.consoleLogDirectory, lines: settings.consoleLogLines)

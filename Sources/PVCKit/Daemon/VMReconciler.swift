@@ -12,14 +12,17 @@ final class VMReconciler: Sendable {
   let view: NodeView
   let shutdownTimeout: Duration
   let policy: DomainPolicy
+  /// The node's storage agent (storage on).
+  let storage: NodeStorage?
   let logger: Logger
   private let wakers = Mutex<[String: AsyncStream<Void>.Continuation]>([:])
 
   init(
     zookeeper: ZooKeeper, libvirt: LibvirtConnection, identity: NodeIdentity, view: NodeView,
-    shutdownTimeout: Duration, policy: DomainPolicy, logger: Logger
+    shutdownTimeout: Duration, policy: DomainPolicy, storage: NodeStorage? = nil, logger: Logger
   ) {
     self.policy = policy
+    self.storage = storage
     self.zookeeper = zookeeper
     self.libvirt = libvirt
     self.identity = identity
@@ -60,7 +63,7 @@ final class VMReconciler: Sendable {
   private func work(_ uuid: String, signals: AsyncStream<Void>) async {
     let worker = VMWorker(
       uuid: uuid, zookeeper: zookeeper, libvirt: libvirt, identity: identity, view: view,
-      shutdownTimeout: shutdownTimeout, policy: policy, logger: logger)
+      shutdownTimeout: shutdownTimeout, policy: policy, storage: storage, logger: logger)
     let ref = worker.ref
     await withTaskGroup(of: Void.self) { group in
       for path in [ref.path(.state), ref.path(.node)] {

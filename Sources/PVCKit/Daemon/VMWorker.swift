@@ -12,6 +12,7 @@ struct VMWorker: Sendable {
   let view: NodeView
   let shutdownTimeout: Duration
   let policy: DomainPolicy
+  var storage: NodeStorage? = nil
   let logger: Logger
 
   /// The values of the record an evaluation uses, with versions for checked writes.
@@ -115,7 +116,12 @@ struct VMWorker: Sendable {
     do {
       // What reaches the host is refused here too, whoever wrote the definition.
       if let summary = try? DomainXML(stored: xml).summary { try policy.check(summary) }
-      try await libvirt.createTransient(xml: xml)
+      let ready = try await storage?.prepare(xml) ?? xml
+      try await libvirt.createTransient(xml: ready)
+    } catch let error as NodeStorage.LockRefusal {
+      return try await recordFailure(vm, error.description)
+    } catch let error as CephError {
+      return try await recordFailure(vm, error.description)
     } catch let error as LibvirtError {
       return try await recordFailure(vm, error.message)
     } catch let error as VMError {

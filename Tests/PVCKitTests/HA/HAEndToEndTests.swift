@@ -11,7 +11,8 @@ import Testing
 struct HAEndToEndTests {
   /// Aggressive timers: 1 s keepalive, dead after 3 silent intervals, 2 saving throws.
   static func configuration(
-    selfFenceIntervals: Int = 0, failedFence: String = "none", watchdog: String? = nil, flushWindow: Int = 4
+    selfFenceIntervals: Int = 0, failedFence: String = "none", watchdog: String? = nil, flushWindow: Int = 4,
+    ceph: Bool = false
   ) -> String {
     var fencing = SimulatedNodeConfiguration.Fencing()
     fencing.fenceIntervals = 3
@@ -20,7 +21,9 @@ struct HAEndToEndTests {
     fencing.failedFenceAction = failedFence
     fencing.ipmiHostname = SimulatedNodes.ipmiHostname
     fencing.watchdogDevice = watchdog
-    return SimulatedNodeConfiguration.text(nodeNet: NodeCluster.nodeNet, fencing: fencing, flushWindow: flushWindow)
+    return SimulatedNodeConfiguration.text(
+      nodeNet: NodeCluster.nodeNet, fencing: fencing, flushWindow: flushWindow,
+      ceph: ceph ? TestServices.cephConfiguration : nil)
   }
 
   static let floating = "\(NodeCluster.nodeNet).250"
@@ -28,14 +31,15 @@ struct HAEndToEndTests {
   /// Runs `body` on a fresh cluster on the ensemble; repairs every node afterwards.
   static func withCluster(
     selfFenceIntervals: Int = 0, failedFence: String = "none", watchdog: String? = nil, flushWindow: Int = 4,
-    name: String = #function, _ body: (NodeCluster) async throws -> Void
+    ceph: Bool = false, name: String = #function, _ body: (NodeCluster) async throws -> Void
   ) async throws {
     // Nodes are repaired before the cluster stops: stopping talks to every node.
     func repair() { for node in ["hv1", "hv2", "hv3"] { try? SimulatedNodes.repair(node) } }
     try await NodeCluster.with(
       on: TestServices.ensemble,
       configuration: configuration(
-        selfFenceIntervals: selfFenceIntervals, failedFence: failedFence, watchdog: watchdog, flushWindow: flushWindow),
+        selfFenceIntervals: selfFenceIntervals, failedFence: failedFence, watchdog: watchdog, flushWindow: flushWindow,
+        ceph: ceph),
       name: name
     ) { nodes in
       do {
@@ -157,6 +161,37 @@ struct HAEndToEndTests {
         try await eventually(timeout: .seconds(60)) { try await nodes.cluster.nodes.info(victim).daemonState == .run })
       #expect(SimulatedNodes.hosts(of: a.uuid) != [victim])
       #expect(watch.stop().isEmpty)
+    }
+  }
+
+  @Test(
+    "a node that loses power while its VM holds an RBD lock: the lock is broken once it is fenced, the VM runs elsewhere"
+  )
+  func powerLossWithRBDLock() async throws {
+    try await Self.withCluster(ceph: true) { nodes in
+      let victim = try await Self.nonPrimary(nodes)
+      let vm = try await RBDDiskEndToEndTests.guest(nodes, on: victim)
+      #expect(try await eventually(timeout: .seconds(30)) { SimulatedNodes.hosts(of: vm.uuid) == [victim] })
+      // The lock a writing QEMU holds, taken from the victim's address.
+      let added = try RBDDiskEndToEndTests.rbd(["lock", "add", "vms/\(vm.volume)", "writer"], on: victim)
+      #expect(added.status == 0, "\(added.output)")
+      let zookeeper = try #require(nodes.cluster.zookeeper)
+      try SimulatedNodes.powerOff(victim)
+      // While the victim is not yet known to be off, the lock stays.
+      #expect(try RBDDiskEndToEndTests.rbd(["lock", "ls", "vms/\(vm.volume)"]).output.contains("writer"))
+      let moved = try await eventually(timeout: .seconds(60)) {
+        let hosts = SimulatedNodes.hosts(of: vm.uuid)
+        return hosts.count == 1 && hosts[0] != victim
+      }
+      let state = try await nodes.cluster.vms.info(vm.name)
+      #expect(moved, "\(state.state) \(state.failedReason)")
+      #expect(!(try RBDDiskEndToEndTests.rbd(["lock", "ls", "vms/\(vm.volume)"]).output.contains("writer")))
+      let fenced = try await zookeeper.string(try Layout.node(victim).path(.daemonState))
+      #expect(["fenced", "dead", "init", "run"].contains(fenced ?? ""))
+      #expect(
+        try await eventually(timeout: .seconds(60)) { try await nodes.cluster.nodes.info(victim).daemonState == .run })
+      try await nodes.cluster.vms.setState(vm.name, .stop, force: false, wait: true)
+      try await RBDDiskEndToEndTests.removeWithDisks(nodes, vm.name)
     }
   }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// RBD volumes as PVC keeps them: made, resized and removed through librbd
 /// and recorded under `/ceph/volumes/<pool>/<volume>` with upstream's `stats`
 /// (the image's `rbd info` fields), with upstream's fullness guard: a volume
@@ -139,6 +141,30 @@ struct CephVolumes: Sendable {
       throw StorageError.hasSnapshots(pool: pool, volume: name, snapshots: snapshots.map(\.name))
     }
     try await images.remove(name)
+    try await zookeeper.deleteRecursively(ref.basePath)
+    try await zookeeper.deleteRecursively(try Layout.snapshots(ofVolume: name, pool: pool))
+  }
+
+  /// Deletes a VM's disk with its snapshots, from Ceph and from the records (recorded or not; gone already is fine).
+  func removeDisk(_ name: String, pool: String) async throws {
+    let ref = try recorded(name, pool: pool)
+    let images = try RBDPool(rados, pool: pool)
+    do {
+      for snapshot in try await images.snapshots(of: name) { try await images.removeSnapshot(snapshot.name, of: name) }
+      // A VM just stopped, or a dead node's QEMU, may still watch the image (a dead client's watch lapses after
+      // Ceph's watch timeout, 30 s by default): busy is asked again until then.
+      let deadline = ContinuousClock.now + .seconds(45)
+      while true {
+        do {
+          try await images.remove(name)
+          break
+        } catch let error as CephError where error.code == EBUSY && ContinuousClock.now < deadline {
+          try await Task.sleep(for: .seconds(2))
+        }
+      }
+    } catch let error as CephError where error.kind == .notFound {
+      // Not in Ceph (any more): only records are left to remove.
+    }
     try await zookeeper.deleteRecursively(ref.basePath)
     try await zookeeper.deleteRecursively(try Layout.snapshots(ofVolume: name, pool: pool))
   }

@@ -47,7 +47,7 @@ public struct RBDPool: Sendable {
   }
 
   /// Runs `body` with an I/O context on the pool.
-  private func withPool<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (rados_ioctx_t) throws -> T)
+  func withPool<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (rados_ioctx_t) throws -> T)
     async throws -> T
   {
     let pool = self.pool
@@ -66,7 +66,7 @@ public struct RBDPool: Sendable {
   }
 
   /// Runs `body` with an open image (at its head).
-  private func withImage<T: Sendable>(
+  func withImage<T: Sendable>(
     _ name: String, _ operation: String, _ body: @escaping @Sendable (rbd_image_t) throws -> T
   ) async throws -> T {
     try Self.check(name, "volume")

@@ -139,15 +139,19 @@ extension DirectVMOperations {
   }
 
   func remove(_ vm: String, deleteDisks: Bool) async throws {
-    let (uuid, name) = try await records.resolve(vm)
-    if deleteDisks {
-      let volumes = try await zookeeper.string(try Layout.domain(uuid).path(.volumes)) ?? ""
-      guard volumes.isEmpty else {
-        throw VMError.invalidArgument(
-          "VM \"\(name)\" has RBD disks (\(volumes)); removing disks needs the storage support of a later release")
+    let (uuid, _) = try await records.resolve(vm)
+    let volumes = (try await zookeeper.string(try Layout.domain(uuid).path(.volumes)) ?? "")
+      .split(separator: ",").map { $0.split(separator: "/", maxSplits: 1).map(String.init) }.filter { $0.count == 2 }
+    guard deleteDisks, !volumes.isEmpty else { return try await stopAndDelete(uuid) }
+    // Ceph must answer before anything goes: a VM removed without its disks when asked for both would leave them.
+    guard let ceph else { throw StorageError.noCephAccess }
+    _ = try await ceph.rados()
+    try await stopAndDelete(uuid)
+    for volume in volumes {
+      try await ceph.with {
+        try await CephVolumes(rados: $0, zookeeper: zookeeper).removeDisk(volume[1], pool: volume[0])
       }
     }
-    try await stopAndDelete(uuid)
   }
 
   /// Asks the VM's node to stop it, waits for the node to let go, then deletes the record.

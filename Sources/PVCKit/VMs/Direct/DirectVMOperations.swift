@@ -11,6 +11,8 @@ struct DirectVMOperations: VMOperations {
   /// Whether a call that waits runs as a task on the VM's node, as it does
   /// through the API (`false` inside a task, which waits in place).
   var waitsThroughTasks = true
+  /// This program's Ceph client, for deleting a VM's disks with it.
+  var ceph: CephLink?
   var records: VMRecords { VMRecords(zookeeper: zookeeper, reads: views?.view?.reads) }
   var nodes: NodeRecords { NodeRecords(zookeeper: zookeeper, reads: views?.view?.reads) }
 
