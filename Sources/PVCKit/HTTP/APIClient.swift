@@ -108,6 +108,38 @@ final class APIClient: Sendable {
       errorKind: http?.value(forHTTPHeaderField: "X-PVCKit-Error").flatMap(ErrorKind.init(rawValue:)))
   }
 
+  /// Sends a file as the request body (`application/octet-stream`, streamed from disk by URLSession), with the
+  /// parameters in the query string; fails unless it answered 2xx.
+  func upload(_ spec: OperationSpec, _ path: [String], _ parameters: [(String, String)], file: URL) async throws
+    -> Response
+  {
+    let checked = try spec.request(path, parameters: parameters)
+    let query = checked.parameters.map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }.joined(separator: "&")
+    let text =
+      base.absoluteString + "/api/v1"
+      + checked.path.split(separator: "/").map { "/" + Self.escape(String($0)) }
+      .joined() + (query.isEmpty ? "" : "?" + query)
+    guard let url = URL(string: text) else { throw APIClientError.badResponse("invalid URL \(text)") }
+    var request = URLRequest(url: url)
+    request.httpMethod = checked.method
+    request.setValue("pvckit-client/\(PVCKitVersion.string)", forHTTPHeaderField: "User-Agent")
+    request.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
+    if let key { request.setValue(key, forHTTPHeaderField: "X-Api-Key") }
+    let data: Data
+    let response: URLResponse
+    do {
+      (data, response) = try await waitingSession.upload(for: request, fromFile: file)
+    } catch {
+      throw APIClientError.unreachable(base.absoluteString, "\(error.localizedDescription)")
+    }
+    let http = response as? HTTPURLResponse
+    let answer = Response(
+      status: http?.statusCode ?? 0, body: data,
+      errorKind: http?.value(forHTTPHeaderField: "X-PVCKit-Error").flatMap(ErrorKind.init(rawValue:)))
+    guard (200..<300).contains(answer.status) else { throw answer.refusal }
+    return answer
+  }
+
   /// Sends a request and fails unless it answered 2xx.
   func expect(_ spec: OperationSpec, _ path: [String] = [], _ parameters: [(String, String)] = []) async throws
     -> Response

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Storage operations through a PVC HTTP API.
 struct HTTPStorageOperations: StorageOperations {
   let client: APIClient
@@ -85,6 +87,39 @@ struct HTTPStorageOperations: StorageOperations {
   func removeVolume(_ name: String, pool: String) async throws {
     try Self.check(pool: pool, volume: name)
     _ = try await client.expect(.storageVolumeRemove, [pool, name])
+  }
+
+  func uploadVolume(_ name: String, pool: String, format: ImageFormat, size: UInt64?, from source: ImageSource)
+    async throws
+  {
+    try Self.check(pool: pool, volume: name)
+    var parameters = [("image_format", format.rawValue)]
+    switch source {
+    case .file(let path):
+      let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? UInt64) ?? nil
+      if let known = size ?? bytes { parameters.append(("file_size", String(known))) }
+      _ = try await client.upload(.storageVolumeUpload, [pool, name], parameters, file: URL(fileURLWithPath: path))
+    case .stream(let bytes):
+      // URLSession streams files: a stream goes through a temporary file (on disk, never whole in memory).
+      let file = FileManager.default.temporaryDirectory.appendingPathComponent("pvckit-upload-\(UUID().uuidString)")
+      defer { try? FileManager.default.removeItem(at: file) }
+      guard FileManager.default.createFile(atPath: file.path, contents: nil),
+        let handle = FileHandle(forWritingAtPath: file.path)
+      else { throw StorageError.invalid("cannot write a temporary file in \(file.deletingLastPathComponent().path)") }
+      var written: UInt64 = 0
+      do {
+        for try await chunk in bytes {
+          try handle.write(contentsOf: chunk)
+          written += UInt64(chunk.count)
+        }
+        try handle.close()
+      } catch {
+        try? handle.close()
+        throw error
+      }
+      parameters.append(("file_size", String(size ?? written)))
+      _ = try await client.upload(.storageVolumeUpload, [pool, name], parameters, file: file)
+    }
   }
 
   func scanVolume(_ name: String, pool: String) async throws {

@@ -35,6 +35,11 @@ public protocol StorageOperations: Sendable {
   func cloneVolume(_ name: String, pool: String, to newName: String, force: Bool) async throws
   /// Removes a volume; refused while it has snapshots.
   func removeVolume(_ name: String, pool: String) async throws
+  /// Writes a disk image into a volume (which must be large enough): `raw` as it is, other formats converted by
+  /// `qemu-img` (`size`, the image's bytes, is needed for those when they arrive as a stream). Never held whole in
+  /// memory.
+  func uploadVolume(_ name: String, pool: String, format: ImageFormat, size: UInt64?, from source: ImageSource)
+    async throws
   /// Records a volume that exists in Ceph (made outside PVC, or after an import), or refreshes its stats.
   func scanVolume(_ name: String, pool: String) async throws
 

@@ -47,6 +47,8 @@ struct APICall: Sendable {
   let server: APIServer
   /// The client's address (for limits on failed logins).
   let client: String
+  /// The request's body, unread (only uploads read it; forms are read into ``parameters``).
+  let body: RequestBody
 
   /// A path parameter (always present: the router matched it).
   func path(_ name: String) -> String { path[name] ?? "" }

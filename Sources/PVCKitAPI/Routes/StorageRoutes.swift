@@ -127,6 +127,15 @@ enum StorageRoutes {
         call.path("volume"), pool: call.path("pool"), to: newName, force: call.parameters.flag("force"))
       return Responses.message("Copied volume \(call.path("pool"))/\(call.path("volume")) to \(newName).")
     },
+    APIRoute(.storageVolumeUpload) { call in
+      let (pool, name) = (call.path("pool"), call.path("volume"))
+      let format = ImageFormat(rawValue: call.parameters.string("image_format") ?? "") ?? .raw
+      let bytes = UploadBody.bytes(of: call.body, contentType: call.headers[.contentType] ?? "")
+      try await call.cluster.storage.uploadVolume(
+        name, pool: pool, format: format, size: call.parameters.int("file_size").map { UInt64($0) },
+        from: .stream(bytes))
+      return Responses.message("Wrote the \(format.rawValue) image into volume \(pool)/\(name).")
+    },
     APIRoute(.storageVolumeScan) { call in
       try await call.cluster.storage.scanVolume(call.path("volume"), pool: call.path("pool"))
       return Responses.message("Scanned volume \(call.path("pool"))/\(call.path("volume")).")

@@ -26,7 +26,7 @@ extension APIServer {
       }
       let call = APICall(
         cluster: cluster, parameters: parameters, path: path, headers: request.headers, server: self,
-        client: context.client)
+        client: context.client, body: request.body)
       return try await route.handler(call)
     } catch {
       return Responses.error(APIError.from(error))

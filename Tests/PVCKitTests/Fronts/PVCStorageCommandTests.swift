@@ -4,6 +4,10 @@ import Testing
 
 @testable import PVCKit
 
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
 /// `pvc storage` through the built binary over both transports (a pvcapi URL,
 /// and ZooKeeper with the cluster's ceph.conf), against the real test Ceph:
 /// what the commands did is checked through librbd and the `rbd` CLI.
@@ -132,6 +136,70 @@ struct PVCStorageCommandTests {
         let report = try UpstreamJSON.decoder.decode(StorageReport.self, from: Data(status.stdout.utf8))
         #expect(report.type == "status", "\(status.stdout) \(status.stderr)")
       }
+    }
+  }
+}
+
+extension PVCStorageCommandTests {
+  /// Random bytes.
+  static func noise(_ count: Int) -> [UInt8] {
+    var generator = SystemRandomNumberGenerator()
+    return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+  }
+
+  @Test(
+    "images uploaded raw and qcow2 through both transports, and as upstream's multipart form, read back byte for byte")
+  func uploads() async throws {
+    try await PVCTransportTests.withConnections(port: 22799, ceph: true) { pvc, cluster in
+      let rados = try await RadosConnection.connect(configurationFile: TestServices.cephConfiguration)
+      let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pvckit-up-\(UUID().uuidString)")
+      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+      defer { try? FileManager.default.removeItem(at: directory) }
+      // 5 MiB and a bit: more than one write, not a whole number of them.
+      let image = Self.noise((5 << 20) + 4321)
+      let raw = directory.appendingPathComponent("disk.raw").path
+      try Data(image).write(to: URL(fileURLWithPath: raw))
+      let qcow2 = directory.appendingPathComponent("disk.qcow2").path
+      let converted = try TestServices.runTool(
+        "/usr/bin/qemu-img", ["convert", "-f", "raw", "-O", "qcow2", raw, qcow2])
+      #expect(converted.status == 0, "\(converted.output)")
+      let pool = "up-\(UUID().uuidString.prefix(6).lowercased())"
+      try await cluster.storage.addPool(pool, pgs: 8, replication: "copies=2,mincopies=1", tier: "default")
+      let images = try RBDPool(rados, pool: pool)
+      for connection in ["api", "zk"] {
+        func run(_ arguments: [String]) async throws -> CommandResult { try await pvc(["-c", connection] + arguments) }
+        for (format, file) in [("raw", raw), ("qcow2", qcow2)] {
+          let volume = "\(connection)-\(format)"
+          #expect(try await run(["storage", "volume", "add", pool, volume, "8M"]).status == 0)
+          let uploaded = try await run(["storage", "volume", "upload", pool, volume, file, "-f", format])
+          #expect(uploaded.status == 0, "\(connection) \(format): \(uploaded.stderr)")
+          #expect(try await images.read(volume, at: 0, count: image.count) == image, "\(connection) \(format)")
+          #expect(!(try await images.list().contains("\(volume)_tmp")))
+        }
+        // Larger than the volume: refused, saying so.
+        #expect(try await run(["storage", "volume", "add", pool, "\(connection)-small", "4M"]).status == 0)
+        let tooLarge = try await run(["storage", "volume", "upload", pool, "\(connection)-small", raw])
+        #expect(tooLarge.status == ErrorKind.invalid.exitCode && tooLarge.stderr.contains("larger than"))
+        let notQcow = try await run(["storage", "volume", "upload", pool, "\(connection)-small", raw, "-f", "qcow2"])
+        #expect(notQcow.status == ErrorKind.invalid.exitCode, "\(notQcow.stderr)")
+      }
+
+      // Upstream's client: a multipart form with the file, the format in the query string.
+      try await cluster.storage.addVolume("multipart", pool: pool, size: "8M", force: false)
+      let boundary = "pvckit-\(UUID().uuidString)"
+      var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"disk.raw\"\r\n".utf8)
+      body += Data("Content-Type: application/octet-stream\r\n\r\n".utf8) + Data(image)
+      body += Data("\r\n--\(boundary)--\r\n".utf8)
+      var request = URLRequest(
+        url: URL(string: "http://127.0.0.1:22799/api/v1/storage/ceph/volume/\(pool)/multipart/upload?image_format=raw")!
+      )
+      request.httpMethod = "POST"
+      request.setValue("multipart/form-data; boundary=\(boundary)", forHTTPHeaderField: "Content-Type")
+      request.setValue(APITestHarness.token, forHTTPHeaderField: "X-Api-Key")
+      let (answer, response) = try await URLSession.shared.upload(for: request, from: body)
+      #expect((response as? HTTPURLResponse)?.statusCode == 200, "\(String(decoding: answer, as: UTF8.self))")
+      #expect(try await images.read("multipart", at: 0, count: image.count) == image)
+      try await cluster.storage.removePool(pool)
     }
   }
 }

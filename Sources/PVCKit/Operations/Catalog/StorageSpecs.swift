@@ -148,6 +148,21 @@ extension OperationSpec {
     summary: "Record volume {volume} of pool {pool} from Ceph, or refresh its stats",
     responses: [200: "Message", 400: "Message", 404: "Message"])
 
+  /// Write a disk image into volume {volume} of pool {pool}
+  public static let storageVolumeUpload = OperationSpec(
+    "storage.volume-upload", .post, "/storage/ceph/volume/{pool}/{volume}/upload",
+    summary: "Write a disk image into volume {volume} of pool {pool}",
+    parameters: [
+      .choice("image_format", ImageFormat.allCases.map(\.rawValue), required: true, "The image's format"),
+      .integer("file_size", 1...(1 << 50), "The image's size in bytes (needed for formats other than raw)"),
+    ],
+    responses: [200: "Message", 400: "Message", 404: "Message"],
+    notes: [
+      "The image is the body: a multipart/form-data file (as upstream's client sends it) or the bytes themselves "
+        + "(application/octet-stream, as PVCKit's client sends them); streamed into Ceph, never held in memory; "
+        + "image_format and file_size are read from the query string, as upstream"
+    ])
+
   /// The snapshots
   public static let storageSnapshotList = OperationSpec(
     "storage.snapshot-list", .get, "/storage/ceph/snapshot", summary: "The snapshots",
@@ -203,7 +218,8 @@ extension OperationSpec {
     storageStatus, storageUtilization, storageOption, storageOSDList, storageOSDInfo, storageOSDState,
     storageOSDSetState, storagePoolList, storagePoolAdd, storagePoolInfo, storagePoolAddNamed, storagePoolSetPGs,
     storagePoolRemove, storageVolumeList, storageVolumeAdd, storageVolumeInfo, storageVolumeAddNamed,
-    storageVolumeModify, storageVolumeRemove, storageVolumeClone, storageVolumeScan, storageSnapshotList,
+    storageVolumeModify, storageVolumeRemove, storageVolumeClone, storageVolumeScan, storageVolumeUpload,
+    storageSnapshotList,
     storageSnapshotAdd, storageSnapshotInfo, storageSnapshotAddNamed, storageSnapshotRename, storageSnapshotRemove,
     storageSnapshotRollback,
   ]

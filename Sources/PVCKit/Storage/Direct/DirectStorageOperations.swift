@@ -97,6 +97,17 @@ struct DirectStorageOperations: StorageOperations {
     try await ceph.with { try await volumes($0).remove(name, pool: pool) }
   }
 
+  func uploadVolume(_ name: String, pool: String, format: ImageFormat, size: UInt64?, from source: ImageSource)
+    async throws
+  {
+    _ = try await volume(name, pool: pool)
+    guard let access = ceph.access else { throw StorageError.noCephAccess }
+    try await ceph.with {
+      try await ImageUpload(rados: $0, zookeeper: zookeeper, access: access)
+        .upload(name, pool: pool, format: format, size: size, from: source)
+    }
+  }
+
   func scanVolume(_ name: String, pool: String) async throws {
     try RBDPool.check(name, "volume")
     _ = try await self.pool(pool)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PVCKit
 
 /// `pvc storage volume`.
@@ -6,7 +7,7 @@ struct StorageVolumeCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "volume", abstract: "Manage the RBD volumes.",
     subcommands: [
-      List.self, Add.self, Resize.self, Rename.self, Clone.self, Remove.self, StorageSnapshotCommand.self,
+      List.self, Add.self, Resize.self, Rename.self, Clone.self, Remove.self, Upload.self, StorageSnapshotCommand.self,
     ])
 
   struct List: AsyncParsableCommand {
@@ -119,6 +120,33 @@ struct StorageVolumeCommand: AsyncParsableCommand {
       try await withCluster(connection) { cluster in
         try await cluster.storage.removeVolume(name, pool: pool)
         output("Removed volume \(pool)/\(name).")
+      }
+    }
+  }
+}
+
+extension StorageVolumeCommand {
+  struct Upload: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write a local disk image into a volume (large enough for it), converting it to raw if needed.")
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The pool.") var pool: String
+    @Argument(help: "The volume's name.") var name: String
+    @Argument(help: "The image file.") var imageFile: String
+    @Option(name: [.short, .long], help: ArgumentHelp(OperationSpec.storageVolumeUpload.help("image_format")))
+    var format = "raw"
+
+    func run() async throws {
+      guard let imageFormat = ImageFormat(rawValue: format) else {
+        throw CLIError(
+          "'\(format)' is not an image format: \(ImageFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      guard FileManager.default.isReadableFile(atPath: imageFile) else {
+        throw CLIError("cannot read \(imageFile)")
+      }
+      try await withCluster(connection) { cluster in
+        try await cluster.storage.uploadVolume(name, pool: pool, format: imageFormat, size: nil, from: .file(imageFile))
+        output("Wrote the \(format) image \(imageFile) into volume \(pool)/\(name).")
       }
     }
   }
