@@ -54,14 +54,15 @@ enum NetworkPages {
   }
 
   /// The confirmation before a reservation or a rule goes (the same form again, with `confirm=yes`).
-  static func confirm(_ question: String, action: String, fields: [(String, String)], back: String, session: WebSession)
-    -> HTML
-  {
+  static func confirm(
+    _ question: String, action: String, fields: [(String, String)], back: String, session: WebSession,
+    label: String = "Yes, remove it"
+  ) -> HTML {
     PageShell.page(
       "Confirm", session: session,
       """
       <p>\(question)</p>
-      <p>\(Components.button("Yes, remove it", action: action, fields: fields + [("confirm", "yes")], csrf: session.csrf, style: "danger"))\
+      <p>\(Components.button(label, action: action, fields: fields + [("confirm", "yes")], csrf: session.csrf, style: "danger"))\
       <a href="\(back)">Cancel</a></p>
       """)
   }

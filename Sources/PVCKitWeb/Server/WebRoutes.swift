@@ -146,6 +146,7 @@ struct WebRoutes: Sendable {
         return Self.redirect("/networks", flash: "Removed network \(vni).")
       }
     }
+    registerStorage(on: router)
     router.get("/vms") { request, _ in
       try await page(request) { session, flash in
         let p = RequestParameters(query: request.uri.query)
@@ -246,7 +247,7 @@ struct WebRoutes: Sendable {
   }
 
   /// A page for a logged-in browser (others go to the login page); errors become a page too.
-  private func page(_ request: Request, _ body: (WebSession, String?) async throws -> HTML) async throws -> Response {
+  func page(_ request: Request, _ body: (WebSession, String?) async throws -> HTML) async throws -> Response {
     guard let session = session(request) else { return Self.redirect("/login") }
     let flash = RequestParameters(query: request.uri.query).first("done").map { String($0.prefix(300)) }
     do {
@@ -260,7 +261,7 @@ struct WebRoutes: Sendable {
   }
 
   /// A form post: logged in, with the session's CSRF token; errors go back as a message.
-  private func action(_ request: Request, _ body: (WebSession, RequestParameters) async throws -> Response) async throws
+  func action(_ request: Request, _ body: (WebSession, RequestParameters) async throws -> Response) async throws
     -> Response
   {
     guard let session = session(request) else { return Self.redirect("/login") }

@@ -58,11 +58,12 @@ struct WebRouteTests {
   static let token = "web-token-123"
 
   /// Runs `body` logged in to a seeded cluster.
-  static func withBrowser(vms: Int = 3, name: String = #function, _ body: @Sendable (Browser) async throws -> Void)
-    async throws
-  {
+  static func withBrowser(
+    vms: Int = 3, ceph: Bool = false, name: String = #function, _ body: @Sendable (Browser) async throws -> Void
+  ) async throws {
     let hosts = try await TestServices.chroot(name: name)
-    let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts))
+    let cluster = try await PVCCluster.connect(
+      .zookeeper(hosts: hosts), ceph: ceph ? CephAccess(configurationFile: TestServices.cephConfiguration) : nil)
     try await UpstreamSeeder(zookeeper: cluster.zookeeper!, vms: vms).seed()
     let server = WebServer(cluster: cluster, settings: .init(tokens: [token]))
     do {
@@ -271,6 +272,51 @@ struct WebRouteTests {
         #expect(!page.html.contains("<b onclick"), "\(path)")
       }
       #expect(try await browser.get("/vms/evil").html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"))
+    }
+  }
+
+  @Test(
+    "storage from the browser: a pool, a volume, its snapshot rolled back and removed, a copy, each removal confirmed")
+  func storageForms() async throws {
+    try await Self.withBrowser(ceph: true) { browser in
+      let csrf = try #require(try await browser.get("/storage").csrf)
+      let pool = "web-\(UUID().uuidString.prefix(6).lowercased())"
+      let added = try await browser.send(
+        .post, "/storage/pools",
+        form: [("pool", pool), ("pgs", "8"), ("replcfg", "copies=2,mincopies=1"), ("csrf", csrf)])
+      #expect(added.status == 303)
+      #expect(try await browser.cluster.storage.pools().map(\.name).contains(pool))
+      let volume = try await browser.send(
+        .post, "/storage/volumes", form: [("pool", pool), ("volume", "v1"), ("size", "16M"), ("csrf", csrf)])
+      #expect(volume.headers[.location]?.hasPrefix("/storage/volumes/\(pool)/v1") == true)
+      let overview = try await browser.get("/storage")
+      #expect(overview.html.contains(pool) && overview.html.contains("v1") && overview.html.contains("16M"))
+      let bad = try await browser.send(
+        .post, "/storage/volumes", form: [("pool", pool), ("volume", "v2"), ("size", "lots"), ("csrf", csrf)])
+      #expect(try await browser.get(bad.headers[.location] ?? "/").html.contains("not a size"))
+
+      let page = "/storage/volumes/\(pool)/v1"
+      _ = try await browser.send(.post, "\(page)/snapshot", form: [("snapshot", "s1"), ("csrf", csrf)])
+      #expect(try await browser.get(page).html.contains("s1"))
+      let ask = try await browser.send(.post, "\(page)/snapshots/rollback", form: [("snapshot", "s1"), ("csrf", csrf)])
+      #expect(ask.status == 200 && ask.html.contains("Really roll volume"))
+      let rolled = try await browser.send(
+        .post, "\(page)/snapshots/rollback", form: [("snapshot", "s1"), ("confirm", "yes"), ("csrf", csrf)])
+      #expect(try await browser.get(rolled.headers[.location] ?? "/").html.contains("Rolled"))
+      _ = try await browser.send(
+        .post, "\(page)/snapshots/remove", form: [("snapshot", "s1"), ("confirm", "yes"), ("csrf", csrf)])
+      #expect(try await browser.cluster.storage.snapshots(limit: nil, pool: pool, volume: "v1").isEmpty)
+      _ = try await browser.send(.post, "\(page)/resize", form: [("size", "32M"), ("csrf", csrf)])
+      #expect(try await browser.cluster.storage.volume("v1", pool: pool).size == 32 << 20)
+      _ = try await browser.send(.post, "\(page)/clone", form: [("new_volume", "v1copy"), ("csrf", csrf)])
+      #expect(try await browser.cluster.storage.volumes(limit: nil, pool: pool).map(\.name) == ["v1", "v1copy"])
+      let confirm = try await browser.send(.post, "\(page)/remove", form: [("csrf", csrf)])
+      #expect(confirm.status == 200 && confirm.html.contains("Really remove volume"))
+      #expect(try await browser.cluster.storage.volumes(limit: nil, pool: pool).count == 2)
+      _ = try await browser.send(.post, "\(page)/remove", form: [("confirm", "yes"), ("csrf", csrf)])
+      #expect(try await browser.cluster.storage.volumes(limit: nil, pool: pool).map(\.name) == ["v1copy"])
+      _ = try await browser.send(.post, "/storage/pools/\(pool)/remove", form: [("confirm", "yes"), ("csrf", csrf)])
+      #expect(!(try await browser.cluster.storage.pools().map(\.name).contains(pool)))
     }
   }
 }
