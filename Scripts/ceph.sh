@@ -16,7 +16,7 @@
 #   NODE_NET       first three octets of the nodes' network: Ceph listens on NODE_NET.254
 #   CEPH_ADDRESS   the address to listen on instead (default NODE_NET.254)
 #   CEPH_MON_PORT  the monitor's port (default 3300, msgr2)
-#   CEPH_POOL      the pool for VM disks (default vms)
+#   CEPH_POOL      the pool for VM disks (default vms; none: no pool, PVC makes its own)
 source "$(dirname "$0")/lib.sh"
 
 STATE=${PVCKIT_STATE:-/tmp/pvckit}
@@ -107,11 +107,13 @@ start() {
     start_daemon "$DIR/osd.$id.pid" "$DIR/log/osd.$id.out" ceph-osd --conf "$CONF" -i "$id" -f
   done
   wait_for 60 "$osds Ceph OSDs up" sh -c "ceph --conf '$CONF' osd stat -f json | grep -q '\"num_up_osds\":$osds'"
-  ceph_cli osd pool create "$POOL" 16 16 >/dev/null 2>&1
-  ceph_cli osd pool application enable "$POOL" rbd >/dev/null 2>&1
-  rbd --conf "$CONF" pool init "$POOL"
-  wait_for 90 "Ceph placement groups active+clean" sh -c \
-    "ceph --conf '$CONF' pg stat | grep -qE '^[0-9]+ pgs: [0-9]+ active\\+clean;'"
+  if [ "$POOL" != none ]; then
+    ceph_cli osd pool create "$POOL" 16 16 >/dev/null 2>&1
+    ceph_cli osd pool application enable "$POOL" rbd >/dev/null 2>&1
+    rbd --conf "$CONF" pool init "$POOL"
+    wait_for 90 "Ceph placement groups active+clean" sh -c \
+      "ceph --conf '$CONF' pg stat | grep -qE '^[0-9]+ pgs: [0-9]+ active\\+clean;'"
+  fi
   log "Ceph (mon, mgr, $osds memstore OSDs, pool $POOL) at $ADDRESS:$PORT; conf $CONF"
 }
 

@@ -26,10 +26,11 @@ WEB_PORT=${PVCKIT_RUN_WEB_PORT:-7371}
 ZK="$PVCKIT_ROOT/Scripts/zookeeper.sh"
 NODES="$PVCKIT_ROOT/Scripts/nodes.sh"
 IPMI="$PVCKIT_ROOT/Scripts/ipmi.sh"
+CEPH="$PVCKIT_ROOT/Scripts/ceph.sh"
 TAG=run
 
 start() {
-  "$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt ipmi network
+  "$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt ipmi network ceph
   if [ -n "${PVCKIT_RUN_BIN:-}" ]; then
     # Already built binaries (the test of `make run` uses the test build).
     BIN=$PVCKIT_RUN_BIN
@@ -44,6 +45,8 @@ start() {
   "$NODES" up 3
   "$ZK" start ensemble
   "$IPMI" start 3
+  # Ceph without a pool: PVC makes the VMs' pool itself, below.
+  CEPH_POOL=none "$CEPH" start 3
   HOSTS=$("$ZK" connect ensemble)
   [ -f "$PVCKIT_STATE/pvc.conf" ] || write_config "$HOSTS"
   export PVC_CONFIG_FILE="$PVCKIT_STATE/pvc.conf"
@@ -82,9 +85,15 @@ start() {
   "$BIN/pvc" network info 200 >/dev/null 2>&1 ||
     "$BIN/pvc" network add 200 --description demo-bridged --type bridged
   wait_for 30 "vmbr100 on every node" sh -c "for n in 1 2 3; do ip -n $NODE_PREFIX-hv\$n link show vmbr100 >/dev/null 2>&1 || exit 1; done"
+  # The VMs' pool and the demo VM's disk, in Ceph.
+  "$BIN/pvc" storage pool list vms >/dev/null 2>&1 ||
+    "$BIN/pvc" storage pool add vms 32 --replcfg copies=2,mincopies=1
+  "$BIN/pvc" storage volume list demo-disk -p vms >/dev/null 2>&1 ||
+    "$BIN/pvc" storage volume add vms demo-disk 1G
   if ! "$BIN/pvc" vm info demo >/dev/null 2>&1; then
     demo_xml >"$PVCKIT_STATE/demo.xml"
     "$BIN/pvc" vm define "$PVCKIT_STATE/demo.xml" --target hv1 --tag demo
+    "$BIN/pvc" vm volume add demo vms/demo-disk --bus virtio
     "$BIN/pvc" vm start demo
   fi
   wait_for 60 "the demo VM running" sh -c "'$BIN/pvc' vm info demo -f json | grep -q '\"state\":\"start\"'"
@@ -96,7 +105,8 @@ start() {
 
 PVCKit is running: nodes hv1-hv3 (namespaces $NODE_PREFIX-hv1..3 on $NODE_NET.0/24, each with libvirtd, pvcd and
 an IPMI simulator and FRR), ZooKeeper at $HOSTS, networks 100 (managed, 10.100.0.0/24 with DHCP) and 200
-(bridged), and a demo VM with a NIC on network 100.
+(bridged), Ceph (a monitor, a manager and 3 in-memory OSDs at $NODE_NET.254) with pool vms, and a demo VM with a
+NIC on network 100 and its disk vms/demo-disk in Ceph.
 
   HTTP API   http://127.0.0.1:$API_PORT/api/v1/      key: $TOKEN
   Web UI     http://127.0.0.1:$WEB_PORT/              log in with the same token
@@ -106,7 +116,9 @@ Try:
   $BIN/pvc cluster status
   $BIN/pvc network list
   $BIN/pvc network dhcp list 100          # the demo VM's lease (its firmware asks by DHCP)
-  $BIN/pvc vm migrate demo --target hv2 --wait
+  $BIN/pvc vm migrate demo --target hv2 --wait   # live, with its RBD disk
+  $BIN/pvc storage status && $BIN/pvc storage volume list
+  $BIN/pvc storage volume snapshot add vms demo-disk first
   $BIN/pvc node flush hv2 --wait && $BIN/pvc node ready hv2 --wait
   $BIN/pvc connection add local-api -a 127.0.0.1 -p $API_PORT -k $TOKEN && $BIN/pvc -c local-api vm list
   curl -H "X-Api-Key: $TOKEN" http://127.0.0.1:$API_PORT/api/v1/status
@@ -149,7 +161,7 @@ path:
   console_log_directory: "$PVCKIT_STATE/log/libvirt"
   ceph_directory: "$PVCKIT_STATE/ceph"
 subsystem:
-  enable_storage: no
+  enable_storage: yes
   enable_api: no
 cluster:
   name: pvckit-local
@@ -196,8 +208,9 @@ guest_networking:
 ceph:
   ceph_config_file: ceph.conf
   ceph_keyring_file: ceph.client.admin.keyring
-  monitor_port: 6789
-  secret_uuid: ""
+  monitor_hosts: [$NODE_NET.254]
+  monitor_port: 3300
+  secret_uuid: "$(cat /proc/sys/kernel/random/uuid)"
 api:
   listen: {address: 127.0.0.1, port: $API_PORT}
   authentication: {enabled: yes, secret_key: "$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')", source: token}
@@ -213,6 +226,7 @@ stop() {
   stop_daemon "$PVCKIT_STATE/pvcapi.pid" TERM 10
   for n in 1 2 3; do [ -d "$PVCKIT_STATE/nodes/hv$n" ] && "$NODES" stop-pvcd "$n" "$TAG"; done
   "$IPMI" stop
+  "$CEPH" stop
   "$NODES" down
   "$ZK" stop all
   # The nodes' servers' files (dnsmasq, FRR): outside the private state directory, FRR runs as user frr.

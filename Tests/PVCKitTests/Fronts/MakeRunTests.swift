@@ -60,6 +60,15 @@ struct MakeRunTests {
         return leases.stdout.contains("52:54:00:00:01:00") && leases.stdout.contains("10.100.0.")
       }, "the demo VM's lease on network 100")
 
+    // The demo VM's disk is a volume in Ceph, recorded by PVC; the primary records Ceph's status.
+    #expect(demo.stdout.contains("vms/demo-disk"), "\(demo.stdout.prefix(500))")
+    let volumes = try TestServices.run("pvc", ["storage", "volume", "list", "-f", "raw"], environment: environment)
+    #expect(volumes.stdout.contains("vms/demo-disk"), "\(volumes.stdout) \(volumes.stderr)")
+    #expect(
+      try await eventually(timeout: .seconds(30)) {
+        try TestServices.run("pvc", ["storage", "status"], environment: environment).stdout.contains("HEALTH_")
+      }, "Ceph's status recorded by the primary")
+
     // The configuration holds the token: root's alone, as is the state directory.
     let mode = { (path: String) in
       (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? 0
