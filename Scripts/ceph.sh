@@ -97,6 +97,10 @@ start() {
   ceph_cli auth get-or-create mgr.x mon 'allow profile mgr' osd 'allow *' mds 'allow *' \
     -o "$DIR/mgr/mgr.x/keyring" >/dev/null
   start_daemon "$DIR/mgr.pid" "$DIR/log/mgr.out" ceph-mgr --conf "$CONF" -i x -f
+  # Prometheus metrics from the manager (pvcapi's /metrics/ceph), on the cluster's address only: two clusters on
+  # one machine (make test's and make run's) must not both take port 9283 on every address.
+  ceph_cli config set mgr mgr/prometheus/server_addr "$ADDRESS" >/dev/null
+  ceph_cli mgr module enable prometheus >/dev/null 2>&1 || true
   for ((n = 0; n < osds; n++)); do
     uuid=$(cat /proc/sys/kernel/random/uuid)
     id=$(ceph_cli osd new "$uuid")

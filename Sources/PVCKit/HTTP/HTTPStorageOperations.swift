@@ -30,6 +30,10 @@ struct HTTPStorageOperations: StorageOperations {
     return first
   }
 
+  func prometheusMetrics() async throws -> String {
+    String(decoding: try await client.expect(.metricsCeph).body, as: UTF8.self)
+  }
+
   func pools(limit: String?) async throws -> [PoolInfo] {
     try await list(.storagePoolList, [], [("limit", limit)])
   }

@@ -8,6 +8,9 @@ public protocol StorageOperations: Sendable {
   /// Ceph's space report as the primary last recorded it.
   func utilization() async throws -> StorageReport
 
+  /// Ceph's own metrics in Prometheus' text format, from the active manager's prometheus module.
+  func prometheusMetrics() async throws -> String
+
   /// Pools whose name matches `limit` (fuzzy unless anchored with ^ or $), sorted by name.
   func pools(limit: String?) async throws -> [PoolInfo]
   /// One pool.
@@ -91,10 +94,12 @@ public enum StorageError: ClassifiedError, Sendable, Hashable, CustomStringConve
   case hasSnapshots(pool: String, volume: String, snapshots: [String])
   /// A value is not acceptable.
   case invalid(String)
+  /// Ceph does not offer what was asked (the message says what to do).
+  case unavailable(String)
 
   public var kind: ErrorKind {
     switch self {
-    case .noCephAccess: .unavailable
+    case .noCephAccess, .unavailable: .unavailable
     case .poolNotFound, .volumeNotFound, .snapshotNotFound, .osdNotFound: .notFound
     case .exists, .hasSnapshots: .refused
     case .invalid: .invalid
@@ -112,7 +117,7 @@ public enum StorageError: ClassifiedError, Sendable, Hashable, CustomStringConve
     case .exists(let what): "\(what) already exists"
     case .hasSnapshots(let pool, let volume, let snapshots):
       "volume \(pool)/\(volume) has snapshots (\(snapshots.joined(separator: ", "))): remove them first"
-    case .invalid(let message): message
+    case .invalid(let message), .unavailable(let message): message
     }
   }
 }

@@ -19,6 +19,14 @@ enum MetricsRoutes {
       health(try await call.server.heldStatus(call), into: registry)
       return Responses.text(registry.emitToString())
     },
+    APIRoute(.metricsCeph) { call in
+      do {
+        return Responses.text(try await call.cluster.storage.prometheusMetrics())
+      } catch {
+        // Upstream answers 400 when Ceph's metrics cannot be had.
+        return Responses.message("Ceph metrics are not available: \(error)", status: .badRequest)
+      }
+    },
     APIRoute(.metricsResource) { call in
       let registry = PrometheusCollectorRegistry()
       resources(try await call.server.heldStatus(call), into: registry)

@@ -92,9 +92,17 @@ struct PVCStorageCommandTests {
     }
   }
 
-  @Test("OSDs and flags: listed from the records, taken out and in, flags set and cleared in Ceph")
+  @Test("OSDs and flags: listed from the records, taken out and in, flags set and cleared in Ceph; Ceph's metrics")
   func osds() async throws {
     try await PVCTransportTests.withConnections(port: 22798, ceph: true) { pvc, cluster in
+      // Ceph's own metrics, from its manager, directly and through the API (open, as upstream's).
+      #expect(
+        try await eventually(timeout: .seconds(30)) {
+          (try? await cluster.storage.prometheusMetrics())?.contains("ceph_osd_up") == true
+        })
+      let metrics = try TestServices.runTool(
+        "/usr/bin/curl", ["-s", "--max-time", "20", "http://127.0.0.1:22798/api/v1/metrics/ceph"])
+      #expect(metrics.output.contains("ceph_health_status"), "\(metrics.output.prefix(300))")
       let zookeeper = try #require(cluster.zookeeper)
       // OSD 0 as pvcd records the OSDs it made (the test Ceph's OSDs were made by its script).
       try await zookeeper.ensurePath("/ceph/osds")

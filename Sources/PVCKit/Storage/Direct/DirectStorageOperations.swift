@@ -1,3 +1,9 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
 /// Storage operations performed directly: listings from the ZooKeeper records,
 /// changes through this program's own Ceph client (``CephLink``), recorded in
 /// upstream's layout.
@@ -19,6 +25,24 @@ struct DirectStorageOperations: StorageOperations {
     return StorageReport(
       type: type, primaryNode: values[0]?.string ?? "none",
       cephData: (values[1]?.string ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+  }
+
+  func prometheusMetrics() async throws -> String {
+    let services = try await ceph.with { try await $0.monitorJSON(["prefix": "mgr services"]) }
+    guard let base = StorageStats.text(services, "prometheus"), let url = URL(string: base + "metrics"),
+      url.scheme == "http" || url.scheme == "https"
+    else {
+      throw StorageError.unavailable(
+        "Ceph's manager does not serve Prometheus metrics: enable its module (ceph mgr module enable prometheus)")
+    }
+    var request = URLRequest(url: url)
+    request.timeoutInterval = 10
+    let (data, response) = try await URLSession.shared.data(for: request)
+    guard (response as? HTTPURLResponse)?.statusCode == 200 else {
+      throw StorageError.unavailable(
+        "Ceph's manager answered \((response as? HTTPURLResponse)?.statusCode ?? 0) at \(url)")
+    }
+    return String(decoding: data, as: UTF8.self)
   }
 
   // MARK: Pools
