@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$PVCKIT_ROOT"
 
-"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt tools ipmi network bench
+"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt tools ipmi network ceph bench
 
 export PVCKIT_STATE=/tmp/pvckit-bench
 state_dir "$PVCKIT_STATE"
@@ -15,10 +15,11 @@ export ZK_JVM_FLAGS="" ZK_HEAP=1g
 ZK="$PVCKIT_ROOT/Scripts/zookeeper.sh"
 NODES="$PVCKIT_ROOT/Scripts/nodes.sh"
 IPMI="$PVCKIT_ROOT/Scripts/ipmi.sh"
+CEPH="$PVCKIT_ROOT/Scripts/ceph.sh"
 export NODE_PREFIX=pb NODE_NET=10.80.0 PVCKIT_NODE_NET=10.80.0 IPMI_PORT_BASE=23720
 # Node daemons run inside the namespaces (HA suite): ZooKeeper listens on the nodes' bridge.
 export ZK_CLIENT_ADDRESS=10.80.0.254
-trap '"$ZK" stop all || true; "$IPMI" stop || true; "$NODES" down || true' EXIT
+trap '"$CEPH" stop || true; "$ZK" stop all || true; "$IPMI" stop || true; "$NODES" down || true' EXIT
 
 log "building (release)"
 swift build -c release --product pvc-bench
@@ -27,6 +28,7 @@ swift build -c release --product pvcd
 swift build -c release --product pvc
 BIN=$(swift build -c release --show-bin-path)
 
+"$CEPH" stop
 "$ZK" stop all
 "$IPMI" stop
 rm -rf "$PVCKIT_STATE/zookeeper"
@@ -34,6 +36,8 @@ rm -rf "$PVCKIT_STATE/zookeeper"
 "$NODES" up 3
 "$ZK" start standalone
 "$IPMI" start 3
+# Ceph for the storage suite (only when it runs: it takes a minute to start).
+if [ -z "${BENCH_SUITES:-}" ] || [[ ",$BENCH_SUITES," == *",storage,"* ]]; then CEPH_POOL=none "$CEPH" start 3; fi
 
 COUNT=${BENCH_COUNT:-10000}
 ROUNDS=${BENCH_ROUNDS:-5}
@@ -62,6 +66,7 @@ suite web --hosts "$HOSTS" --sizes "${BENCH_WEB_SIZES:-1000,10000}" --rounds "$R
 suite ha --hosts "$HOSTS" --rounds "${BENCH_HA_ROUNDS:-3}" --default-rounds "${BENCH_HA_DEFAULT_ROUNDS:-1}"
 suite self-fence --hosts "$HOSTS" --rounds "${BENCH_SELF_FENCE_ROUNDS:-3}"
 suite network --hosts "$HOSTS" --rounds "$ROUNDS" --rules "${BENCH_NETWORK_RULES:-1000}"
+suite storage --hosts "$HOSTS" --ceph-conf "$("$CEPH" conf)" --volumes "${BENCH_STORAGE_VOLUMES:-1000}" --rounds "$ROUNDS"
 
 echo "## Every figure, with its baseline from this run"
 echo

@@ -97,10 +97,6 @@ start() {
   ceph_cli auth get-or-create mgr.x mon 'allow profile mgr' osd 'allow *' mds 'allow *' \
     -o "$DIR/mgr/mgr.x/keyring" >/dev/null
   start_daemon "$DIR/mgr.pid" "$DIR/log/mgr.out" ceph-mgr --conf "$CONF" -i x -f
-  # Prometheus metrics from the manager (pvcapi's /metrics/ceph), on the cluster's address only: two clusters on
-  # one machine (make test's and make run's) must not both take port 9283 on every address.
-  ceph_cli config set mgr mgr/prometheus/server_addr "$ADDRESS" >/dev/null
-  ceph_cli mgr module enable prometheus >/dev/null 2>&1 || true
   for ((n = 0; n < osds; n++)); do
     uuid=$(cat /proc/sys/kernel/random/uuid)
     id=$(ceph_cli osd new "$uuid")
@@ -111,6 +107,11 @@ start() {
     start_daemon "$DIR/osd.$id.pid" "$DIR/log/osd.$id.out" ceph-osd --conf "$CONF" -i "$id" -f
   done
   wait_for 60 "$osds Ceph OSDs up" sh -c "ceph --conf '$CONF' osd stat -f json | grep -q '\"num_up_osds\":$osds'"
+  # Prometheus metrics from the manager (pvcapi's /metrics/ceph), on the cluster's address only: two clusters on
+  # one machine (make test's and make run's) must not both take port 9283 on every address. (--force: the monitor
+  # may not know the module's options before the manager has reported them.)
+  ceph_cli config set mgr mgr/prometheus/server_addr "$ADDRESS" --force >/dev/null
+  ceph_cli mgr module enable prometheus >/dev/null 2>&1 || true
   if [ "$POOL" != none ]; then
     ceph_cli osd pool create "$POOL" 16 16 >/dev/null 2>&1
     ceph_cli osd pool application enable "$POOL" rbd >/dev/null 2>&1

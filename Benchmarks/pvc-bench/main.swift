@@ -13,6 +13,7 @@ import Foundation
 //        pvc-bench ha --hosts HOSTS [--rounds R] [--default-rounds R]   (three simulated nodes with BMCs)
 //        pvc-bench self-fence --hosts HOSTS [--rounds R]   (three simulated nodes)
 //        pvc-bench network --hosts HOSTS [--rounds R] [--rules N]   (three simulated nodes, FRR, dnsmasq)
+//        pvc-bench storage --hosts HOSTS --ceph-conf FILE [--volumes N] [--rounds R]   (a Ceph cluster)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, default fallback: String) -> String {
@@ -64,6 +65,12 @@ do {
   case "network":
     let rules = Int(option("--rules", default: "1000")) ?? 1000
     print(try await NetworkBenchmark(hosts: hosts, rounds: rounds, rules: rules).run().render())
+  case "storage":
+    print(
+      try await StorageBenchmark(
+        hosts: hosts, cephConfiguration: option("--ceph-conf", default: "/tmp/pvckit-bench/ceph/ceph.conf"),
+        volumes: Int(option("--volumes", default: "1000")) ?? 1000, rounds: rounds
+      ).run().render())
   case "ha":
     let defaultRounds = Int(option("--default-rounds", default: "1")) ?? 1
     print(try await HABenchmark(hosts: hosts, rounds: rounds, defaultRounds: defaultRounds).run().render())

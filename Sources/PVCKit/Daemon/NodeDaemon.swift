@@ -233,7 +233,7 @@ public struct NodeDaemon: Sendable {
       zookeeper: zookeeper, libvirt: libvirt, directory: identity.consoleLogDirectory, lines: settings.consoleLogLines)
     let domainStates = DomainStateWorker(
       zookeeper: zookeeper, identity: identity, window: settings.flushWindow, timeout: .seconds(120), logger: logger)
-    let tasks = TaskWorker(zookeeper: zookeeper, identity: identity, logger: logger)
+    let tasks = TaskWorker(zookeeper: zookeeper, identity: identity, logger: logger, storage: storage)
     let guardian = SelfFenceGuard(
       zookeeper: zookeeper, libvirt: libvirt, policy: settings.fencePolicy, watchdog: watchdog, logger: logger)
     let agent =

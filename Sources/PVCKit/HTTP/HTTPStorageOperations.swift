@@ -161,6 +161,23 @@ struct HTTPStorageOperations: StorageOperations {
     _ = try await client.expect(.storageSnapshotRemove, [pool, volume, name])
   }
 
+  func benchmarks(job: String?) async throws -> [StorageBenchmarkResult] {
+    try await list(.storageBenchmarkList, [], [("job", job)])
+  }
+
+  func runBenchmark(_ arguments: StorageBenchmarkTask.Arguments, wait: Bool) async throws -> String {
+    var parameters = [
+      ("pool", arguments.pool), ("runtime", String(arguments.runtime)), ("size", arguments.size),
+    ]
+    if let name = arguments.name { parameters.append(("name", name)) }
+    if wait { return try await client.waiting(.storageBenchmarkRun, [], parameters) }
+    let response = try await client.expect(.storageBenchmarkRun, [], parameters)
+    let task = (try? JSONValue(parsing: String(decoding: response.body, as: UTF8.self))).flatMap {
+      StorageStats.text($0, "task_id")
+    }
+    return "Storage benchmark queued as task \(task ?? "?")."
+  }
+
   func osds(limit: String?) async throws -> [OSDInfo] {
     try await list(.storageOSDList, [], [("limit", limit)])
   }

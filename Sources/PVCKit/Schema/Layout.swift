@@ -131,6 +131,14 @@ public enum Layout {
     tasksRoot + "/" + (try validatedComponent(id, kind: "task"))
   }
 
+  /// The parent of the storage benchmarks' results (upstream keeps them in its database).
+  public static let benchmarksRoot = "/pvckit/benchmarks"
+
+  /// A storage benchmark's result, by job name.
+  public static func benchmark(_ job: String) throws -> String {
+    benchmarksRoot + "/" + (try validatedComponent(job, kind: "benchmark job"))
+  }
+
   /// The parent of the nodes' liveness markers.
   public static let livenessRoot = "/pvckit/alive"
 

@@ -59,6 +59,12 @@ public protocol StorageOperations: Sendable {
   /// Removes a snapshot.
   func removeSnapshot(_ name: String, volume: String, pool: String) async throws
 
+  /// The storage benchmark jobs (one, or all, newest first).
+  func benchmarks(job: String?) async throws -> [StorageBenchmarkResult]
+  /// Runs upstream's storage benchmark against a pool, as a task on the primary: waits for its end and returns its
+  /// result when `wait`, else returns at once saying which task to follow.
+  func runBenchmark(_ arguments: StorageBenchmarkTask.Arguments, wait: Bool) async throws -> String
+
   /// OSDs whose ID matches `limit`, sorted by ID.
   func osds(limit: String?) async throws -> [OSDInfo]
   /// One OSD.

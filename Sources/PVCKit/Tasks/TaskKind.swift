@@ -41,6 +41,8 @@ public struct TaskContext: Sendable {
   /// The node carrying the task out.
   public let node: String
   let progress: TaskProgress
+  /// The node's storage agent, when the node has storage on.
+  var storage: NodeStorage? = nil
 
   /// VM operations that wait in place (a task never queues another to wait).
   var vms: DirectVMOperations { DirectVMOperations(zookeeper: zookeeper, waitsThroughTasks: false) }
@@ -57,7 +59,7 @@ public enum TaskKinds {
   /// The kinds, each once.
   public static let all: [any TaskKind.Type] = [
     NodeFlushTask.self, NodeReadyTask.self, VMMigrateTask.self, VMMoveTask.self, VMUnmigrateTask.self,
-    VMStateTask.self, VMFlushLocksTask.self,
+    VMStateTask.self, VMFlushLocksTask.self, StorageBenchmarkTask.self,
   ]
 
   /// The kind called `name`, if any.

@@ -14,6 +14,20 @@ enum StorageRoutes {
   static let status: [APIRoute] = [
     APIRoute(.storageStatus) { call in try Responses.json(try await call.cluster.storage.status()) },
     APIRoute(.storageUtilization) { call in try Responses.json(try await call.cluster.storage.utilization()) },
+    APIRoute(.storageBenchmarkList) { call in
+      try listing(
+        try await call.cluster.storage.benchmarks(job: call.parameters.string("job")), missing: "No benchmark found.")
+    },
+    APIRoute(.storageBenchmarkRun) { call in
+      let p = call.parameters
+      let pool = p.string("pool") ?? ""
+      _ = try await call.cluster.storage.pool(pool)
+      // As upstream: always a task to follow (202).
+      return try TaskRoutes.accepted(
+        try await call.cluster.queue(
+          StorageBenchmarkTask.self,
+          .init(pool: pool, name: p.string("name"), runtime: p.int("runtime") ?? 75, size: p.string("size") ?? "8G")))
+    },
     APIRoute(.storageOption) { call in
       let option = call.parameters.string("option") ?? ""
       let enabled = call.parameters.string("action") == "set"

@@ -57,7 +57,7 @@ struct APIRouteTests {
     try await APITestHarness.with { api in
       let open: Set<String> = [
         "/", "/login", "/logout", "/status/primary_node", "/metrics", "/metrics/health",
-        "/metrics/resource",
+        "/metrics/resource", "/metrics/ceph",
       ]
       for route in api.server.routes {
         let path = route.path.replacingOccurrences(of: "{", with: "x").replacingOccurrences(of: "}", with: "")

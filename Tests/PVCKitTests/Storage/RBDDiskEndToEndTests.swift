@@ -101,6 +101,12 @@ struct RBDDiskEndToEndTests {
       ).output
       #expect(blocklist.contains("\(NodeCluster.nodeNet).3:"), "\(blocklist)")
       try await nodes.cluster.vms.setState(vm.name, .stop, force: false, wait: true)
+
+      // flush-locks on the stopped VM frees a lock left from hv2 (which does not run it), as a task.
+      #expect(try Self.rbd(["lock", "add", "vms/\(vm.volume)", "left-on-hv2"], on: "hv2").status == 0)
+      let flushed = try await nodes.cluster.perform(VMFlushLocksTask.self, .init(vm: vm.name))
+      #expect(flushed.contains("Freed 1 RBD lock"), "\(flushed)")
+      #expect(!(try Self.rbd(["lock", "ls", "vms/\(vm.volume)"]).output.contains("left-on-hv2")))
       try await Self.removeWithDisks(nodes, vm.name)
     }
   }

@@ -92,6 +92,34 @@ final class NodeStorage: Sendable {
     return completed
   }
 
+  /// Frees every lock on a stopped VM's volumes (`pvc vm flush-locks`), except one held from a node that reports
+  /// the VM running, which is refused. Returns what was freed.
+  func flushLocks(_ volumes: [String], of uuid: String) async throws -> [String] {
+    let names = try await zookeeper.children(Layout.base.path(.nodes)).filter { (try? Layout.node($0)) != nil }
+    let running = try await zookeeper.records(try names.map { try Layout.node($0) }, keys: [.runningDomains])
+    let hosts = Set(zip(names, running).filter { $0.1.value(.runningDomains).contains(uuid) }.map(\.0))
+    var freed: [String] = []
+    for volume in volumes {
+      let parts = volume.split(separator: "/", maxSplits: 1).map(String.init)
+      guard parts.count == 2 else { continue }
+      let done = try await ceph.with { rados -> [String] in
+        let images = try RBDPool(rados, pool: parts[0])
+        var done: [String] = []
+        for locker in try await images.lockers(of: parts[1]) {
+          if let ip = locker.ipv4, let host = hosts.sorted().first(where: { settings.addresses($0).contains(ip) }) {
+            throw LockRefusal(
+              description: "node \(host) reports the VM running and holds the lock on \(volume): stop the VM first")
+          }
+          try await images.breakLock(locker, of: parts[1])
+          done.append("\(volume) (\(locker.client) at \(locker.address))")
+        }
+        return done
+      }
+      freed += done
+    }
+    return freed
+  }
+
   /// Whether a node in this state cannot write any more: fenced (power confirmed off), or dead with its VMs
   /// recovered (which happens only after a confirmed power-off or a self-fence).
   static func cannotWrite(_ state: (daemon: String, domain: String)) -> Bool {

@@ -10,6 +10,8 @@ struct TaskWorker: Sendable {
   /// How long finished tasks are kept.
   var retention: Duration = .seconds(3600)
   let logger: Logger
+  /// The node's storage agent (storage on), for tasks that reach Ceph.
+  var storage: NodeStorage? = nil
 
   /// Runs until cancelled.
   func run() async {
@@ -51,7 +53,7 @@ struct TaskWorker: Sendable {
     logger.info("task \(task.id) (\(task.name)) started")
     let progress = TaskProgress(zookeeper: zookeeper, task: task)
     do {
-      let context = TaskContext(zookeeper: zookeeper, node: identity.name, progress: progress)
+      let context = TaskContext(zookeeper: zookeeper, node: identity.name, progress: progress, storage: storage)
       let result = try await TaskKinds.run(task, context: context)
       await progress.finish(.success, status: result)
       logger.info("task \(task.id) (\(task.name)) succeeded: \(result)")

@@ -15,6 +15,26 @@ extension OperationSpec {
     "storage.utilization", .get, "/storage/ceph/utilization",
     summary: "Ceph's space report, as the primary last recorded it", responses: [200: "object"])
 
+  /// The storage benchmark jobs (newest first; 404 when none match)
+  public static let storageBenchmarkList = OperationSpec(
+    "storage.benchmark-list", .get, "/storage/ceph/benchmark", summary: "The storage benchmark jobs, newest first",
+    parameters: [.string("job", "Only this job")], responses: [200: "array:storagebenchmark", 404: "Message"],
+    notes: [
+      "Results are kept in ZooKeeper (/pvckit/benchmarks), not in a database; test_format 1: fio's report per test"
+    ])
+
+  /// Run a storage benchmark against a pool (a task on the primary)
+  public static let storageBenchmarkRun = OperationSpec(
+    "storage.benchmark-run", .post, "/storage/ceph/benchmark",
+    summary: "Run a storage benchmark against a pool (a task on the primary)",
+    parameters: [
+      .string("pool", required: true, "The pool"),
+      .string("name", "The job's name (default: the time and the primary)"),
+      .integer("runtime", 1...3600, "Seconds per test (PVCKit extension; default 75, as upstream)"),
+      .string("size", "The benchmark volume's size (PVCKit extension; default 8G, thin)"),
+    ],
+    responses: [202: "CeleryTask", 400: "Message"])
+
   /// Set or clear a cluster-wide OSD flag
   public static let storageOption = OperationSpec(
     "storage.option", .post, "/storage/ceph/option", summary: "Set or clear a cluster-wide OSD flag",
@@ -215,7 +235,8 @@ extension OperationSpec {
 
   /// Every operation of this area.
   static let storageOperations: [OperationSpec] = [
-    storageStatus, storageUtilization, storageOption, storageOSDList, storageOSDInfo, storageOSDState,
+    storageStatus, storageUtilization, storageBenchmarkList, storageBenchmarkRun, storageOption, storageOSDList,
+    storageOSDInfo, storageOSDState,
     storageOSDSetState, storagePoolList, storagePoolAdd, storagePoolInfo, storagePoolAddNamed, storagePoolSetPGs,
     storagePoolRemove, storageVolumeList, storageVolumeAdd, storageVolumeInfo, storageVolumeAddNamed,
     storageVolumeModify, storageVolumeRemove, storageVolumeClone, storageVolumeScan, storageVolumeUpload,

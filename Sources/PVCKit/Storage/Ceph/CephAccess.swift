@@ -41,6 +41,10 @@ actor CephLink {
     }
   }
 
-  /// Drops the connection.
-  func close() { connection = nil }
+  /// Shuts the connection down (waiting for librados to stop).
+  func close() async {
+    let closing = connection
+    connection = nil
+    await closing?.shutdown()
+  }
 }

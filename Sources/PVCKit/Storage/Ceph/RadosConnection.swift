@@ -1,6 +1,7 @@
 import CCeph
 import Dispatch
 import Foundation
+import Synchronization
 
 /// A connection to a Ceph cluster through librados, as one client (`client.admin`
 /// by default) with a `ceph.conf` and the keyring it names.
@@ -17,6 +18,8 @@ public final class RadosConnection: Sendable {
   public let user: String
   private let cluster: RadosHandle
   let queue: DispatchQueue
+  /// Set once ``shutdown()`` has begun: calls are refused from then on.
+  private let closed = Mutex(false)
 
   private init(configurationFile: String, user: String, cluster: RadosHandle) {
     self.configurationFile = configurationFile
@@ -64,10 +67,30 @@ public final class RadosConnection: Sendable {
   }
 
   deinit {
+    guard !closed.withLock({ $0 }) else { return }
     // Shutting a client down waits for its threads (seconds when the cluster is away): never on the thread that
     // let go of the connection, which may be one of Swift's few cooperative threads.
     let cluster = self.cluster
     DispatchQueue.global(qos: .utility).async { rados_shutdown(cluster.pointer) }
+  }
+
+  /// Shuts the client down and waits until it has (a program that exits right after must not leave librados'
+  /// threads running while the process ends). Calls made afterwards fail.
+  public func shutdown() async {
+    let first = closed.withLock { closed in
+      defer { closed = true }
+      return !closed
+    }
+    guard first else { return }
+    let cluster = self.cluster
+    let queue = self.queue
+    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+      // After the calls already queued (a barrier on the connection's concurrent queue).
+      queue.async(flags: .barrier) {
+        rados_shutdown(cluster.pointer)
+        done.resume()
+      }
+    }
   }
 
   /// Runs `body` with the cluster handle on this connection's queue.
@@ -76,6 +99,9 @@ public final class RadosConnection: Sendable {
     return try await withCheckedThrowingContinuation { continuation in
       queue.async {
         do {
+          guard !self.closed.withLock({ $0 }) else {
+            throw CephError("use the Ceph client", returned: -ESHUTDOWN, message: "the client was shut down")
+          }
           continuation.resume(returning: try body(cluster.pointer))
         } catch {
           continuation.resume(throwing: error)

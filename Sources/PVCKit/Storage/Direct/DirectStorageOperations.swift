@@ -184,6 +184,33 @@ struct DirectStorageOperations: StorageOperations {
     CephSnapshots(rados: rados, zookeeper: zookeeper)
   }
 
+  // MARK: Benchmarks
+
+  func benchmarks(job: String?) async throws -> [StorageBenchmarkResult] {
+    let root = Layout.benchmarksRoot
+    let names = (try await zookeeper.childrenMany([root])[0] ?? []).filter { job == nil || $0 == job }
+    let values = try await zookeeper.getMany(names.compactMap { try? Layout.benchmark($0) })
+    let found = values.compactMap { value -> (StorageBenchmarkResult, Int64)? in
+      guard let value, let result = try? UpstreamJSON.decode(StorageBenchmarkResult.self, from: Data(value.bytes))
+      else { return nil }
+      return (result, value.stat.czxid)
+    }
+    return found.sorted { $0.1 > $1.1 }.map(\.0)
+  }
+
+  func runBenchmark(_ arguments: StorageBenchmarkTask.Arguments, wait: Bool) async throws -> String {
+    _ = try await pool(arguments.pool)
+    guard let node = try await DirectNodeOperations(zookeeper: zookeeper).primary() else {
+      throw TaskError.nodeUnavailable(node: "(primary)", reason: "there is no primary coordinator")
+    }
+    let tasks = DirectTaskOperations(zookeeper: zookeeper)
+    if wait {
+      return try await tasks.perform(StorageBenchmarkTask.self, arguments, runOn: node, timeout: .seconds(7200))
+    }
+    let task = try await tasks.submit(StorageBenchmarkTask.self, arguments, runOn: node)
+    return "Storage benchmark queued as task \(task.id) on node \(node)."
+  }
+
   // MARK: OSDs
 
   func osds(limit: String?) async throws -> [OSDInfo] {

@@ -13,9 +13,14 @@ public enum VMFlushLocksTask: TaskKind {
     guard ![.start, .migrate, .migrateLive, .unmigrate, .restart].contains(info.state) else {
       throw TaskError.failed("VM \"\(info.name)\" is \(info.state.rawValue); stop it before freeing its disk locks")
     }
-    guard info.disks.allSatisfy({ $0.type != "rbd" }) else {
-      throw TaskError.failed("VM \"\(info.name)\" has RBD disks, and Ceph storage is not available in this release yet")
+    let volumes = info.disks.filter { $0.type == "rbd" }.map(\.name)
+    guard !volumes.isEmpty else { return "No RBD locks to free for VM \"\(info.name)\"." }
+    guard let storage = context.storage else {
+      throw TaskError.failed("node \(context.node) has no storage configured (subsystem.enable_storage)")
     }
-    return "No RBD locks to free for VM \"\(info.name)\"."
+    let freed = try await storage.flushLocks(volumes, of: info.uuid)
+    return freed.isEmpty
+      ? "No RBD locks to free for VM \"\(info.name)\"."
+      : "Freed \(freed.count) RBD lock\(freed.count == 1 ? "" : "s") of VM \"\(info.name)\": \(freed.joined(separator: "; "))."
   }
 }

@@ -6,7 +6,8 @@ struct StorageCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "storage", abstract: "Manage the cluster's Ceph storage: pools, volumes, snapshots and OSDs.",
     subcommands: [
-      StorageStatusCommand.self, StorageUtilCommand.self, StorageOSDCommand.self, StoragePoolCommand.self,
+      StorageStatusCommand.self, StorageUtilCommand.self, StorageBenchmarkCommand.self, StorageOSDCommand.self,
+      StoragePoolCommand.self,
       StorageVolumeCommand.self,
     ])
 }
