@@ -31,6 +31,10 @@ CONF="$DIR/ceph.conf"
 [[ "$PORT" =~ ^[0-9]+$ ]] || die "CEPH_MON_PORT must be a number"
 [[ "$POOL" =~ ^[a-z][a-z0-9_-]*$ ]] || die "CEPH_POOL: lower-case letters, digits, '_' and '-'"
 
+# The nodes' network when Ceph sits on the nodes' bridge (OSDs that pvcd starts on a node find their address in
+# it), else Ceph's own address.
+if [[ "$ADDRESS" == "$NET".* ]]; then PUBLIC="$NET.0/24"; else PUBLIC="$ADDRESS/32"; fi
+
 ceph_cli() { ceph --conf "$CONF" --connect-timeout 10 "$@"; }
 
 write_conf() {
@@ -39,7 +43,7 @@ write_conf() {
 [global]
 fsid = $fsid
 mon host = v2:$ADDRESS:$PORT
-public network = $ADDRESS/32
+public network = $PUBLIC
 ms bind ipv4 = true
 ms bind ipv6 = false
 osd objectstore = memstore

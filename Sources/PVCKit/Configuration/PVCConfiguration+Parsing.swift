@@ -104,7 +104,8 @@ extension PVCConfiguration {
       keyringFile: try cephSection.string("ceph_keyring_file"),
       monitorPort: try cephSection.int("monitor_port", in: 1...65535),
       secretUUID: try cephSection.string("secret_uuid"),
-      monitorHosts: try cephSection.optionalList("monitor_hosts"))
+      monitorHosts: try cephSection.optionalList("monitor_hosts"),
+      cluster: try cephSection.string("ceph_cluster", default: "ceph"))
 
     api = try Self.api(root.section("api"))
     vmPolicy = DomainPolicy(

@@ -207,6 +207,9 @@ public struct PVCConfiguration: Sendable, Hashable {
     public var monitorPort: Int
     public var secretUUID: String
     public var monitorHosts: [String]
+    /// Ceph's cluster name for this host's OSD paths (`/var/lib/ceph/osd/<cluster>-<id>`; extension
+    /// `ceph_cluster`, default `ceph` as upstream).
+    public var cluster: String
   }
 
   /// The HTTP API (`api`).

@@ -100,7 +100,8 @@ public struct NodeDaemon: Sendable {
         let networks = [configuration.cluster.cluster, configuration.cluster.storage, configuration.cluster.upstream]
         settings.storage = NodeStorage.Settings(
           cephConfigurationFile: ceph, client: client,
-          addresses: { node in networks.compactMap { $0.address(of: node)?.description } })
+          addresses: { node in networks.compactMap { $0.address(of: node)?.description } },
+          cluster: configuration.ceph.cluster, runtimeDirectory: settings.runtimeDirectory + "/ceph")
       }
       settings.nodeLogLines = configuration.logging.zookeeperLogging ? configuration.logging.nodeLogLines : 0
       settings.policy = configuration.vmPolicy
@@ -269,6 +270,10 @@ public struct NodeDaemon: Sendable {
       services.append(NodeService("network links") { await worker.run() })
       let firewall = FirewallWorker(zookeeper: zookeeper, logger: logger)
       services.append(NodeService("network firewall") { await firewall.run() })
+    }
+    if let storage {
+      // OSDs before VMs: a VM's disk needs them. They keep running when pvcd stops (as systemd's would).
+      services.append(NodeService("OSD daemons") { await storage.osds.run() })
     }
     services += [
       NodeService("VM reconciler") { await reconciler.run() }, NodeService("console logs") { await consoles.run() },

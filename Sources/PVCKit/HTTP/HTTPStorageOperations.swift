@@ -170,12 +170,7 @@ struct HTTPStorageOperations: StorageOperations {
       ("pool", arguments.pool), ("runtime", String(arguments.runtime)), ("size", arguments.size),
     ]
     if let name = arguments.name { parameters.append(("name", name)) }
-    if wait { return try await client.waiting(.storageBenchmarkRun, [], parameters) }
-    let response = try await client.expect(.storageBenchmarkRun, [], parameters)
-    let task = (try? JSONValue(parsing: String(decoding: response.body, as: UTF8.self))).flatMap {
-      StorageStats.text($0, "task_id")
-    }
-    return "Storage benchmark queued as task \(task ?? "?")."
+    return try await queued(.storageBenchmarkRun, [], parameters, wait: wait, what: "Storage benchmark queued as")
   }
 
   func osds(limit: String?) async throws -> [OSDInfo] {
@@ -185,6 +180,31 @@ struct HTTPStorageOperations: StorageOperations {
   func osd(_ id: String) async throws -> OSDInfo {
     try Self.checkOSD(id)
     return try await one(.storageOSDInfo, [id], missing: .osdNotFound(id))
+  }
+
+  func addOSD(_ arguments: StorageOSDAddTask.Arguments, wait: Bool) async throws -> String {
+    var parameters = [("node", arguments.node), ("device", arguments.device)]
+    if let weight = arguments.weight { parameters.append(("weight", String(weight))) }
+    return try await queued(.storageOSDAdd, [], parameters, wait: wait, what: "Adding an OSD")
+  }
+
+  func removeOSD(_ arguments: StorageOSDRemoveTask.Arguments, wait: Bool) async throws -> String {
+    try Self.checkOSD(arguments.id)
+    return try await queued(
+      .storageOSDRemove, [arguments.id], [("force", String(arguments.force)), ("yes-i-really-mean-it", "yes")],
+      wait: wait, what: "Removing OSD \(arguments.id)")
+  }
+
+  /// An operation the API runs as a task: followed to its end when `wait`.
+  private func queued(
+    _ spec: OperationSpec, _ path: [String], _ parameters: [(String, String)], wait: Bool, what: String
+  ) async throws -> String {
+    if wait { return try await client.waiting(spec, path, parameters) }
+    let response = try await client.expect(spec, path, parameters)
+    let task = (try? JSONValue(parsing: String(decoding: response.body, as: UTF8.self))).flatMap {
+      StorageStats.text($0, "task_id")
+    }
+    return "\(what): task \(task ?? "?")."
   }
 
   func setOSDState(_ id: String, _ state: OSDState) async throws {

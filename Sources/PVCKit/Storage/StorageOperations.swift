@@ -69,6 +69,11 @@ public protocol StorageOperations: Sendable {
   func osds(limit: String?) async throws -> [OSDInfo]
   /// One OSD.
   func osd(_ id: String) async throws -> OSDInfo
+  /// Makes a new OSD on a node's device (a task on that node: ceph-volume, then the daemon); returns its result
+  /// when `wait`, else which task to follow.
+  func addOSD(_ arguments: StorageOSDAddTask.Arguments, wait: Bool) async throws -> String
+  /// Removes an OSD (a task on its node: out, emptied unless `force`, stopped, purged, device wiped).
+  func removeOSD(_ arguments: StorageOSDRemoveTask.Arguments, wait: Bool) async throws -> String
   /// Takes an OSD in or out of the data placement.
   func setOSDState(_ id: String, _ state: OSDState) async throws
   /// Sets or clears a cluster-wide OSD flag (`noout` before maintenance...).

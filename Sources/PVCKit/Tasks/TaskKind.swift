@@ -20,6 +20,7 @@ public protocol TaskKind: Sendable {
 public struct TaskPlacement: Sendable {
   let vms: any VMOperations
   let nodes: any NodeOperations
+  var storage: (any StorageOperations)? = nil
 
   /// The node to run a VM's task on: the VM's own when its daemon runs,
   /// otherwise the primary coordinator.
@@ -59,7 +60,8 @@ public enum TaskKinds {
   /// The kinds, each once.
   public static let all: [any TaskKind.Type] = [
     NodeFlushTask.self, NodeReadyTask.self, VMMigrateTask.self, VMMoveTask.self, VMUnmigrateTask.self,
-    VMStateTask.self, VMFlushLocksTask.self, StorageBenchmarkTask.self,
+    VMStateTask.self, VMFlushLocksTask.self, StorageBenchmarkTask.self, StorageOSDAddTask.self,
+    StorageOSDRemoveTask.self,
   ]
 
   /// The kind called `name`, if any.
@@ -123,7 +125,7 @@ extension TaskOperations {
 extension PVCCluster {
   /// Queues a task of `kind` on the node its kind chooses.
   public func queue<Kind: TaskKind>(_ kind: Kind.Type, _ arguments: Kind.Arguments) async throws -> ClusterTask {
-    let node = try await Kind.node(for: arguments, in: TaskPlacement(vms: vms, nodes: nodes))
+    let node = try await Kind.node(for: arguments, in: TaskPlacement(vms: vms, nodes: nodes, storage: storage))
     return try await tasks.submit(kind, arguments, runOn: node)
   }
 
@@ -135,7 +137,7 @@ extension PVCCluster {
   )
     async throws -> String
   {
-    let node = try await Kind.node(for: arguments, in: TaskPlacement(vms: vms, nodes: nodes))
+    let node = try await Kind.node(for: arguments, in: TaskPlacement(vms: vms, nodes: nodes, storage: storage))
     return try await tasks.perform(kind, arguments, runOn: node, timeout: timeout)
   }
 }

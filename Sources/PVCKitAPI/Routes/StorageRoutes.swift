@@ -42,6 +42,30 @@ enum StorageRoutes {
       try listing(
         try await call.cluster.storage.osds(limit: call.parameters.string("limit")), missing: "OSD not found.")
     },
+    APIRoute(.storageOSDAdd) { call in
+      let p = call.parameters
+      guard p.string("ext_db_ratio") == nil, p.string("ext_db_size") == nil else {
+        throw APIError.badRequest(
+          "external database volumes (ext_db_ratio, ext_db_size) need LVM; PVCKit does not make them")
+      }
+      var weight: Double?
+      if let text = p.string("weight") {
+        guard let value = Double(bounded: text), value >= 0, value <= 1000 else {
+          throw APIError.parameter("weight", "not a weight (a number from 0 to 1000)")
+        }
+        weight = value
+      }
+      return try TaskRoutes.accepted(
+        try await call.cluster.queue(
+          StorageOSDAddTask.self, .init(node: p.string("node") ?? "", device: p.string("device") ?? "", weight: weight))
+      )
+    },
+    APIRoute(.storageOSDRemove) { call in
+      let id = call.path("osdid")
+      _ = try await call.cluster.storage.osd(id)
+      return try TaskRoutes.accepted(
+        try await call.cluster.queue(StorageOSDRemoveTask.self, .init(id: id, force: call.parameters.flag("force"))))
+    },
     APIRoute(.storageOSDInfo) { call in
       try listing(
         try await call.cluster.storage.osds(limit: nil).filter { $0.id == call.path("osdid") },

@@ -233,3 +233,45 @@ struct CephOSDStateTests {
     }
   }
 }
+
+extension CephOSDStateTests {
+  @Test("an OSD is made on a node's block device (a loop device), runs under pvcd, and is removed again")
+  func addAndRemove() async throws {
+    let image = FileManager.default.temporaryDirectory.appendingPathComponent("pvckit-osd-\(UUID().uuidString).img")
+    FileManager.default.createFile(atPath: image.path, contents: nil)
+    let handle = try FileHandle(forWritingTo: image)
+    try handle.truncate(atOffset: 5 << 30)
+    try handle.close()
+    let attached = try TestServices.runTool("/usr/sbin/losetup", ["--find", "--show", image.path])
+    let device = attached.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(attached.status == 0 && device.hasPrefix("/dev/loop"), "\(attached.output)")
+    defer {
+      _ = try? TestServices.runTool("/usr/sbin/losetup", ["-d", device])
+      try? FileManager.default.removeItem(at: image)
+    }
+    try await NodeCluster.with(configuration: RBDDiskEndToEndTests.configuration) { nodes in
+      let cluster = try await PVCCluster.connect(
+        .zookeeper(hosts: nodes.hosts), ceph: CephAccess(configurationFile: TestServices.cephConfiguration))
+      defer { Task { await cluster.close() } }
+      let added = try await cluster.storage.addOSD(.init(node: "hv1", device: device, weight: 0.005), wait: true)
+      #expect(added.contains("Added OSD"), "\(added)")
+      let osd = try #require(try await cluster.storage.osds(limit: nil).first { $0.device == device })
+      #expect(osd.node == "hv1")
+      // Its daemon runs inside hv1 (the node's namespace), and Ceph has it up.
+      let tree = try TestServices.runTool("/usr/bin/ceph", ["-c", TestServices.cephConfiguration, "osd", "tree"])
+      #expect(tree.output.contains("osd.\(osd.id)") && tree.output.contains("up"), "\(tree.output)")
+      #expect(
+        try SimulatedNodes.inside("hv1", ["pgrep", "-f", "ceph-osd --cluster"]).status == 0, "no ceph-osd in hv1")
+      // The same device again is refused.
+      await #expect(throws: (any Error).self) {
+        _ = try await cluster.storage.addOSD(.init(node: "hv1", device: device), wait: true)
+      }
+
+      let removed = try await cluster.storage.removeOSD(.init(id: osd.id), wait: true)
+      #expect(removed.contains("Removed OSD \(osd.id)"), "\(removed)")
+      #expect(try await cluster.storage.osds(limit: nil).allSatisfy { $0.id != osd.id })
+      let after = try TestServices.runTool("/usr/bin/ceph", ["-c", TestServices.cephConfiguration, "osd", "ls"])
+      #expect(!after.output.split(separator: "\n").contains(Substring(osd.id)), "\(after.output)")
+    }
+  }
+}

@@ -21,6 +21,10 @@ final class NodeStorage: Sendable {
     var client: RBDClientSettings
     /// The addresses each node may reach Ceph from (its core network addresses).
     var addresses: @Sendable (String) -> [String]
+    /// Ceph's cluster name for the OSDs' local paths.
+    var cluster = "ceph"
+    /// Where the node keeps its OSD daemons' pid files.
+    var runtimeDirectory = "/run/pvc/ceph"
   }
 
   let settings: Settings
@@ -28,6 +32,8 @@ final class NodeStorage: Sendable {
   let node: String
   let logger: Logger
   let ceph: CephLink
+  /// The OSD daemons this node runs.
+  let osds: OSDDaemons
 
   init(settings: Settings, zookeeper: ZooKeeper, node: String, logger: Logger) {
     self.settings = settings
@@ -35,6 +41,7 @@ final class NodeStorage: Sendable {
     self.node = node
     self.logger = logger
     ceph = CephLink(CephAccess(configurationFile: settings.cephConfigurationFile, user: settings.client.user))
+    osds = OSDDaemons(settings: settings, zookeeper: zookeeper, node: node, logger: logger)
   }
 
   /// Defines the Ceph secret in this node's libvirt from the keyring (a problem is logged: VMs with RBD disks then

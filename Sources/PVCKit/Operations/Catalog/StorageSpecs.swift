@@ -50,6 +50,30 @@ extension OperationSpec {
     parameters: [.string("limit", "An OSD ID pattern, fuzzy unless anchored with ^ or $")],
     responses: [200: "array:osd"])
 
+  /// Add an OSD on a node's device (a task on that node)
+  public static let storageOSDAdd = OperationSpec(
+    "storage.osd-add", .post, "/storage/ceph/osd", summary: "Add an OSD on a node's device (a task on that node)",
+    parameters: [
+      .string("node", required: true, "The node"), .string("device", required: true, "The block device (/dev/...)"),
+      .string("weight", "The OSD's CRUSH weight (a number; default: from its size)"),
+      .string("ext_db_ratio", "Not supported: an external database volume needs LVM"),
+      .string("ext_db_size", "Not supported: an external database volume needs LVM"),
+      .integer("osd_count", 1...1, "OSDs on the device (only 1)"),
+    ],
+    responses: [202: "CeleryTask", 400: "Message"],
+    notes: [
+      "ceph-volume lvm where the kernel has device-mapper, raw bluestore otherwise; pvcd runs the OSD daemon",
+      "weight is optional (upstream requires it)",
+    ])
+
+  /// Remove OSD {osdid} (a task on its node)
+  public static let storageOSDRemove = OperationSpec(
+    "storage.osd-remove", .delete, "/storage/ceph/osd/{osdid}", summary: "Remove OSD {osdid} (a task on its node)",
+    parameters: [
+      .boolean("force", "Do not wait until Ceph can lose it; go on past errors"), storageConfirmation,
+    ],
+    responses: [202: "CeleryTask", 400: "Message", 404: "Message"])
+
   /// OSD {osdid} (as a one-element list)
   public static let storageOSDInfo = OperationSpec(
     "storage.osd-info", .get, "/storage/ceph/osd/{osdid}", summary: "OSD {osdid} (as a one-element list)",
@@ -236,7 +260,7 @@ extension OperationSpec {
   /// Every operation of this area.
   static let storageOperations: [OperationSpec] = [
     storageStatus, storageUtilization, storageBenchmarkList, storageBenchmarkRun, storageOption, storageOSDList,
-    storageOSDInfo, storageOSDState,
+    storageOSDAdd, storageOSDRemove, storageOSDInfo, storageOSDState,
     storageOSDSetState, storagePoolList, storagePoolAdd, storagePoolInfo, storagePoolAddNamed, storagePoolSetPGs,
     storagePoolRemove, storageVolumeList, storageVolumeAdd, storageVolumeInfo, storageVolumeAddNamed,
     storageVolumeModify, storageVolumeRemove, storageVolumeClone, storageVolumeScan, storageVolumeUpload,

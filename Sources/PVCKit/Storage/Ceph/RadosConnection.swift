@@ -120,8 +120,18 @@ public final class RadosConnection: Sendable {
   /// Values are encoded by PVCKit (never pasted into text), so a value cannot change the command.
   /// - Throws: ``CephError`` with the monitor's status text when the command failed.
   public func monitorCommand(_ fields: [String: JSONValue]) async throws -> CommandResult {
+    try await command(fields, manager: false)
+  }
+
+  /// Runs a command the active manager serves (`osd purge`, `osd safe-to-destroy`...), as ``monitorCommand(_:)``.
+  public func managerCommand(_ fields: [String: JSONValue]) async throws -> CommandResult {
+    try await command(fields, manager: true)
+  }
+
+  private func command(_ fields: [String: JSONValue], manager: Bool) async throws -> CommandResult {
     let command = String(decoding: try UpstreamJSON.encode(JSONValue.object(fields)), as: UTF8.self)
     let name: String = if case .string(let prefix)? = fields["prefix"] { prefix } else { "?" }
+    let kind = manager ? "mgr" : "mon"
     return try await blocking { cluster in
       var output: UnsafeMutablePointer<CChar>?
       var outputLength = 0
@@ -131,9 +141,13 @@ public final class RadosConnection: Sendable {
         var commands: [UnsafePointer<CChar>?] = [text]
         return commands.withUnsafeMutableBufferPointer { buffer in
           buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: 1) { pointer in
-            rados_mon_command(
-              cluster, UnsafeMutablePointer(mutating: pointer), 1, nil, 0, &output, &outputLength, &status,
-              &statusLength)
+            manager
+              ? rados_mgr_command(
+                cluster, UnsafeMutablePointer(mutating: pointer), 1, nil, 0, &output, &outputLength, &status,
+                &statusLength)
+              : rados_mon_command(
+                cluster, UnsafeMutablePointer(mutating: pointer), 1, nil, 0, &output, &outputLength, &status,
+                &statusLength)
           }
         }
       }
@@ -143,7 +157,7 @@ public final class RadosConnection: Sendable {
       }
       let outputText = output.map { Self.text($0, outputLength) } ?? ""
       let statusText = status.map { Self.text($0, statusLength) } ?? ""
-      guard result >= 0 else { throw CephError("mon command '\(name)'", returned: result, message: statusText) }
+      guard result >= 0 else { throw CephError("\(kind) command '\(name)'", returned: result, message: statusText) }
       return CommandResult(output: outputText, status: statusText)
     }
   }

@@ -223,6 +223,28 @@ struct DirectStorageOperations: StorageOperations {
     return osd
   }
 
+  func addOSD(_ arguments: StorageOSDAddTask.Arguments, wait: Bool) async throws -> String {
+    try await task(StorageOSDAddTask.self, arguments, wait: wait, what: "Adding an OSD")
+  }
+
+  func removeOSD(_ arguments: StorageOSDRemoveTask.Arguments, wait: Bool) async throws -> String {
+    _ = try await osd(arguments.id)
+    return try await task(StorageOSDRemoveTask.self, arguments, wait: wait, what: "Removing OSD \(arguments.id)")
+  }
+
+  /// Queues a storage task where its kind says, and waits for its result when asked.
+  private func task<Kind: TaskKind>(_ kind: Kind.Type, _ arguments: Kind.Arguments, wait: Bool, what: String)
+    async throws -> String
+  {
+    let placement = TaskPlacement(
+      vms: DirectVMOperations(zookeeper: zookeeper), nodes: DirectNodeOperations(zookeeper: zookeeper), storage: self)
+    let node = try await Kind.node(for: arguments, in: placement)
+    let tasks = DirectTaskOperations(zookeeper: zookeeper)
+    if wait { return try await tasks.perform(kind, arguments, runOn: node, timeout: .seconds(7200)) }
+    let task = try await tasks.submit(kind, arguments, runOn: node)
+    return "\(what): task \(task.id) on node \(node)."
+  }
+
   func setOSDState(_ id: String, _ state: OSDState) async throws {
     _ = try await osd(id)
     try await ceph.with { try await CephOSDs(rados: $0, zookeeper: zookeeper).setState(id, state) }

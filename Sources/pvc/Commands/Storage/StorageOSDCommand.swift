@@ -5,7 +5,52 @@ import PVCKit
 struct StorageOSDCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "osd", abstract: "Manage the OSDs.",
-    subcommands: [List.self, In.self, Out.self, Set.self, Unset.self])
+    subcommands: [List.self, Add.self, Remove.self, In.self, Out.self, Set.self, Unset.self])
+
+  struct Add: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Make an OSD on a node's block device (ceph-volume; the device's data is lost).")
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var confirmation: ConfirmationOptions
+    @Argument(help: "The node.") var node: String
+    @Argument(help: ArgumentHelp(OperationSpec.storageOSDAdd.help("device"))) var device: String
+    @Option(name: [.short, .long], help: ArgumentHelp(OperationSpec.storageOSDAdd.help("weight"))) var weight: Double?
+    @Option(name: [.short, .customLong("ext-db-ratio")], help: "Not supported (needs LVM).") var extDBRatio: Double?
+    @Option(name: [.short, .customLong("ext-db-size")], help: "Not supported (needs LVM).") var extDBSize: String?
+    @Option(name: [.customShort("c"), .customLong("osd-count")], help: "OSDs on the device (only 1).") var osdCount = 1
+    @Flag(inversion: .prefixedNo, help: "Wait for the OSD to be up.") var wait = true
+
+    func run() async throws {
+      guard extDBRatio == nil, extDBSize == nil, osdCount == 1 else {
+        throw fail(CLIError("external database volumes and several OSDs per device need LVM: not supported"))
+      }
+      do { try confirmation.confirm("Make an OSD on \(device) of node \(node), erasing it?") } catch {
+        throw fail(error)
+      }
+      try await withCluster(connection) { cluster in
+        output(try await cluster.storage.addOSD(.init(node: node, device: device, weight: weight), wait: wait))
+      }
+    }
+  }
+
+  struct Remove: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Remove an OSD: out, emptied, stopped, purged from Ceph, its device wiped.")
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var confirmation: ConfirmationOptions
+    @Argument(help: "The OSD's ID.") var osdid: String
+    @Flag(name: [.short, .long], help: ArgumentHelp(OperationSpec.storageOSDRemove.help("force"))) var force = false
+    @Flag(inversion: .prefixedNo, help: "Wait for the removal to finish.") var wait = true
+
+    func run() async throws {
+      do { try confirmation.confirm("Remove OSD \(osdid)? Its data moves to the other OSDs first.") } catch {
+        throw fail(error)
+      }
+      try await withCluster(connection) { cluster in
+        output(try await cluster.storage.removeOSD(.init(id: osdid, force: force), wait: wait))
+      }
+    }
+  }
 
   struct List: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List OSDs.")
