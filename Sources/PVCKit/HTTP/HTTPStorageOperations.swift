@@ -195,6 +195,27 @@ struct HTTPStorageOperations: StorageOperations {
       wait: wait, what: "Removing OSD \(arguments.id)")
   }
 
+  func replaceOSD(_ arguments: StorageOSDReplaceTask.Arguments, wait: Bool) async throws -> String {
+    try Self.checkOSD(arguments.id)
+    var parameters = [("new_device", arguments.newDevice), ("yes-i-really-mean-it", "yes")]
+    if let weight = arguments.weight { parameters.append(("weight", String(weight))) }
+    return try await queued(
+      .storageOSDReplace, [arguments.id], parameters, wait: wait, what: "Replacing OSD \(arguments.id)")
+  }
+
+  func refreshOSD(_ arguments: StorageOSDRefreshTask.Arguments, wait: Bool) async throws -> String {
+    try Self.checkOSD(arguments.id)
+    return try await queued(
+      .storageOSDRefresh, [arguments.id], [("device", arguments.device)], wait: wait,
+      what: "Refreshing OSD \(arguments.id)")
+  }
+
+  func createDatabaseVolumeGroup(_ arguments: StorageOSDDatabaseVGTask.Arguments, wait: Bool) async throws -> String {
+    try await queued(
+      .storageOSDDatabaseVG, [], [("node", arguments.node), ("device", arguments.device)], wait: wait,
+      what: "Making volume group osd-db")
+  }
+
   /// An operation the API runs as a task: followed to its end when `wait`.
   private func queued(
     _ spec: OperationSpec, _ path: [String], _ parameters: [(String, String)], wait: Bool, what: String

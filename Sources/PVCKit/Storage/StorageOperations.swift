@@ -74,6 +74,12 @@ public protocol StorageOperations: Sendable {
   func addOSD(_ arguments: StorageOSDAddTask.Arguments, wait: Bool) async throws -> String
   /// Removes an OSD (a task on its node: out, emptied unless `force`, stopped, purged, device wiped).
   func removeOSD(_ arguments: StorageOSDRemoveTask.Arguments, wait: Bool) async throws -> String
+  /// Moves an OSD to a new device of its node, keeping its ID (a task on its node).
+  func replaceOSD(_ arguments: StorageOSDReplaceTask.Arguments, wait: Bool) async throws -> String
+  /// Imports an OSD already on a device of its node again, after a reinstall (a task on its node).
+  func refreshOSD(_ arguments: StorageOSDRefreshTask.Arguments, wait: Bool) async throws -> String
+  /// Makes upstream's `osd-db` volume group on a node's device (a task there; needs LVM).
+  func createDatabaseVolumeGroup(_ arguments: StorageOSDDatabaseVGTask.Arguments, wait: Bool) async throws -> String
   /// Takes an OSD in or out of the data placement.
   func setOSDState(_ id: String, _ state: OSDState) async throws
   /// Sets or clears a cluster-wide OSD flag (`noout` before maintenance...).

@@ -61,7 +61,7 @@ public enum TaskKinds {
   public static let all: [any TaskKind.Type] = [
     NodeFlushTask.self, NodeReadyTask.self, VMMigrateTask.self, VMMoveTask.self, VMUnmigrateTask.self,
     VMStateTask.self, VMFlushLocksTask.self, StorageBenchmarkTask.self, StorageOSDAddTask.self,
-    StorageOSDRemoveTask.self,
+    StorageOSDRemoveTask.self, StorageOSDReplaceTask.self, StorageOSDRefreshTask.self, StorageOSDDatabaseVGTask.self,
   ]
 
   /// The kind called `name`, if any.

@@ -66,6 +66,31 @@ enum StorageRoutes {
       return try TaskRoutes.accepted(
         try await call.cluster.queue(StorageOSDRemoveTask.self, .init(id: id, force: call.parameters.flag("force"))))
     },
+    APIRoute(.storageOSDReplace) { call in
+      let p = call.parameters
+      guard p.string("ext_db_ratio") == nil, p.string("ext_db_size") == nil else {
+        throw APIError.badRequest(
+          "external database volumes (ext_db_ratio, ext_db_size) need LVM; PVCKit does not make them")
+      }
+      let id = call.path("osdid")
+      _ = try await call.cluster.storage.osd(id)
+      return try TaskRoutes.accepted(
+        try await call.cluster.queue(
+          StorageOSDReplaceTask.self, .init(id: id, newDevice: p.string("new_device") ?? "", weight: try weight(p))))
+    },
+    APIRoute(.storageOSDRefresh) { call in
+      let id = call.path("osdid")
+      _ = try await call.cluster.storage.osd(id)
+      return try TaskRoutes.accepted(
+        try await call.cluster.queue(
+          StorageOSDRefreshTask.self, .init(id: id, device: call.parameters.string("device") ?? "")))
+    },
+    APIRoute(.storageOSDDatabaseVG) { call in
+      let p = call.parameters
+      return try TaskRoutes.accepted(
+        try await call.cluster.queue(
+          StorageOSDDatabaseVGTask.self, .init(node: p.string("node") ?? "", device: p.string("device") ?? "")))
+    },
     APIRoute(.storageOSDInfo) { call in
       try listing(
         try await call.cluster.storage.osds(limit: nil).filter { $0.id == call.path("osdid") },
@@ -87,6 +112,15 @@ enum StorageRoutes {
       return Responses.message("Set OSD \(call.path("osdid")) \(state.rawValue).")
     },
   ]
+
+  /// An OSD's CRUSH weight parameter, checked.
+  static func weight(_ p: ValidatedParameters) throws -> Double? {
+    guard let text = p.string("weight") else { return nil }
+    guard let value = Double(bounded: text), value >= 0, value <= 1000 else {
+      throw APIError.parameter("weight", "not a weight (a number from 0 to 1000)")
+    }
+    return value
+  }
 
   static let pools: [APIRoute] = [
     APIRoute(.storagePoolList) { call in

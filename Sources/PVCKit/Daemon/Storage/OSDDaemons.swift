@@ -82,6 +82,9 @@ actor OSDDaemons {
     }
   }
 
+  /// Lets an OSD run again (its device was replaced or imported again).
+  func reinstate(_ id: String) { retired.remove(id) }
+
   /// Stops an OSD for good (it is being removed).
   func retire(_ id: String) async {
     retired.insert(id)

@@ -74,6 +74,35 @@ extension OperationSpec {
     ],
     responses: [202: "CeleryTask", 400: "Message", 404: "Message"])
 
+  /// Move OSD {osdid} to a new device of its node, keeping its ID (a task on its node)
+  public static let storageOSDReplace = OperationSpec(
+    "storage.osd-replace", .post, "/storage/ceph/osd/{osdid}",
+    summary: "Move OSD {osdid} to a new device of its node, keeping its ID (a task on its node)",
+    parameters: [
+      .string("new_device", required: true, "The new block device (/dev/...)"),
+      .string("old_device", "The old device (PVCKit takes it from the OSD's record)"),
+      .string("weight", "The OSD's CRUSH weight (a number; default: from its size)"),
+      .string("ext_db_ratio", "Not supported: an external database volume needs LVM"),
+      .string("ext_db_size", "Not supported: an external database volume needs LVM"), storageConfirmation,
+    ],
+    responses: [202: "CeleryTask", 400: "Message", 404: "Message"])
+
+  /// Import OSD {osdid} from a device of its node again (a task on its node)
+  public static let storageOSDRefresh = OperationSpec(
+    "storage.osd-refresh", .put, "/storage/ceph/osd/{osdid}",
+    summary: "Import OSD {osdid} from a device of its node again, after a reinstall (a task on its node)",
+    parameters: [.string("device", required: true, "The block device holding the OSD (/dev/...)")],
+    responses: [202: "CeleryTask", 400: "Message", 404: "Message"])
+
+  /// Make the OSD database volume group on a node's device (a task on that node)
+  public static let storageOSDDatabaseVG = OperationSpec(
+    "storage.osd-database-vg", .post, "/storage/ceph/osddb",
+    summary: "Make the OSD database volume group osd-db on a node's device (a task on that node; needs LVM)",
+    parameters: [
+      .string("node", required: true, "The node"), .string("device", required: true, "The block device (/dev/...)"),
+    ],
+    responses: [202: "CeleryTask", 400: "Message"])
+
   /// OSD {osdid} (as a one-element list)
   public static let storageOSDInfo = OperationSpec(
     "storage.osd-info", .get, "/storage/ceph/osd/{osdid}", summary: "OSD {osdid} (as a one-element list)",
@@ -260,7 +289,8 @@ extension OperationSpec {
   /// Every operation of this area.
   static let storageOperations: [OperationSpec] = [
     storageStatus, storageUtilization, storageBenchmarkList, storageBenchmarkRun, storageOption, storageOSDList,
-    storageOSDAdd, storageOSDRemove, storageOSDInfo, storageOSDState,
+    storageOSDAdd, storageOSDRemove, storageOSDReplace, storageOSDRefresh, storageOSDDatabaseVG, storageOSDInfo,
+    storageOSDState,
     storageOSDSetState, storagePoolList, storagePoolAdd, storagePoolInfo, storagePoolAddNamed, storagePoolSetPGs,
     storagePoolRemove, storageVolumeList, storageVolumeAdd, storageVolumeInfo, storageVolumeAddNamed,
     storageVolumeModify, storageVolumeRemove, storageVolumeClone, storageVolumeScan, storageVolumeUpload,

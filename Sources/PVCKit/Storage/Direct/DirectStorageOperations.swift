@@ -232,6 +232,20 @@ struct DirectStorageOperations: StorageOperations {
     return try await task(StorageOSDRemoveTask.self, arguments, wait: wait, what: "Removing OSD \(arguments.id)")
   }
 
+  func replaceOSD(_ arguments: StorageOSDReplaceTask.Arguments, wait: Bool) async throws -> String {
+    _ = try await osd(arguments.id)
+    return try await task(StorageOSDReplaceTask.self, arguments, wait: wait, what: "Replacing OSD \(arguments.id)")
+  }
+
+  func refreshOSD(_ arguments: StorageOSDRefreshTask.Arguments, wait: Bool) async throws -> String {
+    _ = try await osd(arguments.id)
+    return try await task(StorageOSDRefreshTask.self, arguments, wait: wait, what: "Refreshing OSD \(arguments.id)")
+  }
+
+  func createDatabaseVolumeGroup(_ arguments: StorageOSDDatabaseVGTask.Arguments, wait: Bool) async throws -> String {
+    try await task(StorageOSDDatabaseVGTask.self, arguments, wait: wait, what: "Making volume group osd-db")
+  }
+
   /// Queues a storage task where its kind says, and waits for its result when asked.
   private func task<Kind: TaskKind>(_ kind: Kind.Type, _ arguments: Kind.Arguments, wait: Bool, what: String)
     async throws -> String

@@ -7,8 +7,7 @@ struct StorageCommand: AsyncParsableCommand {
     commandName: "storage", abstract: "Manage the cluster's Ceph storage: pools, volumes, snapshots and OSDs.",
     subcommands: [
       StorageStatusCommand.self, StorageUtilCommand.self, StorageBenchmarkCommand.self, StorageOSDCommand.self,
-      StoragePoolCommand.self,
-      StorageVolumeCommand.self,
+      StoragePoolCommand.self, StorageVolumeCommand.self, StorageCreateDatabaseVGCommand.self,
     ])
 }
 

@@ -5,7 +5,57 @@ import PVCKit
 struct StorageOSDCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "osd", abstract: "Manage the OSDs.",
-    subcommands: [List.self, Add.self, Remove.self, In.self, Out.self, Set.self, Unset.self])
+    subcommands: [
+      List.self, Add.self, Replace.self, Refresh.self, Remove.self, In.self, Out.self, Set.self, Unset.self,
+      StorageCreateDatabaseVGCommand.self,
+    ])
+
+  struct Replace: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Move an OSD to a new block device of its node, keeping its ID (the new device's data is lost).")
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var confirmation: ConfirmationOptions
+    @Argument(help: "The OSD's ID.") var osdid: String
+    @Argument(help: ArgumentHelp(OperationSpec.storageOSDReplace.help("new_device"))) var newDevice: String
+    @Option(
+      name: [.customShort("o"), .customLong("old-device")],
+      help: ArgumentHelp(OperationSpec.storageOSDReplace.help("old_device")))
+    var oldDevice: String?
+    @Option(name: [.short, .long], help: ArgumentHelp(OperationSpec.storageOSDReplace.help("weight"))) var weight:
+      Double?
+    @Option(name: [.customShort("r"), .customLong("ext-db-ratio")], help: "Not supported (needs LVM).") var extDBRatio:
+      String?
+    @Option(name: [.customShort("s"), .customLong("ext-db-size")], help: "Not supported (needs LVM).") var extDBSize:
+      String?
+    @Flag(inversion: .prefixedNo, help: "Wait for the OSD to be up again.") var wait = true
+
+    func run() async throws {
+      guard extDBRatio == nil, extDBSize == nil else {
+        throw fail(CLIError("external database volumes need LVM: not supported"))
+      }
+      do { try confirmation.confirm("Move OSD \(osdid) to \(newDevice), erasing it?") } catch { throw fail(error) }
+      try await withCluster(connection) { cluster in
+        output(try await cluster.storage.replaceOSD(.init(id: osdid, newDevice: newDevice, weight: weight), wait: wait))
+      }
+    }
+  }
+
+  struct Refresh: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Import an OSD from a device of its node again (after the node was reinstalled).")
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var confirmation: ConfirmationOptions
+    @Argument(help: "The OSD's ID.") var osdid: String
+    @Argument(help: ArgumentHelp(OperationSpec.storageOSDRefresh.help("device"))) var device: String
+    @Flag(inversion: .prefixedNo, help: "Wait for the OSD to be up.") var wait = true
+
+    func run() async throws {
+      do { try confirmation.confirm("Import OSD \(osdid) from \(device) again?") } catch { throw fail(error) }
+      try await withCluster(connection) { cluster in
+        output(try await cluster.storage.refreshOSD(.init(id: osdid, device: device), wait: wait))
+      }
+    }
+  }
 
   struct Add: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,8 +65,10 @@ struct StorageOSDCommand: AsyncParsableCommand {
     @Argument(help: "The node.") var node: String
     @Argument(help: ArgumentHelp(OperationSpec.storageOSDAdd.help("device"))) var device: String
     @Option(name: [.short, .long], help: ArgumentHelp(OperationSpec.storageOSDAdd.help("weight"))) var weight: Double?
-    @Option(name: [.short, .customLong("ext-db-ratio")], help: "Not supported (needs LVM).") var extDBRatio: Double?
-    @Option(name: [.short, .customLong("ext-db-size")], help: "Not supported (needs LVM).") var extDBSize: String?
+    @Option(name: [.customShort("r"), .customLong("ext-db-ratio")], help: "Not supported (needs LVM).") var extDBRatio:
+      Double?
+    @Option(name: [.customShort("s"), .customLong("ext-db-size")], help: "Not supported (needs LVM).") var extDBSize:
+      String?
     @Option(name: [.customShort("c"), .customLong("osd-count")], help: "OSDs on the device (only 1).") var osdCount = 1
     @Flag(inversion: .prefixedNo, help: "Wait for the OSD to be up.") var wait = true
 
@@ -136,6 +188,27 @@ extension AsyncParsableCommand {
     try await withCluster(connection) { cluster in
       try await cluster.storage.setOSDFlag(flag, enabled)
       output("\(enabled ? "Set" : "Unset") OSD flag \(property).")
+    }
+  }
+}
+
+/// `pvc storage osd create-db-vg` (also `pvc storage create-db-vg`, as upstream).
+struct StorageCreateDatabaseVGCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "create-db-vg",
+    abstract: "Make the volume group osd-db on a node's device, for OSDs' external databases (needs LVM).")
+  @OptionGroup var connection: ConnectionOptions
+  @OptionGroup var confirmation: ConfirmationOptions
+  @Argument(help: "The node.") var node: String
+  @Argument(help: ArgumentHelp(OperationSpec.storageOSDDatabaseVG.help("device"))) var device: String
+  @Flag(inversion: .prefixedNo, help: "Wait for it to be made.") var wait = true
+
+  func run() async throws {
+    do { try confirmation.confirm("Make volume group osd-db on \(device) of node \(node), erasing it?") } catch {
+      throw fail(error)
+    }
+    try await withCluster(connection) { cluster in
+      output(try await cluster.storage.createDatabaseVolumeGroup(.init(node: node, device: device), wait: wait))
     }
   }
 }
