@@ -315,3 +315,57 @@ extension CephOSDStateTests {
     }
   }
 }
+
+extension CephOSDStateTests {
+  @Test(
+    "Ceph's OSDs stopped in the middle: adding a volume fails with a clear error and records nothing; it works once they are back"
+  )
+  func cephStopped() async throws {
+    let hosts = try await TestServices.chroot(name: "ceph-stopped")
+    let cluster = try await PVCCluster.connect(
+      .zookeeper(hosts: hosts), ceph: CephAccess(configurationFile: TestServices.cephConfiguration))
+    defer { Task { await cluster.close() } }
+    try await cluster.initialize()
+    let pool = "stop-\(UUID().uuidString.prefix(6).lowercased())"
+    try await cluster.storage.addPool(pool, pgs: 8, replication: "copies=2,mincopies=1", tier: "default")
+    // Every OSD of the test cluster frozen (SIGSTOP): the monitors answer, no object can be written.
+    let directory = URL(fileURLWithPath: TestServices.cephConfiguration).deletingLastPathComponent().path
+    let pids = try FileManager.default.contentsOfDirectory(atPath: directory)
+      .filter { $0.hasPrefix("osd.") && $0.hasSuffix(".pid") }
+      .compactMap { try? String(contentsOfFile: "\(directory)/\($0)", encoding: .utf8) }
+      .compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    #expect(pids.count == 3, "\(pids)")
+    for pid in pids { kill(pid, SIGSTOP) }
+    let start = ContinuousClock.now
+    var failure: (any Error)?
+    do {
+      try await cluster.storage.addVolume("frozen", pool: pool, size: "16M", force: false)
+    } catch {
+      failure = error
+    }
+    for pid in pids { kill(pid, SIGCONT) }
+    let waited = ContinuousClock.now - start
+    let error = try #require(failure, "a volume was made while every OSD was stopped")
+    #expect(ErrorKind(of: error) == .timedOut || ErrorKind(of: error) == .failed, "\(error)")
+    #expect("\(error)".contains("frozen"), "the error names the volume: \(error)")
+    #expect(waited < .seconds(60), "not a hang: \(waited)")
+    #expect(try await cluster.storage.volumes(limit: nil, pool: pool).isEmpty, "a half-made volume was recorded")
+    // Back: the same request works (what Ceph may have half made is cleaned up or refused clearly).
+    let again = try await eventually(timeout: .seconds(60)) {
+      do {
+        try await cluster.storage.addVolume("frozen", pool: pool, size: "16M", force: false)
+        return true
+      } catch let error as CephError where error.code == EEXIST {
+        // librbd made the image before it timed out: remove it through librbd and try again.
+        let rados = try await RadosConnection.connect(configurationFile: TestServices.cephConfiguration)
+        try? await RBDPool(rados, pool: pool).remove("frozen")
+        return false
+      } catch {
+        return false
+      }
+    }
+    #expect(again)
+    #expect(try await cluster.storage.volumes(limit: nil, pool: pool).map(\.name) == ["frozen"])
+    try await cluster.storage.removePool(pool)
+  }
+}

@@ -3,7 +3,10 @@ import Foundation
 extension NodeStorage {
   /// Makes a bluestore OSD on `device` of this node with ceph-volume, starts it, records it under `/ceph/osds`, and
   /// waits until Ceph has it up. Returns what was done.
-  func addOSD(device: String, weight: Double?) async throws -> String {
+  func addOSD(device given: String, weight: Double?) async throws -> String {
+    // Upstream's detect strings name a disk by model and size; resolved on this node.
+    let device =
+      DeviceDetection.isDetect(given) ? try DeviceDetection.resolve(given, among: DeviceDetection.disks()) : given
     try Self.checkDevice(device)
     try Self.checkBlockDevice(device, node: node)
     let recorded = try await StorageRecords(zookeeper: zookeeper).osds()
