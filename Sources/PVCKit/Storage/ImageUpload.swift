@@ -39,8 +39,8 @@ struct ImageUpload: Sendable {
   /// The user and `ceph.conf` `qemu-img` reaches Ceph with.
   let access: CephAccess
 
-  /// The largest piece written at once.
-  static let writeSize = 4 << 20
+  /// The most written at once (in 4 MiB pieces in flight together): the memory an upload holds.
+  static let writeSize = 32 << 20
 
   func upload(_ name: String, pool: String, format: ImageFormat, size: UInt64?, from source: ImageSource)
     async throws
