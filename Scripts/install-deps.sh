@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages PVCKit needs, only those that are missing.
-# Usage: Scripts/install-deps.sh [build] [zookeeper] [libvirt] [tools] [ipmi] [network] [ceph] [bench] [browser] [all]
+# Usage: Scripts/install-deps.sh [build] [zookeeper] [libvirt] [tools] [ipmi] [network] [ceph] [dns] [bench] [browser] [all]
 source "$(dirname "$0")/lib.sh"
 
 BUILD_PKGS=(libzookeeper-mt-dev libvirt-dev librbd-dev librados-dev libmariadb-dev libxml2-dev pkg-config)
@@ -11,6 +11,7 @@ IPMI_PKGS=(openipmi ipmitool)
 # Client networks: DHCP/DNS per managed network, BGP EVPN, test guests' DHCP client and ping.
 NETWORK_PKGS=(dnsmasq-base frr busybox)
 # Storage: a real Ceph cluster (monitor, manager, OSDs) and its CLI.
+DNS_PKGS=(mariadb-server mariadb-client galera-4 rsync pdns-server pdns-backend-mysql)
 CEPH_PKGS=(ceph-mon ceph-mgr ceph-osd ceph-common qemu-block-extra qemu-utils fio)
 BENCH_PKGS=(wrk curl hyperfine)
 BROWSER_PKGS=(chromium python3-websocket)
@@ -26,9 +27,10 @@ for group in "$@"; do
     ipmi) pkg_install "${IPMI_PKGS[@]}" ;;
     network) pkg_install "${NETWORK_PKGS[@]}" ;;
     ceph) pkg_install "${CEPH_PKGS[@]}" ;;
+    dns) pkg_install "${DNS_PKGS[@]}" ;;
     bench) pkg_install "${BENCH_PKGS[@]}" ;;
     browser) pkg_install "${BROWSER_PKGS[@]}" ;;
-    all) pkg_install "${BUILD_PKGS[@]}" "${ZOOKEEPER_PKGS[@]}" "${LIBVIRT_PKGS[@]}" "${TOOL_PKGS[@]}" "${IPMI_PKGS[@]}" "${NETWORK_PKGS[@]}" "${CEPH_PKGS[@]}" "${BENCH_PKGS[@]}" "${BROWSER_PKGS[@]}" ;;
-    *) die "unknown group '$group' (build, zookeeper, libvirt, tools, ipmi, network, ceph, bench, browser, all)" ;;
+    all) pkg_install "${BUILD_PKGS[@]}" "${ZOOKEEPER_PKGS[@]}" "${LIBVIRT_PKGS[@]}" "${TOOL_PKGS[@]}" "${IPMI_PKGS[@]}" "${NETWORK_PKGS[@]}" "${CEPH_PKGS[@]}" "${DNS_PKGS[@]}" "${BENCH_PKGS[@]}" "${BROWSER_PKGS[@]}" ;;
+    *) die "unknown group '$group' (build, zookeeper, libvirt, tools, ipmi, network, ceph, dns, bench, browser, all)" ;;
   esac
 done

@@ -46,11 +46,14 @@ ensure_bridge() {
     ip link set "$BRIDGE" up
   fi
   if ! nft list table ip "$GUARD" >/dev/null 2>&1; then
+    # Root, and user mysql when it exists (Galera's nodes, on the bridge address, reach each other as mysql).
+    local allowed=0
+    id -u mysql >/dev/null 2>&1 && allowed="{ 0, $(id -u mysql) }"
     nft -f - <<NFT
 table ip $GUARD {
   chain output {
     type filter hook output priority 0; policy accept;
-    ip daddr $NET.0/24 meta skuid != 0 drop
+    ip daddr $NET.0/24 meta skuid != $allowed drop
   }
 }
 NFT

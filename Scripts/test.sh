@@ -10,7 +10,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$PVCKIT_ROOT"
 
-"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt tools ipmi network ceph browser
+"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt tools ipmi network ceph dns browser
 
 export PVCKIT_STATE=/tmp/pvckit-test
 state_dir "$PVCKIT_STATE"
@@ -20,11 +20,13 @@ ZK="$PVCKIT_ROOT/Scripts/zookeeper.sh"
 NODES="$PVCKIT_ROOT/Scripts/nodes.sh"
 IPMI="$PVCKIT_ROOT/Scripts/ipmi.sh"
 CEPH="$PVCKIT_ROOT/Scripts/ceph.sh"
+GALERA="$PVCKIT_ROOT/Scripts/galera.sh"
 export NODE_PREFIX=pt NODE_NET=10.78.0 PVCKIT_NODE_NET=10.78.0
 # Node daemons run inside the namespaces: ZooKeeper listens on the bridge.
 export ZK_CLIENT_ADDRESS=10.78.0.254 IPMI_PORT_BASE=23620
 
 cleanup() {
+  "$GALERA" stop || true
   "$CEPH" stop || true
   "$ZK" stop all || true
   "$IPMI" stop || true
@@ -40,6 +42,7 @@ swift build --build-tests
 
 # A clean slate: no data from an earlier run. The nodes come first: their bridge
 # carries ZooKeeper's and the BMCs' addresses.
+"$GALERA" stop
 "$CEPH" stop
 "$ZK" stop all
 "$IPMI" stop
@@ -52,6 +55,11 @@ rm -rf "$PVCKIT_STATE/zookeeper"
 # Ceph listens on the nodes' bridge too (every node reaches it).
 "$CEPH" start 3
 PVCKIT_CEPH_CONF=$("$CEPH" conf)
+# A 3-node MariaDB Galera on the bridge too (the DNS records' database).
+"$GALERA" start 3
+PVCKIT_GALERA_HOSTS=$("$GALERA" connect)
+PVCKIT_GALERA_PASSWORD=$("$GALERA" password)
+export PVCKIT_GALERA_HOSTS PVCKIT_GALERA_PASSWORD
 PVCKIT_ZK_STANDALONE=$("$ZK" connect standalone)
 PVCKIT_ZK_ENSEMBLE=$("$ZK" connect ensemble)
 PVCKIT_BIN_DIR=$(swift build --show-bin-path)
