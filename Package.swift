@@ -49,6 +49,7 @@ let package = Package(
         "CLibvirt",
         "CXML2",
         "CCeph",
+        "CMariaDB",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -85,7 +85,7 @@ start() {
   start_node 1 "$n" bootstrap
   for ((i = 2; i <= n; i++)); do start_node "$i" "$n"; done
   [ -f "$DIR/password" ] || (umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$DIR/password")
-  client 1 -e "CREATE DATABASE IF NOT EXISTS $DATABASE; \
+  client 1 -e "CREATE DATABASE IF NOT EXISTS $DATABASE CHARACTER SET utf8mb4 COLLATE utf8mb4_bin; \
     CREATE USER IF NOT EXISTS 'pvc'@'%' IDENTIFIED BY '$(cat "$DIR/password")'; \
     GRANT ALL ON $DATABASE.* TO 'pvc'@'%';"
   log "Galera ($n nodes, synced) at $(connect_string "$n"); database $DATABASE, user pvc"
