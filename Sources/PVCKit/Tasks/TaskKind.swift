@@ -49,6 +49,14 @@ public struct TaskContext: Sendable {
   var vms: DirectVMOperations { DirectVMOperations(zookeeper: zookeeper, waitsThroughTasks: false) }
   var nodes: DirectNodeOperations { DirectNodeOperations(zookeeper: zookeeper, waitsThroughTasks: false) }
 
+  /// The node's storage agent, or a failure saying the node has no storage.
+  func requireStorage() throws -> NodeStorage {
+    guard let storage else {
+      throw TaskError.failed("node \(node) has no storage configured (subsystem.enable_storage)")
+    }
+    return storage
+  }
+
   /// Records how far the task has come.
   public func update(current: Int, total: Int, status: String) async {
     await progress.update(current: current, total: total, status: status)

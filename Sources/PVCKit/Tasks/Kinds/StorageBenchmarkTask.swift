@@ -59,9 +59,7 @@ public enum StorageBenchmarkTask: TaskKind {
   }
 
   public static func run(_ arguments: Arguments, context: TaskContext) async throws -> String {
-    guard let storage = context.storage else {
-      throw TaskError.failed("node \(context.node) has no storage configured (subsystem.enable_storage)")
-    }
+    let storage = try context.requireStorage()
     guard (1...3600).contains(arguments.runtime) else { throw StorageError.invalid("runtime: 1 to 3600 seconds") }
     _ = try StorageRules.bytes(arguments.size)
     try RBDPool.check(arguments.pool, "pool")

@@ -24,9 +24,7 @@ public enum StorageOSDAddTask: TaskKind {
   }
 
   public static func run(_ arguments: Arguments, context: TaskContext) async throws -> String {
-    guard let storage = context.storage else {
-      throw TaskError.failed("node \(context.node) has no storage configured (subsystem.enable_storage)")
-    }
+    let storage = try context.requireStorage()
     await context.update(current: 1, total: 2, status: "Preparing \(arguments.device) with ceph-volume")
     return try await storage.addOSD(device: arguments.device, weight: arguments.weight)
   }
@@ -53,9 +51,7 @@ public enum StorageOSDRemoveTask: TaskKind {
   }
 
   public static func run(_ arguments: Arguments, context: TaskContext) async throws -> String {
-    guard let storage = context.storage else {
-      throw TaskError.failed("node \(context.node) has no storage configured (subsystem.enable_storage)")
-    }
+    let storage = try context.requireStorage()
     await context.update(current: 1, total: 2, status: "Emptying and removing OSD \(arguments.id)")
     return try await storage.removeOSD(arguments.id, force: arguments.force)
   }
@@ -82,9 +78,7 @@ public enum StorageOSDReplaceTask: TaskKind {
   }
 
   public static func run(_ arguments: Arguments, context: TaskContext) async throws -> String {
-    guard let storage = context.storage else {
-      throw TaskError.failed("node \(context.node) has no storage configured (subsystem.enable_storage)")
-    }
+    let storage = try context.requireStorage()
     await context.update(current: 1, total: 2, status: "Moving OSD \(arguments.id) to \(arguments.newDevice)")
     return try await storage.replaceOSD(arguments.id, newDevice: arguments.newDevice, weight: arguments.weight)
   }
@@ -109,9 +103,7 @@ public enum StorageOSDRefreshTask: TaskKind {
   }
 
   public static func run(_ arguments: Arguments, context: TaskContext) async throws -> String {
-    guard let storage = context.storage else {
-      throw TaskError.failed("node \(context.node) has no storage configured (subsystem.enable_storage)")
-    }
+    let storage = try context.requireStorage()
     await context.update(current: 1, total: 2, status: "Importing OSD \(arguments.id) from \(arguments.device)")
     return try await storage.refreshOSD(arguments.id, device: arguments.device)
   }
@@ -136,9 +128,7 @@ public enum StorageOSDDatabaseVGTask: TaskKind {
   }
 
   public static func run(_ arguments: Arguments, context: TaskContext) async throws -> String {
-    guard let storage = context.storage else {
-      throw TaskError.failed("node \(context.node) has no storage configured (subsystem.enable_storage)")
-    }
+    let storage = try context.requireStorage()
     return try await storage.createDatabaseVolumeGroup(device: arguments.device)
   }
 }

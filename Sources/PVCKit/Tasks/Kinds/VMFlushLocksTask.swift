@@ -15,9 +15,7 @@ public enum VMFlushLocksTask: TaskKind {
     }
     let volumes = info.disks.filter { $0.type == "rbd" }.map(\.name)
     guard !volumes.isEmpty else { return "No RBD locks to free for VM \"\(info.name)\"." }
-    guard let storage = context.storage else {
-      throw TaskError.failed("node \(context.node) has no storage configured (subsystem.enable_storage)")
-    }
+    let storage = try context.requireStorage()
     let freed = try await storage.flushLocks(volumes, of: info.uuid)
     return freed.isEmpty
       ? "No RBD locks to free for VM \"\(info.name)\"."
