@@ -11,6 +11,8 @@
 #   Scripts/galera.sh stop        stop every node and remove the cluster
 #   Scripts/galera.sh connect     print the SQL addresses (host:port,host:port,...)
 #   Scripts/galera.sh password    print PVC's database password
+#   Scripts/galera.sh kill I      kill node I at once (SIGKILL; its data stays), as a crashed host
+#   Scripts/galera.sh rejoin I    start node I again: it rejoins by state transfer and is waited for (synced)
 #
 # Environment:
 #   PVCKIT_STATE        state directory (the cluster lives in $PVCKIT_STATE-galera: user mysql must enter it)
@@ -87,7 +89,8 @@ start() {
   [ -f "$DIR/password" ] || (umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$DIR/password")
   client 1 -e "CREATE DATABASE IF NOT EXISTS $DATABASE CHARACTER SET utf8mb4 COLLATE utf8mb4_bin; \
     CREATE USER IF NOT EXISTS 'pvc'@'%' IDENTIFIED BY '$(cat "$DIR/password")'; \
-    GRANT ALL ON $DATABASE.* TO 'pvc'@'%';"
+    GRANT ALL ON $DATABASE.* TO 'pvc'@'%'; \
+    GRANT ALL ON \`${DATABASE}\\_%\`.* TO 'pvc'@'%';"
   log "Galera ($n nodes, synced) at $(connect_string "$n"); database $DATABASE, user pvc"
 }
 
@@ -108,10 +111,35 @@ stop_all() {
   log "Galera stopped"
 }
 
+node_number() {
+  [[ "${1:-}" =~ ^[1-9]$ ]] && [ -d "$DIR/node$1" ] || die "no Galera node '${1:-}'"
+}
+
+kill_node() {
+  node_number "$1"
+  local pid
+  pid=$(cat "$DIR/node$1.pid" 2>/dev/null) || die "node $1 is not running"
+  kill -KILL "$pid" 2>/dev/null || true
+  local tries=0
+  while kill -0 "$pid" 2>/dev/null && ((tries++ < 100)); do sleep 0.1; done
+  rm -f "$DIR/node$1.pid"
+  log "Galera node $1 killed"
+}
+
+rejoin_node() {
+  node_number "$1"
+  pid_alive "$DIR/node$1.pid" && die "node $1 is running"
+  # A killed node's state file says it may not bootstrap; it joins the others, which is what is wanted.
+  start_node "$1" "$(count)"
+  log "Galera node $1 rejoined"
+}
+
 case ${1:-} in
   start) start "${2:-3}" ;;
+  kill) kill_node "${2:-}" ;;
+  rejoin) rejoin_node "${2:-}" ;;
   stop) stop_all ;;
   connect) connect_string ;;
   password) cat "$DIR/password" ;;
-  *) die "usage: $0 start [N]|stop|connect|password" ;;
+  *) die "usage: $0 start [N]|stop|connect|password|kill I|rejoin I" ;;
 esac

@@ -11,7 +11,7 @@ IPMI_PKGS=(openipmi ipmitool)
 # Client networks: DHCP/DNS per managed network, BGP EVPN, test guests' DHCP client and ping.
 NETWORK_PKGS=(dnsmasq-base frr busybox)
 # Storage: a real Ceph cluster (monitor, manager, OSDs) and its CLI.
-DNS_PKGS=(mariadb-server mariadb-client galera-4 rsync pdns-server pdns-backend-mysql)
+DNS_PKGS=(mariadb-server mariadb-client galera-4 rsync pdns-server pdns-backend-mysql bind9-dnsutils)
 CEPH_PKGS=(ceph-mon ceph-mgr ceph-osd ceph-common qemu-block-extra qemu-utils fio)
 BENCH_PKGS=(wrk curl hyperfine)
 BROWSER_PKGS=(chromium python3-websocket)

@@ -71,18 +71,21 @@ HA='HAEndToEndTests'
 RUN='MakeRunTests'
 BROWSER='WebBrowserTests'
 OSD='CephOSDStateTests'
+GALERA_FAILOVER='GaleraFailoverTests'
 # A renamed suite would silently move to another phase (or run in none): each
 # name must be a suite of the test build.
 SUITES=$(swift test list --skip-build 2>/dev/null)
-for suite in "$ENSEMBLE" "$HA" "$RUN" "$BROWSER" "$OSD"; do
+for suite in "$ENSEMBLE" "$HA" "$RUN" "$BROWSER" "$OSD" "$GALERA_FAILOVER"; do
   grep -q "^PVCKitTests\.$suite/" <<<"$SUITES" || die "test.sh names suite $suite, which the test build does not have"
 done
 
 status=0
-log "phase 1: every test except $ENSEMBLE, $HA, $RUN, $BROWSER and $OSD, in parallel"
-swift test --skip-build --skip "$ENSEMBLE" --skip "$HA" --skip "$RUN" --skip "$BROWSER" --skip "$OSD" || status=1
-log "phase 2: $ENSEMBLE, $BROWSER (headless Chromium), $RUN (make run and make stop with the test build), $OSD"
-swift test --skip-build --filter "$ENSEMBLE|$BROWSER|$RUN|$OSD" || status=1
+log "phase 1: every test except $ENSEMBLE, $HA, $RUN, $BROWSER, $OSD and $GALERA_FAILOVER, in parallel"
+swift test --skip-build --skip "$ENSEMBLE" --skip "$HA" --skip "$RUN" --skip "$BROWSER" --skip "$OSD" \
+  --skip "$GALERA_FAILOVER" || status=1
+log "phase 2: $ENSEMBLE, $BROWSER (headless Chromium), $RUN (make run and make stop with the test build), $OSD," \
+  "$GALERA_FAILOVER"
+swift test --skip-build --filter "$ENSEMBLE|$BROWSER|$RUN|$OSD|$GALERA_FAILOVER" || status=1
 log "phase 3: $HA"
 swift test --skip-build --filter "$HA" || status=1
 

@@ -39,13 +39,17 @@ public struct NetworkGuest: Sendable {
 
   /// Asks for an address by DHCP (as `hostname`) and configures it; returns the address, or `nil` when no
   /// server answered within about `tries` seconds.
-  /// - Parameter requesting: an address to ask for (a renewal after a handover asks for the one it had).
+  /// - Parameters:
+  ///   - requesting: an address to ask for (a renewal after a handover asks for the one it had).
+  ///   - release: give the lease back at once (a DHCPRELEASE), as a guest shutting down cleanly does.
   /// (Runs off Swift's cooperative threads: a DHCP client waits for seconds.)
-  public func dhcp(hostname: String, tries: Int = 10, requesting: String? = nil) async throws -> String? {
-    try await Self.offPool { try dhcpNow(hostname: hostname, tries: tries, requesting: requesting) }
+  public func dhcp(
+    hostname: String, tries: Int = 10, requesting: String? = nil, release: Bool = false
+  ) async throws -> String? {
+    try await Self.offPool { try dhcpNow(hostname: hostname, tries: tries, requesting: requesting, release: release) }
   }
 
-  private func dhcpNow(hostname: String, tries: Int, requesting: String?) throws -> String? {
+  private func dhcpNow(hostname: String, tries: Int, requesting: String?, release: Bool) throws -> String? {
     let script = FileManager.default.temporaryDirectory.appendingPathComponent("pvckit-udhcpc-\(name).sh")
     // busybox's udhcpc runs this with the offer in its environment; it only configures eth0.
     try """
@@ -63,6 +67,7 @@ public struct NetworkGuest: Sendable {
       "-x", "hostname:\(hostname)",
     ]
     if let requesting { arguments += ["-r", requesting] }
+    if release { arguments.append("-R") }  // a DHCPRELEASE when it quits: the server forgets the lease
     guard try inside(arguments).status == 0 else { return nil }
     return address()
   }

@@ -13,10 +13,11 @@ public enum SimulatedNodeConfiguration {
   ///   - networking: whether node daemons make client network links (off by default: test clusters share the
   ///     simulated nodes, and each would remove the links of the others' networks).
   ///   - ceph: the `ceph.conf` of a Ceph cluster for the storage subsystem (`nil`: storage off).
+  ///   - dns: the DNS database and PowerDNS's port (`nil`: no `database.mariadb`, DNS off).
   public static func text(
     nodeNet: String, nodes: Int = 3, keepalive: Int = 1, shutdownTimeout: Int = 3, fencing: Fencing = Fencing(),
     api: (address: String, port: Int, token: String)? = nil, flushWindow: Int = 4, networking: Bool = false,
-    ceph: String? = nil
+    ceph: String? = nil, dns: DNS? = nil
   ) -> String {
     let names = (1...nodes).map { "hv\($0)" }.joined(separator: ", ")
     let watchdog = fencing.watchdogDevice.map {
@@ -57,7 +58,7 @@ public enum SimulatedNodeConfiguration {
             node_ip_selection: by-id
       database:
         zookeeper:
-          port: 2181
+          port: 2181\(dns.map { "\n" + $0.text } ?? "")
       timer:
         vm_shutdown_timeout: \(shutdownTimeout)
         keepalive_interval: \(keepalive)
@@ -85,6 +86,36 @@ public enum SimulatedNodeConfiguration {
         authentication: {enabled: \(api == nil ? "no" : "yes")}\(api.map { "\n  token: [{description: test, token: \"\($0.token)\"}]" } ?? "")
         ssl: {enabled: no}
       """
+  }
+
+  /// The DNS database (`database.mariadb`) and PowerDNS's port (`powerdns`).
+  public struct DNS: Sendable {
+    /// `host:port` of the Galera members.
+    public var hosts: [String]
+    public var database: String
+    public var username: String
+    public var password: String
+    /// The port PowerDNS answers on, on the primary's floating addresses.
+    public var powerDNSPort: Int
+
+    public init(hosts: [String], database: String, username: String, password: String, powerDNSPort: Int) {
+      self.hosts = hosts
+      self.database = database
+      self.username = username
+      self.password = password
+      self.powerDNSPort = powerDNSPort
+    }
+
+    /// The `database.mariadb` lines (indented below `database:`) and the `powerdns` section.
+    var text: String {
+      """
+        mariadb:
+          hosts: [\(hosts.map { "\"\($0)\"" }.joined(separator: ", "))]
+          dns: {database: "\(database)", username: "\(username)", password: "\(password)"}
+      powerdns:
+        listen_port: \(powerDNSPort)
+      """
+    }
   }
 
   /// The libvirt secret of the simulated nodes' Ceph client.

@@ -15,7 +15,8 @@ struct PVC: AsyncParsableCommand {
       """,
     version: "pvc (PVCKit) \(PVCKitVersion.string), compatible with PVC \(PVCKitVersion.upstreamCompatibility)",
     subcommands: [
-      ClusterCommand.self, ConnectionCommand.self, NetworkCommand.self, NodeCommand.self, StorageCommand.self,
+      ClusterCommand.self, ConnectionCommand.self, DNSCommand.self, NetworkCommand.self, NodeCommand.self,
+      StorageCommand.self,
       VMCommand.self,
     ]
   )

@@ -54,7 +54,7 @@ struct PVCAPI: AsyncParsableCommand {
     }
     let cluster = try await PVCCluster.connect(
       configuration.zookeeperConnection(hosts: zookeeper), policy: configuration.vmPolicy,
-      ceph: configuration.cephAccess)
+      ceph: configuration.cephAccess, database: configuration.dnsDatabaseSettings)
     let scheme = settings.certificateFile == nil ? "http" : "https"
     note(
       "serving \(scheme)://\(settings.listenAddress):\(settings.port)\(APIServer.prefix) (authentication \(settings.authenticationEnabled ? "on" : "off"))"

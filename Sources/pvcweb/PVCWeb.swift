@@ -48,7 +48,7 @@ struct PVCWeb: AsyncParsableCommand {
     }
     let cluster = try await PVCCluster.connect(
       configuration.zookeeperConnection(hosts: zookeeper), policy: configuration.vmPolicy,
-      ceph: configuration.cephAccess)
+      ceph: configuration.cephAccess, database: configuration.dnsDatabaseSettings)
     let api = configuration.api
     let settings = WebServer.Settings(
       address: listen, port: port, tokens: tokens, certificateFile: api.sslEnabled ? api.certificate : nil,

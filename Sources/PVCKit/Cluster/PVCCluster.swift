@@ -21,6 +21,8 @@ public final class PVCCluster: Sendable {
   public let nodes: any NodeOperations
   /// Ceph storage: pools, RBD volumes and snapshots, OSDs.
   public let storage: any StorageOperations
+  /// DNS zones and records in the cluster's database, served by PowerDNS on the primary.
+  public let dns: any DNSOperations
   /// The cluster's faults: list, acknowledge, delete, raise.
   public let faults: any FaultOperations
   /// Long work carried out by node daemons: queue, follow, wait.
@@ -32,14 +34,18 @@ public final class PVCCluster: Sendable {
   let views: ViewSlot?
   /// This program's Ceph client, when connected directly.
   let ceph: CephLink?
+  /// This program's DNS database pool, when connected directly.
+  let database: DNSLink?
 
   init(
     connection: ClusterConnection, operations: any ClusterOperations, vms: any VMOperations,
     networks: any NetworkOperations, nodes: any NodeOperations, storage: any StorageOperations,
-    faults: any FaultOperations, tasks: any TaskOperations, zookeeper: ZooKeeper?, views: ViewSlot? = nil,
-    ceph: CephLink? = nil
+    dns: any DNSOperations, faults: any FaultOperations, tasks: any TaskOperations, zookeeper: ZooKeeper?,
+    views: ViewSlot? = nil, ceph: CephLink? = nil, database: DNSLink? = nil
   ) {
     self.ceph = ceph
+    self.dns = dns
+    self.database = database
     self.storage = storage
     self.views = views
     self.connection = connection
@@ -58,9 +64,12 @@ public final class PVCCluster: Sendable {
   ///   the server's policy applies.
   /// - Parameter ceph: how storage changes reach Ceph, when direct (listings need only ZooKeeper);
   ///   through an API, the server's Ceph access applies.
+  /// - Parameter database: how DNS changes reach the cluster's database (MariaDB Galera), when direct; through
+  ///   an API, the server's database applies.
   /// - Throws: ``ZooKeeperError`` if the ensemble cannot be reached, ``APIClientError`` if the API cannot.
   public static func connect(
-    _ connection: ClusterConnection, policy: DomainPolicy = .strict, ceph: CephAccess? = nil
+    _ connection: ClusterConnection, policy: DomainPolicy = .strict, ceph: CephAccess? = nil,
+    database: MariaDBConnection.Settings? = nil
   ) async throws
     -> PVCCluster
   {
@@ -70,6 +79,7 @@ public final class PVCCluster: Sendable {
         to: hosts, sessionTimeout: sessionTimeout, connectTimeout: connectTimeout, credentials: credentials)
       let views = ViewSlot()
       let link = CephLink(ceph)
+      let dns = DNSLink(database)
       var vms = DirectVMOperations(zookeeper: zk, policy: policy, views: views)
       vms.ceph = link
       return PVCCluster(
@@ -77,8 +87,8 @@ public final class PVCCluster: Sendable {
         vms: vms, networks: DirectNetworkOperations(zookeeper: zk, vms: vms, views: views),
         nodes: DirectNodeOperations(zookeeper: zk, views: views),
         storage: DirectStorageOperations(zookeeper: zk, ceph: link, views: views),
-        faults: DirectFaultOperations(zookeeper: zk, views: views),
-        tasks: DirectTaskOperations(zookeeper: zk), zookeeper: zk, views: views, ceph: link)
+        dns: DirectDNSOperations(link: dns), faults: DirectFaultOperations(zookeeper: zk, views: views),
+        tasks: DirectTaskOperations(zookeeper: zk), zookeeper: zk, views: views, ceph: link, database: dns)
     case .api(let url, let key, let timeout):
       let client = APIClient(base: url, key: key, timeout: timeout)
       // One request up front, so that an unreachable API or a wrong key fails here, clearly.
@@ -95,7 +105,8 @@ public final class PVCCluster: Sendable {
         connection: connection, operations: HTTPClusterOperations(client: client),
         vms: HTTPVMOperations(client: client), networks: HTTPNetworkOperations(client: client),
         nodes: HTTPNodeOperations(client: client), storage: HTTPStorageOperations(client: client),
-        faults: HTTPFaultOperations(client: client), tasks: HTTPTaskOperations(client: client), zookeeper: nil)
+        dns: HTTPDNSOperations(client: client), faults: HTTPFaultOperations(client: client),
+        tasks: HTTPTaskOperations(client: client), zookeeper: nil)
     }
   }
 
@@ -150,6 +161,7 @@ public final class PVCCluster: Sendable {
   public func close() async {
     await views?.stop()
     await ceph?.close()
+    await database?.close()
     await operations.close()
   }
 }

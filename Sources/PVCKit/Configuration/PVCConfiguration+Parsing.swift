@@ -39,6 +39,7 @@ extension PVCConfiguration {
       hosts: try zk.optionalList("hosts").enumerated().map { index, entry in
         try Self.checkedHostPort(entry, reader: zk, key: "hosts[\(index)]")
       }, credentials: credentials)
+    dnsDatabase = try Self.dnsDatabase(database.optionalSection("mariadb"))
 
     let timer = try root.section("timer")
     timers = Timers(
@@ -107,6 +108,7 @@ extension PVCConfiguration {
       monitorHosts: try cephSection.optionalList("monitor_hosts"),
       cluster: try cephSection.string("ceph_cluster", default: "ceph"))
 
+    powerDNS = try Self.powerDNS(root.optionalSection("powerdns"), cluster: cluster)
     api = try Self.api(root.section("api"))
     vmPolicy = DomainPolicy(
       allowHostAccess: try root.optionalSection("vm_policy")?.bool("allow_host_access", default: false) ?? false)
@@ -194,7 +196,7 @@ extension PVCConfiguration {
     return path
   }
 
-  private static func checkedHostPort(_ entry: String, reader: ConfigurationReader, key: String) throws -> String {
+  static func checkedHostPort(_ entry: String, reader: ConfigurationReader, key: String) throws -> String {
     let parts = entry.split(separator: ":")
     guard parts.count == 2, isHostName(String(parts[0])) || IPv4Address(String(parts[0])) != nil,
       let port = Int(parts[1]), (1...65535).contains(port)

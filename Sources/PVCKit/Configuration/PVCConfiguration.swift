@@ -29,6 +29,10 @@ public struct PVCConfiguration: Sendable, Hashable {
   public var logging: Logging
   public var guestNetworking: GuestNetworking
   public var ceph: Ceph
+  /// The DNS database (extension `database.mariadb`; `nil` when absent: no DNS service).
+  public var dnsDatabase: DNSDatabase?
+  /// PowerDNS on the primary (extension `powerdns`).
+  public var powerDNS: PowerDNS
   public var api: API
   /// Which VM definitions the cluster accepts (extension `vm_policy.allow_host_access`, default no).
   public var vmPolicy: DomainPolicy

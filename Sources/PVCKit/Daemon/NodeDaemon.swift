@@ -50,6 +50,8 @@ public struct NodeDaemon: Sendable {
     var storage: NodeStorage.Settings?
     /// This node's BGP EVPN (FRR) configuration; `nil` (networking off) runs no FRR.
     var evpn: FRRPlan?
+    /// The DNS service the primary runs (PowerDNS and the aggregator); `nil` without `database.mariadb`.
+    var dns: DNSDuty.Settings?
 
     /// Creates settings.
     public init(
@@ -112,6 +114,13 @@ public struct NodeDaemon: Sendable {
       settings.floatingAddresses = networks.map { name, network in
         // Upstream puts floating addresses on its bridges (brupstream...); without one, on the device.
         (network.floatingAddress, network.netmask, NetworkDevice.exists("br\(name)") ? "br\(name)" : network.device)
+      }
+      if let database = configuration.dnsDatabaseSettings {
+        settings.dns = DNSDuty.Settings(
+          database: database,
+          addresses: [configuration.cluster.upstream, configuration.cluster.cluster].map { "\($0.floatingAddress)" },
+          port: configuration.powerDNS.port, transferNetworks: configuration.powerDNS.transferNetworks,
+          directory: settings.runtimeDirectory + "/pdns")
       }
       return settings
     }
@@ -358,6 +367,9 @@ public struct NodeDaemon: Sendable {
       let gateways = GatewayDuty(
         zookeeper: zookeeper, directory: settings.runtimeDirectory + "/dnsmasq", logger: logger)
       duties.append(gateways.duty())
+    }
+    if let dns = settings.dns {
+      duties.append(DNSDuty(zookeeper: zookeeper, settings: dns, logger: logger).duty())
     }
     if let ceph = settings.cephConfigurationFile {
       duties.append(

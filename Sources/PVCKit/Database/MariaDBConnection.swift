@@ -27,6 +27,13 @@ public struct MariaDBError: ClassifiedError, Sendable, Hashable, CustomStringCon
   }
 
   public var description: String { "MariaDB: \(operation) failed: \(message) (error \(code))" }
+
+  /// The connection (or the member behind it) is gone: another member may answer.
+  public var isConnectionLost: Bool { [2002, 2003, 2006, 2013, 1927, 4031].contains(code) }
+
+  /// A transaction lost a race and may simply be run again: a deadlock or a Galera certification
+  /// conflict (both 1213), a lock wait that timed out (1205), or a member not ready for statements (1047).
+  public var isRetryable: Bool { [1213, 1205, 1047].contains(code) }
 }
 
 /// One connection to a MariaDB server (a Galera member), through libmariadb.
@@ -43,14 +50,26 @@ public final class MariaDBConnection: Sendable {
     public var database: String
     /// Seconds to connect, and to read or write an answer.
     public var timeout: Int
+    /// Encrypts the connection (refused by a server without TLS), when set.
+    public var tls: TLS?
 
-    public init(hosts: [String], user: String, password: String, database: String, timeout: Int = 5) {
+    public init(
+      hosts: [String], user: String, password: String, database: String, timeout: Int = 5, tls: TLS? = nil
+    ) {
       self.hosts = hosts
       self.user = user
       self.password = password
       self.database = database
       self.timeout = timeout
+      self.tls = tls
     }
+  }
+
+  /// TLS for a connection: always required once asked for; the server's certificate checked against
+  /// `certificateAuthority` (a PEM file) when one is given.
+  public struct TLS: Sendable, Hashable {
+    public var certificateAuthority: String?
+    public init(certificateAuthority: String? = nil) { self.certificateAuthority = certificateAuthority }
   }
 
   /// The member this connection reached (`host:port`).
@@ -111,6 +130,14 @@ public final class MariaDBConnection: Sendable {
         }
         // Every Unicode character (MariaDB's "utf8" is three bytes at most).
         _ = mysql_options(mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4")
+        if let tls = settings.tls {
+          var on: my_bool = 1
+          _ = mysql_options(mysql, MYSQL_OPT_SSL_ENFORCE, &on)
+          if let authority = tls.certificateAuthority {
+            _ = mysql_options(mysql, MYSQL_OPT_SSL_CA, authority)
+            _ = mysql_options(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on)
+          }
+        }
         guard
           mysql_real_connect(
             mysql, address, settings.user, settings.password, settings.database, port, nil, 0) != nil

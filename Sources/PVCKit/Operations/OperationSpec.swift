@@ -47,6 +47,9 @@ public struct OperationSpec: Sendable {
     self.notes = notes
   }
 
+  /// Whether upstream PVC has no such operation (a note saying "PVCKit extension" marks it).
+  public var isExtension: Bool { notes.contains { $0.hasPrefix("PVCKit extension") } }
+
   /// The names of the path parameters, in order.
   public var pathParameters: [String] {
     path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
@@ -119,7 +122,8 @@ public struct OperationError: ClassifiedError, Sendable, Hashable, CustomStringC
 extension OperationSpec {
   /// Every operation PVCKit describes, area by area.
   public static var all: [OperationSpec] {
-    clusterOperations + faultOperations + metricsOperations + networkOperations + nodeOperations + storageOperations
+    clusterOperations + dnsOperations + faultOperations + metricsOperations + networkOperations + nodeOperations
+      + storageOperations
       + taskOperations
       + vmOperations
   }

@@ -46,6 +46,8 @@ enum OpenAPIDocument {
     if !route.isOpen { responses["401"] = ["description": "Missing or wrong API key"] }
     var operation: [String: Any] = ["summary": route.summary, "parameters": parameters, "responses": responses]
     operation["security"] = route.isOpen ? [] : [["apiKey": [String]()]]
+    if !route.spec.notes.isEmpty { operation["description"] = route.spec.notes.joined(separator: ". ") }
+    if route.spec.isExtension { operation["x-pvckit-extension"] = true }
     return operation
   }
 

@@ -9,13 +9,21 @@ public final class APIDuty: PrimaryDuty {
   public let name = "HTTP API"
   private let connection: ClusterConnection
   private let policy: DomainPolicy
+  private let ceph: CephAccess?
+  private let database: MariaDBConnection.Settings?
   private let settings: APIServer.Settings
   private let running = Mutex<(server: RunningServer, cluster: PVCCluster)?>(nil)
 
-  /// Creates the duty for a cluster's ZooKeeper connection and the `api` settings.
-  public init(connection: ClusterConnection, policy: DomainPolicy = .strict, settings: APIServer.Settings) {
+  /// Creates the duty for a cluster's ZooKeeper connection and the `api` settings; storage and DNS changes
+  /// reach Ceph and the DNS database through `ceph` and `database`.
+  public init(
+    connection: ClusterConnection, policy: DomainPolicy = .strict, ceph: CephAccess? = nil,
+    database: MariaDBConnection.Settings? = nil, settings: APIServer.Settings
+  ) {
     self.connection = connection
     self.policy = policy
+    self.ceph = ceph
+    self.database = database
     self.settings = settings
   }
 
@@ -27,7 +35,7 @@ public final class APIDuty: PrimaryDuty {
       throw ServerError.notStarted(
         "authentication is on but pvc.conf has no api.token; add the same token on every coordinator")
     }
-    let cluster = try await PVCCluster.connect(connection, policy: policy)
+    let cluster = try await PVCCluster.connect(connection, policy: policy, ceph: ceph, database: database)
     do {
       let server = try await APIServer(cluster: cluster, settings: settings).start()
       running.withLock { $0 = (server, cluster) }

@@ -325,7 +325,7 @@ struct APIRouteTests {
     }
   }
 
-  @Test("the OpenAPI document lists exactly the routes, and they are upstream's paths")
+  @Test("the OpenAPI document lists exactly the routes: upstream's paths, and PVCKit's extensions marked")
   func openAPI() async throws {
     try await APITestHarness.with { api in
       let document = try await api.call(.get, "/openapi.json")
@@ -335,10 +335,19 @@ struct APIRouteTests {
       #expect(documented == routed)
       let upstream = try UpstreamContract.load()
       for route in api.server.routes where route.path != "/openapi.json" {
-        #expect(
-          upstream.has(route.method.rawValue, route.path),
-          "\(route.method) \(route.path) is not an upstream endpoint")
+        let operation = paths[APIServer.prefix + route.path]?[route.method.rawValue.lowercased()] as? [String: Any]
+        if route.spec.isExtension {
+          // PVCKit's own endpoints say so in the document, and really are not upstream's.
+          #expect(operation?["x-pvckit-extension"] as? Bool == true, "\(route.spec.id) is not marked")
+          #expect(!upstream.has(route.method.rawValue, route.path), "\(route.spec.id) is upstream's")
+        } else {
+          #expect(
+            upstream.has(route.method.rawValue, route.path),
+            "\(route.method) \(route.path) is not an upstream endpoint")
+          #expect(operation?["x-pvckit-extension"] == nil)
+        }
       }
+      #expect(api.server.routes.contains { $0.spec.id == "dns.record-add" && $0.spec.isExtension })
     }
   }
 }

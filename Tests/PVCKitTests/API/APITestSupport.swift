@@ -14,13 +14,14 @@ struct APITestHarness: Sendable {
   let server: APIServer
   let client: any TestClientProtocol
 
-  /// Runs `body` against a fresh initialized cluster (seeded with `vms` upstream-layout VMs if asked).
+  /// Runs `body` against a fresh initialized cluster (seeded with `vms` upstream-layout VMs if asked), its DNS
+  /// operations reaching `database` when one is given.
   static func with(
-    vms: Int? = nil, authentication: Bool = true, name: String = #function,
-    _ body: @Sendable (APITestHarness) async throws -> Void
+    vms: Int? = nil, authentication: Bool = true, database: MariaDBConnection.Settings? = nil,
+    name: String = #function, _ body: @Sendable (APITestHarness) async throws -> Void
   ) async throws {
     let hosts = try await TestServices.chroot(name: name)
-    let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts))
+    let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts), database: database)
     if let vms {
       try await UpstreamSeeder(zookeeper: cluster.zookeeper!, vms: vms).seed()
     } else {

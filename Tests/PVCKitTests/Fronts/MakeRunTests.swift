@@ -27,6 +27,7 @@ struct MakeRunTests {
     environment["PVCKIT_RUN_NET"] = "10.77.5"
     environment["PVCKIT_RUN_ZK_PORT_BASE"] = "2480"
     environment["PVCKIT_RUN_IPMI_PORT_BASE"] = "24720"
+    environment["PVCKIT_RUN_GALERA_PORT_BASE"] = "33306"
     environment["PVCKIT_RUN_API_PORT"] = String(api)
     environment["PVCKIT_RUN_WEB_PORT"] = String(web)
     let output = FileManager.default.temporaryDirectory.appendingPathComponent("make-\(target)-\(UUID().uuidString)")
@@ -59,6 +60,13 @@ struct MakeRunTests {
           "pvc", ["network", "dhcp", "list", "100", "-f", "json"], environment: environment)
         return leases.stdout.contains("52:54:00:00:01:00") && leases.stdout.contains("10.100.0.")
       }, "the demo VM's lease on network 100")
+    // PowerDNS on the primary answers the administrator's zone, and the demo VM by its name (from its lease).
+    let floating = "10.77.5.250"
+    #expect(try PowerDNSTests.dig(53, "www.example.org", "A", server: floating) == ["10.100.0.10"])
+    #expect(
+      try await eventually(timeout: .seconds(30)) {
+        try PowerDNSTests.dig(53, "demo.demo.local", "A", server: floating).first?.hasPrefix("10.100.0.") == true
+      }, "the demo VM's name")
 
     // The demo VM's disk is a volume in Ceph, recorded by PVC; the primary records Ceph's status.
     #expect(demo.stdout.contains("vms/demo-disk"), "\(demo.stdout.prefix(500))")
