@@ -9,7 +9,7 @@ LIBVIRT_PKGS=(libvirt-daemon libvirt-daemon-system libvirt-clients qemu-system-x
 TOOL_PKGS=(python3-kazoo)
 IPMI_PKGS=(openipmi ipmitool)
 # Client networks: DHCP/DNS per managed network, BGP EVPN, test guests' DHCP client and ping.
-NETWORK_PKGS=(dnsmasq-base frr busybox)
+NETWORK_PKGS=(dnsmasq-base dnsmasq-utils frr busybox iputils-arping)
 # Storage: a real Ceph cluster (monitor, manager, OSDs) and its CLI.
 DNS_PKGS=(mariadb-server mariadb-client galera-4 rsync pdns-server pdns-backend-mysql bind9-dnsutils)
 CEPH_PKGS=(ceph-mon ceph-mgr ceph-osd ceph-common qemu-block-extra qemu-utils fio)

@@ -39,17 +39,15 @@ public struct NetworkGuest: Sendable {
 
   /// Asks for an address by DHCP (as `hostname`) and configures it; returns the address, or `nil` when no
   /// server answered within about `tries` seconds.
-  /// - Parameters:
-  ///   - requesting: an address to ask for (a renewal after a handover asks for the one it had).
-  ///   - release: give the lease back at once (a DHCPRELEASE), as a guest shutting down cleanly does.
+  /// - Parameter requesting: an address to ask for (a renewal after a handover asks for the one it had).
   /// (Runs off Swift's cooperative threads: a DHCP client waits for seconds.)
   public func dhcp(
-    hostname: String, tries: Int = 10, requesting: String? = nil, release: Bool = false
+    hostname: String, tries: Int = 10, requesting: String? = nil
   ) async throws -> String? {
-    try await Self.offPool { try dhcpNow(hostname: hostname, tries: tries, requesting: requesting, release: release) }
+    try await Self.offPool { try dhcpNow(hostname: hostname, tries: tries, requesting: requesting) }
   }
 
-  private func dhcpNow(hostname: String, tries: Int, requesting: String?, release: Bool) throws -> String? {
+  private func dhcpNow(hostname: String, tries: Int, requesting: String?) throws -> String? {
     let script = FileManager.default.temporaryDirectory.appendingPathComponent("pvckit-udhcpc-\(name).sh")
     // busybox's udhcpc runs this with the offer in its environment; it only configures eth0.
     try """
@@ -67,9 +65,19 @@ public struct NetworkGuest: Sendable {
       "-x", "hostname:\(hostname)",
     ]
     if let requesting { arguments += ["-r", requesting] }
-    if release { arguments.append("-R") }  // a DHCPRELEASE when it quits: the server forgets the lease
     guard try inside(arguments).status == 0 else { return nil }
     return address()
+  }
+
+  /// Gives the guest's lease of `address` on network `vni` back, as a guest shutting down cleanly does: a
+  /// DHCPRELEASE to the server on node `server` (dnsmasq's `dhcp_release`, run beside it), which forgets it.
+  public func releaseLease(_ address: String, vni: Int, server: String) throws {
+    let result = try SimulatedNodes.run(
+      URL(fileURLWithPath: "/usr/sbin/ip"),
+      ["netns", "exec", SimulatedNodes.namespace(server), "dhcp_release", "vmbr\(vni)", address, mac])
+    guard result.status == 0 else {
+      throw SimulatedNodes.ScriptFailure(command: "dhcp_release: \(result.output)", status: result.status)
+    }
   }
 
   /// The guest's IPv4 address on eth0, if it has one.

@@ -61,7 +61,7 @@ public final class MariaDBPool: Sendable {
       } catch let error as MariaDBError where error.isConnectionLost {
         // The commit may or may not have happened: never run it twice.
         throw MariaDBError(
-          operation: "commit", code: error.code,
+          operation: Self.uncertainCommit, code: error.code,
           message: "the connection was lost during the commit; the change may or may not have been made")
       }
       return result
@@ -77,6 +77,9 @@ public final class MariaDBPool: Sendable {
     }
     for connection in idle { await connection.close() }
   }
+
+  /// The operation of a commit whose answer was lost: never run again.
+  static let uncertainCommit = "commit (outcome unknown)"
 
   // MARK: Borrowing
 
@@ -95,7 +98,8 @@ public final class MariaDBPool: Sendable {
         await giveBack(connection, broken: lost)
         // A statement that never reached the server (lost while preparing) is always safe to send again.
         let unsent = lost && error.operation == "prepare"
-        guard attempt < attempts, error.isRetryable || unsent || (lost && retryingLostConnection) else {
+        let again = error.isRetryable || unsent || (lost && retryingLostConnection)
+        guard attempt < attempts, again, error.operation != Self.uncertainCommit else {
           throw error
         }
         attempt += 1

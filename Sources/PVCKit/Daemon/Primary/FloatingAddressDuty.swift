@@ -21,6 +21,17 @@ public struct FloatingAddressDuty: PrimaryDuty {
     guard NetworkDevice.exists(device) else { throw PrimaryDutyError.failed("no network device \(device)") }
     // `replace` succeeds whether or not the address is already there.
     try await NetworkDevice.ip(["address", "replace", address, "dev", device])
+    Task { await announce() }  // best effort, and the handover does not wait for it
+  }
+
+  /// Tells the network the address moved (unsolicited ARP, as upstream's `arping`): hosts that knew it at the
+  /// old primary's MAC address send to this one at once instead of after their neighbour entry ages out.
+  /// Without iputils' `arping` they learn it in their own time.
+  func announce() async {
+    let arping = Command("/usr/bin/arping", "/usr/sbin/arping")
+    guard FileManager.default.isExecutableFile(atPath: arping.executable) else { return }
+    let ip = String(address.prefix { $0 != "/" })
+    _ = try? await arping.run(["-U", "-c", "2", "-w", "2", "-I", device, ip], timeout: .seconds(5))
   }
 
   public func stop() async {

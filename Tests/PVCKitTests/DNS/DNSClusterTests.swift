@@ -5,12 +5,15 @@ import Testing
 @testable import PVCKit
 
 /// pvcd's DNS duty on the simulated cluster, with the real Galera and PowerDNS: the primary's PowerDNS answers
-/// on the cluster's floating address, the aggregator follows DHCP leases, and both move with the primary.
-@Suite("DNS on the cluster")
-struct DNSEndToEndTests {
+/// on the cluster's floating address, the aggregator follows DHCP leases, and both move with the primary; and
+/// Galera losing a member under it. Phase 2 of `make test` (it kills a shared Galera server), one test at a
+/// time (both answer on the same address).
+@Suite("DNS on the cluster", .serialized)
+struct DNSClusterTests {
   /// The port PowerDNS answers on in these tests (on the floating addresses, inside the nodes' namespaces).
   static let port = 25_753
-  static var floating: String { "\(NodeCluster.nodeNet).250" }
+  /// A floating address of these tests' own: other test clusters' primaries hold `.250` on the same bridge.
+  static var floating: String { "\(NodeCluster.nodeNet).249" }
 
   /// The cluster's configuration with DNS on `database`.
   static func configuration(_ database: DNSTestDatabase, networking: Bool = false) -> String {
@@ -18,7 +21,8 @@ struct DNSEndToEndTests {
       nodeNet: NodeCluster.nodeNet, networking: networking,
       dns: .init(
         hosts: database.settings.hosts, database: database.name, username: database.settings.user,
-        password: database.settings.password, powerDNSPort: port))
+        password: database.settings.password, powerDNSPort: port)
+    ).replacingOccurrences(of: "floating_address: \(NodeCluster.nodeNet).250", with: "floating_address: \(floating)")
   }
 
   /// Runs `body` with a node cluster doing DNS on a fresh database, and a connection that reaches it.
@@ -74,9 +78,16 @@ struct DNSEndToEndTests {
       #expect(try await Self.answered("50.0.161.10.in-addr.arpa", "PTR", ["fixed.net\(vni).test."]))
       let zone = try await cluster.dns.zone("net\(vni).test")
       #expect(zone.source == .aggregator && zone.network == vni)
+      // The aggregator's records are read-only; a user's record beside them is kept.
+      let fixed = try #require(try await cluster.dns.records(zone: "net\(vni).test", name: "fixed", type: .a).first)
+      #expect(fixed.source == .aggregator)
       await #expect(throws: DNSError.self) {
-        try await cluster.dns.addRecord(.init(name: "x", type: .a, content: "10.161.0.9"), zone: "net\(vni).test")
+        try await cluster.dns.modifyRecord(
+          fixed.id, zone: "net\(vni).test", to: .init(name: "fixed", type: .a, content: "10.161.0.51"))
       }
+      await #expect(throws: DNSError.self) { try await cluster.dns.removeZone("net\(vni).test") }
+      _ = try await cluster.dns.addRecord(
+        .init(name: "www", type: .cname, content: "fixed.net\(vni).test"), zone: "net\(vni).test")
       // A guest's DHCP lease: its name, forward and reverse.
       #expect(
         try await eventually(timeout: .seconds(20)) {
@@ -89,7 +100,7 @@ struct DNSEndToEndTests {
       #expect(try await Self.answered("dnsguest.net\(vni).test", "A", [address]), "\(nodes.daemonLog(primary))")
       #expect(try await Self.answered("\(last).0.161.10.in-addr.arpa", "PTR", ["dnsguest.net\(vni).test."]))
       // The guest gives its lease back: the names go.
-      _ = try await guest.dhcp(hostname: "dnsguest", tries: 5, requesting: address, release: true)
+      try guest.releaseLease(address, vni: vni, server: primary)
       #expect(try await Self.answered("dnsguest.net\(vni).test", "A", []), "name gone with the lease")
       #expect(try await Self.answered("\(last).0.161.10.in-addr.arpa", "PTR", []))
       // An administrator's zone, answered too.
@@ -103,25 +114,22 @@ struct DNSEndToEndTests {
         try await eventually(timeout: .seconds(20)) { Self.powerDNSRuns(on: next) && !Self.powerDNSRuns(on: primary) })
       #expect(try await Self.answered("www.e2e.test", "A", ["10.1.2.3"]), "\(nodes.daemonLog(next))")
       #expect(try await Self.answered("fixed.net\(vni).test", "A", ["10.161.0.50"]))
+      #expect(try await Self.answered("www.net\(vni).test", "A", ["10.161.0.50", "fixed.net\(vni).test."]))
       // The network goes: so do its zones.
       try await cluster.networks.remove(vni)
       #expect(try await eventually(timeout: .seconds(20)) { try await cluster.dns.zones(limit: "net\(vni)").isEmpty })
       #expect(try await Self.answered("fixed.net\(vni).test", "A", []))
     }
   }
-}
 
-/// Galera losing a member under a running cluster (phase 2 of `make test`: it kills a shared server).
-@Suite("Galera failover")
-struct GaleraFailoverTests {
   @Test("one Galera node killed: writes and answers go on; it rejoins and catches up")
   func memberKilled() async throws {
-    try await DNSEndToEndTests.withCluster { nodes, cluster, database in
+    try await Self.withCluster { nodes, cluster, database in
       let primary = try #require(try await cluster.nodes.primary())
       try await cluster.dns.addZone("failover.test", nameservers: ["ns1.failover.test"], contact: nil)
       _ = try await cluster.dns.addRecord(.init(name: "before", type: .a, content: "10.3.0.1"), zone: "failover.test")
       #expect(
-        try await DNSEndToEndTests.answered("before.failover.test", "A", ["10.3.0.1"]), "\(nodes.daemonLog(primary))")
+        try await Self.answered("before.failover.test", "A", ["10.3.0.1"]), "\(nodes.daemonLog(primary))")
       // The first member is the one everybody reads from (the first synced one in the list): kill it.
       try TestServices.script("galera.sh", "kill", "1")
       var rejoined = false
@@ -130,9 +138,9 @@ struct GaleraFailoverTests {
         .init(name: "during", type: .a, content: "10.3.0.2"), zone: "failover.test")
       #expect(written.id > 0)
       #expect(
-        try await DNSEndToEndTests.answered("during.failover.test", "A", ["10.3.0.2"], within: .seconds(30)),
+        try await Self.answered("during.failover.test", "A", ["10.3.0.2"], within: .seconds(30)),
         "\(nodes.daemonLog(primary).split(separator: "\n").filter { $0.contains("dns") }.suffix(10))")
-      #expect(try await DNSEndToEndTests.answered("before.failover.test", "A", ["10.3.0.1"], within: .seconds(5)))
+      #expect(try await Self.answered("before.failover.test", "A", ["10.3.0.1"], within: .seconds(5)))
       // The member comes back and has what was written while it was away.
       try TestServices.script("galera.sh", "rejoin", "1")
       rejoined = true
