@@ -2,7 +2,8 @@ import PVCKit
 
 /// The DNS pages: the zones (the aggregator's, one per managed network and its reverse zone, and the
 /// administrator's, with a form to add one) and a zone's page (its records; forms to add, change and remove
-/// the administrator's records; the aggregator's shown read-only).
+/// the administrator's records, also beside the aggregator's in a network's zone; the aggregator's own
+/// records, and its zones, are shown read-only).
 enum DNSPages {
   static func zonePath(_ zone: String) -> String { "/dns/\(HTML.urlComponent(zone).markup)" }
 
@@ -43,7 +44,7 @@ enum DNSPages {
     let editable = zone.source == .user
     let rows = records.map { record -> HTML in
       let remove: HTML =
-        editable && record.source == .user && record.type != .soa
+        record.source == .user && record.type != .soa && !(record.type == .ns && record.name == zone.name)
         ? Components.button(
           "Remove", action: "\(base)/records/remove", fields: [("id", String(record.id))], csrf: session.csrf,
           style: "danger") : ""
@@ -54,9 +55,14 @@ enum DNSPages {
         """
     }
     let types = DNSRecordType.writable.map { "<option>\($0.rawValue)</option>" as HTML }
-    let forms: HTML =
+    let removal: HTML =
       editable
-      ? """
+      ? "<p>\(Components.button("Remove zone", action: "\(base)/remove", csrf: session.csrf, style: "danger"))</p>"
+      : """
+      <p>This zone is kept by the aggregator from network \(zone.network.map(String.init) ?? "?"): its own records \
+      follow the network's leases, reservations and VMs and cannot be edited; records added here stay beside them.</p>
+      """
+    let forms: HTML = """
       <h2>Add a record</h2>
       <form method="post" action="\(base)/records" class="stacked">\(Components.csrf(session.csrf))\
       \(recordFields(types: types))<button type="submit">Add record</button></form>
@@ -64,9 +70,8 @@ enum DNSPages {
       <form method="post" action="\(base)/records/modify" class="stacked">\(Components.csrf(session.csrf))\
       <label for="id">Record number</label><input id="id" name="id" inputmode="numeric">\
       \(recordFields(types: types, prefix: "new_"))<button type="submit">Change record</button></form>
-      <p>\(Components.button("Remove zone", action: "\(base)/remove", csrf: session.csrf, style: "danger"))</p>
+      \(removal)
       """
-      : "<p>This zone is kept by the aggregator from network \(zone.network.map(String.init) ?? "?"); it cannot be edited.</p>"
     return PageShell.page(
       "Zone \(zone.name)", session: session, refresh: editable ? nil : 10, flash: flash,
       """

@@ -59,11 +59,13 @@ struct WebRouteTests {
 
   /// Runs `body` logged in to a seeded cluster.
   static func withBrowser(
-    vms: Int = 3, ceph: Bool = false, name: String = #function, _ body: @Sendable (Browser) async throws -> Void
+    vms: Int = 3, ceph: Bool = false, database: MariaDBConnection.Settings? = nil, name: String = #function,
+    _ body: @Sendable (Browser) async throws -> Void
   ) async throws {
     let hosts = try await TestServices.chroot(name: name)
     let cluster = try await PVCCluster.connect(
-      .zookeeper(hosts: hosts), ceph: ceph ? CephAccess(configurationFile: TestServices.cephConfiguration) : nil)
+      .zookeeper(hosts: hosts), ceph: ceph ? CephAccess(configurationFile: TestServices.cephConfiguration) : nil,
+      database: database)
     try await UpstreamSeeder(zookeeper: cluster.zookeeper!, vms: vms).seed()
     let server = WebServer(cluster: cluster, settings: .init(tokens: [token]))
     do {
@@ -218,6 +220,57 @@ struct WebRouteTests {
       let inUse = try await browser.send(.post, "/networks/100/remove", form: [("confirm", "yes"), ("csrf", csrf)])
       #expect(inUse.status == 303)
       #expect(try await browser.get(inUse.headers[.location] ?? "/").html.contains("used by VM"))
+    }
+  }
+
+  @Test("DNS: zones and records from the forms, checked by PVCKit, removals asked first; the database down is a page")
+  func dnsForms() async throws {
+    let database = try await DNSTestDatabase.make()
+    defer { Task { await database.drop() } }
+    try await Self.withBrowser(database: database.settings) { browser in
+      let page = try await browser.get("/dns")
+      #expect(page.status == 200 && page.html.contains("Add a zone") && page.html.contains("href=\"/dns\""))
+      let csrf = try #require(page.csrf)
+      let added = try await browser.send(
+        .post, "/dns", form: [("zone", "web.test"), ("nameserver", ""), ("contact", ""), ("csrf", csrf)])
+      #expect(added.status == 303 && added.headers[.location]?.hasPrefix("/dns/web.test") == true)
+      let record = try await browser.send(
+        .post, "/dns/web.test/records",
+        form: [
+          ("name", "www"), ("type", "A"), ("content", "10.7.0.1"), ("ttl", "600"), ("priority", ""), ("csrf", csrf),
+        ])
+      #expect(record.status == 303)
+      let zone = try await browser.get("/dns/web.test")
+      #expect(zone.html.contains("www.web.test") && zone.html.contains("10.7.0.1") && zone.html.contains("600"))
+      let www = try #require(try await browser.cluster.dns.records(zone: "web.test", name: "www", type: .a).first)
+      // Hostile input: refused with PVCKit's reason, nothing written, and shown escaped.
+      let hostile = try await browser.send(
+        .post, "/dns/web.test/records",
+        form: [("name", "<script>x</script>"), ("type", "A"), ("content", "10.7.0.2"), ("csrf", csrf)])
+      let notice = try await browser.get(hostile.headers[.location] ?? "/")
+      #expect(notice.html.contains("Failed") && !notice.html.contains("<script>x"))
+      #expect(try await browser.cluster.dns.records(zone: "web.test", name: nil, type: .a).count == 1)
+      let changed = try await browser.send(
+        .post, "/dns/web.test/records/modify",
+        form: [("id", String(www.id)), ("name", "www"), ("type", "A"), ("content", "10.7.0.3"), ("csrf", csrf)])
+      #expect(changed.status == 303)
+      #expect(
+        try await browser.cluster.dns.records(zone: "web.test", name: "www", type: nil).map(\.content) == ["10.7.0.3"])
+      let ask = try await browser.send(
+        .post, "/dns/web.test/records/remove", form: [("id", String(www.id)), ("csrf", csrf)])
+      #expect(ask.status == 200 && ask.html.contains("Really remove record"))
+      _ = try await browser.send(
+        .post, "/dns/web.test/records/remove", form: [("id", String(www.id)), ("confirm", "yes"), ("csrf", csrf)])
+      #expect(try await browser.cluster.dns.records(zone: "web.test", name: "www", type: nil).isEmpty)
+      let askZone = try await browser.send(.post, "/dns/web.test/remove", form: [("csrf", csrf)])
+      #expect(askZone.html.contains("Really remove zone web.test"))
+      _ = try await browser.send(.post, "/dns/web.test/remove", form: [("confirm", "yes"), ("csrf", csrf)])
+      #expect(try await browser.cluster.dns.zones(limit: nil).isEmpty)
+      #expect(try await browser.get("/dns/web.test").status == 404)
+    }
+    try await Self.withBrowser(database: DNSFrontTests.deadDatabase) { browser in
+      let page = try await browser.get("/dns")
+      #expect(page.status != 200 && page.html.contains("127.0.0.1:9"), "\(page.html)")
     }
   }
 
