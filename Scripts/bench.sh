@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$PVCKIT_ROOT"
 
-"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt tools ipmi network ceph bench
+"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt tools ipmi network ceph dns bench
 
 export PVCKIT_STATE=/tmp/pvckit-bench
 state_dir "$PVCKIT_STATE"
@@ -16,10 +16,12 @@ ZK="$PVCKIT_ROOT/Scripts/zookeeper.sh"
 NODES="$PVCKIT_ROOT/Scripts/nodes.sh"
 IPMI="$PVCKIT_ROOT/Scripts/ipmi.sh"
 CEPH="$PVCKIT_ROOT/Scripts/ceph.sh"
+GALERA="$PVCKIT_ROOT/Scripts/galera.sh"
+export GALERA_PORT_BASE=23356
 export NODE_PREFIX=pb NODE_NET=10.80.0 PVCKIT_NODE_NET=10.80.0 IPMI_PORT_BASE=23720
 # Node daemons run inside the namespaces (HA suite): ZooKeeper listens on the nodes' bridge.
 export ZK_CLIENT_ADDRESS=10.80.0.254
-trap '"$CEPH" stop || true; "$ZK" stop all || true; "$IPMI" stop || true; "$NODES" down || true' EXIT
+trap '"$GALERA" stop || true; "$CEPH" stop || true; "$ZK" stop all || true; "$IPMI" stop || true; "$NODES" down || true' EXIT
 
 log "building (release)"
 swift build -c release --product pvc-bench
@@ -28,6 +30,7 @@ swift build -c release --product pvcd
 swift build -c release --product pvc
 BIN=$(swift build -c release --show-bin-path)
 
+"$GALERA" stop
 "$CEPH" stop
 "$ZK" stop all
 "$IPMI" stop
@@ -38,6 +41,8 @@ rm -rf "$PVCKIT_STATE/zookeeper"
 "$IPMI" start 3
 # Ceph for the storage suite (only when it runs: it takes a minute to start).
 if [ -z "${BENCH_SUITES:-}" ] || [[ ",$BENCH_SUITES," == *",storage,"* ]]; then CEPH_POOL=none "$CEPH" start 3; fi
+# Galera for the DNS suite (only when it runs).
+if [ -z "${BENCH_SUITES:-}" ] || [[ ",$BENCH_SUITES," == *",dns,"* ]]; then "$GALERA" start 3; fi
 
 COUNT=${BENCH_COUNT:-10000}
 ROUNDS=${BENCH_ROUNDS:-5}
@@ -67,6 +72,8 @@ suite ha --hosts "$HOSTS" --rounds "${BENCH_HA_ROUNDS:-3}" --default-rounds "${B
 suite self-fence --hosts "$HOSTS" --rounds "${BENCH_SELF_FENCE_ROUNDS:-3}"
 suite network --hosts "$HOSTS" --rounds "$ROUNDS" --rules "${BENCH_NETWORK_RULES:-1000}"
 suite storage --hosts "$HOSTS" --ceph-conf "$("$CEPH" conf)" --volumes "${BENCH_STORAGE_VOLUMES:-1000}" --rounds "$ROUNDS"
+suite dns --hosts "$HOSTS" --galera "$("$GALERA" connect 2>/dev/null)" --galera-password "$("$GALERA" password 2>/dev/null)" \
+  --records "${BENCH_DNS_RECORDS:-10000}" --rounds "$ROUNDS"
 
 echo "## Every figure, with its baseline from this run"
 echo

@@ -1,4 +1,5 @@
 import Foundation
+import PVCKit
 
 // pvc-bench: PVCKit's benchmarks, each figure against a baseline measured in
 // the same run (these machines are shared and noisy, so ratios are what count).
@@ -14,6 +15,8 @@ import Foundation
 //        pvc-bench self-fence --hosts HOSTS [--rounds R]   (three simulated nodes)
 //        pvc-bench network --hosts HOSTS [--rounds R] [--rules N]   (three simulated nodes, FRR, dnsmasq)
 //        pvc-bench storage --hosts HOSTS --ceph-conf FILE [--volumes N] [--rounds R]   (a Ceph cluster)
+//        pvc-bench dns --hosts HOSTS --galera H:P,... --galera-password PW [--records N] [--rounds R]
+//          (a Galera cluster with user pvc; PowerDNS)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, default fallback: String) -> String {
@@ -70,6 +73,14 @@ do {
       try await StorageBenchmark(
         hosts: hosts, cephConfiguration: option("--ceph-conf", default: "/tmp/pvckit-bench/ceph/ceph.conf"),
         volumes: Int(option("--volumes", default: "1000")) ?? 1000, rounds: rounds
+      ).run().render())
+  case "dns":
+    let galera = MariaDBConnection.Settings(
+      hosts: option("--galera", default: "127.0.0.1:23306").split(separator: ",").map(String.init), user: "pvc",
+      password: option("--galera-password", default: ""), database: "pvcdns")
+    print(
+      try await DNSBenchmark(
+        hosts: hosts, galera: galera, records: Int(option("--records", default: "10000")) ?? 10000, rounds: rounds
       ).run().render())
   case "ha":
     let defaultRounds = Int(option("--default-rounds", default: "1")) ?? 1

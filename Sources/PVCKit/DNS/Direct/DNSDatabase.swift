@@ -110,7 +110,8 @@ struct DNSDatabase: Sendable {
       if source == .user && info.source == .aggregator && records.contains(where: { $0.name == zone }) {
         throw DNSError.readOnly("the apex of zone \(zone)")
       }
-      var byName = Dictionary(grouping: try await Self.records(of: id, zone: zone, connection), by: \.name)
+      let neighbours = try await Self.records(of: id, zone: zone, named: Set(records.map(\.name)), connection)
+      var byName = Dictionary(grouping: neighbours, by: \.name)
       for record in records {
         try DNSRules.check(record, among: byName[record.name] ?? [])
         byName[record.name, default: []].append(record)
@@ -137,9 +138,14 @@ struct DNSDatabase: Sendable {
   func modify(_ id: Int, zone: String, to record: DNSRecord, as source: DNSSource) async throws -> DNSRecord {
     try await pool.transaction { connection in
       let (domain, _) = try await Self.lockedZone(zone, connection)
-      let all = try await Self.records(of: domain, zone: zone, connection)
-      guard let old = all.first(where: { $0.id == id }) else { throw DNSError.recordNotFound(zone: zone, id: id) }
+      let rows = try await connection.query(
+        "SELECT id, name, type, content, ttl, prio, pvc_source FROM records WHERE domain_id = ? AND id = ?",
+        [.integer(domain), .integer(Int64(id))])
+      guard let old = rows.first.flatMap({ Self.record($0, zone: zone) }) else {
+        throw DNSError.recordNotFound(zone: zone, id: id)
+      }
       try Self.checkWritable(old, as: source)
+      let all = try await Self.records(of: domain, zone: zone, named: [record.name], connection)
       var changed = record
       changed.id = id
       changed.source = old.source
@@ -260,6 +266,23 @@ struct DNSDatabase: Sendable {
     try await connection.query(
       "SELECT id, name, type, content, ttl, prio, pvc_source FROM records WHERE domain_id = ?", [.integer(domain)]
     ).compactMap { record($0, zone: zone) }
+  }
+
+  /// A zone's records of some names only (what a change must be checked against), read in chunks.
+  private static func records(
+    of domain: Int64, zone: String, named names: Set<String>, _ connection: MariaDBConnection
+  ) async throws -> [DNSRecord] {
+    let list = names.sorted()
+    var found: [DNSRecord] = []
+    for chunk in stride(from: 0, to: list.count, by: insertBatch) {
+      let part = list[chunk..<min(list.count, chunk + insertBatch)]
+      let marks = Array(repeating: "?", count: part.count).joined(separator: ", ")
+      found += try await connection.query(
+        "SELECT id, name, type, content, ttl, prio, pvc_source FROM records WHERE domain_id = ? AND name IN (\(marks))",
+        [.integer(domain)] + part.map { .text($0) }
+      ).compactMap { record($0, zone: zone) }
+    }
+    return found
   }
 
   /// Inserts rows in batches; returns the first new row's number.

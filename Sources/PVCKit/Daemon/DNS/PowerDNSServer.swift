@@ -6,24 +6,44 @@ import Foundation
 ///
 /// PowerDNS's caches are off (`*-cache-ttl=0`, `zone-cache-refresh-interval=0`): a change committed to Galera
 /// is answered at once, which is what PVC's users expect from its API; the database answers each query.
-struct PowerDNSServer: Sendable {
+///
+/// pvcd's DNS duty runs it on the primary; it is public for programs that serve a DNS database themselves
+/// (`pvc-bench` does).
+public struct PowerDNSServer: Sendable {
   /// What the server is started with.
-  struct Settings: Sendable, Equatable {
+  public struct Settings: Sendable, Equatable {
     /// The member PowerDNS reads from (`host:port`).
-    var member: String
-    var database: String
-    var user: String
-    var password: String
+    public var member: String
+    public var database: String
+    public var user: String
+    public var password: String
     /// The addresses it answers on.
-    var addresses: [String]
-    var port: Int
+    public var addresses: [String]
+    public var port: Int
     /// Networks allowed to take zones by AXFR (CIDR).
-    var transferNetworks: [String]
+    public var transferNetworks: [String]
+
+    /// Describes a server reading `database` on `member` as `user`, answering on `addresses` at `port`.
+    public init(
+      member: String, database: String, user: String, password: String, addresses: [String], port: Int,
+      transferNetworks: [String]
+    ) {
+      self.member = member
+      self.database = database
+      self.user = user
+      self.password = password
+      self.addresses = addresses
+      self.port = port
+      self.transferNetworks = transferNetworks
+    }
   }
 
   /// Its own directory: configuration, pid file and control socket.
-  let directory: String
+  public let directory: String
   let pdns = Command("/usr/sbin/pdns_server", "/usr/bin/pdns_server")
+
+  /// A server kept in `directory` (made, mode 700, when it starts).
+  public init(directory: String) { self.directory = directory }
 
   var daemon: PidFileDaemon {
     PidFileDaemon(pidFile: directory + "/pdns.pid", marker: "--config-dir=\(directory)")
@@ -83,13 +103,13 @@ struct PowerDNSServer: Sendable {
   }
 
   /// Writes the configuration (readable by root only: it holds the password) and starts the server.
-  func start(_ settings: Settings) async throws {
+  public func start(_ settings: Settings) async throws {
     let manager = FileManager.default
     try manager.createDirectory(
       atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     let file = directory + "/pdns.conf"
     let text = try Self.configuration(settings, directory: directory)
-    manager.createFile(atPath: file, contents: nil, attributes: [.posixPermissions: 0o600])
+    _ = manager.createFile(atPath: file, contents: nil, attributes: [.posixPermissions: 0o600])
     try text.write(toFile: file, atomically: false, encoding: .utf8)
     await daemon.stop()
     let outcome = try await pdns.run(["--config-dir=\(directory)"], timeout: .seconds(15))
@@ -107,8 +127,8 @@ struct PowerDNSServer: Sendable {
   }
 
   /// Whether the server runs.
-  var isRunning: Bool { daemon.pid != nil }
+  public var isRunning: Bool { daemon.pid != nil }
 
   /// Stops the server.
-  func stop() async { await daemon.stop() }
+  public func stop() async { await daemon.stop() }
 }
