@@ -12,7 +12,7 @@ IPMI_PKGS=(openipmi ipmitool)
 NETWORK_PKGS=(dnsmasq-base dnsmasq-utils frr busybox iputils-arping)
 # Storage: a real Ceph cluster (monitor, manager, OSDs) and its CLI.
 DNS_PKGS=(mariadb-server mariadb-client galera-4 rsync pdns-server pdns-backend-mysql bind9-dnsutils)
-CEPH_PKGS=(ceph-mon ceph-mgr ceph-osd ceph-common qemu-block-extra qemu-utils fio)
+CEPH_PKGS=(ceph-mon ceph-mgr ceph-osd ceph-common qemu-block-extra qemu-utils fio udev)
 BENCH_PKGS=(wrk curl hyperfine)
 BROWSER_PKGS=(chromium python3-websocket)
 

@@ -263,4 +263,49 @@ struct FuzzTests {
           ]), "\(value)")
     }
   }
+
+  @Test("DNS: any name, type, content and TTL is put in PowerDNS's form or refused; pdns.conf cannot be injected")
+  func dns() async {
+    func check(_ name: String, _ type: DNSRecordType, _ content: String, ttl: Int?) {
+      let record: DNSRecord
+      do {
+        record = try DNSRules.record(.init(name: name, type: type, content: content, ttl: ttl), in: "fuzz.test")
+      } catch {
+        return  // refused, with a DNSError (typed throws)
+      }
+      #expect(record.name == "fuzz.test" || record.name.hasSuffix(".fuzz.test"), "\(name)")
+      #expect(record.name.utf8.count <= 253 && (0...DNSRules.maximumTTL).contains(record.ttl))
+      #expect(
+        record.content.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }, "\(type) \(content.debugDescription)")
+    }
+    for value in Self.hostile {
+      for type in DNSRecordType.allCases {
+        check(value, type, "10.0.0.1", ttl: nil)
+        check("www", type, value, ttl: Int(value))
+      }
+    }
+    await propertyCheck(count: 600, input: Self.value, Self.value, Gen.int(in: 0...(DNSRecordType.allCases.count - 1)))
+    { name, content, index in
+      check(name, DNSRecordType.allCases[index], content, ttl: nil)
+      check("a.\(name)", DNSRecordType.allCases[index], "\(content).fuzz.test", ttl: name.count)
+    }
+    // PowerDNS's configuration: a hostile value is refused, or it stays on its own line.
+    let plain = PowerDNSServer.Settings(
+      member: "127.0.0.1:3306", database: "pvcdns", user: "pvc", password: "secret", addresses: ["127.0.0.1"], port: 53,
+      transferNetworks: [])
+    let lineCount = ((try? PowerDNSServer.configuration(plain, directory: "/run/pdns")) ?? "").split(
+      separator: "\n", omittingEmptySubsequences: false
+    ).count
+    #expect(lineCount > 20)
+    await propertyCheck(count: 300, input: Self.value, Gen.int(in: 0...3)) { value, place in
+      var fields = ["127.0.0.1:3306", "pvcdns", "pvc", "secret"]
+      fields[place] = place == 0 ? "\(value):3306" : value
+      let settings = PowerDNSServer.Settings(
+        member: fields[0], database: fields[1], user: fields[2], password: fields[3], addresses: ["127.0.0.1"],
+        port: 53, transferNetworks: [])
+      guard let text = try? PowerDNSServer.configuration(settings, directory: "/run/pdns") else { return }
+      let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+      #expect(lines.count == lineCount && !text.contains("\r"), "\(value.debugDescription)")
+    }
+  }
 }
