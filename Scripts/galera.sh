@@ -4,7 +4,8 @@
 # namespace reaches them), each with its own SQL and replication ports, run as
 # user mysql (rsync SST fails as root), started with pid files and stopped by
 # pid. The first node bootstraps the cluster; the others join it by state
-# transfer. A database and a user for PVC are made once the cluster is synced.
+# transfer. The databases for PVC (DNS records, and the provisioner's pvcapi) and their user are made once the
+# cluster is synced.
 #
 # Usage:
 #   Scripts/galera.sh start [N]   start N nodes (default 3); no-op when running
@@ -88,8 +89,10 @@ start() {
   for ((i = 2; i <= n; i++)); do start_node "$i" "$n"; done
   [ -f "$DIR/password" ] || (umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$DIR/password")
   client 1 -e "CREATE DATABASE IF NOT EXISTS $DATABASE CHARACTER SET utf8mb4 COLLATE utf8mb4_bin; \
+    CREATE DATABASE IF NOT EXISTS pvcapi CHARACTER SET utf8mb4 COLLATE utf8mb4_bin; \
     CREATE USER IF NOT EXISTS 'pvc'@'%' IDENTIFIED BY '$(cat "$DIR/password")'; \
     GRANT ALL ON $DATABASE.* TO 'pvc'@'%'; \
+    GRANT ALL ON pvcapi.* TO 'pvc'@'%'; \
     GRANT ALL ON \`${DATABASE}\\_%\`.* TO 'pvc'@'%';"
   log "Galera ($n nodes, synced) at $(connect_string "$n"); database $DATABASE, user pvc"
 }

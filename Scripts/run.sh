@@ -207,6 +207,7 @@ database:
   mariadb:
     hosts: ["$(echo "$galera" | sed 's/,/", "/g')"]
     dns: {database: pvcdns, username: pvc, password: "$password"}
+    api: {database: pvcapi, username: pvc, password: "$password"}
 powerdns:
   listen_port: 53
 timer:

@@ -112,6 +112,7 @@ public enum SimulatedNodeConfiguration {
         mariadb:
           hosts: [\(hosts.map { "\"\($0)\"" }.joined(separator: ", "))]
           dns: {database: "\(database)", username: "\(username)", password: "\(password)"}
+          api: {database: "\(database)", username: "\(username)", password: "\(password)"}
       powerdns:
         listen_port: \(powerDNSPort)
       """

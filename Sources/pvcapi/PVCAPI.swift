@@ -54,7 +54,8 @@ struct PVCAPI: AsyncParsableCommand {
     }
     let cluster = try await PVCCluster.connect(
       configuration.zookeeperConnection(hosts: zookeeper), policy: configuration.vmPolicy,
-      ceph: configuration.cephAccess, database: configuration.dnsDatabaseSettings)
+      ceph: configuration.cephAccess, database: configuration.dnsDatabaseSettings,
+      provisionerDatabase: configuration.provisionerDatabaseSettings)
     let scheme = settings.certificateFile == nil ? "http" : "https"
     note(
       "serving \(scheme)://\(settings.listenAddress):\(settings.port)\(APIServer.prefix) (authentication \(settings.authenticationEnabled ? "on" : "off"))"

@@ -79,7 +79,8 @@ struct PVCD: AsyncParsableCommand {
         settings.additionalPrimaryDuties.append(
           APIDuty(
             connection: configuration.zookeeperConnection(hosts: hosts), policy: configuration.vmPolicy,
-            ceph: configuration.cephAccess, database: configuration.dnsDatabaseSettings, settings: .from(configuration))
+            ceph: configuration.cephAccess, database: configuration.dnsDatabaseSettings,
+            provisionerDatabase: configuration.provisionerDatabaseSettings, settings: .from(configuration))
         )
       }
       let daemon = NodeDaemon(zookeeper: zk, libvirt: libvirt, identity: identity, settings: settings, logger: logger)

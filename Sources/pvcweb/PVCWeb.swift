@@ -48,7 +48,8 @@ struct PVCWeb: AsyncParsableCommand {
     }
     let cluster = try await PVCCluster.connect(
       configuration.zookeeperConnection(hosts: zookeeper), policy: configuration.vmPolicy,
-      ceph: configuration.cephAccess, database: configuration.dnsDatabaseSettings)
+      ceph: configuration.cephAccess, database: configuration.dnsDatabaseSettings,
+      provisionerDatabase: configuration.provisionerDatabaseSettings)
     let api = configuration.api
     let settings = WebServer.Settings(
       address: listen, port: port, tokens: tokens, certificateFile: api.sslEnabled ? api.certificate : nil,

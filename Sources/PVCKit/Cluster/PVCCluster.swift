@@ -23,6 +23,8 @@ public final class PVCCluster: Sendable {
   public let storage: any StorageOperations
   /// DNS zones and records in the cluster's database, served by PowerDNS on the primary.
   public let dns: any DNSOperations
+  /// The provisioner's templates, userdata documents, scripts, OVA images and profiles.
+  public let provisioner: any ProvisionerOperations
   /// The cluster's faults: list, acknowledge, delete, raise.
   public let faults: any FaultOperations
   /// Long work carried out by node daemons: queue, follow, wait.
@@ -36,16 +38,21 @@ public final class PVCCluster: Sendable {
   let ceph: CephLink?
   /// This program's DNS database pool, when connected directly.
   let database: DNSLink?
+  /// This program's provisioner database pool, when connected directly.
+  let provisionerDatabase: ProvisionerLink?
 
   init(
     connection: ClusterConnection, operations: any ClusterOperations, vms: any VMOperations,
     networks: any NetworkOperations, nodes: any NodeOperations, storage: any StorageOperations,
-    dns: any DNSOperations, faults: any FaultOperations, tasks: any TaskOperations, zookeeper: ZooKeeper?,
-    views: ViewSlot? = nil, ceph: CephLink? = nil, database: DNSLink? = nil
+    dns: any DNSOperations, provisioner: any ProvisionerOperations, faults: any FaultOperations,
+    tasks: any TaskOperations, zookeeper: ZooKeeper?, views: ViewSlot? = nil, ceph: CephLink? = nil,
+    database: DNSLink? = nil, provisionerDatabase: ProvisionerLink? = nil
   ) {
     self.ceph = ceph
     self.dns = dns
+    self.provisioner = provisioner
     self.database = database
+    self.provisionerDatabase = provisionerDatabase
     self.storage = storage
     self.views = views
     self.connection = connection
@@ -66,10 +73,11 @@ public final class PVCCluster: Sendable {
   ///   through an API, the server's Ceph access applies.
   /// - Parameter database: how DNS changes reach the cluster's database (MariaDB Galera), when direct; through
   ///   an API, the server's database applies.
+  /// - Parameter provisionerDatabase: how the provisioner's objects reach the cluster's database, when direct.
   /// - Throws: ``ZooKeeperError`` if the ensemble cannot be reached, ``APIClientError`` if the API cannot.
   public static func connect(
     _ connection: ClusterConnection, policy: DomainPolicy = .strict, ceph: CephAccess? = nil,
-    database: MariaDBConnection.Settings? = nil
+    database: MariaDBConnection.Settings? = nil, provisionerDatabase: MariaDBConnection.Settings? = nil
   ) async throws
     -> PVCCluster
   {
@@ -80,6 +88,7 @@ public final class PVCCluster: Sendable {
       let views = ViewSlot()
       let link = CephLink(ceph)
       let dns = DNSLink(database)
+      let provisioner = ProvisionerLink(provisionerDatabase)
       var vms = DirectVMOperations(zookeeper: zk, policy: policy, views: views)
       vms.ceph = link
       return PVCCluster(
@@ -87,8 +96,9 @@ public final class PVCCluster: Sendable {
         vms: vms, networks: DirectNetworkOperations(zookeeper: zk, vms: vms, views: views),
         nodes: DirectNodeOperations(zookeeper: zk, views: views),
         storage: DirectStorageOperations(zookeeper: zk, ceph: link, views: views),
-        dns: DirectDNSOperations(link: dns), faults: DirectFaultOperations(zookeeper: zk, views: views),
-        tasks: DirectTaskOperations(zookeeper: zk), zookeeper: zk, views: views, ceph: link, database: dns)
+        dns: DirectDNSOperations(link: dns), provisioner: DirectProvisionerOperations(link: provisioner),
+        faults: DirectFaultOperations(zookeeper: zk, views: views), tasks: DirectTaskOperations(zookeeper: zk),
+        zookeeper: zk, views: views, ceph: link, database: dns, provisionerDatabase: provisioner)
     case .api(let url, let key, let timeout):
       let client = APIClient(base: url, key: key, timeout: timeout)
       // One request up front, so that an unreachable API or a wrong key fails here, clearly.
@@ -105,7 +115,8 @@ public final class PVCCluster: Sendable {
         connection: connection, operations: HTTPClusterOperations(client: client),
         vms: HTTPVMOperations(client: client), networks: HTTPNetworkOperations(client: client),
         nodes: HTTPNodeOperations(client: client), storage: HTTPStorageOperations(client: client),
-        dns: HTTPDNSOperations(client: client), faults: HTTPFaultOperations(client: client),
+        dns: HTTPDNSOperations(client: client), provisioner: HTTPProvisionerOperations(client: client),
+        faults: HTTPFaultOperations(client: client),
         tasks: HTTPTaskOperations(client: client), zookeeper: nil)
     }
   }
@@ -162,6 +173,7 @@ public final class PVCCluster: Sendable {
     await views?.stop()
     await ceph?.close()
     await database?.close()
+    await provisionerDatabase?.close()
     await operations.close()
   }
 }

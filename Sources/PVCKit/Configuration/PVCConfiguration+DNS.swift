@@ -9,6 +9,15 @@ extension PVCConfiguration {
     public var database: String
     public var username: String
     public var password: String
+    /// The provisioner's database and user (`api`, as upstream's `credentials.api`), when configured.
+    public var provisioner: Credentials?
+
+    /// A database and its user.
+    public struct Credentials: Sendable, Hashable {
+      public var database: String
+      public var username: String
+      public var password: String
+    }
     /// A PEM file of the certificate authority of the members' TLS certificates (`tls_ca_file`): connections
     /// are encrypted and checked when it is set.
     public var tlsCAFile: String?
@@ -30,6 +39,15 @@ extension PVCConfiguration {
       tls: database.tlsCAFile.map { MariaDBConnection.TLS(certificateAuthority: $0.isEmpty ? nil : $0) })
   }
 
+  /// How this host reaches the provisioner's database, when `database.mariadb.api` is configured.
+  public var provisionerDatabaseSettings: MariaDBConnection.Settings? {
+    guard var settings = dnsDatabaseSettings, let api = dnsDatabase?.provisioner else { return nil }
+    settings.user = api.username
+    settings.password = api.password
+    settings.database = api.database
+    return settings
+  }
+
   static func dnsDatabase(_ section: ConfigurationReader?) throws -> DNSDatabase? {
     guard let section else { return nil }
     let dns = try section.section("dns")
@@ -44,10 +62,17 @@ extension PVCConfiguration {
       }
       tls = file
     }
+    var provisioner: DNSDatabase.Credentials?
+    if section.has("api") {
+      let api = try section.section("api")
+      provisioner = .init(
+        database: try api.string("database", default: "pvcapi"), username: try api.string("username"),
+        password: try api.string("password"))
+    }
     return DNSDatabase(
       port: try section.int("port", default: 3306, in: 1...65535), hosts: hosts,
       database: try dns.string("database", default: "pvcdns"), username: try dns.string("username"),
-      password: try dns.string("password"), tlsCAFile: tls)
+      password: try dns.string("password"), provisioner: provisioner, tlsCAFile: tls)
   }
 
   static func powerDNS(_ section: ConfigurationReader?, cluster: Cluster) throws -> PowerDNS {

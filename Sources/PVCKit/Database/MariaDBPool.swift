@@ -24,7 +24,7 @@ public final class MariaDBPool: Sendable {
   private let state = Mutex(State())
 
   /// Creates a pool; no connection is made until one is needed.
-  public init(_ settings: MariaDBConnection.Settings, size: Int = 4, attempts: Int = 5) {
+  public init(_ settings: MariaDBConnection.Settings, size: Int = 4, attempts: Int = 10) {
     self.settings = settings
     self.size = max(1, min(size, 64))
     self.attempts = max(1, min(attempts, 20))
@@ -103,7 +103,8 @@ public final class MariaDBPool: Sendable {
           throw error
         }
         attempt += 1
-        try await Task.sleep(for: .milliseconds(20 * attempt * attempt))
+        // Growing, and random so that two writers that collided do not collide again in step.
+        try await Task.sleep(for: .milliseconds(Int.random(in: 5...(10 + 20 * attempt * attempt))))
       } catch {
         await giveBack(connection, broken: false)
         throw error

@@ -140,6 +140,24 @@ final class APIClient: Sendable {
     return answer
   }
 
+  /// A listing in upstream's form: empty for its 404 "not found" answer.
+  func list<T: Decodable>(
+    _ spec: OperationSpec, _ path: [String] = [], _ parameters: [(String, String?)] = []
+  ) async throws -> [T] {
+    let given = parameters.compactMap { name, value in value.map { (name, $0) } }
+    let response = try await send(spec, path, given)
+    if response.status == 404 { return [] }
+    guard response.status == 200 else { throw response.refusal }
+    return try response.decode([T].self)
+  }
+
+  /// The element of upstream's one-element list, or `missing`.
+  func one<T: Decodable>(_ spec: OperationSpec, _ path: [String], missing: any Error) async throws -> T {
+    let found: [T] = try await list(spec, path)
+    guard let first = found.first else { throw missing }
+    return first
+  }
+
   /// Sends a request and fails unless it answered 2xx.
   func expect(_ spec: OperationSpec, _ path: [String] = [], _ parameters: [(String, String)] = []) async throws
     -> Response

@@ -12,22 +12,14 @@ struct HTTPStorageOperations: StorageOperations {
     try await client.expect(.storageUtilization).decode(StorageReport.self)
   }
 
-  /// A listing: empty for upstream's 404 "not found" answer.
   private func list<T: Decodable>(
     _ spec: OperationSpec, _ path: [String] = [], _ parameters: [(String, String?)]
   ) async throws -> [T] {
-    let given = parameters.compactMap { name, value in value.map { (name, $0) } }
-    let response = try await client.send(spec, path, given)
-    if response.status == 404 { return [] }
-    guard response.status == 200 else { throw response.refusal }
-    return try response.decode([T].self)
+    try await client.list(spec, path, parameters)
   }
 
-  /// One element of a one-element list, or `missing`.
   private func one<T: Decodable>(_ spec: OperationSpec, _ path: [String], missing: StorageError) async throws -> T {
-    let found: [T] = try await list(spec, path, [])
-    guard let first = found.first else { throw missing }
-    return first
+    try await client.one(spec, path, missing: missing)
   }
 
   func prometheusMetrics() async throws -> String {

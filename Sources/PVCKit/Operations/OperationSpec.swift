@@ -123,6 +123,7 @@ extension OperationSpec {
   /// Every operation PVCKit describes, area by area.
   public static var all: [OperationSpec] {
     clusterOperations + dnsOperations + faultOperations + metricsOperations + networkOperations + nodeOperations
+      + provisionerOperations
       + storageOperations
       + taskOperations
       + vmOperations

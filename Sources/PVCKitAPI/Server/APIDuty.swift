@@ -11,6 +11,7 @@ public final class APIDuty: PrimaryDuty {
   private let policy: DomainPolicy
   private let ceph: CephAccess?
   private let database: MariaDBConnection.Settings?
+  private let provisionerDatabase: MariaDBConnection.Settings?
   private let settings: APIServer.Settings
   private let running = Mutex<(server: RunningServer, cluster: PVCCluster)?>(nil)
 
@@ -18,12 +19,14 @@ public final class APIDuty: PrimaryDuty {
   /// reach Ceph and the DNS database through `ceph` and `database`.
   public init(
     connection: ClusterConnection, policy: DomainPolicy = .strict, ceph: CephAccess? = nil,
-    database: MariaDBConnection.Settings? = nil, settings: APIServer.Settings
+    database: MariaDBConnection.Settings? = nil, provisionerDatabase: MariaDBConnection.Settings? = nil,
+    settings: APIServer.Settings
   ) {
     self.connection = connection
     self.policy = policy
     self.ceph = ceph
     self.database = database
+    self.provisionerDatabase = provisionerDatabase
     self.settings = settings
   }
 
@@ -35,7 +38,8 @@ public final class APIDuty: PrimaryDuty {
       throw ServerError.notStarted(
         "authentication is on but pvc.conf has no api.token; add the same token on every coordinator")
     }
-    let cluster = try await PVCCluster.connect(connection, policy: policy, ceph: ceph, database: database)
+    let cluster = try await PVCCluster.connect(
+      connection, policy: policy, ceph: ceph, database: database, provisionerDatabase: provisionerDatabase)
     do {
       let server = try await APIServer(cluster: cluster, settings: settings).start()
       running.withLock { $0 = (server, cluster) }

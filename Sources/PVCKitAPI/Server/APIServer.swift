@@ -98,7 +98,7 @@ public struct APIServer: Sendable {
   /// Every endpoint, as implemented.
   static let allRoutes: [APIRoute] =
     RootRoutes.all + FaultRoutes.all + TaskRoutes.all + NodeRoutes.all + VMRoutes.all + NetworkRoutes.all
-    + StorageRoutes.all + DNSRoutes.all
+    + StorageRoutes.all + DNSRoutes.all + ProvisionerRoutes.all
     + MetricsRoutes.all
     + DocumentRoutes.all
 

@@ -30,7 +30,7 @@ struct ConnectionOptions: ParsableArguments {
     /// An ensemble, with the members' credentials and the VM policy when a configuration file gives them.
     case zookeeper(
       String, credentials: ZooKeeperCredentials? = nil, policy: DomainPolicy = .strict, ceph: CephAccess? = nil,
-      database: MariaDBConnection.Settings? = nil)
+      database: MariaDBConnection.Settings? = nil, provisionerDatabase: MariaDBConnection.Settings? = nil)
     case api(URL, key: String?)
   }
 
@@ -63,7 +63,8 @@ struct ConnectionOptions: ParsableArguments {
   static func target(of configuration: PVCConfiguration) -> Target {
     .zookeeper(
       configuration.zookeeperHosts, credentials: configuration.zookeeper.credentials, policy: configuration.vmPolicy,
-      ceph: configuration.cephAccess, database: configuration.dnsDatabaseSettings)
+      ceph: configuration.cephAccess, database: configuration.dnsDatabaseSettings,
+      provisionerDatabase: configuration.provisionerDatabaseSettings)
   }
 
   /// `PVC_CEPH_CONFIG`: the ceph.conf for storage changes over a direct connection.
@@ -76,13 +77,13 @@ struct ConnectionOptions: ParsableArguments {
   /// Connects to the cluster.
   func connect() async throws -> PVCCluster {
     switch try target() {
-    case .zookeeper(let hosts, let credentials, let policy, let ceph, let database):
+    case .zookeeper(let hosts, let credentials, let policy, let ceph, let database, let provisionerDatabase):
       // Storage changes reach Ceph through the configuration's ceph.conf, or PVC_CEPH_CONFIG's.
       let access = ceph ?? Self.environmentCeph
       do {
         return try await PVCCluster.connect(
           .zookeeper(hosts: hosts, connectTimeout: .seconds(5), credentials: credentials), policy: policy,
-          ceph: access, database: database)
+          ceph: access, database: database, provisionerDatabase: provisionerDatabase)
       } catch let error as ZooKeeperError where error.code == .notConnected {
         throw CLIError("cannot reach ZooKeeper at \(hosts): is the cluster up?", kind: .unavailable)
       }

@@ -178,7 +178,7 @@ struct APIContractTests {
     // The DNS routes reach a real database of their own (without one they answer 503, rightly).
     let database = try await DNSTestDatabase.make()
     defer { Task { await database.drop() } }
-    try await APITestHarness.with(vms: 3, database: database.settings) { api in
+    try await APITestHarness.with(vms: 3, database: database.settings, provisionerDatabase: database.settings) { api in
       let before = try await api.cluster.backup()
       var answered = 0
       for route in api.server.routes {
@@ -209,6 +209,9 @@ struct APIContractTests {
       #expect(answered > 500)
       #expect(try await api.cluster.backup() == before, "a malformed request changed the cluster")
       #expect(try await api.cluster.dns.zones(limit: nil).isEmpty, "a malformed request made a DNS zone")
+      #expect(try await api.cluster.provisioner.profiles(limit: nil).isEmpty, "a malformed request made a profile")
+      #expect(
+        try await api.cluster.provisioner.templates(limit: nil).isEmpty)
     }
   }
 }

@@ -18,10 +18,12 @@ struct APITestHarness: Sendable {
   /// operations reaching `database` when one is given.
   static func with(
     vms: Int? = nil, authentication: Bool = true, database: MariaDBConnection.Settings? = nil,
-    name: String = #function, _ body: @Sendable (APITestHarness) async throws -> Void
+    provisionerDatabase: MariaDBConnection.Settings? = nil, name: String = #function,
+    _ body: @Sendable (APITestHarness) async throws -> Void
   ) async throws {
     let hosts = try await TestServices.chroot(name: name)
-    let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts), database: database)
+    let cluster = try await PVCCluster.connect(
+      .zookeeper(hosts: hosts), database: database, provisionerDatabase: provisionerDatabase)
     if let vms {
       try await UpstreamSeeder(zookeeper: cluster.zookeeper!, vms: vms).seed()
     } else {

@@ -1,31 +1,11 @@
 /// This program's way to the DNS database: a pool made on first use, after which the schema is brought up to
 /// date once (``DNSSchema``).
-actor DNSLink {
-  let settings: MariaDBConnection.Settings?
-  private var ready: DNSDatabase?
+typealias DNSLink = DatabaseLink<DNSDatabase>
 
-  init(_ settings: MariaDBConnection.Settings?) { self.settings = settings }
-
-  /// The database (connected and migrated now if it was not).
-  func database() async throws -> DNSDatabase {
-    if let ready { return ready }
-    guard let settings else { throw DNSError.noDatabase }
-    let pool = MariaDBPool(settings)
-    do {
-      try await DNSSchema.migrate(pool)
-    } catch {
-      await pool.close()
-      throw error
-    }
-    let database = DNSDatabase(pool: pool)
-    ready = database
-    return database
-  }
-
-  /// Closes the pool.
-  func close() async {
-    let closing = ready
-    ready = nil
-    await closing?.pool.close()
+extension DatabaseLink where Store == DNSDatabase {
+  init(_ settings: MariaDBConnection.Settings?) {
+    self.init(
+      settings, schema: DNSSchema.schema, missing: { DNSError.noDatabase },
+      tooNew: { DNSError.schemaTooNew(database: $0, known: $1) }, make: { DNSDatabase(pool: $0) })
   }
 }

@@ -1,16 +1,11 @@
-/// The DNS database's schema, created and upgraded by PVCKit: numbered migrations recorded in
-/// `pvckit_schema`. Every statement is idempotent (`IF NOT EXISTS`), so members or programs that migrate at
-/// the same time cannot break each other (Galera has no cluster-wide lock for this).
+/// The DNS database's schema (``DatabaseSchema``): PowerDNS's gmysql tables, then PVCKit's columns.
 enum DNSSchema {
-  /// One step of the schema.
-  struct Migration: Sendable {
-    let version: Int
-    let summary: String
-    let statements: [String]
-  }
+  typealias Migration = DatabaseSchema.Migration
+
+  static let schema = DatabaseSchema(table: "pvckit_schema", migrations: migrations)
 
   /// The newest version this PVCKit knows.
-  static var current: Int { migrations.last?.version ?? 0 }
+  static var current: Int { schema.current }
 
   static let migrations: [Migration] = [
     Migration(
@@ -80,22 +75,6 @@ enum DNSSchema {
   /// - Throws: ``DNSError/schemaTooNew(database:known:)`` for a database a newer PVCKit upgraded.
   @discardableResult
   static func migrate(_ pool: MariaDBPool) async throws -> [Int] {
-    try await pool.execute(
-      """
-      CREATE TABLE IF NOT EXISTS pvckit_schema (version INT NOT NULL, summary VARCHAR(200) NOT NULL,
-        applied_at BIGINT NOT NULL, PRIMARY KEY (version)) ENGINE=InnoDB
-      """)
-    let rows = try await pool.query("SELECT COALESCE(MAX(version), 0) FROM pvckit_schema")
-    let have = rows.first?.first.flatMap { $0.flatMap { Int($0) } } ?? 0
-    guard have <= current else { throw DNSError.schemaTooNew(database: have, known: current) }
-    var applied: [Int] = []
-    for migration in migrations where migration.version > have {
-      for statement in migration.statements { try await pool.execute(statement) }
-      try await pool.execute(
-        "INSERT IGNORE INTO pvckit_schema (version, summary, applied_at) VALUES (?, ?, UNIX_TIMESTAMP())",
-        [.integer(Int64(migration.version)), .text(migration.summary)])
-      applied.append(migration.version)
-    }
-    return applied
+    try await schema.migrate(pool) { DNSError.schemaTooNew(database: $0, known: $1) }
   }
 }
