@@ -16,6 +16,7 @@ struct PVC: AsyncParsableCommand {
     version: "pvc (PVCKit) \(PVCKitVersion.string), compatible with PVC \(PVCKitVersion.upstreamCompatibility)",
     subcommands: [
       ClusterCommand.self, ConnectionCommand.self, DNSCommand.self, NetworkCommand.self, NodeCommand.self,
+      ProvisionerCommand.self,
       StorageCommand.self,
       VMCommand.self,
     ]

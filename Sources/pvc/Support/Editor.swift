@@ -3,7 +3,7 @@ import Foundation
 /// Opens text in the user's editor (`VISUAL`, `EDITOR`, else `vi`) and returns
 /// what was saved, or `nil` if nothing changed. The editor runs without a shell:
 /// its command is split on spaces (`code --wait` works).
-func editInEditor(_ text: String, name: String) throws -> String? {
+func editInEditor(_ text: String, name: String, extension suffix: String = "xml") throws -> String? {
   let environment = ProcessInfo.processInfo.environment
   let command = (environment["VISUAL"] ?? environment["EDITOR"] ?? "vi").split(separator: " ").map(String.init)
   guard let program = command.first else { throw CLIError("no editor: set EDITOR") }
@@ -11,7 +11,7 @@ func editInEditor(_ text: String, name: String) throws -> String? {
   try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
   defer { try? FileManager.default.removeItem(at: directory) }
   let safeName = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
-  let file = directory.appendingPathComponent("\(safeName).xml")
+  let file = directory.appendingPathComponent("\(safeName).\(suffix)")
   try text.write(to: file, atomically: true, encoding: .utf8)
   let process = Process()
   process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

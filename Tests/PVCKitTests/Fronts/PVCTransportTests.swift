@@ -13,12 +13,14 @@ struct PVCTransportTests {
   /// directory holding connections `api` and `zk` to them.
   static func withConnections(
     port: Int, editor: String? = nil, ceph: Bool = false, database: MariaDBConnection.Settings? = nil,
+    provisionerDatabase: MariaDBConnection.Settings? = nil,
     _ body: @Sendable (_ pvc: @Sendable ([String]) async throws -> CommandResult, PVCCluster) async throws -> Void,
     name: String = #function
   ) async throws {
     let hosts = try await TestServices.chroot(name: name)
     let access = ceph ? CephAccess(configurationFile: TestServices.cephConfiguration) : nil
-    let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts), ceph: access, database: database)
+    let cluster = try await PVCCluster.connect(
+      .zookeeper(hosts: hosts), ceph: access, database: database, provisionerDatabase: provisionerDatabase)
     try await UpstreamSeeder(zookeeper: cluster.zookeeper!, vms: 6).seed()
     let server = APIServer(cluster: cluster, settings: .init(port: port, tokens: [APITestHarness.token]))
     let serving = try await server.start()
