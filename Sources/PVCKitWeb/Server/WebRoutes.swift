@@ -148,6 +148,7 @@ struct WebRoutes: Sendable {
     }
     registerStorage(on: router)
     registerDNS(on: router)
+    registerProvisioner(on: router)
     router.get("/vms") { request, _ in
       try await page(request) { session, flash in
         let p = RequestParameters(query: request.uri.query)

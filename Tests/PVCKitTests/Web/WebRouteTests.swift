@@ -59,13 +59,14 @@ struct WebRouteTests {
 
   /// Runs `body` logged in to a seeded cluster.
   static func withBrowser(
-    vms: Int = 3, ceph: Bool = false, database: MariaDBConnection.Settings? = nil, name: String = #function,
+    vms: Int = 3, ceph: Bool = false, database: MariaDBConnection.Settings? = nil,
+    provisionerDatabase: MariaDBConnection.Settings? = nil, name: String = #function,
     _ body: @Sendable (Browser) async throws -> Void
   ) async throws {
     let hosts = try await TestServices.chroot(name: name)
     let cluster = try await PVCCluster.connect(
       .zookeeper(hosts: hosts), ceph: ceph ? CephAccess(configurationFile: TestServices.cephConfiguration) : nil,
-      database: database)
+      database: database, provisionerDatabase: provisionerDatabase)
     try await UpstreamSeeder(zookeeper: cluster.zookeeper!, vms: vms).seed()
     let server = WebServer(cluster: cluster, settings: .init(tokens: [token]))
     do {
@@ -271,6 +272,62 @@ struct WebRouteTests {
     try await Self.withBrowser(database: DNSFrontTests.deadDatabase) { browser in
       let page = try await browser.get("/dns")
       #expect(page.status != 200 && page.html.contains("127.0.0.1:9"), "\(page.html)")
+    }
+  }
+
+  @Test("provisioner: templates, documents and profiles from the forms; removal asked first, refused while in use")
+  func provisionerForms() async throws {
+    let database = try await DNSTestDatabase.make()
+    defer { Task { await database.drop() } }
+    try await Self.withBrowser(provisionerDatabase: database.settings) { browser in
+      let page = try await browser.get("/provisioner")
+      #expect(page.status == 200 && page.html.contains("Add profile") && page.html.contains("href=\"/provisioner\""))
+      let csrf = try #require(page.csrf)
+      let posts: [(String, [(String, String)])] = [
+        ("/provisioner/system", [("name", "small"), ("vcpus", "2"), ("vram", "1024"), ("serial", "true")]),
+        ("/provisioner/network", [("name", "nets"), ("mac_template", "")]),
+        ("/provisioner/network-vni", [("template", "nets"), ("vni", "100")]),
+        ("/provisioner/storage", [("name", "disks")]),
+        ("/provisioner/storage-disk", [("template", "disks"), ("disk_id", "sda"), ("pool", "vms"), ("disk_size", "10")]),
+        ("/provisioner/userdata", [("name", "basic"), ("data", "#cloud-config\r\nhostname: x\r\n")]),
+        ("/provisioner/script", [("name", "noop"), ("data", "#!/bin/sh\r\nexit 0\r\n")]),
+        (
+          "/provisioner/profiles",
+          [
+            ("name", "web"), ("system_template", "small"), ("network_template", "nets"), ("storage_template", ""),
+            ("userdata", "basic"), ("script", "noop"), ("args", "a=1\r\nb=2"),
+          ]
+        ),
+      ]
+      for (path, form) in posts {
+        let answer = try await browser.send(.post, path, form: form + [("csrf", csrf)])
+        let notice = try await browser.get(answer.headers[.location] ?? "/")
+        #expect(answer.status == 303 && !notice.html.contains("Failed"), "\(path): \(notice.html.prefix(300))")
+      }
+      let profile = try await browser.cluster.provisioner.profile("web")
+      #expect(profile.arguments == ["a=1", "b=2"] && profile.storageTemplate == VMProfile.none)
+      #expect(try await browser.cluster.provisioner.script("noop").script == "#!/bin/sh\nexit 0\n")
+      let shown = try await browser.get("/provisioner")
+      #expect(shown.html.contains("sda: 10 GB in vms") && shown.html.contains("web"))
+      // Hostile input: refused with the reason, escaped.
+      let hostile = try await browser.send(
+        .post, "/provisioner/system", form: [("name", "<b>x</b>"), ("vcpus", "1"), ("vram", "1"), ("csrf", csrf)])
+      let notice = try await browser.get(hostile.headers[.location] ?? "/")
+      #expect(notice.html.contains("Failed") && !notice.html.contains("<b>x</b>"))
+      // Removal: asked first; refused while a profile uses the template; then done.
+      let ask = try await browser.send(
+        .post, "/provisioner/remove", form: [("kind", "system"), ("name", "small"), ("csrf", csrf)])
+      #expect(ask.status == 200 && ask.html.contains("Really remove system template small"))
+      let refused = try await browser.send(
+        .post, "/provisioner/remove",
+        form: [("kind", "system"), ("name", "small"), ("confirm", "yes"), ("csrf", csrf)])
+      #expect(try await browser.get(refused.headers[.location] ?? "/").html.contains("profile web"))
+      _ = try await browser.send(
+        .post, "/provisioner/remove", form: [("kind", "profile"), ("name", "web"), ("confirm", "yes"), ("csrf", csrf)])
+      _ = try await browser.send(
+        .post, "/provisioner/remove", form: [("kind", "system"), ("name", "small"), ("confirm", "yes"), ("csrf", csrf)])
+      #expect(try await browser.cluster.provisioner.systemTemplates(limit: nil).isEmpty)
+      #expect(try await browser.cluster.provisioner.profiles(limit: nil).isEmpty)
     }
   }
 

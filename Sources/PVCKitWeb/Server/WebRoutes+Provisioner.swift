@@ -1,0 +1,116 @@
+import Hummingbird
+import PVCKit
+import PVCKitServer
+
+/// The provisioner page's routes: the page, a form per kind of object, and removal (asked first).
+extension WebRoutes {
+  func registerProvisioner(on router: Router<PVCRequestContext>) {
+    router.get("/provisioner") { request, _ in
+      try await page(request) { session, flash in
+        async let profiles = cluster.provisioner.profiles(limit: nil)
+        async let templates = cluster.provisioner.templates(limit: nil)
+        async let userdata = cluster.provisioner.userdata(limit: nil)
+        async let scripts = cluster.provisioner.scripts(limit: nil)
+        return ProvisionerPages.overview(
+          .init(
+            profiles: try await profiles, templates: try await templates, userdata: try await userdata,
+            scripts: try await scripts), session: session, flash: flash)
+      }
+    }
+    router.post("/provisioner/:form") { request, context in
+      let form = context.parameters.get("form") ?? ""
+      return try await action(request) { session, fields in
+        try await provisionerAction(form, fields, session: session)
+      }
+    }
+  }
+
+  /// One form of the page.
+  private func provisionerAction(_ form: String, _ fields: RequestParameters, session: WebSession) async throws
+    -> Response
+  {
+    let name = fields.first("name") ?? ""
+    func given(_ field: String) -> String? { fields.first(field).flatMap { $0.isEmpty ? nil : $0 } }
+    func number(_ field: String) throws -> Int? {
+      guard let text = given(field) else { return nil }
+      guard let value = Int(text) else { throw WebError.badRequest("\(field) must be a whole number") }
+      return value
+    }
+    let provisioner = cluster.provisioner
+    let done: String
+    switch form {
+    case "profiles":
+      let arguments = (fields.first("args") ?? "").split(whereSeparator: \.isNewline).map {
+        $0.trimmingCharacters(in: .whitespaces)
+      }
+      try await provisioner.addProfile(
+        name,
+        .init(
+          type: .provisioner, systemTemplate: given("system_template"), networkTemplate: given("network_template"),
+          storageTemplate: given("storage_template"), userdata: given("userdata"), script: given("script"),
+          arguments: arguments))
+      done = "Created VM profile \(name)."
+    case "system":
+      try await provisioner.addSystemTemplate(
+        name,
+        .init(
+          vcpus: try number("vcpus"), vramMB: try number("vram"), serial: fields.first("serial") == "true",
+          vnc: fields.first("vnc") == "true", nodeLimit: given("node_limit").map { $0.split(separator: ",").map(String.init) }))
+      done = "Added system template \(name)."
+    case "network":
+      try await provisioner.addNetworkTemplate(name, macTemplate: given("mac_template"))
+      done = "Added network template \(name)."
+    case "network-vni":
+      let template = fields.first("template") ?? ""
+      try await provisioner.addTemplateNetwork(template, vni: fields.first("vni") ?? "", permitDuplicate: false)
+      done = "Added the network to template \(template)."
+    case "storage":
+      try await provisioner.addStorageTemplate(name)
+      done = "Added storage template \(name)."
+    case "storage-disk":
+      let template = fields.first("template") ?? ""
+      try await provisioner.addTemplateDisk(
+        template, diskID: fields.first("disk_id") ?? "",
+        .init(
+          pool: fields.first("pool") ?? "", sourceVolume: given("source_volume"), sizeGB: try number("disk_size"),
+          filesystem: given("filesystem"), mountpoint: given("mountpoint")))
+      done = "Added the disk to template \(template)."
+    case "userdata":
+      try await provisioner.addUserdata(name, data: Self.lines(fields.first("data") ?? ""))
+      done = "Created userdata document \(name)."
+    case "script":
+      try await provisioner.addScript(name, data: Self.lines(fields.first("data") ?? ""))
+      done = "Created script \(name)."
+    case "remove":
+      return try await provisionerRemoval(fields.first("kind") ?? "", name, confirmed: fields.first("confirm") == "yes", session: session)
+    default:
+      throw WebError.badRequest("unknown form")
+    }
+    return Self.redirect("/provisioner", flash: done)
+  }
+
+  /// A form's text with the browser's CR LF line ends made LF (a script's #! line must not end in CR).
+  static func lines(_ text: String) -> String { text.replacingOccurrences(of: "\r\n", with: "\n") }
+
+  private func provisionerRemoval(_ kind: String, _ name: String, confirmed: Bool, session: WebSession) async throws
+    -> Response
+  {
+    let kinds: [String: (String, @Sendable (String) async throws -> Void)] = [
+      "profile": ("profile", { try await cluster.provisioner.removeProfile($0) }),
+      "system": ("system template", { try await cluster.provisioner.removeSystemTemplate($0) }),
+      "network": ("network template", { try await cluster.provisioner.removeNetworkTemplate($0) }),
+      "storage": ("storage template", { try await cluster.provisioner.removeStorageTemplate($0) }),
+      "userdata": ("userdata document", { try await cluster.provisioner.removeUserdata($0) }),
+      "script": ("script", { try await cluster.provisioner.removeScript($0) }),
+    ]
+    guard let (label, remove) = kinds[kind] else { throw WebError.badRequest("unknown kind") }
+    guard confirmed else {
+      return Self.page(
+        NetworkPages.confirm(
+          "Really remove \(label) \(name)?", action: "/provisioner/remove", fields: [("kind", kind), ("name", name)],
+          back: "/provisioner", session: session))
+    }
+    try await remove(name)
+    return Self.redirect("/provisioner", flash: "Removed \(label) \(name).")
+  }
+}
