@@ -49,7 +49,8 @@ enum ProvisionerPages {
     }
     let storageRows = contents.templates.storageTemplates.map { template -> HTML in
       let disks = template.disks.map { disk in
-        "\(disk.diskID): " + (disk.sourceVolume.map { "copy of \(disk.pool)/\($0)" } ?? "\(disk.diskSizeGB ?? 0) GB in \(disk.pool)")
+        "\(disk.diskID): "
+          + (disk.sourceVolume.map { "copy of \(disk.pool)/\($0)" } ?? "\(disk.diskSizeGB ?? 0) GB in \(disk.pool)")
           + (disk.filesystem.map { ", \($0)" } ?? "") + (disk.mountpoint.map { " at \($0)" } ?? "")
       }.joined(separator: "; ")
       return """

@@ -55,7 +55,8 @@ extension WebRoutes {
         name,
         .init(
           vcpus: try number("vcpus"), vramMB: try number("vram"), serial: fields.first("serial") == "true",
-          vnc: fields.first("vnc") == "true", nodeLimit: given("node_limit").map { $0.split(separator: ",").map(String.init) }))
+          vnc: fields.first("vnc") == "true",
+          nodeLimit: given("node_limit").map { $0.split(separator: ",").map(String.init) }))
       done = "Added system template \(name)."
     case "network":
       try await provisioner.addNetworkTemplate(name, macTemplate: given("mac_template"))
@@ -82,7 +83,8 @@ extension WebRoutes {
       try await provisioner.addScript(name, data: Self.lines(fields.first("data") ?? ""))
       done = "Created script \(name)."
     case "remove":
-      return try await provisionerRemoval(fields.first("kind") ?? "", name, confirmed: fields.first("confirm") == "yes", session: session)
+      return try await provisionerRemoval(
+        fields.first("kind") ?? "", name, confirmed: fields.first("confirm") == "yes", session: session)
     default:
       throw WebError.badRequest("unknown form")
     }

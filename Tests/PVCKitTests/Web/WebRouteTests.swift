@@ -288,7 +288,10 @@ struct WebRouteTests {
         ("/provisioner/network", [("name", "nets"), ("mac_template", "")]),
         ("/provisioner/network-vni", [("template", "nets"), ("vni", "100")]),
         ("/provisioner/storage", [("name", "disks")]),
-        ("/provisioner/storage-disk", [("template", "disks"), ("disk_id", "sda"), ("pool", "vms"), ("disk_size", "10")]),
+        (
+          "/provisioner/storage-disk",
+          [("template", "disks"), ("disk_id", "sda"), ("pool", "vms"), ("disk_size", "10")]
+        ),
         ("/provisioner/userdata", [("name", "basic"), ("data", "#cloud-config\r\nhostname: x\r\n")]),
         ("/provisioner/script", [("name", "noop"), ("data", "#!/bin/sh\r\nexit 0\r\n")]),
         (
