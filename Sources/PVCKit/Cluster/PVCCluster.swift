@@ -96,7 +96,7 @@ public final class PVCCluster: Sendable {
         vms: vms, networks: DirectNetworkOperations(zookeeper: zk, vms: vms, views: views),
         nodes: DirectNodeOperations(zookeeper: zk, views: views),
         storage: DirectStorageOperations(zookeeper: zk, ceph: link, views: views),
-        dns: DirectDNSOperations(link: dns), provisioner: DirectProvisionerOperations(link: provisioner),
+        dns: DirectDNSOperations(link: dns), provisioner: DirectProvisionerOperations(link: provisioner, zookeeper: zk),
         faults: DirectFaultOperations(zookeeper: zk, views: views), tasks: DirectTaskOperations(zookeeper: zk),
         zookeeper: zk, views: views, ceph: link, database: dns, provisionerDatabase: provisioner)
     case .api(let url, let key, let timeout):

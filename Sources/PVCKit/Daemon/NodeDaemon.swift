@@ -52,6 +52,8 @@ public struct NodeDaemon: Sendable {
     var evpn: FRRPlan?
     /// The DNS service the primary runs (PowerDNS and the aggregator); `nil` without `database.mariadb`.
     var dns: DNSDuty.Settings?
+    /// The provisioner's database (`database.mariadb.api`), for the creates the primary carries out.
+    var provisionerDatabase: MariaDBConnection.Settings?
 
     /// Creates settings.
     public init(
@@ -115,6 +117,7 @@ public struct NodeDaemon: Sendable {
         // Upstream puts floating addresses on its bridges (brupstream...); without one, on the device.
         (network.floatingAddress, network.netmask, NetworkDevice.exists("br\(name)") ? "br\(name)" : network.device)
       }
+      settings.provisionerDatabase = configuration.provisionerDatabaseSettings
       if let database = configuration.dnsDatabaseSettings {
         settings.dns = DNSDuty.Settings(
           database: database,
@@ -243,7 +246,10 @@ public struct NodeDaemon: Sendable {
       zookeeper: zookeeper, libvirt: libvirt, directory: identity.consoleLogDirectory, lines: settings.consoleLogLines)
     let domainStates = DomainStateWorker(
       zookeeper: zookeeper, identity: identity, window: settings.flushWindow, timeout: .seconds(120), logger: logger)
-    let tasks = TaskWorker(zookeeper: zookeeper, identity: identity, logger: logger, storage: storage)
+    let tasks = TaskWorker(
+      zookeeper: zookeeper, identity: identity, logger: logger, storage: storage,
+      provisioner: settings.provisionerDatabase.map { ProvisionerLink($0) },
+      scratchDirectory: settings.runtimeDirectory + "/tasks")
     let guardian = SelfFenceGuard(
       zookeeper: zookeeper, libvirt: libvirt, policy: settings.fencePolicy, watchdog: watchdog, logger: logger)
     let agent =

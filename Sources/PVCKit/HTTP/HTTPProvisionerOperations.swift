@@ -182,6 +182,21 @@ struct HTTPProvisionerOperations: ProvisionerOperations {
     _ = try await client.expect(.provisionerProfileRemove, [try self.name(name, "profile")])
   }
 
+  func create(_ arguments: ProvisionerCreateTask.Arguments) async throws -> ClusterTask {
+    let response = try await client.expect(
+      .provisionerCreate, [],
+      [
+        ("name", arguments.name), ("profile", arguments.profile), ("define_vm", String(arguments.define)),
+        ("start_vm", String(arguments.start)),
+      ] + arguments.arguments.map { ("arg", $0) })
+    guard
+      let id = (try? JSONValue(parsing: String(decoding: response.body, as: UTF8.self))).flatMap({
+        StorageStats.text($0, "task_id")
+      })
+    else { throw ProvisionerError.invalid("the API queued the create but gave no task") }
+    return try await HTTPTaskOperations(client: client).task(id)
+  }
+
   static func parameters(_ request: SystemTemplateRequest) -> [(String, String)] {
     var parameters: [(String, String?)] = [
       ("vcpus", request.vcpus.map(String.init)), ("vram", request.vramMB.map(String.init)),

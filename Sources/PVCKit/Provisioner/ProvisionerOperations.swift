@@ -55,4 +55,8 @@ public protocol ProvisionerOperations: Sendable {
   /// Changes the references given (the type and OVA stay); `arguments`, when given, replace the old ones.
   func modifyProfile(_ name: String, _ request: VMProfileRequest) async throws
   func removeProfile(_ name: String) async throws
+
+  /// Queues the creation of a VM from a profile on the primary (task `provisioner.create`, 11 stages); follow
+  /// it through ``PVCCluster/tasks``.
+  func create(_ arguments: ProvisionerCreateTask.Arguments) async throws -> ClusterTask
 }

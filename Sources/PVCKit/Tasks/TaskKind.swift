@@ -44,6 +44,10 @@ public struct TaskContext: Sendable {
   let progress: TaskProgress
   /// The node's storage agent, when the node has storage on.
   var storage: NodeStorage? = nil
+  /// The provisioner's database, when the node has one configured (`database.mariadb.api`).
+  var provisioner: ProvisionerLink? = nil
+  /// Where tasks keep scratch files (the provisioner's scripts).
+  var scratchDirectory = "/run/pvc/tasks"
 
   /// VM operations that wait in place (a task never queues another to wait).
   var vms: DirectVMOperations { DirectVMOperations(zookeeper: zookeeper, waitsThroughTasks: false) }
@@ -55,6 +59,19 @@ public struct TaskContext: Sendable {
       throw TaskError.failed("node \(node) has no storage configured (subsystem.enable_storage)")
     }
     return storage
+  }
+
+  /// The provisioner's database, or a failure saying the node has none.
+  func requireProvisioner() throws -> ProvisionerLink {
+    guard let provisioner else {
+      throw TaskError.failed("node \(node) has no provisioner database configured (database.mariadb.api)")
+    }
+    return provisioner
+  }
+
+  /// Storage operations through the node's Ceph client.
+  func directStorage() throws -> DirectStorageOperations {
+    DirectStorageOperations(zookeeper: zookeeper, ceph: try requireStorage().ceph)
   }
 
   /// Records how far the task has come.
@@ -70,6 +87,7 @@ public enum TaskKinds {
     NodeFlushTask.self, NodeReadyTask.self, VMMigrateTask.self, VMMoveTask.self, VMUnmigrateTask.self,
     VMStateTask.self, VMFlushLocksTask.self, StorageBenchmarkTask.self, StorageOSDAddTask.self,
     StorageOSDRemoveTask.self, StorageOSDReplaceTask.self, StorageOSDRefreshTask.self, StorageOSDDatabaseVGTask.self,
+    ProvisionerCreateTask.self,
   ]
 
   /// The kind called `name`, if any.

@@ -69,6 +69,14 @@ extension ProvisionerRoutes {
       try await call.cluster.provisioner.modifyProfile(name, profileRequest(call))
       return Responses.message("Modified VM profile \"\(name)\".")
     },
+    APIRoute(.provisionerCreate) { call in
+      let p = call.parameters
+      let arguments = ProvisionerCreateTask.Arguments(
+        name: p.string("name") ?? "", profile: p.string("profile") ?? "", define: p.bool("define_vm") ?? true,
+        start: p.bool("start_vm") ?? true, arguments: p.strings("arg"))
+      // As upstream: always a task to follow (202).
+      return try TaskRoutes.accepted(try await call.cluster.provisioner.create(arguments))
+    },
     APIRoute(.provisionerProfileRemove) { call in
       let name = call.path("profile")
       try await call.cluster.provisioner.removeProfile(name)

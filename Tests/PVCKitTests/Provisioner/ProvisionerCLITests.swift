@@ -56,6 +56,8 @@ struct ProvisionerCLITests {
         python.status == ErrorKind.invalid.exitCode && python.stderr.contains("interpreter line"), "\(python.stderr)")
       let inUse = try await pvc(["-c", "api", "provisioner", "template", "system", "remove", "small", "--yes"])
       #expect(inUse.status == ErrorKind.refused.exitCode && inUse.stderr.contains("profile web"), "\(inUse.stderr)")
+      let unknown = try await pvc(["-c", "api", "provisioner", "create", "vm1", "nothing", "--no-wait"])
+      #expect(unknown.status == ErrorKind.notFound.exitCode && unknown.stderr.contains("nothing"), "\(unknown.stderr)")
       let none = try await pvc(["-c", "api", "provisioner", "profile", "list", "nothing"])
       #expect(none.status == ErrorKind.notFound.exitCode)
       _ = try await ok(["profile", "remove", "web", "--yes"])

@@ -12,6 +12,10 @@ struct TaskWorker: Sendable {
   let logger: Logger
   /// The node's storage agent (storage on), for tasks that reach Ceph.
   var storage: NodeStorage? = nil
+  /// The provisioner's database (`database.mariadb.api`), for creates.
+  var provisioner: ProvisionerLink? = nil
+  /// Where tasks keep scratch files.
+  var scratchDirectory = "/run/pvc/tasks"
 
   /// Runs until cancelled.
   func run() async {
@@ -53,7 +57,9 @@ struct TaskWorker: Sendable {
     logger.info("task \(task.id) (\(task.name)) started")
     let progress = TaskProgress(zookeeper: zookeeper, task: task)
     do {
-      let context = TaskContext(zookeeper: zookeeper, node: identity.name, progress: progress, storage: storage)
+      let context = TaskContext(
+        zookeeper: zookeeper, node: identity.name, progress: progress, storage: storage, provisioner: provisioner,
+        scratchDirectory: scratchDirectory)
       let result = try await TaskKinds.run(task, context: context)
       await progress.finish(.success, status: result)
       logger.info("task \(task.id) (\(task.name)) succeeded: \(result)")

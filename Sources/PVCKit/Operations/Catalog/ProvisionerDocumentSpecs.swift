@@ -104,6 +104,18 @@ extension OperationSpec {
     "provisioner.profile-remove", .delete, "/provisioner/profile/{profile}", summary: "Remove VM profile {profile}",
     responses: [200: "Message", 400: "Message"])
 
+  /// Create a VM from a profile (a task on the primary)
+  public static let provisionerCreate = OperationSpec(
+    "provisioner.create", .post, "/provisioner/create", summary: "Create a VM from a profile (a task on the primary)",
+    parameters: [
+      .string("name", required: true, "The new VM's name"),
+      .string("profile", required: true, "The profile to make it from"),
+      .boolean("define_vm", "Define the VM (default true)"),
+      .boolean("start_vm", "Start it at the end (default true)"),
+      .string("arg", repeated: true, "A script argument, key=value, over the profile's"),
+    ], responses: [202: "CeleryTask", 400: "Message"],
+    notes: ["11 stages; a failed stage undoes what the create made (definition, volumes)"])
+
   static let provisionerDocumentOperations: [OperationSpec] = [
     provisionerUserdataList, provisionerUserdataAdd, provisionerUserdataInfo, provisionerUserdataAddNamed,
     provisionerUserdataModify, provisionerUserdataRemove, provisionerScriptList, provisionerScriptAdd,
@@ -113,6 +125,6 @@ extension OperationSpec {
 
   static let provisionerProfileOperations: [OperationSpec] = [
     provisionerProfileList, provisionerProfileAdd, provisionerProfileInfo, provisionerProfileAddNamed,
-    provisionerProfileModify, provisionerProfileRemove,
+    provisionerProfileModify, provisionerProfileRemove, provisionerCreate,
   ]
 }

@@ -2,6 +2,8 @@
 struct DirectProvisionerOperations: ProvisionerOperations {
   typealias Table = ProvisionerDatabase.Table
   let link: ProvisionerLink
+  /// The cluster, for queueing creates (`nil`: a database-only use, as in tests).
+  var zookeeper: ZooKeeper? = nil
 
   private func database() async throws -> ProvisionerDatabase { try await link.database() }
 
@@ -362,6 +364,18 @@ struct DirectProvisionerOperations: ProvisionerOperations {
 
   func removeProfile(_ name: String) async throws {
     try await database().remove(.profile, try ProvisionerRules.name(name, "profile"))
+  }
+
+  func create(_ arguments: ProvisionerCreateTask.Arguments) async throws -> ClusterTask {
+    try VMName.check(arguments.name)
+    _ = try ProvisionerRules.arguments(arguments.arguments)
+    _ = try await profile(arguments.profile)
+    guard let zookeeper else { throw ProvisionerError.invalid("this connection cannot queue tasks") }
+    guard let primary = try await DirectNodeOperations(zookeeper: zookeeper).primary() else {
+      throw TaskError.nodeUnavailable(node: "(primary)", reason: "there is no primary coordinator")
+    }
+    return try await DirectTaskOperations(zookeeper: zookeeper).submit(
+      ProvisionerCreateTask.self, arguments, runOn: primary)
   }
 
   /// The row numbers of the objects a profile request names (each must exist; empty names are left out).

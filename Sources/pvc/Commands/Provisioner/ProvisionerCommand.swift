@@ -7,7 +7,7 @@ struct ProvisionerCommand: AsyncParsableCommand {
     commandName: "provisioner", abstract: "Manage the VM provisioner: templates, userdata, scripts and profiles.",
     subcommands: [
       ProvisionerTemplateCommand.self, ProvisionerUserdataCommand.self, ProvisionerScriptCommand.self,
-      ProvisionerOVACommand.self, ProvisionerProfileCommand.self,
+      ProvisionerOVACommand.self, ProvisionerProfileCommand.self, ProvisionerCreateCommand.self,
     ])
 }
 

@@ -1,0 +1,104 @@
+import Foundation
+import Subprocess
+
+#if canImport(System)
+  import System
+#else
+  import SystemPackage
+#endif
+
+/// Runs a provisioning script's phase, as PVCKit's script contract says (Documentation/Provisioner.md): the
+/// script is an executable (its `#!` line names the interpreter) written into a scratch directory of its own,
+/// run there without a shell as `<script> <phase>`, the VM's data as JSON on its standard input, with a time
+/// limit; exit status 0 is success, anything else fails the create with the end of its standard error.
+/// Nothing of the script runs inside pvcd.
+struct ProvisionerScriptRunner: Sendable {
+  /// The phases, in order.
+  static let phases = ["setup", "create", "prepare", "install", "cleanup"]
+
+  /// The scratch directory (made, mode 700; removed by ``remove()``).
+  let directory: String
+  /// Seconds each phase may take.
+  var limits: [String: Duration] = [
+    "setup": .seconds(300), "create": .seconds(300), "prepare": .seconds(3600), "install": .seconds(3600),
+    "cleanup": .seconds(300),
+  ]
+  /// The most output kept of a phase.
+  static let outputLimit = 1 << 20
+
+  /// What a phase left.
+  struct Outcome: Sendable {
+    var status: Int32
+    var output: String
+    var errors: String
+    var timedOut: Bool
+
+    /// The last lines of its standard error (or output), for a failure message.
+    var tail: String {
+      let text = errors.isEmpty ? output : errors
+      return text.split(separator: "\n").suffix(12).joined(separator: "\n")
+    }
+  }
+
+  /// Makes the scratch directory and writes the script into it as an executable.
+  static func prepare(script: String, in parent: String, name: String) throws -> ProvisionerScriptRunner {
+    let directory = parent + "/" + name + "-" + UUID().uuidString.prefix(8).lowercased()
+    let manager = FileManager.default
+    try manager.createDirectory(
+      atPath: directory + "/work", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    try manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory)
+    let path = directory + "/script"
+    guard manager.createFile(atPath: path, contents: Data(script.utf8), attributes: [.posixPermissions: 0o700]) else {
+      throw ProvisionerError.invalid("the script could not be written to \(path)")
+    }
+    return ProvisionerScriptRunner(directory: directory)
+  }
+
+  /// Runs `phase` with `data` on its standard input.
+  func run(_ phase: String, data: Data, environment: [String: String]) async throws -> Outcome {
+    let limit = limits[phase] ?? .seconds(300)
+    var variables: [Environment.Key: String] = [
+      "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": directory + "/work",
+      "PVC_PHASE": phase, "LANG": "C.UTF-8",
+    ]
+    for (name, value) in environment {
+      if let key = Environment.Key(rawValue: name) { variables[key] = value }
+    }
+    let script = directory + "/script"
+    let work = directory + "/work"
+    let input = String(decoding: data, as: UTF8.self)
+    let environment = Environment.custom(variables)
+    return try await Task {
+      try await withThrowingTaskGroup(of: Outcome?.self) { group in
+        group.addTask {
+          let result = try await Subprocess.run(
+            .path(FilePath(script)), arguments: [phase], environment: environment,
+            workingDirectory: FilePath(work), input: .string(input), output: .string(limit: Self.outputLimit),
+            error: .string(limit: Self.outputLimit))
+          let status: Int32 =
+            switch result.terminationStatus {
+            case .exited(let code): Int32(truncatingIfNeeded: code)
+            case .signaled(let signal): 128 + Int32(truncatingIfNeeded: signal)
+            }
+          return Outcome(
+            status: status, output: result.standardOutput ?? "", errors: result.standardError ?? "", timedOut: false)
+        }
+        group.addTask {
+          try? await Task.sleep(for: limit)
+          return nil
+        }
+        defer { group.cancelAll() }
+        while let next = try await group.next() {
+          if let outcome = next { return outcome }
+          group.cancelAll()
+          _ = try? await group.next()
+          return Outcome(status: 128 + SIGKILL, output: "", errors: "", timedOut: true)
+        }
+        return Outcome(status: 128 + SIGKILL, output: "", errors: "", timedOut: true)
+      }
+    }.value
+  }
+
+  /// Removes the scratch directory.
+  func remove() { try? FileManager.default.removeItem(atPath: directory) }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import PVCKitFixtures
+import Testing
+
+@testable import PVCKit
+
+/// `provisioner.create` on the simulated cluster with the real Ceph and Galera: a VM made from a profile (its
+/// disk a copy of a base image, a new data disk), the script's five phases given the VM's data, the VM started;
+/// a failing phase undoes the definition and the volumes.
+@Suite("Provisioner create", .serialized)
+struct ProvisionerCreateTests {
+  /// A script that keeps each phase's input in the directory its `out` argument names, and fails the phase
+  /// its `fail` argument names.
+  static let script = """
+    #!/usr/bin/env python3
+    import json, os, sys
+    data = json.load(sys.stdin)
+    arguments = data["vm"]["arguments"]
+    with open(os.path.join(arguments["out"], sys.argv[1] + ".json"), "w") as f:
+        json.dump(data, f)
+    if arguments.get("fail") == sys.argv[1]:
+        print("this phase fails on purpose", file=sys.stderr)
+        sys.exit(3)
+    """
+
+  @Test("a VM from a profile: disks copied and made, every phase run with the VM's data, started; a failure undoes it")
+  func create() async throws {
+    let database = try await DNSTestDatabase.make()
+    defer { Task { await database.drop() } }
+    let configuration = SimulatedNodeConfiguration.text(
+      nodeNet: NodeCluster.nodeNet, ceph: TestServices.cephConfiguration,
+      dns: .init(
+        hosts: database.settings.hosts, database: database.name, username: database.settings.user,
+        password: database.settings.password, powerDNSPort: 25_754))
+    try await NodeCluster.with(configuration: configuration) { nodes in
+      let cluster = try await PVCCluster.connect(
+        .zookeeper(hosts: nodes.hosts), ceph: CephAccess(configurationFile: TestServices.cephConfiguration),
+        provisionerDatabase: database.settings)
+      let tag = UUID().uuidString.prefix(6).lowercased()
+      // A pool of the test's own, recorded by PVC (the create checks the cluster's pools).
+      let poolName = "pv-\(tag)"
+      #expect(try await eventually(timeout: .seconds(20)) { try await cluster.nodes.primary() != nil })
+      try await cluster.storage.addPool(poolName, pgs: 8, replication: "copies=2,mincopies=1", tier: "default")
+      let rados = try await RadosConnection.connect(configurationFile: TestServices.cephConfiguration)
+      let pool = try RBDPool(rados, pool: poolName)
+      let base = "base-\(tag)"
+      try await cluster.storage.addVolume(base, pool: poolName, size: "64M", force: true)
+      let marker = Array("PVCKit base image \(tag)".utf8) + [UInt8](repeating: 0xA5, count: 4000)
+      try await pool.write(base, at: 0, marker)
+      let out = FileManager.default.temporaryDirectory.appendingPathComponent("prov-\(tag)")
+      try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+      defer { try? FileManager.default.removeItem(at: out) }
+      do {
+        let provisioner = cluster.provisioner
+        try await provisioner.addSystemTemplate("tiny", .init(vcpus: 1, vramMB: 64, serial: true, vnc: false))
+        try await provisioner.addStorageTemplate("disks")
+        try await provisioner.addTemplateDisk("disks", diskID: "sda", .init(pool: poolName, sourceVolume: base))
+        try await provisioner.addTemplateDisk("disks", diskID: "sdb", .init(pool: poolName, sizeGB: 1))
+        try await provisioner.addUserdata("basic", data: "#cloud-config\nhostname: made\n")
+        try await provisioner.addScript("record", data: Self.script)
+        try await provisioner.addProfile(
+          "tiny-vm",
+          .init(
+            type: .provisioner, systemTemplate: "tiny", storageTemplate: "disks", userdata: "basic",
+            script: "record", arguments: ["out=\(out.path)"]))
+
+        // A create that succeeds.
+        let name = "prov-\(tag)"
+        let task = try await provisioner.create(.init(name: name, profile: "tiny-vm", arguments: ["extra=1"]))
+        let primary = try await cluster.nodes.primary()
+        #expect(task.name == "provisioner.create" && task.runOn == primary)
+        let done = try await cluster.tasks.wait(for: task.id, timeout: .seconds(180))
+        #expect(done.state == .success, "\(done.status)")
+        #expect(done.current == 11 && done.total == 11)
+        for phase in ProvisionerScriptRunner.phases {
+          #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("\(phase).json").path), "\(phase)")
+        }
+        let install =
+          try JSONSerialization.jsonObject(
+            with: Data(contentsOf: out.appendingPathComponent("install.json"))) as? [String: Any]
+        let vm = install?["vm"] as? [String: Any]
+        #expect(install?["phase"] as? String == "install" && (install?["xml"] as? String)?.contains("<domain") == true)
+        #expect(vm?["name"] as? String == name && vm?["userdata"] as? String == "#cloud-config\nhostname: made\n")
+        #expect((vm?["arguments"] as? [String: String]) == ["out": out.path, "extra": "1"])
+        // The disks: a copy of the base image, and a new 1 GiB volume.
+        #expect(try await pool.read("\(name)_sda", at: 0, count: marker.count) == marker)
+        #expect(try await pool.info("\(name)_sdb").size == 1 << 30)
+        // The VM runs, with its profile recorded.
+        let info = try await cluster.vms.info(name)
+        #expect(info.profile == "tiny-vm")
+        #expect(try await eventually(timeout: .seconds(60)) { try await cluster.vms.info(name).state == .start })
+        #expect(try await eventually(timeout: .seconds(30)) { !SimulatedNodes.hosts(of: info.uuid).isEmpty })
+
+        // A create whose install phase fails: nothing is left behind, the reason is given.
+        let failing = "prov-fail-\(tag)"
+        let failed = try await cluster.tasks.wait(
+          for: try await provisioner.create(.init(name: failing, profile: "tiny-vm", arguments: ["fail=install"])).id,
+          timeout: .seconds(180))
+        #expect(failed.state == .failure && failed.status.contains("install phase failed"), "\(failed.status)")
+        #expect(failed.status.contains("fails on purpose"))
+        await #expect(throws: VMError.self) { try await cluster.vms.info(failing) }
+        let leftSDA = try? await pool.info("\(failing)_sda")
+        let leftSDB = try? await pool.info("\(failing)_sdb")
+        #expect(leftSDA == nil && leftSDB == nil, "the failed create's volumes are removed")
+
+        // Refused before anything is queued: a bad name, an unknown profile, a name in use.
+        await #expect(throws: (any Error).self) {
+          try await provisioner.create(.init(name: "bad name", profile: "tiny-vm"))
+        }
+        await #expect(throws: ProvisionerError.notFound(kind: "profile", name: "nope")) {
+          try await provisioner.create(.init(name: "x1", profile: "nope"))
+        }
+        let twice = try await cluster.tasks.wait(
+          for: try await provisioner.create(.init(name: name, profile: "tiny-vm")).id, timeout: .seconds(60))
+        #expect(twice.state == .failure && twice.status.contains("already exists"), "\(twice.status)")
+
+        try await cluster.vms.remove(name, deleteDisks: true)
+      } catch {
+        try? await cluster.storage.removePool(poolName)
+        await cluster.close()
+        throw error
+      }
+      try await cluster.storage.removePool(poolName)
+      await cluster.close()
+    }
+  }
+}
