@@ -97,6 +97,8 @@ public enum SimulatedNodeConfiguration {
     public var password: String
     /// The port PowerDNS answers on, on the primary's floating addresses.
     public var powerDNSPort: Int
+    /// The port of the cloud-init metadata service on 169.254.169.254.
+    public var metadataPort = 80
 
     public init(hosts: [String], database: String, username: String, password: String, powerDNSPort: Int) {
       self.hosts = hosts
@@ -115,6 +117,8 @@ public enum SimulatedNodeConfiguration {
           api: {database: "\(database)", username: "\(username)", password: "\(password)"}
       powerdns:
         listen_port: \(powerDNSPort)
+      metadata:
+        listen_port: \(metadataPort)
       """
     }
   }

@@ -83,6 +83,13 @@ struct PVCD: AsyncParsableCommand {
             provisionerDatabase: configuration.provisionerDatabaseSettings, settings: .from(configuration))
         )
       }
+      if let provisioner = configuration.provisionerDatabaseSettings, identity.isCoordinator {
+        // As upstream: the primary answers VMs' cloud-init on 169.254.169.254 from their profiles' userdata.
+        settings.additionalPrimaryDuties.append(
+          MetadataDuty(
+            connection: configuration.zookeeperConnection(hosts: hosts), provisionerDatabase: provisioner,
+            port: configuration.metadataPort))
+      }
       let daemon = NodeDaemon(zookeeper: zk, libvirt: libvirt, identity: identity, settings: settings, logger: logger)
       // SIGTERM and SIGINT stop the daemon's services gracefully (bounded; see NodeDaemon.services).
       try await daemon.run()

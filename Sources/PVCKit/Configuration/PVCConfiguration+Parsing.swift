@@ -109,6 +109,7 @@ extension PVCConfiguration {
       cluster: try cephSection.string("ceph_cluster", default: "ceph"))
 
     powerDNS = try Self.powerDNS(root.optionalSection("powerdns"), cluster: cluster)
+    metadataPort = try root.optionalSection("metadata")?.int("listen_port", default: 80, in: 1...65535) ?? 80
     api = try Self.api(root.section("api"))
     vmPolicy = DomainPolicy(
       allowHostAccess: try root.optionalSection("vm_policy")?.bool("allow_host_access", default: false) ?? false)

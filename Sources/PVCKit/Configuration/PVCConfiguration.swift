@@ -33,6 +33,9 @@ public struct PVCConfiguration: Sendable, Hashable {
   public var dnsDatabase: DNSDatabase?
   /// PowerDNS on the primary (extension `powerdns`).
   public var powerDNS: PowerDNS
+  /// The port of the primary's cloud-init metadata service on 169.254.169.254 (PVCKit's `metadata.listen_port`,
+  /// default 80, upstream's).
+  public var metadataPort = 80
   public var api: API
   /// Which VM definitions the cluster accepts (extension `vm_policy.allow_host_access`, default no).
   public var vmPolicy: DomainPolicy
