@@ -115,6 +115,23 @@ struct ProvisionerCreateTests {
         #expect(twice.state == .failure && twice.status.contains("already exists"), "\(twice.status)")
 
         try await cluster.vms.remove(name, deleteDisks: true)
+
+        // The shipped example script that points cloud-init at the metadata service: its definition is used.
+        let example = try String(
+          contentsOf: TestServices.root.appendingPathComponent("Examples/provisioner-scripts/clone-cloud-init.sh"),
+          encoding: .utf8)
+        try await provisioner.addScript("clone-cloud-init", data: example)
+        try await provisioner.addProfile(
+          "cloud", .init(type: .provisioner, systemTemplate: "tiny", storageTemplate: "disks", script: "clone-cloud-init"))
+        let cloud = "prov-cloud-\(tag)"
+        let made = try await cluster.tasks.wait(
+          for: try await provisioner.create(.init(name: cloud, profile: "cloud", start: false)).id,
+          timeout: .seconds(180))
+        #expect(made.state == .success, "\(made.status)")
+        let definition = try await cluster.vms.info(cloud).xml
+        #expect(definition.contains("Amazon EC2") && definition.contains("smbios"), "\(definition)")
+        #expect(try await cluster.vms.info(cloud).state == .stop)
+        try await cluster.vms.remove(cloud, deleteDisks: true)
       } catch {
         try? await cluster.storage.removePool(poolName)
         await cluster.close()
