@@ -22,6 +22,29 @@ enum ProvisionerPages {
         + names.map { ("<option>\($0)</option>" as HTML).markup }).joined())
   }
 
+  /// A create's progress, refreshed every two seconds until it ends.
+  static func task(_ task: ClusterTask, session: WebSession) -> HTML {
+    let finished = task.state.isFinished
+    let percent = task.total > 0 ? min(100, max(0, task.current * 100 / task.total)) : 0
+    let vm = task.arguments["name"].flatMap { value -> String? in
+      if case .string(let name) = value { return name }
+      return nil
+    }
+    let link: HTML =
+      task.state == .success
+      ? vm.map { "<p><a href=\"/vms/\(HTML.urlComponent($0))\">Go to VM \($0)</a></p>" } ?? "" : ""
+    return PageShell.page(
+      "Task \(task.id)", session: session, refresh: finished ? nil : 2,
+      """
+      <dl class="facts"><dt>What</dt><dd>\(task.name) on \(task.runOn)</dd>\
+      <dt>State</dt><dd>\(Components.badge(task.state.rawValue))</dd>\
+      <dt>Stage</dt><dd>\(task.current) of \(task.total)</dd></dl>
+      <p><progress max="100" value="\(percent)">\(percent)%</progress></p>
+      <p role="status">\(task.status)</p>\(link)
+      <p><a href="/provisioner">Back to the provisioner</a></p>
+      """)
+  }
+
   static func overview(_ contents: Contents, session: WebSession, flash: String?) -> HTML {
     let csrf = Components.csrf(session.csrf)
     let profileRows = contents.profiles.map { profile -> HTML in
@@ -77,6 +100,13 @@ enum ProvisionerPages {
     return PageShell.page(
       "Provisioner", session: session, flash: flash,
       """
+      <h2>Create a VM</h2>
+      <form method="post" action="/provisioner/create" class="stacked">\(csrf)\
+      <label for="vm_name">Name</label><input id="vm_name" name="name">\
+      <label for="vm_profile">Profile</label><select id="vm_profile" name="profile">\(options(contents.profiles.map(\.name), optional: false))</select>\
+      <label for="vm_args">Script arguments (key=value, one a line)</label><textarea id="vm_args" name="args" rows="2"></textarea>\
+      <label><input type="checkbox" name="start" value="true" checked> Start it</label>\
+      <button type="submit">Create</button></form>
       <h2>Profiles</h2>\
       \(table(["Name", "Type", "System", "Network", "Storage", "Userdata", "Script", "Arguments"], profileRows, none: "No profiles."))
       <form method="post" action="/provisioner/profiles" class="stacked">\(csrf)\

@@ -17,6 +17,12 @@ extension WebRoutes {
             scripts: try await scripts), session: session, flash: flash)
       }
     }
+    router.get("/provisioner/tasks/:id") { request, context in
+      let id = context.parameters.get("id") ?? ""
+      return try await page(request) { session, _ in
+        ProvisionerPages.task(try await cluster.tasks.task(id), session: session)
+      }
+    }
     router.post("/provisioner/:form") { request, context in
       let form = context.parameters.get("form") ?? ""
       return try await action(request) { session, fields in
@@ -82,6 +88,15 @@ extension WebRoutes {
     case "script":
       try await provisioner.addScript(name, data: Self.lines(fields.first("data") ?? ""))
       done = "Created script \(name)."
+    case "create":
+      let arguments = (fields.first("args") ?? "").split(whereSeparator: \.isNewline).map {
+        $0.trimmingCharacters(in: .whitespaces)
+      }
+      let task = try await provisioner.create(
+        .init(
+          name: name, profile: fields.first("profile") ?? "", start: fields.first("start") == "true",
+          arguments: arguments))
+      return Self.redirect("/provisioner/tasks/\(HTML.urlComponent(task.id).markup)")
     case "remove":
       return try await provisionerRemoval(
         fields.first("kind") ?? "", name, confirmed: fields.first("confirm") == "yes", session: session)

@@ -122,7 +122,8 @@ struct ProvisionerCreateTests {
           encoding: .utf8)
         try await provisioner.addScript("clone-cloud-init", data: example)
         try await provisioner.addProfile(
-          "cloud", .init(type: .provisioner, systemTemplate: "tiny", storageTemplate: "disks", script: "clone-cloud-init"))
+          "cloud",
+          .init(type: .provisioner, systemTemplate: "tiny", storageTemplate: "disks", script: "clone-cloud-init"))
         let cloud = "prov-cloud-\(tag)"
         let made = try await cluster.tasks.wait(
           for: try await provisioner.create(.init(name: cloud, profile: "cloud", start: false)).id,

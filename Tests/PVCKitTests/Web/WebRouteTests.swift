@@ -312,6 +312,15 @@ struct WebRouteTests {
       #expect(try await browser.cluster.provisioner.script("noop").script == "#!/bin/sh\nexit 0\n")
       let shown = try await browser.get("/provisioner")
       #expect(shown.html.contains("sda: 10 GB in vms") && shown.html.contains("web"))
+      // The create form queues the task on the primary and shows its progress, refreshed until it ends.
+      let created = try await browser.send(
+        .post, "/provisioner/create", form: [("name", "made1"), ("profile", "web"), ("start", "true"), ("csrf", csrf)])
+      let location = created.headers[.location] ?? ""
+      #expect(created.status == 303 && location.hasPrefix("/provisioner/tasks/"), "\(location)")
+      let progress = try await browser.get(location)
+      #expect(progress.html.contains("provisioner.create") && progress.html.contains("http-equiv=\"refresh\""))
+      let id = String(location.dropFirst("/provisioner/tasks/".count))
+      #expect(try await browser.cluster.tasks.task(id).arguments["name"] == .string("made1"))
       // Hostile input: refused with the reason, escaped.
       let hostile = try await browser.send(
         .post, "/provisioner/system", form: [("name", "<b>x</b>"), ("vcpus", "1"), ("vram", "1"), ("csrf", csrf)])
