@@ -72,20 +72,21 @@ RUN='MakeRunTests'
 BROWSER='WebBrowserTests'
 OSD='CephOSDStateTests'
 DNS_CLUSTER='DNSClusterTests'
+PROVISION='ProvisionerCreateTests'
 # A renamed suite would silently move to another phase (or run in none): each
 # name must be a suite of the test build.
 SUITES=$(swift test list --skip-build 2>/dev/null)
-for suite in "$ENSEMBLE" "$HA" "$RUN" "$BROWSER" "$OSD" "$DNS_CLUSTER"; do
+for suite in "$ENSEMBLE" "$HA" "$RUN" "$BROWSER" "$OSD" "$DNS_CLUSTER" "$PROVISION"; do
   grep -q "^PVCKitTests\.$suite/" <<<"$SUITES" || die "test.sh names suite $suite, which the test build does not have"
 done
 
 status=0
-log "phase 1: every test except $ENSEMBLE, $HA, $RUN, $BROWSER, $OSD and $DNS_CLUSTER, in parallel"
+log "phase 1: every test except $ENSEMBLE, $HA, $RUN, $BROWSER, $OSD, $DNS_CLUSTER and $PROVISION, in parallel"
 swift test --skip-build --skip "$ENSEMBLE" --skip "$HA" --skip "$RUN" --skip "$BROWSER" --skip "$OSD" \
-  --skip "$DNS_CLUSTER" || status=1
+  --skip "$DNS_CLUSTER" --skip "$PROVISION" || status=1
 log "phase 2: $ENSEMBLE, $BROWSER (headless Chromium), $RUN (make run and make stop with the test build), $OSD," \
-  "$DNS_CLUSTER"
-swift test --skip-build --filter "$ENSEMBLE|$BROWSER|$RUN|$OSD|$DNS_CLUSTER" || status=1
+  "$DNS_CLUSTER, $PROVISION"
+swift test --skip-build --filter "$ENSEMBLE|$BROWSER|$RUN|$OSD|$DNS_CLUSTER|$PROVISION" || status=1
 log "phase 3: $HA"
 swift test --skip-build --filter "$HA" || status=1
 

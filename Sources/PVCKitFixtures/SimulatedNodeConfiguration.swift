@@ -100,12 +100,15 @@ public enum SimulatedNodeConfiguration {
     /// The port of the cloud-init metadata service on 169.254.169.254.
     public var metadataPort = 80
 
-    public init(hosts: [String], database: String, username: String, password: String, powerDNSPort: Int) {
+    public init(
+      hosts: [String], database: String, username: String, password: String, powerDNSPort: Int, metadataPort: Int = 80
+    ) {
       self.hosts = hosts
       self.database = database
       self.username = username
       self.password = password
       self.powerDNSPort = powerDNSPort
+      self.metadataPort = metadataPort
     }
 
     /// The `database.mariadb` lines (indented below `database:`) and the `powerdns` section.

@@ -104,6 +104,11 @@ public final class MariaDBConnection: Sendable {
           await connection.close()
           throw MariaDBError(operation: "connect to \(host)", code: 0, message: "the member is \(value), not synced")
         }
+        if !state.isEmpty {
+          // Causal reads: a read waits until this member has applied what the cluster committed before it, so
+          // a change made through another member (another program, another node) is always seen.
+          _ = try? await connection.execute("SET SESSION wsrep_sync_wait = 1")
+        }
         return connection
       } catch {
         last = error

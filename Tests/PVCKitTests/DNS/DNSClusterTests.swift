@@ -21,7 +21,7 @@ struct DNSClusterTests {
       nodeNet: NodeCluster.nodeNet, networking: networking,
       dns: .init(
         hosts: database.settings.hosts, database: database.name, username: database.settings.user,
-        password: database.settings.password, powerDNSPort: port)
+        password: database.settings.password, powerDNSPort: port, metadataPort: 28_181)
     ).replacingOccurrences(of: "floating_address: \(NodeCluster.nodeNet).250", with: "floating_address: \(floating)")
   }
 
