@@ -30,7 +30,7 @@ struct RecipeTests {
     // A timed-out waiter leaves the queue.
     #expect(try await lockA.contenders() == ["a"])
 
-    let waiting = Task { try await lockB.acquire(timeout: .seconds(10)) }
+    let waiting = Task { try await lockB.acquire(timeout: .seconds(30)) }
     _ = try await eventually { try await lockA.contenders() == ["a", "b"] }
     try await lockA.release()
     try await waiting.value
@@ -58,7 +58,7 @@ struct RecipeTests {
         group.addTask {
           for _ in 0..<3 {
             let lock = DistributedLock(client: client, path: "/locks/section", identifier: "c\(i)")
-            try await lock.withLock(timeout: .seconds(20)) {
+            try await lock.withLock(timeout: .seconds(60)) {
               let now = inside.update { $0 += 1 }
               maximum.update { $0 = max($0, now) }
               try await Task.sleep(for: .milliseconds(10))
@@ -116,8 +116,8 @@ struct RecipeTests {
     let reader2 = DistributedLock(client: b, path: "/locks/rw", mode: .read, identifier: "r2")
     let writer = DistributedLock(client: c, path: "/locks/rw", mode: .write, identifier: "w")
 
-    try await reader1.acquire(timeout: .seconds(5))
-    try await reader2.acquire(timeout: .seconds(5))
+    try await reader1.acquire(timeout: .seconds(20))
+    try await reader2.acquire(timeout: .seconds(20))
     #expect(reader1.isHeld && reader2.isHeld)
 
     let blocked = await #expect(throws: CoordinationError.self) {
@@ -125,7 +125,7 @@ struct RecipeTests {
     }
     #expect(blocked?.reason == .timedOut)
 
-    let writing = Task { try await writer.acquire(timeout: .seconds(10)) }
+    let writing = Task { try await writer.acquire(timeout: .seconds(30)) }
     _ = try await eventually { try await reader1.contenders().count == 3 }
     try await reader1.release()
     try await Task.sleep(for: .milliseconds(200))
@@ -139,7 +139,7 @@ struct RecipeTests {
     let late = await #expect(throws: CoordinationError.self) { try await reader3.acquire(timeout: .milliseconds(300)) }
     #expect(late?.reason == .timedOut)
     try await writer.release()
-    try await reader3.acquire(timeout: .seconds(5))
+    try await reader3.acquire(timeout: .seconds(20))
     try await reader3.release()
   }
 

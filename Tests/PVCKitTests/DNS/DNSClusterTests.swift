@@ -52,7 +52,7 @@ struct DNSClusterTests {
 
   /// Whether `name` `type` is answered with exactly `expected` on the floating address within `timeout`.
   static func answered(
-    _ name: String, _ type: String, _ expected: [String], within timeout: Duration = .seconds(20)
+    _ name: String, _ type: String, _ expected: [String], within timeout: Duration = .seconds(45)
   ) async throws -> Bool {
     try await PowerDNSTests.answers(port, name, type, expected, server: floating, within: timeout)
   }

@@ -165,16 +165,16 @@ struct DNSDatabaseTests {
     }
   }
 
-  @Test("10,000 records in one call, all or none; concurrent writers on two members both land")
+  @Test("3,000 records in one call, all or none; concurrent writers on two members both land")
   func bulkAndConcurrent() async throws {
     try await Self.withDNS { dns, database in
       try await dns.addZone("bulk.test", nameservers: ["ns1.bulk.test"], contact: nil)
-      let requests = (0..<10_000).map {
+      let requests = (0..<3_000).map {
         DNSRecordRequest(name: "h\($0)", type: .a, content: "10.\($0 / 65536).\($0 / 256 % 256).\($0 % 256)")
       }
       let added = try await dns.addRecords(requests, zone: "bulk.test")
-      #expect(added.count == 10_000 && Set(added.map(\.id)).count == 10_000)
-      #expect(try await dns.zone("bulk.test").records == 10_002)
+      #expect(added.count == 3_000 && Set(added.map(\.id)).count == 3_000)
+      #expect(try await dns.zone("bulk.test").records == 3_002)
       // Two programs, each on its own member, changing the same zone at once: Galera certifies one and the
       // other's transaction is run again by its pool.
       let hosts = GaleraServiceTests.hosts
@@ -196,7 +196,7 @@ struct DNSDatabaseTests {
         }
         try await group.waitForAll()
       }
-      #expect(try await dns.zone("bulk.test").records == 10_042)
+      #expect(try await dns.zone("bulk.test").records == 3_042)
       let serial = try await dns.zone("bulk.test").serial
       #expect(serial == 42, "one raise per change: 1, then the batch, then 40 single records")
       await one.link.close()
