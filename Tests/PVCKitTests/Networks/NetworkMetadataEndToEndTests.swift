@@ -4,10 +4,9 @@ import Testing
 
 @testable import PVCKit
 
-/// The cloud-init metadata service on the simulated cluster (the only phase-1 cluster that runs it: it holds
-/// 169.254.169.254 on its primary's `lo`).
-@Suite("Provisioner metadata")
-struct ProvisionerMetadataTests {
+/// The cloud-init metadata service on the simulated cluster: with the client network tests, one test at a time
+/// (its cluster makes network links, and would remove the other tests' networks' links).
+extension NetworkLinkEndToEndTests {
   @Test("the metadata service gives a guest its own VM's data, found by its lease, and nobody else's")
   func metadata() async throws {
     let database = try await DNSTestDatabase.make()
