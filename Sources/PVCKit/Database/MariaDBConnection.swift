@@ -33,7 +33,13 @@ public struct MariaDBError: ClassifiedError, Sendable, Hashable, CustomStringCon
 
   /// A transaction lost a race and may simply be run again: a deadlock or a Galera certification
   /// conflict (both 1213), a lock wait that timed out (1205), or a member not ready for statements (1047).
-  public var isRetryable: Bool { [1213, 1205, 1047].contains(code) }
+  public var isRetryable: Bool { [1213, 1205, 1047].contains(code) || isMemberOutOfCluster }
+
+  /// The member left the cluster's primary component (a partition, or a member starved of CPU): it refuses
+  /// writes, so nothing was applied, and the statement is run again on a connection to another member.
+  public var isMemberOutOfCluster: Bool {
+    code == 1047 || (code == 1180 && message.contains("Primary Component"))
+  }
 }
 
 /// One connection to a MariaDB server (a Galera member), through libmariadb.

@@ -95,7 +95,9 @@ public final class MariaDBPool: Sendable {
         return result
       } catch let error as MariaDBError {
         let lost = error.isConnectionLost
-        await giveBack(connection, broken: lost)
+        // A member out of the cluster's primary component is left for another (a new connection picks a
+        // synced one).
+        await giveBack(connection, broken: lost || error.isMemberOutOfCluster)
         // A statement that never reached the server (lost while preparing) is always safe to send again.
         let unsent = lost && error.operation == "prepare"
         let again = error.isRetryable || unsent || (lost && retryingLostConnection)
