@@ -68,35 +68,17 @@ struct ProvisionerScriptRunner: Sendable {
     let work = directory + "/work"
     let input = String(decoding: data, as: UTF8.self)
     let environment = Environment.custom(variables)
-    return try await Task {
-      try await withThrowingTaskGroup(of: Outcome?.self) { group in
-        group.addTask {
-          let result = try await Subprocess.run(
-            .path(FilePath(script)), arguments: [phase], environment: environment,
-            workingDirectory: FilePath(work), input: .string(input), output: .string(limit: Self.outputLimit),
-            error: .string(limit: Self.outputLimit))
-          let status: Int32 =
-            switch result.terminationStatus {
-            case .exited(let code): Int32(truncatingIfNeeded: code)
-            case .signaled(let signal): 128 + Int32(truncatingIfNeeded: signal)
-            }
-          return Outcome(
-            status: status, output: result.standardOutput ?? "", errors: result.standardError ?? "", timedOut: false)
-        }
-        group.addTask {
-          try? await Task.sleep(for: limit)
-          return nil
-        }
-        defer { group.cancelAll() }
-        while let next = try await group.next() {
-          if let outcome = next { return outcome }
-          group.cancelAll()
-          _ = try? await group.next()
-          return Outcome(status: 128 + SIGKILL, output: "", errors: "", timedOut: true)
-        }
-        return Outcome(status: 128 + SIGKILL, output: "", errors: "", timedOut: true)
+    let outcome = try await Task {
+      try await Command.within(limit) {
+        let result = try await Subprocess.run(
+          .path(FilePath(script)), arguments: [phase], environment: environment, workingDirectory: FilePath(work),
+          input: .string(input), output: .string(limit: Self.outputLimit), error: .string(limit: Self.outputLimit))
+        return Outcome(
+          status: Command.status(result.terminationStatus), output: result.standardOutput ?? "",
+          errors: result.standardError ?? "", timedOut: false)
       }
     }.value
+    return outcome ?? Outcome(status: 128 + SIGKILL, output: "", errors: "", timedOut: true)
   }
 
   /// Removes the scratch directory.

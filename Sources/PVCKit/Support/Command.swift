@@ -53,31 +53,43 @@ struct Command: Sendable {
   private static func run(
     _ executable: String, _ arguments: [String], _ environment: Environment, _ timeout: Duration
   ) async throws -> Outcome {
-    try await withThrowingTaskGroup(of: Outcome?.self) { group in
+    let outcome = try await Self.within(timeout) {
+      let result = try await Subprocess.run(
+        .path(FilePath(executable)), arguments: Arguments(arguments), environment: environment,
+        output: .string(limit: Self.outputLimit), error: .combinedWithOutput)
+      return Outcome(
+        status: Self.status(result.terminationStatus), output: result.standardOutput ?? "", timedOut: false)
+    }
+    return outcome ?? Outcome(status: 128 + SIGKILL, output: "", timedOut: true)
+  }
+
+  /// A child's exit status as a shell gives it (128 + the signal that ended it).
+  static func status(_ termination: TerminationStatus) -> Int32 {
+    switch termination {
+    case .exited(let code): Int32(truncatingIfNeeded: code)
+    case .signaled(let signal): 128 + Int32(truncatingIfNeeded: signal)
+    }
+  }
+
+  /// Runs `work` for at most `limit`; `nil` when the time ran out (the work is cancelled, which kills a child
+  /// process it started, and waited for).
+  static func within<T: Sendable>(_ limit: Duration, _ work: @escaping @Sendable () async throws -> T)
+    async throws -> T?
+  {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+      group.addTask { try await work() }
       group.addTask {
-        let result = try await Subprocess.run(
-          .path(FilePath(executable)), arguments: Arguments(arguments), environment: environment,
-          output: .string(limit: Self.outputLimit), error: .combinedWithOutput)
-        let status: Int32 =
-          switch result.terminationStatus {
-          case .exited(let code): Int32(truncatingIfNeeded: code)
-          case .signaled(let signal): 128 + Int32(truncatingIfNeeded: signal)
-          }
-        return Outcome(status: status, output: result.standardOutput ?? "", timedOut: false)
-      }
-      group.addTask {
-        try? await Task.sleep(for: timeout)
+        try? await Task.sleep(for: limit)
         return nil
       }
       defer { group.cancelAll() }
       while let next = try await group.next() {
-        if let outcome = next { return outcome }
-        // The time is up: cancelling the run kills the tool (and waits for it).
+        if let value = next { return value }
         group.cancelAll()
         _ = try? await group.next()
-        return Outcome(status: 128 + SIGKILL, output: "", timedOut: true)
+        return nil
       }
-      return Outcome(status: 128 + SIGKILL, output: "", timedOut: true)
+      return nil
     }
   }
 }

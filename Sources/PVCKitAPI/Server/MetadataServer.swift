@@ -83,6 +83,8 @@ public final class MetadataDuty: PrimaryDuty {
     await stop()
     try await FloatingAddressDuty(address: IPv4Address("169.254.169.254")!, prefixLength: 32, device: "lo").start()
     let cluster = try await PVCCluster.connect(connection, provisionerDatabase: provisionerDatabase)
+    // Networks, leases and VMs from the watch-fed views, not a scan of the cluster per request.
+    cluster.follow()
     do {
       let server = try await MetadataServer(cluster: cluster, address: address, port: port).start()
       running.withLock { $0 = (server, cluster) }
