@@ -15,7 +15,7 @@ struct ClusterViewTests {
     let zk = try #require(cluster.zookeeper)
     try await UpstreamSeeder(zookeeper: zk, vms: 30).seed()
     let view = try #require(cluster.follow())
-    #expect(try await eventually(timeout: .seconds(10)) { view.isLoaded })
+    #expect(try await eventually(timeout: .seconds(30)) { view.isLoaded })
     #expect(try await cluster.vms.list().count == 30)
     for round in 1...15 {
       let name = UpstreamSeeder.name(round)
