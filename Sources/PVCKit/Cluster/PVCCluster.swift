@@ -91,12 +91,13 @@ public final class PVCCluster: Sendable {
       let provisioner = ProvisionerLink(provisionerDatabase)
       var vms = DirectVMOperations(zookeeper: zk, policy: policy, views: views)
       vms.ceph = link
+      let storage = DirectStorageOperations(zookeeper: zk, ceph: link, views: views)
       return PVCCluster(
         connection: connection, operations: DirectClusterOperations(zookeeper: zk, policy: policy, views: views),
         vms: vms, networks: DirectNetworkOperations(zookeeper: zk, vms: vms, views: views),
         nodes: DirectNodeOperations(zookeeper: zk, views: views),
-        storage: DirectStorageOperations(zookeeper: zk, ceph: link, views: views),
-        dns: DirectDNSOperations(link: dns), provisioner: DirectProvisionerOperations(link: provisioner, zookeeper: zk),
+        storage: storage, dns: DirectDNSOperations(link: dns),
+        provisioner: DirectProvisionerOperations(link: provisioner, zookeeper: zk, storage: storage),
         faults: DirectFaultOperations(zookeeper: zk, views: views), tasks: DirectTaskOperations(zookeeper: zk),
         zookeeper: zk, views: views, ceph: link, database: dns, provisionerDatabase: provisioner)
     case .api(let url, let key, let timeout):

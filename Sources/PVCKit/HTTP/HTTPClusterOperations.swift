@@ -87,6 +87,14 @@ struct HTTPTaskOperations: TaskOperations {
     return try response.decode(ClusterTask.self)
   }
 
+  func cancel(_ id: String) async throws -> ClusterTask {
+    guard ClusterTask.isValidID(id) else { throw TaskError.notFound(id) }
+    let response = try await client.send(.taskCancel, [id])
+    guard response.status != 404 else { throw TaskError.notFound(id) }
+    guard response.status == 200 else { throw response.refusal }
+    return try response.decode(ClusterTask.self)
+  }
+
   func wait(for id: String, timeout: Duration) async throws -> ClusterTask {
     let deadline = ContinuousClock.now + timeout
     while true {

@@ -157,6 +157,23 @@ struct HTTPProvisionerOperations: ProvisionerOperations {
       missing: ProvisionerError.notFound(kind: "OVA image", name: name))
   }
 
+  func uploadOVA(_ name: String, pool: String, size: UInt64, from source: ImageSource) async throws {
+    let path = [try self.name(name, "OVA image")]
+    let parameters = [("pool", pool), ("ova_size", String(size))]
+    switch source {
+    case .file(let file):
+      _ = try await client.upload(.provisionerOVAUploadNamed, path, parameters, file: URL(fileURLWithPath: file))
+    case .stream(let bytes):
+      let (file, _) = try await ImageSource.spool(bytes)
+      defer { try? FileManager.default.removeItem(at: file) }
+      _ = try await client.upload(.provisionerOVAUploadNamed, path, parameters, file: file)
+    }
+  }
+
+  func removeOVA(_ name: String) async throws {
+    _ = try await client.expect(.provisionerOVARemove, [try self.name(name, "OVA image")])
+  }
+
   func profiles(limit: String?) async throws -> [VMProfile] {
     try await client.list(.provisionerProfileList, [], [("limit", limit)])
   }

@@ -96,23 +96,8 @@ struct HTTPStorageOperations: StorageOperations {
       if let known = size ?? bytes { parameters.append(("file_size", String(known))) }
       _ = try await client.upload(.storageVolumeUpload, [pool, name], parameters, file: URL(fileURLWithPath: path))
     case .stream(let bytes):
-      // URLSession streams files: a stream goes through a temporary file (on disk, never whole in memory).
-      let file = FileManager.default.temporaryDirectory.appendingPathComponent("pvckit-upload-\(UUID().uuidString)")
+      let (file, written) = try await ImageSource.spool(bytes)
       defer { try? FileManager.default.removeItem(at: file) }
-      guard FileManager.default.createFile(atPath: file.path, contents: nil),
-        let handle = FileHandle(forWritingAtPath: file.path)
-      else { throw StorageError.invalid("cannot write a temporary file in \(file.deletingLastPathComponent().path)") }
-      var written: UInt64 = 0
-      do {
-        for try await chunk in bytes {
-          try handle.write(contentsOf: chunk)
-          written += UInt64(chunk.count)
-        }
-        try handle.close()
-      } catch {
-        try? handle.close()
-        throw error
-      }
       parameters.append(("file_size", String(size ?? written)))
       _ = try await client.upload(.storageVolumeUpload, [pool, name], parameters, file: file)
     }

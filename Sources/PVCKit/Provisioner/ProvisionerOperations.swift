@@ -46,6 +46,12 @@ public protocol ProvisionerOperations: Sendable {
 
   func ovas(limit: String?) async throws -> [OVAImage]
   func ova(_ name: String) async throws -> OVAImage
+  /// Imports an OVA archive of `size` bytes into `pool` (streamed, never held in memory): a volume per disk,
+  /// the image, a system template and an `ova` profile named `name`. A failure leaves nothing behind.
+  func uploadOVA(_ name: String, pool: String, size: UInt64, from source: ImageSource) async throws
+  /// Removes an OVA image with its volumes, its `ova` profiles and the system template made for it; refused
+  /// while a profile of another type uses it.
+  func removeOVA(_ name: String) async throws
 
   func profiles(limit: String?) async throws -> [VMProfile]
   func profile(_ name: String) async throws -> VMProfile

@@ -68,16 +68,16 @@ struct ProvisionerScriptRunner: Sendable {
     let work = directory + "/work"
     let input = String(decoding: data, as: UTF8.self)
     let environment = Environment.custom(variables)
-    let outcome = try await Task {
-      try await Command.within(limit) {
-        let result = try await Subprocess.run(
-          .path(FilePath(script)), arguments: [phase], environment: environment, workingDirectory: FilePath(work),
-          input: .string(input), output: .string(limit: Self.outputLimit), error: .string(limit: Self.outputLimit))
-        return Outcome(
-          status: Command.status(result.terminationStatus), output: result.standardOutput ?? "",
-          errors: result.standardError ?? "", timedOut: false)
-      }
-    }.value
+    // Cancelling the create cancels this too, which kills the script.
+    let outcome = try await Command.within(limit) {
+      let result = try await Subprocess.run(
+        .path(FilePath(script)), arguments: [phase], environment: environment, workingDirectory: FilePath(work),
+        input: .string(input), output: .string(limit: Self.outputLimit), error: .string(limit: Self.outputLimit))
+      return Outcome(
+        status: Command.status(result.terminationStatus), output: result.standardOutput ?? "",
+        errors: result.standardError ?? "", timedOut: false)
+    }
+    try Task.checkCancellation()
     return outcome ?? Outcome(status: 128 + SIGKILL, output: "", errors: "", timedOut: true)
   }
 

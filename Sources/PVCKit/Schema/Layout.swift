@@ -131,6 +131,11 @@ public enum Layout {
     tasksRoot + "/" + (try validatedComponent(id, kind: "task"))
   }
 
+  /// The marker asking a running task to stop (`/pvckit/tasks/<id>/cancel`; its data says who asked, when).
+  public static func taskCancel(_ id: String) throws -> String {
+    try task(id) + "/cancel"
+  }
+
   /// The parent of the storage benchmarks' results (upstream keeps them in its database).
   public static let benchmarksRoot = "/pvckit/benchmarks"
 

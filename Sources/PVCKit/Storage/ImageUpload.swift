@@ -12,6 +12,28 @@ public enum ImageSource: Sendable {
   /// Bytes as they arrive (an HTTP request body): never held whole in memory.
   case stream(AsyncThrowingStream<[UInt8], any Error>)
 
+  /// Writes a stream into a temporary file (on disk, never whole in memory: URLSession uploads stream files);
+  /// the caller removes the file.
+  static func spool(_ bytes: AsyncThrowingStream<[UInt8], any Error>) async throws -> (URL, UInt64) {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("pvckit-upload-\(UUID().uuidString)")
+    guard FileManager.default.createFile(atPath: file.path, contents: nil),
+      let handle = FileHandle(forWritingAtPath: file.path)
+    else { throw StorageError.invalid("cannot write a temporary file in \(file.deletingLastPathComponent().path)") }
+    var written: UInt64 = 0
+    do {
+      for try await chunk in bytes {
+        try handle.write(contentsOf: chunk)
+        written += UInt64(chunk.count)
+      }
+      try handle.close()
+    } catch {
+      try? handle.close()
+      try? FileManager.default.removeItem(at: file)
+      throw error
+    }
+    return (file, written)
+  }
+
   /// The bytes of a file in chunks of `chunk` bytes, read as they are consumed.
   static func chunks(ofFile path: String, chunk: Int = 4 << 20) throws -> AsyncThrowingStream<[UInt8], any Error> {
     guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -110,13 +132,16 @@ struct ImageUpload: Sendable {
     "rbd:\(pool)/\(image):id=\(access.user):conf=\(access.configurationFile)"
   }
 
-  /// Converts an image (a file, or an RBD image by ``rbd(_:_:)``) into the volume, after checking that it fits.
-  func convert(_ input: String, format: ImageFormat, into name: String, pool: String, capacity: UInt64) async throws {
+  /// Converts an image (a file, an RBD image by ``rbd(_:_:)``, or a `json:` description that names its own
+  /// format, with `format` nil) into the volume, after checking that it fits.
+  func convert(_ input: String, format: ImageFormat?, into name: String, pool: String, capacity: UInt64) async throws {
     let qemuImg = Command("/usr/bin/qemu-img", "/bin/qemu-img")
-    let info = try await qemuImg.run(["info", "--output=json", "-f", format.rawValue, input], timeout: .seconds(60))
+    let formatArguments = format.map { ["-f", $0.rawValue] } ?? []
+    let info = try await qemuImg.run(["info", "--output=json"] + formatArguments + [input], timeout: .seconds(60))
     guard info.status == 0, let value = try? JSONValue(parsing: info.output) else {
       throw StorageError.invalid(
-        "not a \(format.rawValue) image: \(info.output.trimmingCharacters(in: .whitespacesAndNewlines).suffix(300))")
+        "not a \(format?.rawValue ?? "disk") image: \(info.output.trimmingCharacters(in: .whitespacesAndNewlines).suffix(300))"
+      )
     }
     let virtual = StorageStats.number(value, "virtual-size")
     guard virtual > 0, UInt64(virtual) <= capacity else {
@@ -125,7 +150,7 @@ struct ImageUpload: Sendable {
       )
     }
     let result = try await qemuImg.run(
-      ["convert", "-n", "-f", format.rawValue, "-O", "raw", input, rbd(pool, name)], timeout: .seconds(3600))
+      ["convert", "-n"] + formatArguments + ["-O", "raw", input, rbd(pool, name)], timeout: .seconds(3600))
     guard result.status == 0 else {
       throw StorageError.invalid(
         "qemu-img could not convert the image: \(result.output.trimmingCharacters(in: .whitespacesAndNewlines).suffix(300))"

@@ -96,7 +96,7 @@ extension TaskError: ClassifiedError {
     switch self {
     case .notFound: .notFound
     case .unknownKind, .invalidArguments: .invalid
-    case .nodeUnavailable: .refused
+    case .nodeUnavailable, .notCancellable: .refused
     case .failed: .failed
     case .timedOut: .timedOut
     }

@@ -52,6 +52,25 @@ struct DirectTaskOperations: TaskOperations {
     return try await task(id)
   }
 
+  func cancel(_ id: String) async throws -> ClusterTask {
+    let task = try await task(id)
+    guard !task.state.isFinished else {
+      throw TaskError.notCancellable(id: id, reason: "it has finished (\(task.state.rawValue))")
+    }
+    guard TaskKinds.kind(named: task.name)?.isCancellable == true else {
+      throw TaskError.notCancellable(id: id, reason: "a \(task.name) task runs to its end")
+    }
+    do {
+      try await zookeeper.create(
+        try Layout.taskCancel(id), "requested at \(Date().timeIntervalSince1970)")
+    } catch let error as ZooKeeperError where error.code == .nodeExists {
+      // Asked already.
+    } catch let error as ZooKeeperError where error.code == .noNode {
+      throw TaskError.notFound(id)
+    }
+    return try await self.task(id)
+  }
+
   static func encode(_ task: ClusterTask) throws -> [UInt8] {
     Array(try UpstreamJSON.encode(task))
   }

@@ -13,6 +13,13 @@ public protocol TaskKind: Sendable {
   static func node(for arguments: Arguments, in placement: TaskPlacement) async throws -> String
   /// Carries the task out on its node; returns the result for people.
   static func run(_ arguments: Arguments, context: TaskContext) async throws -> String
+  /// Whether a request may cancel the task while it runs (its `run` then sees Swift task cancellation and
+  /// undoes what it made). No by default.
+  static var isCancellable: Bool { get }
+}
+
+extension TaskKind {
+  public static var isCancellable: Bool { false }
 }
 
 /// What deciding where a task runs may read: the cluster's VMs and nodes,

@@ -10,6 +10,9 @@ public protocol TaskOperations: Sendable {
   func task(_ id: String) async throws -> ClusterTask
   /// Waits until the task has finished (or `timeout` passes) and returns it as it is then.
   func wait(for id: String, timeout: Duration) async throws -> ClusterTask
+  /// Asks a running or queued task to stop: its node's daemon cancels it, and it undoes what it made and fails
+  /// with "cancelled". Only kinds that can be cancelled (``TaskKind/isCancellable``) accept it.
+  func cancel(_ id: String) async throws -> ClusterTask
 }
 
 /// An error from a task operation.
@@ -26,6 +29,8 @@ public enum TaskError: Error, Sendable, Hashable, CustomStringConvertible {
   case failed(String)
   /// The task had not finished when the wait ended.
   case timedOut(id: String)
+  /// The task cannot be cancelled (its kind cannot, or it has finished).
+  case notCancellable(id: String, reason: String)
 
   public var description: String {
     switch self {
@@ -35,6 +40,7 @@ public enum TaskError: Error, Sendable, Hashable, CustomStringConvertible {
     case .invalidArguments(let task, let reason): "invalid arguments for task \(task): \(reason)"
     case .failed(let reason): reason
     case .timedOut(let id): "task \(id) has not finished yet; follow it with its ID"
+    case .notCancellable(let id, let reason): "task \(id) cannot be cancelled: \(reason)"
     }
   }
 }

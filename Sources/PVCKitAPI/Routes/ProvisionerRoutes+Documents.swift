@@ -52,6 +52,13 @@ extension ProvisionerRoutes {
     APIRoute(.provisionerOVAInfo) { call in
       try listing([try await call.cluster.provisioner.ova(call.path("ova"))], none: "No OVAs found.")
     },
+    APIRoute(.provisionerOVAUpload) { call in try await uploadOVA(call, call.parameters.string("name") ?? "") },
+    APIRoute(.provisionerOVAUploadNamed) { call in try await uploadOVA(call, call.path("ova")) },
+    APIRoute(.provisionerOVARemove) { call in
+      let name = call.path("ova")
+      try await call.cluster.provisioner.removeOVA(name)
+      return Responses.message("Removed OVA image \"\(name)\".")
+    },
   ]
 
   static let profiles: [APIRoute] = [
@@ -108,5 +115,13 @@ extension ProvisionerRoutes {
   static func addProfile(_ call: APICall, _ name: String) async throws -> Response {
     try await call.cluster.provisioner.addProfile(name, profileRequest(call))
     return Responses.message("Created VM profile \"\(name)\".")
+  }
+
+  static func uploadOVA(_ call: APICall, _ name: String) async throws -> Response {
+    let bytes = UploadBody.bytes(of: call.body, contentType: call.headers[.contentType] ?? "")
+    let size = UInt64(call.parameters.int("ova_size") ?? 0)
+    try await call.cluster.provisioner.uploadOVA(
+      name, pool: call.parameters.string("pool") ?? "", size: size, from: .stream(bytes))
+    return Responses.message("Imported OVA image \"\(name)\".")
   }
 }

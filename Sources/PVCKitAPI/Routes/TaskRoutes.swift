@@ -18,6 +18,9 @@ enum TaskRoutes {
     APIRoute(.taskInfo) { call in
       try Responses.json(try await call.cluster.tasks.task(call.path("task_id")))
     },
+    APIRoute(.taskCancel) { call in
+      try Responses.json(try await call.cluster.tasks.cancel(call.path("task_id")))
+    },
   ]
 
   /// Queues a task and answers as upstream does for Celery work: 202, the

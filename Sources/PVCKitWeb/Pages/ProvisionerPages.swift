@@ -1,13 +1,15 @@
 import PVCKit
 
 /// The provisioner's page: profiles, templates, userdata documents and scripts, each with a form to add one
-/// and a button to remove one (asked first; refused while a profile uses it).
+/// and a button to remove one (asked first; refused while a profile uses it), and the OVA images (uploaded with
+/// `pvc provisioner ova upload` or the API) with a button to remove one.
 enum ProvisionerPages {
   struct Contents {
     var profiles: [VMProfile]
     var templates: ProvisionerTemplates
     var userdata: [UserdataDocument]
     var scripts: [ProvisionerScript]
+    var ovas: [OVAImage]
   }
 
   static func remove(_ kind: String, _ name: String, session: WebSession) -> HTML {
@@ -23,7 +25,7 @@ enum ProvisionerPages {
   }
 
   /// A create's progress, refreshed every two seconds until it ends.
-  static func task(_ task: ClusterTask, session: WebSession) -> HTML {
+  static func task(_ task: ClusterTask, session: WebSession, flash: String? = nil) -> HTML {
     let finished = task.state.isFinished
     let percent = task.total > 0 ? min(100, max(0, task.current * 100 / task.total)) : 0
     let vm = task.arguments["name"].flatMap { value -> String? in
@@ -33,14 +35,19 @@ enum ProvisionerPages {
     let link: HTML =
       task.state == .success
       ? vm.map { "<p><a href=\"/vms/\(HTML.urlComponent($0))\">Go to VM \($0)</a></p>" } ?? "" : ""
+    let cancel: HTML =
+      finished || TaskKinds.kind(named: task.name)?.isCancellable != true
+      ? ""
+      : Components.button(
+        "Cancel", action: "/provisioner/cancel", fields: [("task", task.id)], csrf: session.csrf, style: "danger")
     return PageShell.page(
-      "Task \(task.id)", session: session, refresh: finished ? nil : 2,
+      "Task \(task.id)", session: session, refresh: finished ? nil : 2, flash: flash,
       """
       <dl class="facts"><dt>What</dt><dd>\(task.name) on \(task.runOn)</dd>\
       <dt>State</dt><dd>\(Components.badge(task.state.rawValue))</dd>\
       <dt>Stage</dt><dd>\(task.current) of \(task.total)</dd></dl>
       <p><progress max="100" value="\(percent)">\(percent)%</progress></p>
-      <p role="status">\(task.status)</p>\(link)
+      <p role="status">\(task.status)</p>\(link)\(cancel)
       <p><a href="/provisioner">Back to the provisioner</a></p>
       """)
   }
@@ -88,6 +95,13 @@ enum ProvisionerPages {
         <td>\(remove(kind, name, session: session))</td></tr>
         """
       }
+    }
+    let ovaRows = contents.ovas.map { ova -> HTML in
+      let disks = ova.volumes.map { "\($0.diskID): \($0.pool)/\($0.volumeName) (\($0.diskSizeGB) GB)" }
+      return """
+        <tr><th scope="row">\(ova.name)</th><td>\(disks.joined(separator: "; "))</td>\
+        <td>\(remove("ova", ova.name, session: session))</td></tr>
+        """
     }
     let systems = contents.templates.systemTemplates.map(\.name)
     let networks = contents.templates.networkTemplates.map(\.name)
@@ -164,6 +178,10 @@ enum ProvisionerPages {
       <label for="script_name">Name</label><input id="script_name" name="name">\
       <label for="script_data">Executable (with its #! line)</label><textarea id="script_data" name="data" rows="6">#!/bin/sh\n</textarea>\
       <button type="submit">Add script</button></form>
+      <h2>OVA images</h2>\
+      \(table(["Name", "Disks"], ovaRows, none: "No OVA images."))
+      <p>Upload one with <code>pvc provisioner ova upload NAME FILE -p POOL</code>: its disks become volumes, and a \
+      system template and a profile of its name are made.</p>
       """)
   }
 }

@@ -11,16 +11,17 @@ extension WebRoutes {
         async let templates = cluster.provisioner.templates(limit: nil)
         async let userdata = cluster.provisioner.userdata(limit: nil)
         async let scripts = cluster.provisioner.scripts(limit: nil)
+        async let ovas = cluster.provisioner.ovas(limit: nil)
         return ProvisionerPages.overview(
           .init(
             profiles: try await profiles, templates: try await templates, userdata: try await userdata,
-            scripts: try await scripts), session: session, flash: flash)
+            scripts: try await scripts, ovas: try await ovas), session: session, flash: flash)
       }
     }
     router.get("/provisioner/tasks/:id") { request, context in
       let id = context.parameters.get("id") ?? ""
-      return try await page(request) { session, _ in
-        ProvisionerPages.task(try await cluster.tasks.task(id), session: session)
+      return try await page(request) { session, flash in
+        ProvisionerPages.task(try await cluster.tasks.task(id), session: session, flash: flash)
       }
     }
     router.post("/provisioner/:form") { request, context in
@@ -97,6 +98,10 @@ extension WebRoutes {
           name: name, profile: fields.first("profile") ?? "", start: fields.first("start") == "true",
           arguments: arguments))
       return Self.redirect("/provisioner/tasks/\(HTML.urlComponent(task.id).markup)")
+    case "cancel":
+      let id = fields.first("task") ?? ""
+      _ = try await cluster.tasks.cancel(id)
+      return Self.redirect("/provisioner/tasks/\(HTML.urlComponent(id).markup)", flash: "Asked task \(id) to stop.")
     case "remove":
       return try await provisionerRemoval(
         fields.first("kind") ?? "", name, confirmed: fields.first("confirm") == "yes", session: session)
@@ -119,6 +124,9 @@ extension WebRoutes {
       "storage": ("storage template", { try await cluster.provisioner.removeStorageTemplate($0) }),
       "userdata": ("userdata document", { try await cluster.provisioner.removeUserdata($0) }),
       "script": ("script", { try await cluster.provisioner.removeScript($0) }),
+      "ova": (
+        "OVA image (and its volumes, profile and system template)", { try await cluster.provisioner.removeOVA($0) }
+      ),
     ]
     guard let (label, remove) = kinds[kind] else { throw WebError.badRequest("unknown kind") }
     guard confirmed else {

@@ -22,6 +22,9 @@ struct ProvisionerCreateTests {
     if arguments.get("fail") == sys.argv[1]:
         print("this phase fails on purpose", file=sys.stderr)
         sys.exit(3)
+    if arguments.get("sleep") == sys.argv[1]:
+        import time
+        time.sleep(300)
     """
 
   @Test("a VM from a profile: disks copied and made, every phase run with the VM's data, started; a failure undoes it")
@@ -134,6 +137,8 @@ struct ProvisionerCreateTests {
         #expect(definition.contains("Amazon EC2") && definition.contains("smbios"), "\(definition)")
         #expect(try await cluster.vms.info(cloud).state == .stop)
         try await cluster.vms.remove(cloud, deleteDisks: true)
+
+        try await Self.ovaAndCancel(cluster, pool: poolName, tag: tag, out: out)
       } catch {
         try? await cluster.storage.removePool(poolName)
         await cluster.close()
@@ -142,5 +147,57 @@ struct ProvisionerCreateTests {
       try await cluster.storage.removePool(poolName)
       await cluster.close()
     }
+  }
+}
+
+extension ProvisionerCreateTests {
+  /// An OVA made by the test becomes a profile and a VM (with the shipped OVA example script); a create cancelled
+  /// while its script runs is stopped at once and leaves nothing behind.
+  static func ovaAndCancel(_ cluster: PVCCluster, pool poolName: String, tag: String, out: URL) async throws {
+    let provisioner = cluster.provisioner
+    let rados = try await RadosConnection.connect(configurationFile: TestServices.cephConfiguration)
+    let pool = try RBDPool(rados, pool: poolName)
+    let example = try String(
+      contentsOf: TestServices.root.appendingPathComponent("Examples/provisioner-scripts/ova-install.sh"),
+      encoding: .utf8)
+    try await provisioner.addScript("ova", data: example)
+    let image = try OVATestImage.make(tag: "create-\(tag)")
+    defer { image.remove() }
+    let appliance = "appliance-\(tag)"
+    try await provisioner.uploadOVA(appliance, pool: poolName, size: image.size, from: .file(image.archive.path))
+    let profile = try await provisioner.profile(appliance)
+    #expect(profile.type == .ova && profile.script == "ova" && profile.ova == appliance)
+    let vm = "prov-ova-\(tag)"
+    let made = try await cluster.tasks.wait(
+      for: try await provisioner.create(.init(name: vm, profile: appliance)).id, timeout: .seconds(180))
+    #expect(made.state == .success, "\(made.status)")
+    #expect(try await pool.read("\(vm)_sda", at: 0, count: image.marker.count) == image.marker)
+    let definition = try await cluster.vms.info(vm).xml
+    #expect(definition.contains("bus=\"sata\"") && definition.contains("<vcpu>1</vcpu>"), "\(definition)")
+    #expect(try await eventually(timeout: .seconds(60)) { try await cluster.vms.info(vm).state == .start })
+    try await cluster.vms.remove(vm, deleteDisks: true)
+    // The image is in use by no other profile: it goes with its volumes, its profile and its system template.
+    try await provisioner.removeOVA(appliance)
+    #expect(!(try await pool.list().contains("ova_\(appliance)_sda")))
+    await #expect(throws: ProvisionerError.self) { try await provisioner.profile(appliance) }
+    await #expect(throws: ProvisionerError.self) { try await provisioner.systemTemplate(appliance) }
+
+    // Cancelled while its install phase runs (it would sleep for minutes): stopped, undone, said so.
+    let slow = "prov-slow-\(tag)"
+    let task = try await provisioner.create(.init(name: slow, profile: "tiny-vm", arguments: ["sleep=install"]))
+    #expect(
+      try await eventually(timeout: .seconds(120)) {
+        try await cluster.tasks.task(task.id).status.contains("install phase")
+      })
+    let started = ContinuousClock.now
+    _ = try await cluster.tasks.cancel(task.id)
+    let cancelled = try await cluster.tasks.wait(for: task.id, timeout: .seconds(60))
+    #expect(cancelled.state == .failure && cancelled.status.hasPrefix("Cancelled"), "\(cancelled.status)")
+    #expect(ContinuousClock.now - started < .seconds(45), "the sleeping script was killed")
+    await #expect(throws: VMError.self) { try await cluster.vms.info(slow) }
+    let left = try await pool.list().filter { $0.hasPrefix(slow) }
+    #expect(left.isEmpty, "the cancelled create's volumes are removed: \(left)")
+    // A finished task cannot be cancelled; neither can a kind that runs to its end.
+    await #expect(throws: TaskError.self) { try await cluster.tasks.cancel(task.id) }
   }
 }

@@ -109,7 +109,9 @@ struct VMLifecycleEndToEndTests {
       _ = try await vms.move(name, to: "hv3", forceLive: true, wait: true)
       let moved = try await Self.waitFor(nodes, name, state: .start, node: "hv3")
       #expect(moved.lastNode == "")
-      #expect(try await Self.running(uuid, on: "hv3")?.arrivedByMigration == true)
+      #expect(
+        try await eventually { try await Self.running(uuid, on: "hv3")?.arrivedByMigration == true },
+        "the guest was restarted, not migrated")
       #expect(try await Self.running(uuid, on: "hv1") == nil)
     }
   }

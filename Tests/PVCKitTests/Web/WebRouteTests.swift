@@ -321,6 +321,11 @@ struct WebRouteTests {
       #expect(progress.html.contains("provisioner.create") && progress.html.contains("http-equiv=\"refresh\""))
       let id = String(location.dropFirst("/provisioner/tasks/".count))
       #expect(try await browser.cluster.tasks.task(id).arguments["name"] == .string("made1"))
+      // A create can be cancelled from its page: the request is recorded for its node's daemon.
+      #expect(progress.html.contains("action=\"/provisioner/cancel\""))
+      let cancelled = try await browser.send(.post, "/provisioner/cancel", form: [("task", id), ("csrf", csrf)])
+      #expect(cancelled.status == 303 && (cancelled.headers[.location] ?? "").hasPrefix("/provisioner/tasks/\(id)"))
+      #expect(try await browser.cluster.zookeeper?.exists(try Layout.taskCancel(id)) != nil)
       // Hostile input: refused with the reason, escaped.
       let hostile = try await browser.send(
         .post, "/provisioner/system", form: [("name", "<b>x</b>"), ("vcpus", "1"), ("vram", "1"), ("csrf", csrf)])

@@ -52,20 +52,44 @@ struct TaskWorker: Sendable {
     return task
   }
 
-  /// Runs a claimed task to its end and records the result.
+  /// Runs a claimed task to its end and records the result. A cancellable task is cancelled when its cancel
+  /// marker appears (before it starts, it does not start).
   private func carry(out task: ClusterTask) async {
     logger.info("task \(task.id) (\(task.name)) started")
     let progress = TaskProgress(zookeeper: zookeeper, task: task)
+    let context = TaskContext(
+      zookeeper: zookeeper, node: identity.name, progress: progress, storage: storage, provisioner: provisioner,
+      scratchDirectory: scratchDirectory)
+    let cancellable = TaskKinds.kind(named: task.name)?.isCancellable == true
+    let marker = try? Layout.taskCancel(task.id)
+    if cancellable, let marker, (try? await zookeeper.exists(marker)) != nil {
+      await progress.finish(.failure, status: "Cancelled before it started")
+      logger.info("task \(task.id) (\(task.name)) cancelled before it started")
+      return
+    }
+    let work = Task { try await TaskKinds.run(task, context: context) }
+    let watcher = Task {
+      guard cancellable, let marker else { return }
+      for await value in zookeeper.watchData(marker) where value != nil {
+        logger.info("task \(task.id) (\(task.name)) cancelled by request")
+        work.cancel()
+        return
+      }
+    }
+    defer { watcher.cancel() }
     do {
-      let context = TaskContext(
-        zookeeper: zookeeper, node: identity.name, progress: progress, storage: storage, provisioner: provisioner,
-        scratchDirectory: scratchDirectory)
-      let result = try await TaskKinds.run(task, context: context)
+      let result = try await withTaskCancellationHandler {
+        try await work.value
+      } onCancel: {
+        work.cancel()
+      }
       await progress.finish(.success, status: result)
       logger.info("task \(task.id) (\(task.name)) succeeded: \(result)")
     } catch {
-      await progress.finish(.failure, status: "\(error)")
-      logger.warning("task \(task.id) (\(task.name)) failed: \(error)")
+      let cancelled = error is CancellationError || work.isCancelled
+      let status = cancelled ? "Cancelled: \(await progress.task.status)" : "\(error)"
+      await progress.finish(.failure, status: status)
+      logger.warning("task \(task.id) (\(task.name)) failed: \(status)")
     }
   }
 
@@ -75,6 +99,7 @@ struct TaskWorker: Sendable {
     guard let tasks = try? await operations.list() else { return }
     let cutoff = Date().timeIntervalSince1970 - Double(retention.components.seconds)
     for task in tasks where task.state.isFinished && task.updated < cutoff {
+      if let marker = try? Layout.taskCancel(task.id) { try? await zookeeper.delete(marker) }
       if let path = try? Layout.task(task.id) { try? await zookeeper.delete(path) }
     }
   }

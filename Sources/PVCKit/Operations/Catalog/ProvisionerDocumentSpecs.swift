@@ -74,6 +74,30 @@ extension OperationSpec {
   public static let provisionerOVAInfo = OperationSpec(
     "provisioner.ova-info", .get, "/provisioner/ova/{ova}", summary: "OVA image {ova}",
     responses: [200: "array:ova", 404: "Message"])
+  static let ovaNote =
+    "The archive is the body: a multipart/form-data file (as upstream's client sends it) or the bytes themselves "
+    + "(application/octet-stream); streamed onto a temporary RBD image (the pool needs twice ova_size free), its "
+    + "OVF read, each disk converted into volume ova_<name>_sd<x>; a system template and an ova profile named "
+    + "after the image are made"
+  static let ovaSize = OperationParameter.integer(
+    "ova_size", 1...(4 << 40), required: true, "The archive's size in bytes")
+  /// Upload an OVA image
+  public static let provisionerOVAUpload = OperationSpec(
+    "provisioner.ova-upload", .post, "/provisioner/ova", summary: "Upload an OVA image",
+    parameters: [
+      .string("pool", required: true, "The pool its volumes go in"),
+      .string("name", required: true, "The image's name (usually the archive's name)"), ovaSize,
+    ], responses: [200: "Message", 400: "Message"], notes: [ovaNote])
+  /// Upload OVA image {ova}
+  public static let provisionerOVAUploadNamed = OperationSpec(
+    "provisioner.ova-upload-named", .post, "/provisioner/ova/{ova}", summary: "Upload OVA image {ova}",
+    parameters: [.string("pool", required: true, "The pool its volumes go in"), ovaSize],
+    responses: [200: "Message", 400: "Message"], notes: [ovaNote])
+  /// Remove OVA image {ova}
+  public static let provisionerOVARemove = OperationSpec(
+    "provisioner.ova-remove", .delete, "/provisioner/ova/{ova}", summary: "Remove OVA image {ova}",
+    responses: [200: "Message", 400: "Message", 404: "Message"],
+    notes: ["Its volumes, its ova profiles and the system template made for it go too"])
 
   /// The VM profiles
   public static let provisionerProfileList = OperationSpec(
@@ -120,7 +144,7 @@ extension OperationSpec {
     provisionerUserdataList, provisionerUserdataAdd, provisionerUserdataInfo, provisionerUserdataAddNamed,
     provisionerUserdataModify, provisionerUserdataRemove, provisionerScriptList, provisionerScriptAdd,
     provisionerScriptInfo, provisionerScriptAddNamed, provisionerScriptModify, provisionerScriptRemove,
-    provisionerOVAList, provisionerOVAInfo,
+    provisionerOVAList, provisionerOVAInfo, provisionerOVAUpload, provisionerOVAUploadNamed, provisionerOVARemove,
   ]
 
   static let provisionerProfileOperations: [OperationSpec] = [

@@ -4,6 +4,8 @@ struct DirectProvisionerOperations: ProvisionerOperations {
   let link: ProvisionerLink
   /// The cluster, for queueing creates (`nil`: a database-only use, as in tests).
   var zookeeper: ZooKeeper? = nil
+  /// The cluster's storage, for OVA images (`nil`: none).
+  var storage: DirectStorageOperations? = nil
 
   private func database() async throws -> ProvisionerDatabase { try await link.database() }
 
@@ -295,6 +297,27 @@ struct DirectProvisionerOperations: ProvisionerOperations {
   }
 
   // MARK: Profiles
+
+  func uploadOVA(_ name: String, pool: String, size: UInt64, from source: ImageSource) async throws {
+    guard let storage else { throw StorageError.noCephAccess }
+    _ = try await OVAImport(database: try await database(), storage: storage).run(
+      name, pool: pool, size: size, from: source)
+  }
+
+  func removeOVA(_ name: String) async throws {
+    let name = try ProvisionerRules.name(name, "OVA image")
+    guard let storage else { throw StorageError.noCephAccess }
+    let volumes = try await database().removeOVA(name)
+    var failed: [String] = []
+    for volume in volumes {
+      do { try await storage.removeVolume(volume.volumeName, pool: volume.pool) } catch StorageError.volumeNotFound {
+      } catch { failed.append("\(volume.pool)/\(volume.volumeName): \(error)") }
+    }
+    guard failed.isEmpty else {
+      throw ProvisionerError.invalid(
+        "OVA image \(name) is removed, but not all its volumes: \(failed.joined(separator: "; "))")
+    }
+  }
 
   func profiles(limit: String?) async throws -> [VMProfile] {
     try matching(try await database().profiles(), limit) { $0.name }

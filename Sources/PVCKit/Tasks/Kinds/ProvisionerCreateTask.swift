@@ -27,6 +27,8 @@ public enum ProvisionerCreateTask: TaskKind {
   }
 
   public static let name = "provisioner.create"
+  /// A create may be cancelled: the script phase under way is killed and what was made is undone.
+  public static var isCancellable: Bool { true }
   static let stages = 11
 
   public static func node(for arguments: Arguments, in placement: TaskPlacement) async throws -> String {
@@ -48,47 +50,52 @@ public enum ProvisionerCreateTask: TaskKind {
     try VMName.check(arguments.name)
     let link = try context.requireProvisioner()
     let provisioner = DirectProvisionerOperations(link: link)
-    func stage(_ number: Int, _ status: String) async {
+    func stage(_ number: Int, _ status: String) async throws {
+      try Task.checkCancellation()
       await context.update(current: number, total: stages, status: status)
     }
-    await stage(0, "Provisioning new VM '\(arguments.name)' with profile '\(arguments.profile)'")
+    try await stage(0, "Provisioning new VM '\(arguments.name)' with profile '\(arguments.profile)'")
 
     // 1. The profile's objects.
-    await stage(1, "Collecting configuration details")
+    try await stage(1, "Collecting configuration details")
     let profile = try await provisioner.profile(arguments.profile)
-    guard profile.type == .provisioner else {
-      throw ProvisionerError.invalid("profile \(profile.name) is an OVA profile: OVA creates come with OVA uploads")
-    }
     let system = try await provisioner.systemTemplate(profile.systemTemplate)
     let network =
       profile.networkTemplate == VMProfile.none ? nil : try await provisioner.networkTemplate(profile.networkTemplate)
+    // An OVA profile's disks are copies of the image's volumes.
     let storage =
-      profile.storageTemplate == VMProfile.none ? nil : try await provisioner.storageTemplate(profile.storageTemplate)
+      profile.type == .ova
+      ? ovaStorage(try await provisioner.ova(profile.ova))
+      : profile.storageTemplate == VMProfile.none ? nil : try await provisioner.storageTemplate(profile.storageTemplate)
     let userdata = profile.userdata == VMProfile.none ? nil : try await provisioner.userdata(profile.userdata).userdata
-    let script = try await provisioner.script(profile.script).script
+    // An OVA profile may go without a script (its phases are then skipped).
+    let script =
+      profile.script == VMProfile.none && profile.type == .ova
+      ? nil : try await provisioner.script(profile.script).script
     let plan = try ProvisionerPlan.make(
       name: arguments.name, uuid: UUID().uuidString.lowercased(), profile: profile, system: system, network: network,
       storage: storage, userdata: userdata, arguments: arguments.arguments)
 
     // 2. Against the cluster: the name is free, the networks, pools and source volumes exist.
-    await stage(2, "Verifying configuration against cluster")
+    try await stage(2, "Verifying configuration against cluster")
     try await verify(plan, context: context)
 
     // 3. The script's scratch directory.
-    await stage(3, "Preparing provisioning script")
-    let runner = try ProvisionerScriptRunner.prepare(
-      script: script, in: context.scratchDirectory, name: "provision-\(arguments.name)")
+    try await stage(3, "Preparing provisioning script")
+    let runner = try script.map {
+      try ProvisionerScriptRunner.prepare(script: $0, in: context.scratchDirectory, name: "provision-\(arguments.name)")
+    }
     let made = Made()
     var xml = plan.domainXML()
     do {
-      await stage(4, "Running script setup phase")
+      try await stage(4, "Running script setup phase")
       _ = try await phase("setup", runner, plan, xml: xml)
-      await stage(5, "Running script create phase")
+      try await stage(5, "Running script create phase")
       let created = try await phase("create", runner, plan, xml: xml)
       let own = created.trimmingCharacters(in: .whitespacesAndNewlines)
       if own.hasPrefix("<domain") { xml = own }  // the script's own definition, checked like any other
       if arguments.define {
-        await stage(6, "Defining VM")
+        try await stage(6, "Defining VM")
         let (uuid, _) = try await context.vms.define(
           VMDefinition(
             xml: xml, node: nil, nodeLimit: system.nodeLimit?.split(separator: ",").map(String.init) ?? [],
@@ -98,27 +105,33 @@ public enum ProvisionerCreateTask: TaskKind {
             migrationMaxDowntime: system.migrationMaxDowntime, profile: profile.name, initialState: .provision))
         await made.defined(uuid)
       }
-      await stage(7, "Making volumes and running script prepare phase")
+      try await stage(7, "Making volumes and running script prepare phase")
       try await makeVolumes(plan, context: context, made: made)
       _ = try await phase("prepare", runner, plan, xml: xml)
-      await stage(8, "Running script install phase")
+      try await stage(8, "Running script install phase")
       _ = try await phase("install", runner, plan, xml: xml)
-      await stage(9, "Running script cleanup phase")
+      try await stage(9, "Running script cleanup phase")
       _ = try await phase("cleanup", runner, plan, xml: xml)
     } catch {
-      // Undo: the script's cleanup (its failure only noted), the definition, the volumes, the scratch directory.
-      _ = try? await phase("cleanup", runner, plan, xml: xml)
-      await undo(made, context: context)
-      runner.remove()
+      // Undo: the script's cleanup (its failure only noted), the definition, the volumes, the scratch directory;
+      // in a task of its own, so that it runs to its end when the create was cancelled.
+      let undoing = xml
+      await Task {
+        _ = try? await phase("cleanup", runner, plan, xml: undoing)
+        await undo(made, context: context)
+      }.value
+      runner?.remove()
       throw error
     }
-    runner.remove()
-    await stage(10, arguments.start && arguments.define ? "Starting VM" : "Finishing")
+    runner?.remove()
+    // Past the point of no return: the rest is not cancelled.
+    await context.update(
+      current: 10, total: stages, status: arguments.start && arguments.define ? "Starting VM" : "Finishing")
     if arguments.define {
       let request: VMStateRequest = arguments.start ? .start : .stop
       try await context.vms.setState(arguments.name, request, force: true, wait: false)
     }
-    await stage(11, "Done")
+    await context.update(current: 11, total: stages, status: "Done")
     return arguments.define && arguments.start
       ? "VM \"\(arguments.name)\" with profile \"\(profile.name)\" has been provisioned and started successfully"
       : "VM \"\(arguments.name)\" with profile \"\(profile.name)\" has been provisioned successfully"
@@ -169,10 +182,22 @@ public enum ProvisionerCreateTask: TaskKind {
     }
   }
 
-  /// Runs one phase of the script with the VM's data; its standard output is returned.
-  static func phase(_ name: String, _ runner: ProvisionerScriptRunner, _ plan: ProvisionerPlan, xml: String)
+  /// An OVA image's volumes as a storage template: each disk a copy of its volume.
+  static func ovaStorage(_ image: OVAImage) -> StorageTemplate {
+    StorageTemplate(
+      id: 0, name: image.name, ova: image.id,
+      disks: image.volumes.map {
+        TemplateDisk(
+          id: 0, storageTemplate: 0, pool: $0.pool, diskID: $0.diskID, sourceVolume: $0.volumeName,
+          diskSizeGB: $0.diskSizeGB, filesystemArgs: "")
+      })
+  }
+
+  /// Runs one phase of the script with the VM's data; its standard output is returned (empty without a script).
+  static func phase(_ name: String, _ runner: ProvisionerScriptRunner?, _ plan: ProvisionerPlan, xml: String)
     async throws -> String
   {
+    guard let runner else { return "" }
     struct Input: Encodable {
       var phase: String
       var vm: ProvisionerPlan

@@ -13,10 +13,15 @@ struct ClusterTaskCommand: AsyncParsableCommand {
   var wait = false
   @Option(name: [.short, .long], help: "Output format: pretty, raw, json or json-pretty.") var format: ListFormat =
     .pretty
+  @Flag(
+    name: [.customShort("C"), .long],
+    help: "Ask the task to stop; it undoes what it made (kinds that can stop part-way, as provisioner creates).")
+  var cancel = false
 
   func run() async throws {
     try await withCluster(connection) { cluster in
       guard let id else {
+        if cancel { throw ValidationError("--cancel needs a task ID") }
         let tasks = try await cluster.tasks.list()
         switch format {
         case .json, .jsonPretty: try printJSON(tasks, pretty: format == .jsonPretty)
@@ -33,7 +38,7 @@ struct ClusterTaskCommand: AsyncParsableCommand {
         }
         return
       }
-      var task = try await cluster.tasks.task(id)
+      var task = try await cancel ? cluster.tasks.cancel(id) : cluster.tasks.task(id)
       while wait && !task.state.isFinished {
         Progress.bar(current: task.current, total: task.total, status: task.status)
         try await Task.sleep(for: .milliseconds(250))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PVCKit
 
 /// `pvc provisioner`: templates, userdata documents, scripts, OVA images and profiles.
@@ -35,7 +36,8 @@ struct ListFormatOption: ParsableArguments {
 /// `pvc provisioner ova`.
 struct ProvisionerOVACommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "ova", abstract: "List OVA images (made by an upload).", subcommands: [List.self])
+    commandName: "ova", abstract: "Manage OVA images: upload one to make a profile of it.",
+    subcommands: [List.self, Upload.self, Remove.self])
 
   struct List: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List OVA images.")
@@ -55,6 +57,43 @@ struct ProvisionerOVACommand: AsyncParsableCommand {
               separator: ", "),
           ]
         }
+      }
+    }
+  }
+
+  struct Upload: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract:
+        "Upload an OVA archive: each disk becomes a volume; a system template and a profile named after it are made."
+    )
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The image's name on the cluster (usually the file's name).") var name: String
+    @Argument(help: "The OVA file.") var filename: String
+    @Option(name: [.short, .long], help: ArgumentHelp(OperationSpec.provisionerOVAUpload.help("pool"))) var pool: String
+
+    func run() async throws {
+      guard FileManager.default.isReadableFile(atPath: filename),
+        let size = (try? FileManager.default.attributesOfItem(atPath: filename)[.size]) as? UInt64
+      else { throw CLIError("cannot read \(filename)") }
+      try await withCluster(connection) { cluster in
+        try await cluster.provisioner.uploadOVA(name, pool: pool, size: size, from: .file(filename))
+        output("Imported OVA image \"\(name)\" into pool \(pool); its profile is \"\(name)\".")
+      }
+    }
+  }
+
+  struct Remove: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Remove an OVA image with its volumes, its profile and its system template.")
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The image.") var name: String
+    @OptionGroup var confirmation: ConfirmationOptions
+
+    func run() async throws {
+      try confirmation.confirm("Remove OVA image \(name) and its volumes?")
+      try await withCluster(connection) { cluster in
+        try await cluster.provisioner.removeOVA(name)
+        output("Removed OVA image \"\(name)\".")
       }
     }
   }
