@@ -40,9 +40,10 @@ rm -rf "$PVCKIT_STATE/zookeeper"
 "$ZK" start standalone
 "$IPMI" start 3
 # Ceph for the storage suite (only when it runs: it takes a minute to start).
-if [ -z "${BENCH_SUITES:-}" ] || [[ ",$BENCH_SUITES," == *",storage,"* ]]; then CEPH_POOL=none "$CEPH" start 3; fi
-# Galera for the DNS suite (only when it runs).
-if [ -z "${BENCH_SUITES:-}" ] || [[ ",$BENCH_SUITES," == *",dns,"* ]]; then "$GALERA" start 3; fi
+wants() { [ -z "${BENCH_SUITES:-}" ] || [[ ",$BENCH_SUITES," == *",$1,"* ]]; }
+if wants storage || wants provisioner; then CEPH_POOL=none "$CEPH" start 3; fi
+# Galera for the DNS and provisioner suites (only when they run).
+if wants dns || wants provisioner; then "$GALERA" start 3; fi
 
 COUNT=${BENCH_COUNT:-10000}
 ROUNDS=${BENCH_ROUNDS:-5}
@@ -74,6 +75,9 @@ suite network --hosts "$HOSTS" --rounds "$ROUNDS" --rules "${BENCH_NETWORK_RULES
 suite storage --hosts "$HOSTS" --ceph-conf "$("$CEPH" conf)" --volumes "${BENCH_STORAGE_VOLUMES:-1000}" --rounds "$ROUNDS"
 suite dns --hosts "$HOSTS" --galera "$("$GALERA" connect 2>/dev/null)" --galera-password "$("$GALERA" password 2>/dev/null)" \
   --records "${BENCH_DNS_RECORDS:-10000}" --rounds "$ROUNDS"
+suite provisioner --hosts "$HOSTS" --ceph-conf "$("$CEPH" conf 2>/dev/null)" \
+  --galera "$("$GALERA" connect 2>/dev/null)" --galera-password "$("$GALERA" password 2>/dev/null)" \
+  --rounds "$ROUNDS" --bulk "${BENCH_PROVISIONER_BULK:-100}"
 
 echo "## Every figure, with its baseline from this run"
 echo

@@ -222,13 +222,6 @@ struct HABenchmark {
   private func withCluster<T>(
     _ timers: Timers, selfFence: Bool = false, _ body: (PVCCluster, String) async throws -> T
   ) async throws -> T {
-    let tag = "bench-\(UUID().uuidString.prefix(8).lowercased())"
-    let admin = try await ZooKeeper.connect(to: hosts)
-    try await admin.create("/\(tag)", "")
-    let cluster = try await PVCCluster.connect(.zookeeper(hosts: "\(hosts)/\(tag)"))
-    try await cluster.initialize()
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pvc-bench-\(tag)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     var fencing = SimulatedNodeConfiguration.Fencing()
     fencing.fenceIntervals = timers.fenceIntervals
     fencing.savingThrows = timers.savingThrows
@@ -237,60 +230,15 @@ struct HABenchmark {
       fencing.selfFenceIntervals = 3
       fencing.ipmiPassword = "wrong"
     }
-    let config = directory.appendingPathComponent("pvc.conf").path
-    try SimulatedNodeConfiguration.text(nodeNet: SimulatedNodes.net, keepalive: timers.keepalive, fencing: fencing)
-      .write(toFile: config, atomically: true, encoding: .utf8)
-    let nodes = ["hv1", "hv2", "hv3"]
-    let pvcd = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("pvcd")
-    func cleanUp() async {
-      for node in nodes {
-        try? SimulatedNodes.stopDaemon(on: node, tag: tag)
-        try? SimulatedNodes.repair(node)
-      }
-      if let uuids = try? await cluster.zookeeper?.children(Layout.base.path(.domains)) {
-        for node in nodes {
-          guard let libvirt = try? await LibvirtConnection.open(SimulatedNodes.libvirtURI(node)) else { continue }
-          for uuid in uuids { try? await libvirt.destroy(uuid) }
-          await libvirt.close()
-        }
-      }
-      await cluster.close()
-      try? await admin.deleteRecursively("/\(tag)")
-      await admin.close()
-      try? FileManager.default.removeItem(at: directory)
-    }
-    do {
-      for node in nodes {
-        try SimulatedNodes.startDaemon(
-          on: node, tag: tag, log: directory.appendingPathComponent("\(node).log").path,
-          command: [
-            pvcd.path, "--config", config, "--zookeeper", "\(hosts)/\(tag)", "--node", node, "--libvirt-uri",
-            SimulatedNodes.libvirtURI(node), "--console-log-directory",
-            "\(SimulatedNodes.root(of: node))/var/log/libvirt", "--auto-ready",
-          ])
-      }
-      let zk = cluster.zookeeper!
-      try await until(.seconds(60)) {
-        let states = try await zk.getMany(nodes.map { try Layout.node($0).path(.daemonState) })
-        guard states.allSatisfy({ $0?.string == "run" }) else { return false }
-        return try await cluster.nodes.primary() != nil
-      }
-      let result = try await body(cluster, tag)
-      await cleanUp()
-      return result
-    } catch {
-      await cleanUp()
-      throw error
-    }
+    return try await BenchCluster.with(
+      hosts: hosts,
+      configuration: SimulatedNodeConfiguration.text(
+        nodeNet: SimulatedNodes.net, keepalive: timers.keepalive, fencing: fencing),
+      body)
   }
 
-  /// Polls `condition` until it holds, or fails after `timeout`.
   private func until(_ timeout: Duration, _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while try await !condition() {
-      guard ContinuousClock.now < deadline else { throw HABenchmarkError.timedOut }
-      try await Task.sleep(for: .milliseconds(100))
-    }
+    try await BenchCluster.until(timeout, condition)
   }
 }
 

@@ -17,6 +17,8 @@ import PVCKit
 //        pvc-bench storage --hosts HOSTS --ceph-conf FILE [--volumes N] [--rounds R]   (a Ceph cluster)
 //        pvc-bench dns --hosts HOSTS --galera H:P,... --galera-password PW [--records N] [--rounds R]
 //          (a Galera cluster with user pvc; PowerDNS)
+//        pvc-bench provisioner --hosts HOSTS --ceph-conf FILE --galera H:P,... --galera-password PW [--rounds R]
+//          [--bulk N]   (three simulated nodes, Ceph, Galera)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, default fallback: String) -> String {
@@ -81,6 +83,15 @@ do {
     print(
       try await DNSBenchmark(
         hosts: hosts, galera: galera, records: Int(option("--records", default: "10000")) ?? 10000, rounds: rounds
+      ).run().render())
+  case "provisioner":
+    let galera = MariaDBConnection.Settings(
+      hosts: option("--galera", default: "127.0.0.1:23306").split(separator: ",").map(String.init), user: "pvc",
+      password: option("--galera-password", default: ""), database: "pvcapi")
+    print(
+      try await ProvisionerBenchmark(
+        hosts: hosts, cephConfiguration: option("--ceph-conf", default: "/tmp/pvckit-bench/ceph/ceph.conf"),
+        galera: galera, rounds: rounds, bulk: Int(option("--bulk", default: "100")) ?? 100
       ).run().render())
   case "ha":
     let defaultRounds = Int(option("--default-rounds", default: "1")) ?? 1

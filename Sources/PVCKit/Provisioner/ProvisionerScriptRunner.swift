@@ -66,16 +66,22 @@ struct ProvisionerScriptRunner: Sendable {
     }
     let script = directory + "/script"
     let work = directory + "/work"
-    let input = String(decoding: data, as: UTF8.self)
+    // Standard input is a file, not a pipe: a script that exits without reading it must not meet a write into a
+    // closed pipe (swift-subprocess does not survive that).
+    let inputPath = directory + "/input.json"
+    guard FileManager.default.createFile(atPath: inputPath, contents: data, attributes: [.posixPermissions: 0o600])
+    else { throw ProvisionerError.invalid("the VM's data could not be written to \(inputPath)") }
     let environment = Environment.custom(variables)
     // Cancelling the create cancels this too, which kills the script.
     let outcome = try await Command.within(limit) {
+      let input = try FileDescriptor.open(FilePath(inputPath), .readOnly, options: [.closeOnExec])
       let result = try await Subprocess.run(
         .path(FilePath(script)), arguments: [phase], environment: environment, workingDirectory: FilePath(work),
-        input: .string(input), output: .string(limit: Self.outputLimit), error: .string(limit: Self.outputLimit))
+        input: .fileDescriptor(input, closeAfterSpawningProcess: true), output: .string(limit: Self.outputLimit),
+        error: .string(limit: Self.outputLimit))
       return Outcome(
-        status: Command.status(result.terminationStatus), output: result.standardOutput ?? "",
-        errors: result.standardError ?? "", timedOut: false)
+        status: Command.status(result.terminationStatus), output: result.standardOutput,
+        errors: result.standardError, timedOut: false)
     }
     try Task.checkCancellation()
     return outcome ?? Outcome(status: 128 + SIGKILL, output: "", errors: "", timedOut: true)

@@ -58,7 +58,7 @@ struct Command: Sendable {
         .path(FilePath(executable)), arguments: Arguments(arguments), environment: environment,
         output: .string(limit: Self.outputLimit), error: .combinedWithOutput)
       return Outcome(
-        status: Self.status(result.terminationStatus), output: result.standardOutput ?? "", timedOut: false)
+        status: Self.status(result.terminationStatus), output: result.standardOutput, timedOut: false)
     }
     return outcome ?? Outcome(status: 128 + SIGKILL, output: "", timedOut: true)
   }

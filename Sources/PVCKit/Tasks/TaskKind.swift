@@ -16,10 +16,14 @@ public protocol TaskKind: Sendable {
   /// Whether a request may cancel the task while it runs (its `run` then sees Swift task cancellation and
   /// undoes what it made). No by default.
   static var isCancellable: Bool { get }
+  /// How many tasks of this kind one node carries out at once (the rest wait for a place, polling);
+  /// `nil`: no limit.
+  static var concurrencyLimit: Int? { get }
 }
 
 extension TaskKind {
   public static var isCancellable: Bool { false }
+  public static var concurrencyLimit: Int? { nil }
 }
 
 /// What deciding where a task runs may read: the cluster's VMs and nodes,

@@ -16,6 +16,8 @@ struct TaskWorker: Sendable {
   var provisioner: ProvisionerLink? = nil
   /// Where tasks keep scratch files.
   var scratchDirectory = "/run/pvc/tasks"
+  /// The tasks of each limited kind running now (``TaskKind/concurrencyLimit``).
+  let slots = TaskSlots()
 
   /// Runs until cancelled.
   func run() async {
@@ -67,7 +69,22 @@ struct TaskWorker: Sendable {
       logger.info("task \(task.id) (\(task.name)) cancelled before it started")
       return
     }
-    let work = Task { try await TaskKinds.run(task, context: context) }
+    let limit = TaskKinds.kind(named: task.name)?.concurrencyLimit
+    let slots = slots
+    let work = Task {
+      guard let limit else { return try await TaskKinds.run(task, context: context) }
+      try await slots.take(task.name, limit: limit) {
+        await progress.update(current: 0, total: 1, status: "Waiting for one of \(limit) places")
+      }
+      do {
+        let result = try await TaskKinds.run(task, context: context)
+        await slots.give(task.name)
+        return result
+      } catch {
+        await slots.give(task.name)
+        throw error
+      }
+    }
     let watcher = Task {
       guard cancellable, let marker else { return }
       for await value in zookeeper.watchData(marker) where value != nil {
@@ -136,5 +153,53 @@ actor TaskProgress {
     task.updated = Date().timeIntervalSince1970
     guard let path = try? Layout.task(task.id), let bytes = try? DirectTaskOperations.encode(task) else { return }
     _ = try? await zookeeper.setData(path, data: bytes)
+  }
+}
+
+/// The number of running tasks of each kind on this node, for kinds with a concurrency limit; tasks over the
+/// limit wait for a place in the order they asked (a cancelled one leaves the queue).
+actor TaskSlots {
+  private var running: [String: Int] = [:]
+  private var waiting: [String: [(id: UInt64, continuation: CheckedContinuation<Void, any Error>)]] = [:]
+  private var nextID: UInt64 = 0
+
+  /// Waits for a place for a task of `kind` while `limit` of them run; `waited` is told when it has to wait.
+  func take(_ kind: String, limit: Int, waited: @Sendable () async -> Void) async throws {
+    if running[kind, default: 0] < limit {
+      running[kind, default: 0] += 1
+      return
+    }
+    await waited()
+    nextID += 1
+    let id = nextID
+    try await withTaskCancellationHandler {
+      try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        if Task.isCancelled {
+          continuation.resume(throwing: CancellationError())
+        } else {
+          waiting[kind, default: []].append((id, continuation))
+        }
+      }
+    } onCancel: {
+      Task { await self.leave(kind, id: id) }
+    }
+  }
+
+  /// Gives a place back: to the next waiting task of the kind, if any.
+  func give(_ kind: String) {
+    if var queue = waiting[kind], !queue.isEmpty {
+      let next = queue.removeFirst()
+      waiting[kind] = queue
+      next.continuation.resume()  // the place passes on; the count stays
+    } else {
+      running[kind] = max(0, running[kind, default: 0] - 1)
+    }
+  }
+
+  /// Takes a cancelled task out of the queue.
+  private func leave(_ kind: String, id: UInt64) {
+    guard let index = waiting[kind]?.firstIndex(where: { $0.id == id }) else { return }
+    let gone = waiting[kind]!.remove(at: index)
+    gone.continuation.resume(throwing: CancellationError())
   }
 }

@@ -29,6 +29,8 @@ public enum ProvisionerCreateTask: TaskKind {
   public static let name = "provisioner.create"
   /// A create may be cancelled: the script phase under way is killed and what was made is undone.
   public static var isCancellable: Bool { true }
+  /// Creates copy volumes and run scripts: a few at once keep each one quick and the primary responsive.
+  public static var concurrencyLimit: Int? { 4 }
   static let stages = 11
 
   public static func node(for arguments: Arguments, in placement: TaskPlacement) async throws -> String {
