@@ -15,6 +15,8 @@ DNS_PKGS=(mariadb-server mariadb-client galera-4 rsync pdns-server pdns-backend-
 CEPH_PKGS=(ceph-mon ceph-mgr ceph-osd ceph-common qemu-block-extra qemu-utils fio udev)
 BENCH_PKGS=(wrk curl hyperfine)
 BROWSER_PKGS=(chromium python3-websocket)
+# The tests' tiny real guest (Scripts/guest-image.sh): a cloud kernel with virtio modules, and cpio for its initramfs.
+GUEST_PKGS=(linux-image-cloud-amd64 cpio busybox)
 
 [ "$(id -u)" -eq 0 ] || die "run as root (packages are installed with apt-get)"
 [ $# -gt 0 ] || set -- all
@@ -30,7 +32,8 @@ for group in "$@"; do
     dns) pkg_install "${DNS_PKGS[@]}" ;;
     bench) pkg_install "${BENCH_PKGS[@]}" ;;
     browser) pkg_install "${BROWSER_PKGS[@]}" ;;
-    all) pkg_install "${BUILD_PKGS[@]}" "${ZOOKEEPER_PKGS[@]}" "${LIBVIRT_PKGS[@]}" "${TOOL_PKGS[@]}" "${IPMI_PKGS[@]}" "${NETWORK_PKGS[@]}" "${CEPH_PKGS[@]}" "${DNS_PKGS[@]}" "${BENCH_PKGS[@]}" "${BROWSER_PKGS[@]}" ;;
-    *) die "unknown group '$group' (build, zookeeper, libvirt, tools, ipmi, network, ceph, dns, bench, browser, all)" ;;
+    guest) pkg_install "${GUEST_PKGS[@]}" ;;
+    all) pkg_install "${BUILD_PKGS[@]}" "${ZOOKEEPER_PKGS[@]}" "${LIBVIRT_PKGS[@]}" "${TOOL_PKGS[@]}" "${IPMI_PKGS[@]}" "${NETWORK_PKGS[@]}" "${CEPH_PKGS[@]}" "${DNS_PKGS[@]}" "${BENCH_PKGS[@]}" "${BROWSER_PKGS[@]}" "${GUEST_PKGS[@]}" ;;
+    *) die "unknown group '$group' (build, zookeeper, libvirt, tools, ipmi, network, ceph, dns, bench, browser, guest, all)" ;;
   esac
 done

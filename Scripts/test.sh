@@ -10,7 +10,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$PVCKIT_ROOT"
 
-"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt tools ipmi network ceph dns browser
+"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt tools ipmi network ceph dns browser guest
 
 export PVCKIT_STATE=/tmp/pvckit-test
 state_dir "$PVCKIT_STATE"
@@ -64,6 +64,9 @@ PVCKIT_ZK_STANDALONE=$("$ZK" connect standalone)
 PVCKIT_ZK_ENSEMBLE=$("$ZK" connect ensemble)
 PVCKIT_BIN_DIR=$(swift build --show-bin-path)
 export PVCKIT_ZK_STANDALONE PVCKIT_ZK_ENSEMBLE PVCKIT_BIN_DIR PVCKIT_CEPH_CONF
+# The tiny real guest (a cloud kernel and a busybox initramfs) the provisioner's guest tests boot.
+PVCKIT_GUEST_DIR=$("$PVCKIT_ROOT/Scripts/guest-image.sh" "$PVCKIT_STATE/guest")
+export PVCKIT_GUEST_DIR
 
 # Tests that take servers or nodes down run on their own afterwards.
 ENSEMBLE='EnsembleFailoverTests'
@@ -73,20 +76,21 @@ BROWSER='WebBrowserTests'
 OSD='CephOSDStateTests'
 DNS_CLUSTER='DNSClusterTests'
 PROVISION='ProvisionerCreateTests'
+GUESTS='ProvisionerGuestTests'
 # A renamed suite would silently move to another phase (or run in none): each
 # name must be a suite of the test build.
 SUITES=$(swift test list --skip-build 2>/dev/null)
-for suite in "$ENSEMBLE" "$HA" "$RUN" "$BROWSER" "$OSD" "$DNS_CLUSTER" "$PROVISION"; do
+for suite in "$ENSEMBLE" "$HA" "$RUN" "$BROWSER" "$OSD" "$DNS_CLUSTER" "$PROVISION" "$GUESTS"; do
   grep -q "^PVCKitTests\.$suite/" <<<"$SUITES" || die "test.sh names suite $suite, which the test build does not have"
 done
 
 status=0
-log "phase 1: every test except $ENSEMBLE, $HA, $RUN, $BROWSER, $OSD, $DNS_CLUSTER and $PROVISION, in parallel"
+log "phase 1: every test except $ENSEMBLE, $HA, $RUN, $BROWSER, $OSD, $DNS_CLUSTER, $PROVISION and $GUESTS, in parallel"
 swift test --skip-build --skip "$ENSEMBLE" --skip "$HA" --skip "$RUN" --skip "$BROWSER" --skip "$OSD" \
-  --skip "$DNS_CLUSTER" --skip "$PROVISION" || status=1
+  --skip "$DNS_CLUSTER" --skip "$PROVISION" --skip "$GUESTS" || status=1
 log "phase 2: $ENSEMBLE, $BROWSER (headless Chromium), $RUN (make run and make stop with the test build), $OSD," \
-  "$DNS_CLUSTER, $PROVISION"
-swift test --skip-build --filter "$ENSEMBLE|$BROWSER|$RUN|$OSD|$DNS_CLUSTER|$PROVISION" || status=1
+  "$DNS_CLUSTER, $PROVISION, $GUESTS (tiny real guests)"
+swift test --skip-build --filter "$ENSEMBLE|$BROWSER|$RUN|$OSD|$DNS_CLUSTER|$PROVISION|$GUESTS" || status=1
 log "phase 3: $HA"
 swift test --skip-build --filter "$HA" || status=1
 

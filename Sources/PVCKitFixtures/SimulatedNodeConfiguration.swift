@@ -14,10 +14,12 @@ public enum SimulatedNodeConfiguration {
   ///     simulated nodes, and each would remove the links of the others' networks).
   ///   - ceph: the `ceph.conf` of a Ceph cluster for the storage subsystem (`nil`: storage off).
   ///   - dns: the DNS database and PowerDNS's port (`nil`: no `database.mariadb`, DNS off).
+  ///   - allowHostAccess: whether VM definitions may reach the host (`vm_policy.allow_host_access`: a kernel to
+  ///     boot from a host file, as the tests' tiny guests do).
   public static func text(
     nodeNet: String, nodes: Int = 3, keepalive: Int = 1, shutdownTimeout: Int = 3, fencing: Fencing = Fencing(),
     api: (address: String, port: Int, token: String)? = nil, flushWindow: Int = 4, networking: Bool = false,
-    ceph: String? = nil, dns: DNS? = nil
+    ceph: String? = nil, dns: DNS? = nil, allowHostAccess: Bool = false
   ) -> String {
     let names = (1...nodes).map { "hv\($0)" }.joined(separator: ", ")
     let watchdog = fencing.watchdogDevice.map {
@@ -85,6 +87,8 @@ public enum SimulatedNodeConfiguration {
         listen: {address: \(api?.address ?? "127.0.0.1"), port: \(api?.port ?? 7370)}
         authentication: {enabled: \(api == nil ? "no" : "yes")}\(api.map { "\n  token: [{description: test, token: \"\($0.token)\"}]" } ?? "")
         ssl: {enabled: no}
+      vm_policy:
+        allow_host_access: \(allowHostAccess ? "yes" : "no")
       """
   }
 

@@ -249,7 +249,7 @@ public struct NodeDaemon: Sendable {
     let tasks = TaskWorker(
       zookeeper: zookeeper, identity: identity, logger: logger, storage: storage,
       provisioner: settings.provisionerDatabase.map { ProvisionerLink($0) },
-      scratchDirectory: settings.runtimeDirectory + "/tasks")
+      scratchDirectory: settings.runtimeDirectory + "/tasks", policy: settings.policy)
     let guardian = SelfFenceGuard(
       zookeeper: zookeeper, libvirt: libvirt, policy: settings.fencePolicy, watchdog: watchdog, logger: logger)
     let agent =

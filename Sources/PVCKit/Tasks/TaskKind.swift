@@ -59,9 +59,15 @@ public struct TaskContext: Sendable {
   var provisioner: ProvisionerLink? = nil
   /// Where tasks keep scratch files (the provisioner's scripts).
   var scratchDirectory = "/run/pvc/tasks"
+  /// Which VM definitions the cluster accepts (pvc.conf's `vm_policy` on the task's node).
+  var policy = DomainPolicy.strict
 
-  /// VM operations that wait in place (a task never queues another to wait).
-  var vms: DirectVMOperations { DirectVMOperations(zookeeper: zookeeper, waitsThroughTasks: false) }
+  /// VM operations that wait in place (a task never queues another to wait), under the cluster's VM policy.
+  var vms: DirectVMOperations {
+    var operations = DirectVMOperations(zookeeper: zookeeper, waitsThroughTasks: false)
+    operations.policy = policy
+    return operations
+  }
   var nodes: DirectNodeOperations { DirectNodeOperations(zookeeper: zookeeper, waitsThroughTasks: false) }
 
   /// The node's storage agent, or a failure saying the node has no storage.

@@ -199,5 +199,20 @@ extension ProvisionerCreateTests {
     #expect(left.isEmpty, "the cancelled create's volumes are removed: \(left)")
     // A finished task cannot be cancelled; neither can a kind that runs to its end.
     await #expect(throws: TaskError.self) { try await cluster.tasks.cancel(task.id) }
+
+    // A script's own definition is checked as any other: one that boots a host file is refused under the
+    // cluster's strict VM policy, and the create is undone.
+    try await provisioner.addScript("host-kernel", data: ProvisionerGuestTests.script)
+    try await provisioner.addProfile(
+      "host-kernel",
+      .init(
+        type: .provisioner, systemTemplate: "tiny", storageTemplate: "disks", script: "host-kernel",
+        arguments: ["guest=/boot", "url=http://169.254.169.254/"]))
+    let hostile = "prov-host-\(tag)"
+    let refused = try await cluster.tasks.wait(
+      for: try await provisioner.create(.init(name: hostile, profile: "host-kernel")).id, timeout: .seconds(120))
+    #expect(refused.state == .failure && refused.status.contains("reaches the host"), "\(refused.status)")
+    await #expect(throws: VMError.self) { try await cluster.vms.info(hostile) }
+    #expect(try await pool.list().filter { $0.hasPrefix(hostile) }.isEmpty)
   }
 }

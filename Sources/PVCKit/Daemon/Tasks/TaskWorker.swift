@@ -16,6 +16,8 @@ struct TaskWorker: Sendable {
   var provisioner: ProvisionerLink? = nil
   /// Where tasks keep scratch files.
   var scratchDirectory = "/run/pvc/tasks"
+  /// Which VM definitions the cluster accepts (for tasks that define VMs).
+  var policy = DomainPolicy.strict
   /// The tasks of each limited kind running now (``TaskKind/concurrencyLimit``).
   let slots = TaskSlots()
 
@@ -61,7 +63,7 @@ struct TaskWorker: Sendable {
     let progress = TaskProgress(zookeeper: zookeeper, task: task)
     let context = TaskContext(
       zookeeper: zookeeper, node: identity.name, progress: progress, storage: storage, provisioner: provisioner,
-      scratchDirectory: scratchDirectory)
+      scratchDirectory: scratchDirectory, policy: policy)
     let cancellable = TaskKinds.kind(named: task.name)?.isCancellable == true
     let marker = try? Layout.taskCancel(task.id)
     if cancellable, let marker, (try? await zookeeper.exists(marker)) != nil {
