@@ -89,9 +89,12 @@ log "phase 1: every test except $ENSEMBLE, $HA, $RUN, $BROWSER, $OSD, $DNS_CLUST
 swift test --skip-build --skip "$ENSEMBLE" --skip "$HA" --skip "$RUN" --skip "$BROWSER" --skip "$OSD" \
   --skip "$DNS_CLUSTER" --skip "$PROVISION" --skip "$GUESTS" || status=1
 log "phase 2: $ENSEMBLE, $BROWSER (headless Chromium), $RUN (make run and make stop with the test build), $OSD," \
-  "$DNS_CLUSTER, $PROVISION, $GUESTS (tiny real guests)"
-swift test --skip-build --filter "$ENSEMBLE|$BROWSER|$RUN|$OSD|$DNS_CLUSTER|$PROVISION|$GUESTS" || status=1
-log "phase 3: $HA"
+  "$DNS_CLUSTER, $PROVISION"
+swift test --skip-build --filter "$ENSEMBLE|$BROWSER|$RUN|$OSD|$DNS_CLUSTER|$PROVISION" || status=1
+# Alone: its cluster makes network links (another cluster's daemons would remove them) and its guests run under TCG.
+log "phase 3: $GUESTS (tiny real guests)"
+swift test --skip-build --filter "$GUESTS" || status=1
+log "phase 4: $HA"
 swift test --skip-build --filter "$HA" || status=1
 
 if [ $status -eq 0 ]; then log "all tests passed"; else log "TESTS FAILED"; fi
