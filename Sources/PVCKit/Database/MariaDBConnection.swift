@@ -17,7 +17,8 @@ public struct MariaDBError: ClassifiedError, Sendable, Hashable, CustomStringCon
   public let message: String
 
   public var kind: ErrorKind {
-    switch code {
+    if isClusterForming { return .unavailable }
+    return switch code {
     case 2002, 2003, 2006, 2013: .unavailable  // cannot connect, server gone, lost connection
     case 1045, 1044: .unauthorized
     case 1062: .refused  // duplicate entry
@@ -34,6 +35,13 @@ public struct MariaDBError: ClassifiedError, Sendable, Hashable, CustomStringCon
   /// A transaction lost a race and may simply be run again: a deadlock or a Galera certification
   /// conflict (both 1213), a lock wait that timed out (1205), or a member not ready for statements (1047).
   public var isRetryable: Bool { [1213, 1205, 1047].contains(code) || isMemberOutOfCluster }
+
+  /// The operation of a connect that found members answering but none synced (one rejoining, its donor
+  /// desynced, or all of them forming a primary component again after a partition).
+  static let noSyncedMember = "connect to a synced member"
+
+  /// No member was synced when asked: the cluster is changing, and a connect a moment later may succeed.
+  public var isClusterForming: Bool { operation == Self.noSyncedMember }
 
   /// The member left the cluster's primary component (a partition, or a member starved of CPU): it refuses
   /// writes, so nothing was applied, and the statement is run again on a connection to another member.
@@ -102,12 +110,14 @@ public final class MariaDBConnection: Sendable {
   /// - Throws: ``MariaDBError`` from the last member tried.
   public static func connect(_ settings: Settings) async throws -> MariaDBConnection {
     var last: (any Error)?
+    var notSynced: [String] = []
     for host in settings.hosts {
       do {
         let connection = try await open(host, settings)
         let state = try await connection.query("SHOW STATUS LIKE 'wsrep_local_state_comment'")
         if let row = state.first, row.count == 2, let value = row[1], value != "Synced" {
           await connection.close()
+          notSynced.append("\(host) is \(value)")
           throw MariaDBError(operation: "connect to \(host)", code: 0, message: "the member is \(value), not synced")
         }
         if !state.isEmpty {
@@ -119,6 +129,12 @@ public final class MariaDBConnection: Sendable {
       } catch {
         last = error
       }
+    }
+    if !notSynced.isEmpty {
+      throw MariaDBError(
+        operation: MariaDBError.noSyncedMember, code: 0,
+        message:
+          "no member of \(settings.hosts.joined(separator: ", ")) is synced (\(notSynced.joined(separator: "; ")))")
     }
     throw last ?? MariaDBError(operation: "connect", code: 0, message: "no members given")
   }

@@ -78,6 +78,9 @@ public final class MariaDBPool: Sendable {
     for connection in idle { await connection.close() }
   }
 
+  /// How long a connect waits for a member to be synced again.
+  static let formingWait = Duration.seconds(20)
+
   /// The operation of a commit whose answer was lost: never run again.
   static let uncertainCommit = "commit (outcome unknown)"
 
@@ -135,11 +138,25 @@ public final class MariaDBPool: Sendable {
       switch next {
       case .use(let connection): return connection
       case .open:
-        do {
-          return try await MariaDBConnection.connect(settings)
-        } catch {
-          release()
-          throw error
+        // Members that answer but are not synced are a cluster changing (a member rejoining and its donor,
+        // or a primary component forming again): asked again for a while before giving up.
+        let deadline = ContinuousClock.now + Self.formingWait
+        var pause = Duration.milliseconds(100)
+        while true {
+          do {
+            return try await MariaDBConnection.connect(settings)
+          } catch let error as MariaDBError where error.isClusterForming && ContinuousClock.now < deadline {
+            do {
+              try await Task.sleep(for: pause)
+            } catch {
+              release()
+              throw error
+            }
+            pause = min(pause * 2, .seconds(1))
+          } catch {
+            release()
+            throw error
+          }
         }
       case .wait:
         await withCheckedContinuation { continuation in

@@ -150,6 +150,13 @@ struct VMLifecycleEndToEndTests {
       #expect(try await eventually { try await nodes.cluster.nodes.info("hv3").runningDomains.contains(name) })
       #expect(try await eventually { try await vms.info(name).memoryStats["actual"] != nil })
       let pidFile = "\(SimulatedNodes.root(of: "hv3"))/run/libvirt/qemu/\(name).pid"
+      // libvirt writes the pid file as QEMU starts (on a loaded machine, a moment after the domain is listed).
+      #expect(
+        try await eventually {
+          (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap {
+            Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+          } != nil
+        })
       let pid = try #require(
         Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
       kill(pid, SIGKILL)
