@@ -49,3 +49,17 @@ struct MariaDBConnectionTests {
     await #expect(throws: MariaDBError.self) { _ = try await MariaDBConnection.connect(settings) }
   }
 }
+
+extension MariaDBConnectionTests {
+  @Test("every connection reads causally: wsrep_sync_wait is set on it, so a change committed through another member is seen")
+  func causalReads() async throws {
+    for host in GaleraServiceTests.hosts {
+      var settings = Self.settings
+      settings.hosts = [host]
+      let connection = try await MariaDBConnection.connect(settings)
+      let value = try await connection.query("SELECT @@SESSION.wsrep_sync_wait")
+      #expect(value == [["1"]], "\(host): \(value)")
+      await connection.close()
+    }
+  }
+}
