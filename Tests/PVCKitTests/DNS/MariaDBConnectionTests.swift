@@ -51,7 +51,7 @@ struct MariaDBConnectionTests {
 }
 
 extension MariaDBConnectionTests {
-  @Test("every connection reads causally: wsrep_sync_wait is set on it, so a change committed through another member is seen")
+  @Test("every connection reads causally: wsrep_sync_wait is set, so a change made through another member is seen")
   func causalReads() async throws {
     for host in GaleraServiceTests.hosts {
       var settings = Self.settings
