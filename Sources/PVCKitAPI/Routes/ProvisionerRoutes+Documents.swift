@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import PVCKit
+import PVCKitServer
 
 /// `/provisioner/userdata`, `/script`, `/ova` and `/profile`.
 extension ProvisionerRoutes {

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import PVCKit
+import PVCKitServer
 
 /// `/storage/ceph`: pools, volumes, snapshots and OSDs.
 enum StorageRoutes {

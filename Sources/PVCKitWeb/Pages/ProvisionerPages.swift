@@ -2,7 +2,7 @@ import PVCKit
 
 /// The provisioner's page: profiles, templates, userdata documents and scripts, each with a form to add one
 /// and a button to remove one (asked first; refused while a profile uses it), and the OVA images (uploaded with
-/// `pvc provisioner ova upload` or the API) with a button to remove one.
+/// the page's upload form, `pvc provisioner ova upload` or the API) with a button to remove one.
 enum ProvisionerPages {
   struct Contents {
     var profiles: [VMProfile]
@@ -180,8 +180,13 @@ enum ProvisionerPages {
       <button type="submit">Add script</button></form>
       <h2>OVA images</h2>\
       \(table(["Name", "Disks"], ovaRows, none: "No OVA images."))
-      <p>Upload one with <code>pvc provisioner ova upload NAME FILE -p POOL</code>: its disks become volumes, and a \
-      system template and a profile of its name are made.</p>
+      <form method="post" action="/provisioner-ova/upload" enctype="multipart/form-data" class="stacked">\(csrf)\
+      <label for="ova_name">Name</label><input id="ova_name" name="name">\
+      <label for="ova_pool">Pool</label><input id="ova_pool" name="pool" value="vms">\
+      <label for="ova_file">OVA archive</label><input id="ova_file" name="file" type="file" accept=".ova">\
+      <button type="submit">Upload OVA image</button></form>
+      <p>Its disks become volumes, and a system template and a profile of its name are made (also \
+      <code>pvc provisioner ova upload NAME FILE -p POOL</code>).</p>
       """)
   }
 }

@@ -24,6 +24,7 @@ extension WebRoutes {
         ProvisionerPages.task(try await cluster.tasks.task(id), session: session, flash: flash)
       }
     }
+    router.post("/provisioner-ova/upload") { request, _ in try await ovaUpload(request) }
     router.post("/provisioner/:form") { request, context in
       let form = context.parameters.get("form") ?? ""
       return try await action(request) { session, fields in
@@ -109,6 +110,25 @@ extension WebRoutes {
       throw WebError.badRequest("unknown form")
     }
     return Self.redirect("/provisioner", flash: done)
+  }
+
+  /// An OVA image uploaded from the browser: a multipart form whose fields (CSRF token, name, pool) come before
+  /// its file, which is streamed on into Ceph as it arrives (its size bounded by the request's length).
+  private func ovaUpload(_ request: Request) async throws -> Response {
+    guard let session = session(request) else { return Self.redirect("/login") }
+    do {
+      let (fields, file) = try await UploadBody.form(
+        of: request.body, contentType: request.headers[.contentType] ?? "")
+      guard Self.csrfMatches(fields["csrf"], session) else { return Self.expired(session) }
+      guard let length = request.headers[.contentLength].flatMap({ UInt64($0) }), length > 0 else {
+        throw WebError.badRequest("the upload needs its length (a Content-Length header)")
+      }
+      let name = fields["name"] ?? ""
+      try await cluster.provisioner.uploadOVA(name, pool: fields["pool"] ?? "", size: length, from: .stream(file))
+      return Self.redirect("/provisioner", flash: "Imported OVA image \(name); its profile is \(name).")
+    } catch {
+      return Self.redirect("/provisioner", flash: "Failed: \(Self.reason(error))")
+    }
   }
 
   /// A form's text with the browser's CR LF line ends made LF (a script's #! line must not end in CR).

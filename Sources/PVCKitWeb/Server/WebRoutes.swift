@@ -244,7 +244,7 @@ struct WebRoutes: Sendable {
 
   // MARK: Sessions, forms, errors
 
-  private func session(_ request: Request) -> WebSession? {
+  func session(_ request: Request) -> WebSession? {
     APIAuthenticator.cookie(WebSessions.cookie, in: request.headers).flatMap { server.sessions.session($0) }
   }
 
@@ -268,16 +268,7 @@ struct WebRoutes: Sendable {
   {
     guard let session = session(request) else { return Self.redirect("/login") }
     let form = try await Self.form(request)
-    guard
-      let token = form.first("csrf"),
-      APIAuthenticator.constantTimeEquals(Array(token.utf8), Array(session.csrf.utf8))
-    else {
-      return Self.page(
-        PageShell.page(
-          "Refused", session: session,
-          "<p class=\"error\" role=\"alert\">This form has expired. Go back, reload and try again.</p>"),
-        status: .forbidden)
-    }
+    guard Self.csrfMatches(form.first("csrf"), session) else { return Self.expired(session) }
     do {
       return try await body(session, form)
     } catch {
@@ -285,6 +276,21 @@ struct WebRoutes: Sendable {
       return Self.redirect(
         back.hasPrefix("/") && !back.hasPrefix("//") ? back : "/", flash: "Failed: \(Self.reason(error))")
     }
+  }
+
+  /// Whether a form's CSRF token is the session's.
+  static func csrfMatches(_ token: String?, _ session: WebSession) -> Bool {
+    guard let token else { return false }
+    return APIAuthenticator.constantTimeEquals(Array(token.utf8), Array(session.csrf.utf8))
+  }
+
+  /// The answer to a form whose CSRF token is not the session's.
+  static func expired(_ session: WebSession) -> Response {
+    page(
+      PageShell.page(
+        "Refused", session: session,
+        "<p class=\"error\" role=\"alert\">This form has expired. Go back, reload and try again.</p>"),
+      status: .forbidden)
   }
 
   /// The login form, with a CSRF token also set in a short-lived cookie (the

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import PVCKitAPI
+@testable import PVCKitServer
 
 /// The streaming multipart reader of uploads (pure).
 @Suite("Multipart upload bodies")
@@ -62,5 +62,29 @@ struct MultipartFileParserTests {
       MultipartFileParser.boundary(
         fromContentType: "multipart/form-data; boundary=\(String(repeating: "x", count: 71))")
         == nil)
+  }
+}
+
+extension MultipartFileParserTests {
+  @Test("the plain fields before the file are kept at every chunk size; an over-long one is left out")
+  func fields() throws {
+    let long = String(repeating: "x", count: (4 << 10) + 1)
+    var text = "--\(Self.boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nab\r\ncd\r\n"
+    text += "--\(Self.boundary)\r\nContent-Disposition: form-data; name=\"long\"\r\n\r\n\(long)\r\n"
+    text += "--\(Self.boundary)\r\nContent-Disposition: form-data; name=\"pool\"\r\n\r\nvms\r\n"
+    text += "--\(Self.boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.ova\"\r\n\r\n"
+    let body = Array(text.utf8) + Array("FILE".utf8) + Array("\r\n--\(Self.boundary)--\r\n".utf8)
+    for size in [1, 5, 64, 100_000] {
+      var parser = MultipartFileParser(boundary: Self.boundary)
+      var file: [UInt8] = []
+      var offset = 0
+      while offset < body.count {
+        file += try parser.feed(Array(body[offset..<min(body.count, offset + size)]))
+        offset += size
+      }
+      try parser.finish()
+      #expect(file == Array("FILE".utf8), "chunk \(size)")
+      #expect(parser.fields == ["csrf": "ab\r\ncd", "pool": "vms"], "chunk \(size)")
+    }
   }
 }

@@ -1,12 +1,12 @@
 /// Takes the first file out of a `multipart/form-data` body as it streams in
 /// (pure): chunks go in, the file's bytes come out, with at most one delimiter's
-/// length held back; the parts before it (plain fields) are skipped. Headers
-/// are bounded, so a body without the structure it promises ends in an error,
-/// never in memory held without limit.
-struct MultipartFileParser {
-  enum Failure: Error, CustomStringConvertible {
+/// length held back; the plain fields before it are kept in ``fields`` (up to 32 of
+/// 4 KiB each; larger ones are skipped). Headers are bounded, so a body without
+/// the structure it promises ends in an error, never in memory held without limit.
+package struct MultipartFileParser {
+  package enum Failure: Error, CustomStringConvertible {
     case malformed(String)
-    var description: String {
+    package var description: String {
       switch self {
       case .malformed(let why): "the multipart body is malformed: \(why)"
       }
@@ -26,7 +26,7 @@ struct MultipartFileParser {
   }
 
   /// The boundary given in the Content-Type header, checked (RFC 2046: 1 to 70 characters).
-  static func boundary(fromContentType type: String) -> String? {
+  package static func boundary(fromContentType type: String) -> String? {
     guard type.lowercased().hasPrefix("multipart/form-data") else { return nil }
     for parameter in type.split(separator: ";").dropFirst() {
       let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -44,19 +44,32 @@ struct MultipartFileParser {
   private let delimiter: [UInt8]
   private var phase = Phase.seekingBoundary
   private var buffer: [UInt8] = []
+  /// The plain fields before the file, by name.
+  package private(set) var fields: [String: String] = [:]
+  /// The field being read (its name and what has come of it; `nil` name: not kept).
+  private var field: (name: String?, value: [UInt8]) = (nil, [])
+  static let fieldLimit = 4 << 10
   /// The most a part's headers (or the preamble) may take.
   static let headerLimit = 16 << 10
 
-  init(boundary: String) {
+  package init(boundary: String) {
     opening = Array("--\(boundary)".utf8)
     delimiter = Array("\r\n--\(boundary)".utf8)
   }
 
   /// Whether the file has been read whole.
-  var isFinished: Bool { if case .done = phase { true } else { false } }
+  package var isFinished: Bool { if case .done = phase { true } else { false } }
+
+  /// Whether the file's part has begun (its fields have all been read).
+  package var isInFile: Bool {
+    switch phase {
+    case .file, .done: true
+    default: false
+    }
+  }
 
   /// Feeds a chunk; returns the file's bytes it completes.
-  mutating func feed(_ chunk: [UInt8]) throws -> [UInt8] {
+  package mutating func feed(_ chunk: [UInt8]) throws -> [UInt8] {
     buffer += chunk
     var output: [UInt8] = []
     while true {
@@ -83,6 +96,7 @@ struct MultipartFileParser {
           throw Failure.malformed("it has no file")
         }
         phase = text.lowercased().contains("filename=") ? .file : .skipping
+        field = (Self.fieldName(text), [])
       case .file, .skipping:
         if let found = Self.find(delimiter, in: buffer) {
           if case .file = phase {
@@ -90,6 +104,9 @@ struct MultipartFileParser {
             buffer.removeFirst(found)
             phase = .done
           } else {
+            keep(buffer[..<found])
+            if let name = field.name, fields.count < 32 { fields[name] = String(decoding: field.value, as: UTF8.self) }
+            field = (nil, [])
             buffer.removeFirst(found + 2)  // keep "--boundary" for the seek
             phase = .seekingBoundary
           }
@@ -97,15 +114,36 @@ struct MultipartFileParser {
         }
         // Everything but what could be the start of the delimiter is the part's content.
         let safe = max(0, buffer.count - (delimiter.count - 1))
-        if case .file = phase { output += buffer[..<safe] }
+        if case .file = phase { output += buffer[..<safe] } else { keep(buffer[..<safe]) }
         buffer.removeFirst(safe)
         return output
       }
     }
   }
 
+  /// Adds a field part's bytes to the field being read; a field past the limit is not kept.
+  private mutating func keep(_ bytes: ArraySlice<UInt8>) {
+    guard field.name != nil else { return }
+    if field.value.count + bytes.count > Self.fieldLimit {
+      field = (nil, [])
+    } else {
+      field.value += bytes
+    }
+  }
+
+  /// The `name` of a part's `Content-Disposition` header.
+  static func fieldName(_ headers: String) -> String? {
+    for line in headers.split(separator: "\r\n") where line.lowercased().hasPrefix("content-disposition:") {
+      guard let range = line.range(of: "name=\"") else { return nil }
+      let rest = line[range.upperBound...]
+      guard let end = rest.firstIndex(of: "\"") else { return nil }
+      return String(rest[..<end])
+    }
+    return nil
+  }
+
   /// Ends the body: fails unless the file was complete.
-  func finish() throws {
+  package func finish() throws {
     guard isFinished else { throw Failure.malformed("it ended before its file did (or it has no file)") }
   }
 
