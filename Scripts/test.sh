@@ -77,20 +77,22 @@ OSD='CephOSDStateTests'
 DNS_CLUSTER='DNSClusterTests'
 PROVISION='ProvisionerCreateTests'
 GUESTS='ProvisionerGuestTests'
+SNAPSHOTS='VMSnapshotTests'
 # A renamed suite would silently move to another phase (or run in none): each
 # name must be a suite of the test build.
 SUITES=$(swift test list --skip-build 2>/dev/null)
-for suite in "$ENSEMBLE" "$HA" "$RUN" "$BROWSER" "$OSD" "$DNS_CLUSTER" "$PROVISION" "$GUESTS"; do
+for suite in "$ENSEMBLE" "$HA" "$RUN" "$BROWSER" "$OSD" "$DNS_CLUSTER" "$PROVISION" "$GUESTS" "$SNAPSHOTS"; do
   grep -q "^PVCKitTests\.$suite/" <<<"$SUITES" || die "test.sh names suite $suite, which the test build does not have"
 done
 
 status=0
-log "phase 1: every test except $ENSEMBLE, $HA, $RUN, $BROWSER, $OSD, $DNS_CLUSTER, $PROVISION and $GUESTS, in parallel"
+log "phase 1: every test except $ENSEMBLE, $HA, $RUN, $BROWSER, $OSD, $DNS_CLUSTER, $PROVISION, $SNAPSHOTS and" \
+  "$GUESTS, in parallel"
 swift test --skip-build --skip "$ENSEMBLE" --skip "$HA" --skip "$RUN" --skip "$BROWSER" --skip "$OSD" \
-  --skip "$DNS_CLUSTER" --skip "$PROVISION" --skip "$GUESTS" || status=1
+  --skip "$DNS_CLUSTER" --skip "$PROVISION" --skip "$SNAPSHOTS" --skip "$GUESTS" || status=1
 log "phase 2: $ENSEMBLE, $BROWSER (headless Chromium), $RUN (make run and make stop with the test build), $OSD," \
-  "$DNS_CLUSTER, $PROVISION"
-swift test --skip-build --filter "$ENSEMBLE|$BROWSER|$RUN|$OSD|$DNS_CLUSTER|$PROVISION" || status=1
+  "$DNS_CLUSTER, $PROVISION, $SNAPSHOTS"
+swift test --skip-build --filter "$ENSEMBLE|$BROWSER|$RUN|$OSD|$DNS_CLUSTER|$PROVISION|$SNAPSHOTS" || status=1
 # Alone: its cluster makes network links (another cluster's daemons would remove them) and its guests run under TCG.
 log "phase 3: $GUESTS (tiny real guests)"
 swift test --skip-build --filter "$GUESTS" || status=1

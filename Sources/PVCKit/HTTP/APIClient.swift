@@ -140,6 +140,16 @@ final class APIClient: Sendable {
     return answer
   }
 
+  /// The task a 202 answer queued (`task_id`), as it is now.
+  func acceptedTask(_ response: Response) async throws -> ClusterTask {
+    guard
+      let id = (try? JSONValue(parsing: String(decoding: response.body, as: UTF8.self))).flatMap({
+        StorageStats.text($0, "task_id")
+      })
+    else { throw APIClientError.badResponse("the API queued work but gave no task_id") }
+    return try await HTTPTaskOperations(client: self).task(id)
+  }
+
   /// A listing in upstream's form: empty for its 404 "not found" answer.
   func list<T: Decodable>(
     _ spec: OperationSpec, _ path: [String] = [], _ parameters: [(String, String?)] = []

@@ -206,12 +206,7 @@ struct HTTPProvisionerOperations: ProvisionerOperations {
         ("name", arguments.name), ("profile", arguments.profile), ("define_vm", String(arguments.define)),
         ("start_vm", String(arguments.start)),
       ] + arguments.arguments.map { ("arg", $0) })
-    guard
-      let id = (try? JSONValue(parsing: String(decoding: response.body, as: UTF8.self))).flatMap({
-        StorageStats.text($0, "task_id")
-      })
-    else { throw ProvisionerError.invalid("the API queued the create but gave no task") }
-    return try await HTTPTaskOperations(client: client).task(id)
+    return try await client.acceptedTask(response)
   }
 
   static func parameters(_ request: SystemTemplateRequest) -> [(String, String)] {

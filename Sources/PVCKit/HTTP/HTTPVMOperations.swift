@@ -123,6 +123,19 @@ struct HTTPVMOperations: VMOperations {
     _ = try await client.expect(.vmChangeTag, [vm], [("action", "remove"), ("tag", tag)])
   }
 
+  func createSnapshot(_ vm: String, name: String?) async throws -> ClusterTask {
+    try await client.acceptedTask(
+      try await client.expect(.vmSnapshotCreate, [vm], name.map { [("snapshot_name", $0)] } ?? []))
+  }
+
+  func removeSnapshot(_ vm: String, name: String) async throws -> ClusterTask {
+    try await client.acceptedTask(try await client.expect(.vmSnapshotRemove, [vm], [("snapshot_name", name)]))
+  }
+
+  func rollbackSnapshot(_ vm: String, name: String) async throws -> ClusterTask {
+    try await client.acceptedTask(try await client.expect(.vmSnapshotRollback, [vm], [("snapshot_name", name)]))
+  }
+
   func consoleLog(_ vm: String, lines: Int) async throws -> String {
     guard lines > 0 else { throw VMError.invalidArgument("the number of lines must be positive") }
     let response = try await client.send(.vmConsoleLog, [vm], [("lines", String(lines))])

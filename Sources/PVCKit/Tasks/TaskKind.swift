@@ -104,7 +104,7 @@ public enum TaskKinds {
     NodeFlushTask.self, NodeReadyTask.self, VMMigrateTask.self, VMMoveTask.self, VMUnmigrateTask.self,
     VMStateTask.self, VMFlushLocksTask.self, StorageBenchmarkTask.self, StorageOSDAddTask.self,
     StorageOSDRemoveTask.self, StorageOSDReplaceTask.self, StorageOSDRefreshTask.self, StorageOSDDatabaseVGTask.self,
-    ProvisionerCreateTask.self,
+    ProvisionerCreateTask.self, VMSnapshotCreateTask.self, VMSnapshotRemoveTask.self, VMSnapshotRollbackTask.self,
   ]
 
   /// The kind called `name`, if any.

@@ -114,6 +114,13 @@ public protocol VMOperations: Sendable {
   func removeTag(_ vm: String, _ tag: String) async throws
   /// The last lines of the VM's serial console.
   func consoleLog(_ vm: String, lines: Int) async throws -> String
+  /// Queues a whole-VM snapshot on the primary (task `vm.create_snapshot`): an RBD snapshot of each disk and the
+  /// definition; `name` `nil` takes the time (`%Y%m%d%H%M%S`). Follow it through ``PVCCluster/tasks``.
+  func createSnapshot(_ vm: String, name: String?) async throws -> ClusterTask
+  /// Queues the removal of a whole-VM snapshot (task `vm.remove_snapshot`).
+  func removeSnapshot(_ vm: String, name: String) async throws -> ClusterTask
+  /// Queues a rollback to a whole-VM snapshot (task `vm.rollback_snapshot`; the VM must be stopped or disabled).
+  func rollbackSnapshot(_ vm: String, name: String) async throws -> ClusterTask
 }
 
 extension VMOperations {

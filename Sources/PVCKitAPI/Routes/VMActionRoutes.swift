@@ -65,6 +65,19 @@ enum VMActionRoutes {
     APIRoute(.vmFlushLocks) { call in
       try TaskRoutes.accepted(try await call.cluster.queue(VMFlushLocksTask.self, .init(vm: call.path("vm"))))
     },
+    APIRoute(.vmSnapshotCreate) { call in
+      try TaskRoutes.accepted(
+        try await call.cluster.vms.createSnapshot(call.path("vm"), name: call.parameters.string("snapshot_name")))
+    },
+    APIRoute(.vmSnapshotRemove) { call in
+      try TaskRoutes.accepted(
+        try await call.cluster.vms.removeSnapshot(call.path("vm"), name: call.parameters.string("snapshot_name") ?? ""))
+    },
+    APIRoute(.vmSnapshotRollback) { call in
+      try TaskRoutes.accepted(
+        try await call.cluster.vms.rollbackSnapshot(
+          call.path("vm"), name: call.parameters.string("snapshot_name") ?? ""))
+    },
   ]
 
   /// `POST /vm/{vm}/node`: directly, or as a task on the VM's node when waiting.

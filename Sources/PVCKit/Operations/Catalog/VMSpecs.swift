@@ -86,6 +86,27 @@ extension OperationSpec {
     "vm.flush-locks", .post, "/vm/{vm}/locks", summary: "Free a stopped VM's disk locks (a task)",
     responses: [202: "CeleryTask", 400: "Message", 404: "Message"])
 
+  /// Take a whole-VM snapshot (a task)
+  public static let vmSnapshotCreate = OperationSpec(
+    "vm.snapshot-create", .post, "/vm/{vm}/snapshot", summary: "Take a whole-VM snapshot (a task)",
+    parameters: [.string("snapshot_name", "The snapshot's name (default: the time, YYYYMMDDhhmmss)")],
+    responses: [202: "CeleryTask", 400: "Message", 404: "Message"],
+    notes: [
+      "An RBD snapshot of every disk, one after another (each crash-consistent; not frozen together), and the "
+        + "definition, under /domains/<uuid>/snapshots/<name>"
+    ])
+  /// Remove a whole-VM snapshot (a task)
+  public static let vmSnapshotRemove = OperationSpec(
+    "vm.snapshot-remove", .delete, "/vm/{vm}/snapshot", summary: "Remove a whole-VM snapshot (a task)",
+    parameters: [.string("snapshot_name", required: true, "The snapshot")],
+    responses: [202: "CeleryTask", 400: "Message", 404: "Message"])
+  /// Roll a VM back to a whole-VM snapshot (a task)
+  public static let vmSnapshotRollback = OperationSpec(
+    "vm.snapshot-rollback", .post, "/vm/{vm}/snapshot/rollback", summary: "Roll a VM back to a snapshot (a task)",
+    parameters: [.string("snapshot_name", required: true, "The snapshot")],
+    responses: [202: "CeleryTask", 400: "Message", 404: "Message"],
+    notes: ["The VM must be stopped or disabled; its disks and its definition go back to the snapshot's"])
+
   /// The VMs (404 when none match)
   public static let vmList = OperationSpec(
     "vm.list", .get, "/vm", summary: "The VMs (404 when none match)",
@@ -143,6 +164,7 @@ extension OperationSpec {
   /// Every operation of this area.
   static let vmOperations: [OperationSpec] = [
     vmMetadata, vmSetMetadata, vmTags, vmChangeTag, vmState, vmSetState, vmNode, vmSetNode, vmFlushLocks, vmList,
-    vmDefine, vmDefineNamed, vmInfo, vmModify, vmRemove, vmRename, vmConsoleLog,
+    vmDefine, vmDefineNamed, vmInfo, vmModify, vmRemove, vmRename, vmConsoleLog, vmSnapshotCreate, vmSnapshotRemove,
+    vmSnapshotRollback,
   ]
 }

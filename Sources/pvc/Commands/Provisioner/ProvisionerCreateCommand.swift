@@ -27,19 +27,12 @@ struct ProvisionerCreateCommand: AsyncParsableCommand {
       name: name, profile: profile, define: !noDefine, start: !noStart, arguments: arguments)
     let follow = !noWait
     try await withCluster(connection) { cluster in
-      var task = try await cluster.provisioner.create(request)
+      let task = try await cluster.provisioner.create(request)
       guard follow else {
         output("Provisioning of VM \"\(name)\" queued as task \(task.id) on \(task.runOn).")
         return
       }
-      while !task.state.isFinished {
-        Progress.bar(current: task.current, total: task.total, status: task.status)
-        try await Task.sleep(for: .milliseconds(250))
-        task = try await cluster.tasks.task(task.id)
-      }
-      Progress.clear()
-      guard task.state == .success else { throw CLIError(task.status, kind: .failed) }
-      output(task.status)
+      try await followTask(task, cluster)
     }
   }
 }

@@ -10,7 +10,7 @@ struct VMCommand: AsyncParsableCommand {
       VMUndefineCommand.self, VMRemoveCommand.self, VMDumpCommand.self, VMStartCommand.self, VMStopCommand.self,
       VMShutdownCommand.self, VMRestartCommand.self, VMDisableCommand.self, VMMigrateCommand.self,
       VMUnmigrateCommand.self, VMMoveCommand.self, VMMetaCommand.self, VMTagCommand.self, VMLogCommand.self,
-      VMVCPUCommand.self, VMMemoryCommand.self, VMNetworkCommand.self, VMVolumeCommand.self,
+      VMVCPUCommand.self, VMMemoryCommand.self, VMNetworkCommand.self, VMVolumeCommand.self, VMSnapshotCommand.self,
     ]
   )
 }

@@ -1,0 +1,27 @@
+/// Whole-VM snapshots, queued as tasks on the primary (which has the cluster's Ceph client).
+extension DirectVMOperations {
+  func createSnapshot(_ vm: String, name: String?) async throws -> ClusterTask {
+    if let name { _ = try VMSnapshotWork.checked(name) }
+    _ = try await info(vm)
+    return try await queueSnapshotTask(VMSnapshotCreateTask.self, .init(vm: vm, snapshot: name))
+  }
+
+  func removeSnapshot(_ vm: String, name: String) async throws -> ClusterTask {
+    _ = try VMSnapshotWork.snapshot(try VMSnapshotWork.checked(name), of: try await info(vm))
+    return try await queueSnapshotTask(VMSnapshotRemoveTask.self, .init(vm: vm, snapshot: name))
+  }
+
+  func rollbackSnapshot(_ vm: String, name: String) async throws -> ClusterTask {
+    _ = try VMSnapshotWork.snapshot(try VMSnapshotWork.checked(name), of: try await info(vm))
+    return try await queueSnapshotTask(VMSnapshotRollbackTask.self, .init(vm: vm, snapshot: name))
+  }
+
+  private func queueSnapshotTask<Kind: TaskKind>(_ kind: Kind.Type, _ arguments: Kind.Arguments) async throws
+    -> ClusterTask
+  {
+    guard let primary = try await DirectNodeOperations(zookeeper: zookeeper).primary() else {
+      throw TaskError.nodeUnavailable(node: "(primary)", reason: "there is no primary coordinator")
+    }
+    return try await DirectTaskOperations(zookeeper: zookeeper).submit(kind, arguments, runOn: primary)
+  }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import PVCKitFixtures
+import Testing
+
+@testable import PVCKit
+@testable import PVCKitAPI
+
+/// Whole-VM snapshots on the simulated cluster with the real Ceph: taken while the VM runs, rolled back when it is
+/// stopped (its disks' data and its definition), removed. Phase 2 of `make test`.
+@Suite("VM snapshots", .serialized)
+struct VMSnapshotTests {
+  @Test("a running VM with two RBD disks is snapshotted; data and definition come back on rollback; removal cleans up")
+  func snapshotRollbackRemove() async throws {
+    let configuration = SimulatedNodeConfiguration.text(
+      nodeNet: NodeCluster.nodeNet, ceph: TestServices.cephConfiguration)
+    try await NodeCluster.with(configuration: configuration) { nodes in
+      let cluster = try await PVCCluster.connect(
+        .zookeeper(hosts: nodes.hosts), ceph: CephAccess(configurationFile: TestServices.cephConfiguration))
+      let tag = UUID().uuidString.prefix(6).lowercased()
+      let poolName = "snap-\(tag)"
+      #expect(try await eventually(timeout: .seconds(20)) { try await cluster.nodes.primary() != nil })
+      try await cluster.storage.addPool(poolName, pgs: 8, replication: "copies=2,mincopies=1", tier: "default")
+      do {
+        let rados = try await RadosConnection.connect(configurationFile: TestServices.cephConfiguration)
+        let pool = try RBDPool(rados, pool: poolName)
+        let name = "snapvm-\(tag)"
+        let before = Array("before the snapshot \(tag)".utf8)
+        let after = Array("written after it \(tag)!!".utf8)
+        for disk in ["sda", "sdb"] {
+          try await cluster.storage.addVolume("\(name)_\(disk)", pool: poolName, size: "64M", force: true)
+          try await pool.write("\(name)_\(disk)", at: 0, before)
+        }
+        let uuid = UUID().uuidString.lowercased()
+        let disks = ["sda", "sdb"].map { disk in
+          """
+          <disk type='network' device='disk'><driver name='qemu' type='raw' cache='writeback'/>\
+          <source protocol='rbd' name='\(poolName)/\(name)_\(disk)'/><target dev='\(disk)' bus='scsi'/></disk>
+          """
+        }.joined()
+        let xml = TestGuests.xml(name: name, uuid: uuid).replacingOccurrences(
+          of: "<devices>", with: "<devices><controller type='scsi' index='0' model='virtio-scsi'/>\(disks)")
+        _ = try await cluster.vms.define(VMDefinition(xml: xml, node: nil, initialState: .start))
+        #expect(try await eventually(timeout: .seconds(60)) { try await cluster.vms.info(name).state == .start })
+
+        // Taken while it runs.
+        let taken = try await cluster.tasks.wait(
+          for: try await cluster.vms.createSnapshot(name, name: "first").id, timeout: .seconds(120))
+        #expect(taken.state == .success, "\(taken.status)")
+        let snapshot = try #require(try await cluster.vms.info(name).snapshots.first { $0.name == "first" })
+        #expect(
+          Set(snapshot.rbdSnapshots) == ["\(poolName)/\(name)_sda@first", "\(poolName)/\(name)_sdb@first"])
+        #expect(try await pool.snapshots(of: "\(name)_sda").map(\.name).contains("first"))
+        // A second with the default name (the time); the same name twice is refused.
+        let timed = try await cluster.tasks.wait(
+          for: try await cluster.vms.createSnapshot(name, name: nil).id, timeout: .seconds(120))
+        #expect(timed.state == .success, "\(timed.status)")
+        #expect(try await cluster.vms.info(name).snapshots.contains { $0.name.count == 14 && Int($0.name) != nil })
+        let twice = try await cluster.tasks.wait(
+          for: try await cluster.vms.createSnapshot(name, name: "first").id, timeout: .seconds(60))
+        #expect(twice.state == .failure && twice.status.contains("already has"), "\(twice.status)")
+        // Through the HTTP API as well (upstream's routes: 202 and a task to follow).
+        let server = APIServer(cluster: cluster, settings: .init(port: 22_819, tokens: [APITestHarness.token]))
+        let serving = try await server.start()
+        let remote = try await PVCCluster.connect(
+          .api(url: URL(string: "http://127.0.0.1:22819")!, key: APITestHarness.token))
+        let viaAPI = try await remote.vms.createSnapshot(name, name: "via-api")
+        #expect(viaAPI.name == "vm.create_snapshot")
+        let done = try await remote.tasks.wait(for: viaAPI.id, timeout: .seconds(120))
+        #expect(done.state == .success, "\(done.status)")
+        #expect(try await remote.vms.info(name).snapshots.contains { $0.name == "via-api" })
+        await remote.close()
+        await serving.stop()
+        // Hostile names are refused before anything is queued.
+        await #expect(throws: (any Error).self) { try await cluster.vms.createSnapshot(name, name: "../x") }
+
+        // A rollback is refused while the VM runs.
+        let running = try await cluster.tasks.wait(
+          for: try await cluster.vms.rollbackSnapshot(name, name: "first").id, timeout: .seconds(60))
+        #expect(running.state == .failure && running.status.contains("stop"), "\(running.status)")
+
+        // Stopped, changed (data and definition), rolled back: both as they were.
+        try await cluster.vms.setState(name, .stop, force: true, wait: true)
+        for disk in ["sda", "sdb"] { try await pool.write("\(name)_\(disk)", at: 0, after) }
+        let changedXML = try await cluster.vms.info(name).xml.replacingOccurrences(
+          of: "PVCKit test guest", with: "changed after the snapshot")
+        try await cluster.vms.modify(name, xml: changedXML, restart: false)
+        let rolled = try await cluster.tasks.wait(
+          for: try await cluster.vms.rollbackSnapshot(name, name: "first").id, timeout: .seconds(120))
+        #expect(rolled.state == .success, "\(rolled.status)")
+        for disk in ["sda", "sdb"] {
+          #expect(try await pool.read("\(name)_\(disk)", at: 0, count: before.count) == before, "\(disk)")
+        }
+        #expect(try await cluster.vms.info(name).xml.contains("PVCKit test guest"))
+
+        // Removed: its RBD snapshots and its record.
+        let removed = try await cluster.tasks.wait(
+          for: try await cluster.vms.removeSnapshot(name, name: "first").id, timeout: .seconds(120))
+        #expect(removed.state == .success, "\(removed.status)")
+        #expect(!(try await cluster.vms.info(name).snapshots.contains { $0.name == "first" }))
+        #expect(!(try await pool.snapshots(of: "\(name)_sda").map(\.name).contains("first")))
+        await #expect(throws: (any Error).self) { try await cluster.vms.removeSnapshot(name, name: "first") }
+        for snapshot in try await cluster.vms.info(name).snapshots {
+          _ = try await cluster.tasks.wait(
+            for: try await cluster.vms.removeSnapshot(name, name: snapshot.name).id, timeout: .seconds(60))
+        }
+        try await cluster.vms.remove(name, deleteDisks: true)
+      } catch {
+        try? await cluster.storage.removePool(poolName)
+        await cluster.close()
+        throw error
+      }
+      try await cluster.storage.removePool(poolName)
+      await cluster.close()
+    }
+  }
+}
