@@ -16,10 +16,13 @@ public enum SimulatedNodeConfiguration {
   ///   - dns: the DNS database and PowerDNS's port (`nil`: no `database.mariadb`, DNS off).
   ///   - allowHostAccess: whether VM definitions may reach the host (`vm_policy.allow_host_access`: a kernel to
   ///     boot from a host file, as the tests' tiny guests do).
+  ///   - dynamicDirectory: where the daemons keep their servers' files (PowerDNS, dnsmasq, tasks): clusters that
+  ///     run on the same nodes at once need their own, or one's PowerDNS replaces the other's.
   public static func text(
     nodeNet: String, nodes: Int = 3, keepalive: Int = 1, shutdownTimeout: Int = 3, fencing: Fencing = Fencing(),
     api: (address: String, port: Int, token: String)? = nil, flushWindow: Int = 4, networking: Bool = false,
-    ceph: String? = nil, dns: DNS? = nil, allowHostAccess: Bool = false
+    ceph: String? = nil, dns: DNS? = nil, allowHostAccess: Bool = false,
+    dynamicDirectory: String = "/tmp/pvckit-dynamic"
   ) -> String {
     let names = (1...nodes).map { "hv\($0)" }.joined(separator: ", ")
     let watchdog = fencing.watchdogDevice.map {
@@ -27,7 +30,7 @@ public enum SimulatedNodeConfiguration {
     }
     return """
       path:
-        dynamic_directory: "/tmp/pvckit-dynamic"
+        dynamic_directory: "\(dynamicDirectory)"
         system_log_directory: "/tmp/pvckit-log"
         console_log_directory: "/var/log/libvirt"
         ceph_directory: "/etc/ceph"

@@ -35,7 +35,10 @@ struct ProvisionerCreateTests {
       nodeNet: NodeCluster.nodeNet, ceph: TestServices.cephConfiguration,
       dns: .init(
         hosts: database.settings.hosts, database: database.name, username: database.settings.user,
-        password: database.settings.password, powerDNSPort: 25_754, metadataPort: 28_182))
+        password: database.settings.password, powerDNSPort: 25_754, metadataPort: 28_182),
+      // Its PowerDNS (the provisioner's database comes with the DNS one) in a directory of its own: the DNS cluster
+      // tests run beside it on the same nodes.
+      dynamicDirectory: "/tmp/pvckit-dynamic-provision")
     try await NodeCluster.with(configuration: configuration) { nodes in
       let cluster = try await PVCCluster.connect(
         .zookeeper(hosts: nodes.hosts), ceph: CephAccess(configurationFile: TestServices.cephConfiguration),
