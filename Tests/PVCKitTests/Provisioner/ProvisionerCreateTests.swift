@@ -191,7 +191,7 @@ extension ProvisionerCreateTests {
     #expect(
       try await eventually(timeout: .seconds(120)) {
         try await cluster.tasks.task(task.id).status.contains("install phase")
-      })
+      }, "\(try await cluster.tasks.task(task.id).status)")
     let started = ContinuousClock.now
     _ = try await cluster.tasks.cancel(task.id)
     let cancelled = try await cluster.tasks.wait(for: task.id, timeout: .seconds(60))
