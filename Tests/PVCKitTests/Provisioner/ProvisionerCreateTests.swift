@@ -188,10 +188,11 @@ extension ProvisionerCreateTests {
     // Cancelled while its install phase runs (it would sleep for minutes): stopped, undone, said so.
     let slow = "prov-slow-\(tag)"
     let task = try await provisioner.create(.init(name: slow, profile: "tiny-vm", arguments: ["sleep=install"]))
-    #expect(
-      try await eventually(timeout: .seconds(120)) {
-        try await cluster.tasks.task(task.id).status.contains("install phase")
-      }, "\(try await cluster.tasks.task(task.id).status)")
+    let reachedInstall = try await eventually(timeout: .seconds(120)) {
+      try await cluster.tasks.task(task.id).status.contains("install phase")
+    }
+    let slowStatus = try await cluster.tasks.task(task.id).status
+    #expect(reachedInstall, "\(slowStatus)")
     let started = ContinuousClock.now
     _ = try await cluster.tasks.cancel(task.id)
     let cancelled = try await cluster.tasks.wait(for: task.id, timeout: .seconds(60))
