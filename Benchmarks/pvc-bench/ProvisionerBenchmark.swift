@@ -69,16 +69,12 @@ struct ProvisionerBenchmark {
       "bench-nic",
       .init(
         type: .provisioner, systemTemplate: "tiny", networkTemplate: "nets", storageTemplate: "disks", script: "noop"))
-    func plan(_ name: String) async throws -> ProvisionerPlan {
+    /// The plan a create of `profile` makes (the NIC profile's with its network template).
+    func plan(_ name: String, profile: String = "bench") async throws -> ProvisionerPlan {
       try ProvisionerPlan.make(
-        name: name, uuid: UUID().uuidString.lowercased(), profile: try await provisioner.profile("bench"),
-        system: try await provisioner.systemTemplate("tiny"), network: nil,
-        storage: try await provisioner.storageTemplate("disks"), userdata: nil, arguments: [])
-    }
-    func planWithNIC(_ name: String) async throws -> ProvisionerPlan {
-      try ProvisionerPlan.make(
-        name: name, uuid: UUID().uuidString.lowercased(), profile: try await provisioner.profile("bench-nic"),
-        system: try await provisioner.systemTemplate("tiny"), network: try await provisioner.networkTemplate("nets"),
+        name: name, uuid: UUID().uuidString.lowercased(), profile: try await provisioner.profile(profile),
+        system: try await provisioner.systemTemplate("tiny"),
+        network: profile == "bench" ? nil : try await provisioner.networkTemplate("nets"),
         storage: try await provisioner.storageTemplate("disks"), userdata: nil, arguments: [])
     }
     let libvirts = try await ["hv1", "hv2", "hv3"].asyncMap {
@@ -145,7 +141,7 @@ struct ProvisionerBenchmark {
     let manualNames = (0..<bulk).map { "handbulk-\($0)" }
     let sequential = try await timed {
       for name in manualNames {
-        let planned = try await planWithNIC(name)
+        let planned = try await plan(name, profile: "bench-nic")
         try await cluster.storage.cloneVolume("base", pool: pool, to: "\(name)_sda", force: true)
         _ = try await cluster.vms.define(
           VMDefinition(xml: planned.domainXML(), node: nil, profile: "bench", initialState: .stop))

@@ -47,6 +47,17 @@ public struct TaskPlacement: Sendable {
   }
 }
 
+extension NodeOperations {
+  /// The primary coordinator's name, for work that runs there.
+  /// - Throws: ``TaskError/nodeUnavailable(node:reason:)`` when there is none.
+  func requirePrimary() async throws -> String {
+    guard let primary = try await primary() else {
+      throw TaskError.nodeUnavailable(node: "(primary)", reason: "there is no primary coordinator")
+    }
+    return primary
+  }
+}
+
 /// What a running task may use on its node.
 public struct TaskContext: Sendable {
   let zookeeper: ZooKeeper

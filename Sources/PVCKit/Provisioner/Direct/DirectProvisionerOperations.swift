@@ -394,9 +394,7 @@ struct DirectProvisionerOperations: ProvisionerOperations {
     _ = try ProvisionerRules.arguments(arguments.arguments)
     _ = try await profile(arguments.profile)
     guard let zookeeper else { throw ProvisionerError.invalid("this connection cannot queue tasks") }
-    guard let primary = try await DirectNodeOperations(zookeeper: zookeeper).primary() else {
-      throw TaskError.nodeUnavailable(node: "(primary)", reason: "there is no primary coordinator")
-    }
+    let primary = try await DirectNodeOperations(zookeeper: zookeeper).requirePrimary()
     return try await DirectTaskOperations(zookeeper: zookeeper).submit(
       ProvisionerCreateTask.self, arguments, runOn: primary)
   }

@@ -200,9 +200,7 @@ struct DirectStorageOperations: StorageOperations {
 
   func runBenchmark(_ arguments: StorageBenchmarkTask.Arguments, wait: Bool) async throws -> String {
     _ = try await pool(arguments.pool)
-    guard let node = try await DirectNodeOperations(zookeeper: zookeeper).primary() else {
-      throw TaskError.nodeUnavailable(node: "(primary)", reason: "there is no primary coordinator")
-    }
+    let node = try await DirectNodeOperations(zookeeper: zookeeper).requirePrimary()
     let tasks = DirectTaskOperations(zookeeper: zookeeper)
     if wait {
       return try await tasks.perform(StorageBenchmarkTask.self, arguments, runOn: node, timeout: .seconds(7200))

@@ -34,10 +34,7 @@ public enum ProvisionerCreateTask: TaskKind {
   static let stages = 11
 
   public static func node(for arguments: Arguments, in placement: TaskPlacement) async throws -> String {
-    guard let primary = try await placement.nodes.primary() else {
-      throw TaskError.nodeUnavailable(node: "(primary)", reason: "there is no primary coordinator")
-    }
-    return primary
+    try await placement.nodes.requirePrimary()
   }
 
   /// What the create has made so far, to undo on failure.

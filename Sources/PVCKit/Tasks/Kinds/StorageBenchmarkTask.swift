@@ -37,10 +37,7 @@ public enum StorageBenchmarkTask: TaskKind {
   public static let volume = "pvcbenchmark"
 
   public static func node(for arguments: Arguments, in placement: TaskPlacement) async throws -> String {
-    guard let primary = try await placement.nodes.primary() else {
-      throw TaskError.nodeUnavailable(node: "(primary)", reason: "there is no primary coordinator")
-    }
-    return primary
+    try await placement.nodes.requirePrimary()
   }
 
   /// A job name from upstream's pattern (`2026-12-01T05:51:00_hv1`), or the one given, checked.

@@ -17,16 +17,15 @@ public struct VMSnapshotArguments: Codable, Sendable, Hashable {
   }
 }
 
-/// Helpers the snapshot tasks share: the primary runs them (it has the cluster's Ceph client), and the VM's
-/// RBD disks and the snapshot's record are found the same way.
-enum VMSnapshotWork {
-  static func primary(_ placement: TaskPlacement) async throws -> String {
-    guard let primary = try await placement.nodes.primary() else {
-      throw TaskError.nodeUnavailable(node: "(primary)", reason: "there is no primary coordinator")
-    }
-    return primary
+/// The snapshot tasks run on the primary, which has the cluster's Ceph client.
+extension TaskKind where Arguments == VMSnapshotArguments {
+  public static func node(for arguments: Arguments, in placement: TaskPlacement) async throws -> String {
+    try await placement.nodes.requirePrimary()
   }
+}
 
+/// Helpers the snapshot tasks share: the VM's RBD disks and the snapshot's record are found the same way.
+enum VMSnapshotWork {
   /// A snapshot name as upstream makes one: the time, `%Y%m%d%H%M%S` in UTC.
   static func defaultName(at date: Date = Date()) -> String {
     let formatter = DateFormatter()
@@ -75,10 +74,6 @@ public enum VMSnapshotCreateTask: TaskKind {
   public typealias Arguments = VMSnapshotArguments
   public static let name = "vm.create_snapshot"
 
-  public static func node(for arguments: Arguments, in placement: TaskPlacement) async throws -> String {
-    try await VMSnapshotWork.primary(placement)
-  }
-
   public static func run(_ arguments: Arguments, context: TaskContext) async throws -> String {
     let info = try await context.vms.info(arguments.vm)
     let name = try VMSnapshotWork.checked(arguments.snapshot ?? VMSnapshotWork.defaultName())
@@ -116,10 +111,6 @@ public enum VMSnapshotRemoveTask: TaskKind {
   public typealias Arguments = VMSnapshotArguments
   public static let name = "vm.remove_snapshot"
 
-  public static func node(for arguments: Arguments, in placement: TaskPlacement) async throws -> String {
-    try await VMSnapshotWork.primary(placement)
-  }
-
   public static func run(_ arguments: Arguments, context: TaskContext) async throws -> String {
     let info = try await context.vms.info(arguments.vm)
     let snapshot = try VMSnapshotWork.snapshot(arguments.snapshot ?? "", of: info)
@@ -143,10 +134,6 @@ public enum VMSnapshotRemoveTask: TaskKind {
 public enum VMSnapshotRollbackTask: TaskKind {
   public typealias Arguments = VMSnapshotArguments
   public static let name = "vm.rollback_snapshot"
-
-  public static func node(for arguments: Arguments, in placement: TaskPlacement) async throws -> String {
-    try await VMSnapshotWork.primary(placement)
-  }
 
   public static func run(_ arguments: Arguments, context: TaskContext) async throws -> String {
     let info = try await context.vms.info(arguments.vm)

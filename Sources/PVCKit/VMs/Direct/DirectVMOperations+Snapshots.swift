@@ -19,9 +19,7 @@ extension DirectVMOperations {
   private func queueSnapshotTask<Kind: TaskKind>(_ kind: Kind.Type, _ arguments: Kind.Arguments) async throws
     -> ClusterTask
   {
-    guard let primary = try await DirectNodeOperations(zookeeper: zookeeper).primary() else {
-      throw TaskError.nodeUnavailable(node: "(primary)", reason: "there is no primary coordinator")
-    }
-    return try await DirectTaskOperations(zookeeper: zookeeper).submit(kind, arguments, runOn: primary)
+    try await DirectTaskOperations(zookeeper: zookeeper).submit(
+      kind, arguments, runOn: try await DirectNodeOperations(zookeeper: zookeeper).requirePrimary())
   }
 }
