@@ -247,7 +247,7 @@ public struct NodeDaemon: Sendable {
     let domainStates = DomainStateWorker(
       zookeeper: zookeeper, identity: identity, window: settings.flushWindow, timeout: .seconds(120), logger: logger)
     let tasks = TaskWorker(
-      zookeeper: zookeeper, identity: identity, logger: logger, storage: storage,
+      zookeeper: zookeeper, identity: identity, logger: logger, storage: storage, libvirt: libvirt,
       provisioner: settings.provisionerDatabase.map { ProvisionerLink($0) },
       scratchDirectory: settings.runtimeDirectory + "/tasks", policy: settings.policy)
     let guardian = SelfFenceGuard(

@@ -136,6 +136,18 @@ struct HTTPVMOperations: VMOperations {
     try await client.acceptedTask(try await client.expect(.vmSnapshotRollback, [vm], [("snapshot_name", name)]))
   }
 
+  func attachDevice(_ vm: String, xml: String) async throws -> ClusterTask {
+    try await client.acceptedTask(try await client.expect(.vmDeviceAttach, [vm], [("xml", xml)]))
+  }
+
+  func detachDevice(_ vm: String, xml: String) async throws -> ClusterTask {
+    try await client.acceptedTask(try await client.expect(.vmDeviceDetach, [vm], [("xml", xml)]))
+  }
+
+  func flushLocks(_ vm: String) async throws -> ClusterTask {
+    try await client.acceptedTask(try await client.expect(.vmFlushLocks, [vm], []))
+  }
+
   func consoleLog(_ vm: String, lines: Int) async throws -> String {
     guard lines > 0 else { throw VMError.invalidArgument("the number of lines must be positive") }
     let response = try await client.send(.vmConsoleLog, [vm], [("lines", String(lines))])

@@ -105,6 +105,23 @@ extension LibvirtConnection {
     }
   }
 
+  /// Hot-plugs a device into the running domain (`VIR_DOMAIN_AFFECT_LIVE`: PVC's domains are transient; the
+  /// cluster keeps the definition).
+  public func attachDevice(_ uuid: String, xml: String) async throws {
+    try await withDomain(uuid, "attach device") { _, domain in
+      let flags = UInt32(VIR_DOMAIN_AFFECT_LIVE.rawValue)
+      guard virDomainAttachDeviceFlags(domain, xml, flags) == 0 else { throw LibvirtError.last("attach device") }
+    }
+  }
+
+  /// Hot-unplugs a device from the running domain (libvirt finds it: a disk by target, an interface by MAC).
+  public func detachDevice(_ uuid: String, xml: String) async throws {
+    try await withDomain(uuid, "detach device") { _, domain in
+      let flags = UInt32(VIR_DOMAIN_AFFECT_LIVE.rawValue)
+      guard virDomainDetachDeviceFlags(domain, xml, flags) == 0 else { throw LibvirtError.last("detach device") }
+    }
+  }
+
   /// Live-migrates the domain to another daemon, peer to peer (this daemon
   /// connects to `destination` itself).
   /// - Parameters:

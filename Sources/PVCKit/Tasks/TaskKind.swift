@@ -66,6 +66,8 @@ public struct TaskContext: Sendable {
   let progress: TaskProgress
   /// The node's storage agent, when the node has storage on.
   var storage: NodeStorage? = nil
+  /// The node's libvirt daemon, for tasks that act on running VMs (hot-plug).
+  var libvirt: LibvirtConnection? = nil
   /// The provisioner's database, when the node has one configured (`database.mariadb.api`).
   var provisioner: ProvisionerLink? = nil
   /// Where tasks keep scratch files (the provisioner's scripts).
@@ -87,6 +89,12 @@ public struct TaskContext: Sendable {
       throw TaskError.failed("node \(node) has no storage configured (subsystem.enable_storage)")
     }
     return storage
+  }
+
+  /// The node's libvirt daemon, or a failure saying the task cannot reach it.
+  func requireLibvirt() throws -> LibvirtConnection {
+    guard let libvirt else { throw TaskError.failed("node \(node) has no libvirt connection for tasks") }
+    return libvirt
   }
 
   /// The provisioner's database, or a failure saying the node has none.
@@ -113,7 +121,8 @@ public enum TaskKinds {
   /// The kinds, each once.
   public static let all: [any TaskKind.Type] = [
     NodeFlushTask.self, NodeReadyTask.self, VMMigrateTask.self, VMMoveTask.self, VMUnmigrateTask.self,
-    VMStateTask.self, VMFlushLocksTask.self, StorageBenchmarkTask.self, StorageOSDAddTask.self,
+    VMStateTask.self, VMFlushLocksTask.self, VMDeviceAttachTask.self, VMDeviceDetachTask.self,
+    StorageBenchmarkTask.self, StorageOSDAddTask.self,
     StorageOSDRemoveTask.self, StorageOSDReplaceTask.self, StorageOSDRefreshTask.self, StorageOSDDatabaseVGTask.self,
     ProvisionerCreateTask.self, VMSnapshotCreateTask.self, VMSnapshotRemoveTask.self, VMSnapshotRollbackTask.self,
   ]

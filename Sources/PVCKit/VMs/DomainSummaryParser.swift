@@ -27,6 +27,16 @@ final class DomainSummaryParser {
     return try reader.summary()
   }
 
+  /// Checks that `text` is well-formed, as strictly as a definition (a device given on its own).
+  /// - Throws: ``VMError/invalidXML(_:)`` saying what is wrong.
+  static func checkWellFormed(_ text: String) throws {
+    let reader = DomainSummaryParser()
+    try reader.read(text)
+    guard reader.opened > 0, reader.path.isEmpty else {
+      throw VMError.invalidXML("not well-formed XML (the document is incomplete)")
+    }
+  }
+
   /// libxml2 set up once for every thread.
   private static let initialized: Void = {
     xmlInitParser()

@@ -121,6 +121,13 @@ public protocol VMOperations: Sendable {
   func removeSnapshot(_ vm: String, name: String) async throws -> ClusterTask
   /// Queues a rollback to a whole-VM snapshot (task `vm.rollback_snapshot`; the VM must be stopped or disabled).
   func rollbackSnapshot(_ vm: String, name: String) async throws -> ClusterTask
+  /// Queues a hot-attach of one device (task `vm.device_attach` on the VM's node): plugged into the running VM and
+  /// added to its definition (only added, if it is not running).
+  func attachDevice(_ vm: String, xml: String) async throws -> ClusterTask
+  /// Queues a hot-detach of one device (task `vm.device_detach`): a disk is found by its target, a NIC by its MAC.
+  func detachDevice(_ vm: String, xml: String) async throws -> ClusterTask
+  /// Queues the freeing of a stopped VM's RBD locks (task `vm.flush_locks` on its node).
+  func flushLocks(_ vm: String) async throws -> ClusterTask
 }
 
 extension VMOperations {
@@ -172,25 +179,57 @@ extension VMOperations {
     try await editDefinition(vm, restart: restart) { try VMDeviceEdits.settingMemory($0, mebibytes: mebibytes) }
   }
 
-  /// Adds a network interface.
-  public func addNetwork(_ vm: String, _ request: VMNetworkRequest, restart: Bool = false) async throws {
-    try await editDefinition(vm, restart: restart) { try VMDeviceEdits.addingNetwork($0, request) }
+  /// Applies `edit` to the definition: as hot-plugs when `live` and the VM runs (a task per device added or
+  /// removed, on its node; returned to follow), otherwise stored for its next start (or a restart, if asked).
+  private func changeDevices(
+    _ vm: String, restart: Bool, live: Bool, _ edit: (String) throws -> DomainXML
+  ) async throws -> [ClusterTask] {
+    let info = try await info(vm)
+    guard live, !restart, info.state == .start else {
+      try await modify(vm, xml: try edit(info.xml).text, restart: restart)
+      return []
+    }
+    let change = try DomainDevice.difference(from: info.xml, to: try edit(info.xml).text)
+    var tasks: [ClusterTask] = []
+    for device in change.removed { tasks.append(try await detachDevice(vm, xml: device)) }
+    for device in change.added { tasks.append(try await attachDevice(vm, xml: device)) }
+    return tasks
   }
 
-  /// Removes the interfaces on a network, or the one with a MAC address.
-  public func removeNetwork(_ vm: String, network: String?, mac: String? = nil, restart: Bool = false) async throws {
-    try await editDefinition(vm, restart: restart) {
+  /// Adds a network interface; hot-plugged into the running VM when `live`. Returns the hot-plug tasks.
+  @discardableResult
+  public func addNetwork(_ vm: String, _ request: VMNetworkRequest, restart: Bool = false, live: Bool = false)
+    async throws -> [ClusterTask]
+  {
+    try await changeDevices(vm, restart: restart, live: live) { try VMDeviceEdits.addingNetwork($0, request) }
+  }
+
+  /// Removes the interfaces on a network, or the one with a MAC address; unplugged from the running VM when
+  /// `live`. Returns the hot-plug tasks.
+  @discardableResult
+  public func removeNetwork(
+    _ vm: String, network: String?, mac: String? = nil, restart: Bool = false, live: Bool = false
+  ) async throws -> [ClusterTask] {
+    try await changeDevices(vm, restart: restart, live: live) {
       try VMDeviceEdits.removingNetwork($0, network: network, mac: mac)
     }
   }
 
-  /// Adds a disk.
-  public func addVolume(_ vm: String, _ request: VMVolumeRequest, restart: Bool = false) async throws {
-    try await editDefinition(vm, restart: restart) { try VMDeviceEdits.addingVolume($0, request) }
+  /// Adds a disk; hot-plugged into the running VM when `live`. Returns the hot-plug tasks.
+  @discardableResult
+  public func addVolume(_ vm: String, _ request: VMVolumeRequest, restart: Bool = false, live: Bool = false)
+    async throws -> [ClusterTask]
+  {
+    try await changeDevices(vm, restart: restart, live: live) { try VMDeviceEdits.addingVolume($0, request) }
   }
 
-  /// Removes a disk.
-  public func removeVolume(_ vm: String, volume: String, restart: Bool = false) async throws {
-    try await editDefinition(vm, restart: restart) { try VMDeviceEdits.removingVolume($0, volume: volume) }
+  /// Removes a disk; unplugged from the running VM when `live`. Returns the hot-plug tasks.
+  @discardableResult
+  public func removeVolume(_ vm: String, volume: String, restart: Bool = false, live: Bool = false) async throws
+    -> [ClusterTask]
+  {
+    try await changeDevices(vm, restart: restart, live: live) {
+      try VMDeviceEdits.removingVolume($0, volume: volume)
+    }
   }
 }

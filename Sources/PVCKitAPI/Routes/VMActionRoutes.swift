@@ -63,7 +63,15 @@ enum VMActionRoutes {
       try await migrate(call)
     },
     APIRoute(.vmFlushLocks) { call in
-      try TaskRoutes.accepted(try await call.cluster.queue(VMFlushLocksTask.self, .init(vm: call.path("vm"))))
+      try TaskRoutes.accepted(try await call.cluster.vms.flushLocks(call.path("vm")))
+    },
+    APIRoute(.vmDeviceAttach) { call in
+      try TaskRoutes.accepted(
+        try await call.cluster.vms.attachDevice(call.path("vm"), xml: call.parameters.string("xml") ?? ""))
+    },
+    APIRoute(.vmDeviceDetach) { call in
+      try TaskRoutes.accepted(
+        try await call.cluster.vms.detachDevice(call.path("vm"), xml: call.parameters.string("xml") ?? ""))
     },
     APIRoute(.vmSnapshotCreate) { call in
       try TaskRoutes.accepted(

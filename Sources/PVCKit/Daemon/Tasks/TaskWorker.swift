@@ -12,6 +12,8 @@ struct TaskWorker: Sendable {
   let logger: Logger
   /// The node's storage agent (storage on), for tasks that reach Ceph.
   var storage: NodeStorage? = nil
+  /// The node's libvirt daemon, for hot-plug.
+  var libvirt: LibvirtConnection? = nil
   /// The provisioner's database (`database.mariadb.api`), for creates.
   var provisioner: ProvisionerLink? = nil
   /// Where tasks keep scratch files.
@@ -62,7 +64,8 @@ struct TaskWorker: Sendable {
     logger.info("task \(task.id) (\(task.name)) started")
     let progress = TaskProgress(zookeeper: zookeeper, task: task)
     let context = TaskContext(
-      zookeeper: zookeeper, node: identity.name, progress: progress, storage: storage, provisioner: provisioner,
+      zookeeper: zookeeper, node: identity.name, progress: progress, storage: storage, libvirt: libvirt,
+      provisioner: provisioner,
       scratchDirectory: scratchDirectory, policy: policy)
     let cancellable = TaskKinds.kind(named: task.name)?.isCancellable == true
     let marker = try? Layout.taskCancel(task.id)

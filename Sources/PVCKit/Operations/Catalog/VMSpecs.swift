@@ -107,6 +107,21 @@ extension OperationSpec {
     responses: [202: "CeleryTask", 400: "Message", 404: "Message"],
     notes: ["The VM must be stopped or disabled; its disks and its definition go back to the snapshot's"])
 
+  /// Hot-attach a device to a VM (a task)
+  public static let vmDeviceAttach = OperationSpec(
+    "vm.device-attach", .post, "/vm/{vm}/device", summary: "Hot-attach a device to a VM (a task)",
+    parameters: [.text("xml", required: true, "The device's libvirt XML (<disk>, <interface>...)")],
+    responses: [202: "CeleryTask", 400: "Message", 404: "Message"],
+    notes: [
+      "Runs on the VM's node: plugged into the running VM, then added to its definition; checked as a definition "
+        + "is (and by the cluster's vm_policy)"
+    ])
+  /// Hot-detach a device from a VM (a task)
+  public static let vmDeviceDetach = OperationSpec(
+    "vm.device-detach", .delete, "/vm/{vm}/device", summary: "Hot-detach a device from a VM (a task)",
+    parameters: [.text("xml", required: true, "The device's libvirt XML (a disk is found by target, a NIC by MAC)")],
+    responses: [202: "CeleryTask", 400: "Message", 404: "Message"])
+
   /// The VMs (404 when none match)
   public static let vmList = OperationSpec(
     "vm.list", .get, "/vm", summary: "The VMs (404 when none match)",
@@ -165,6 +180,6 @@ extension OperationSpec {
   static let vmOperations: [OperationSpec] = [
     vmMetadata, vmSetMetadata, vmTags, vmChangeTag, vmState, vmSetState, vmNode, vmSetNode, vmFlushLocks, vmList,
     vmDefine, vmDefineNamed, vmInfo, vmModify, vmRemove, vmRename, vmConsoleLog, vmSnapshotCreate, vmSnapshotRemove,
-    vmSnapshotRollback,
+    vmSnapshotRollback, vmDeviceAttach, vmDeviceDetach,
   ]
 }

@@ -26,21 +26,25 @@ struct RestartOptions: ParsableArguments {
   var when: String { restart ? "; restarting it" : "; it applies at the next start" }
 }
 
-/// Upstream's live hot-plug switch for interfaces and disks. Hot-plug into a
-/// running VM is not there yet: the change is stored and applies at the next
-/// start (or at once with --restart), and --live says so.
+/// Upstream's live hot-plug switch for interfaces and disks: a running VM gets the device at once (tasks on its
+/// node, followed here) as well as in its definition, unless --no-live or --restart.
 struct LiveOptions: ParsableArguments {
-  @Flag(name: [.short, .long], help: "Hot-plug into the running VM (not available yet: applies at the next start).")
+  @Flag(name: [.short, .long], help: "Hot-plug into the running VM (the default).")
   var live = false
-  @Flag(name: [.customShort("L"), .customLong("no-live")], help: "Do not hot-plug (the way PVCKit works today).")
+  @Flag(name: [.customShort("L"), .customLong("no-live")], help: "Only change the definition (applies at start).")
   var noLive = false
 
   func validate() throws {
     if live && noLive { throw ValidationError("give --live or --no-live, not both") }
   }
 
-  func note() {
-    if live { warn("hot-plugging into a running VM is not available yet: the change applies at its next start") }
+  /// Whether to hot-plug.
+  var enabled: Bool { !noLive }
+
+  /// Follows the hot-plug tasks, then says what was done: `done` plus when it applies.
+  func finish(_ tasks: [ClusterTask], _ done: String, _ options: RestartOptions, _ cluster: PVCCluster) async throws {
+    for task in tasks { try await followTask(task, cluster) }
+    output(tasks.isEmpty ? "\(done)\(options.when)." : "\(done); hot-plugged into the running VM.")
   }
 }
 
@@ -180,13 +184,13 @@ struct VMNetworkCommand: AsyncParsableCommand {
       guard !sriov else {
         throw fail(CLIError("SR-IOV interfaces are not available yet: they come with PVCKit's networks"))
       }
-      live.note()
       try await withCluster(connection) { cluster in
         // A VNI must name one of the cluster's networks (the core networks are named, not numbered).
         if let vni = Int(net) { _ = try await cluster.networks.info(vni) }
-        try await cluster.vms.addNetwork(
-          domain, VMNetworkRequest(network: net, mac: mac, model: model), restart: try options.restarts(domain))
-        output("Network \"\(net)\" added to VM \"\(domain)\"\(options.when).")
+        let tasks = try await cluster.vms.addNetwork(
+          domain, VMNetworkRequest(network: net, mac: mac, model: model), restart: try options.restarts(domain),
+          live: live.enabled)
+        try await live.finish(tasks, "Network \"\(net)\" added to VM \"\(domain)\"", options, cluster)
       }
     }
   }
@@ -205,10 +209,11 @@ struct VMNetworkCommand: AsyncParsableCommand {
       guard !sriov else {
         throw fail(CLIError("SR-IOV interfaces are not available yet: they come with PVCKit's networks"))
       }
-      live.note()
       try await withCluster(connection) { cluster in
-        try await cluster.vms.removeNetwork(domain, network: net, mac: mac, restart: try options.restarts(domain))
-        output("Network \"\(net ?? mac ?? "")\" removed from VM \"\(domain)\"\(options.when).")
+        let tasks = try await cluster.vms.removeNetwork(
+          domain, network: net, mac: mac, restart: try options.restarts(domain), live: live.enabled)
+        try await live.finish(
+          tasks, "Network \"\(net ?? mac ?? "")\" removed from VM \"\(domain)\"", options, cluster)
       }
     }
   }
@@ -248,12 +253,11 @@ struct VMVolumeCommand: AsyncParsableCommand {
     @Option(name: [.short, .long], help: "The bus: scsi, ide, usb, virtio.") var bus = "scsi"
     @Option(name: [.customShort("t"), .customLong("type")], help: "rbd or file.") var type = "rbd"
     func run() async throws {
-      live.note()
       try await withCluster(connection) { cluster in
-        try await cluster.vms.addVolume(
+        let tasks = try await cluster.vms.addVolume(
           domain, VMVolumeRequest(volume: volume, type: type, diskID: diskID, bus: bus),
-          restart: try options.restarts(domain))
-        output("Volume \"\(volume)\" added to VM \"\(domain)\"\(options.when).")
+          restart: try options.restarts(domain), live: live.enabled)
+        try await live.finish(tasks, "Volume \"\(volume)\" added to VM \"\(domain)\"", options, cluster)
       }
     }
   }
@@ -266,10 +270,10 @@ struct VMVolumeCommand: AsyncParsableCommand {
     @Argument(help: "The VM's name or UUID.") var domain: String
     @Argument(help: "The volume.") var volume: String
     func run() async throws {
-      live.note()
       try await withCluster(connection) { cluster in
-        try await cluster.vms.removeVolume(domain, volume: volume, restart: try options.restarts(domain))
-        output("Volume \"\(volume)\" removed from VM \"\(domain)\"\(options.when).")
+        let tasks = try await cluster.vms.removeVolume(
+          domain, volume: volume, restart: try options.restarts(domain), live: live.enabled)
+        try await live.finish(tasks, "Volume \"\(volume)\" removed from VM \"\(domain)\"", options, cluster)
       }
     }
   }
