@@ -136,6 +136,25 @@ struct HTTPVMOperations: VMOperations {
     try await client.acceptedTask(try await client.expect(.vmSnapshotRollback, [vm], [("snapshot_name", name)]))
   }
 
+  func exportSnapshot(_ vm: String, name: String, to path: String, incrementalParent: String?) async throws
+    -> ClusterTask
+  {
+    try await client.acceptedTask(
+      try await client.expect(
+        .vmSnapshotExport, [vm],
+        [("snapshot_name", name), ("export_path", path)]
+          + (incrementalParent.map { [("incremental_parent", $0)] } ?? [])))
+  }
+
+  func importSnapshot(_ vm: String, name: String, from path: String, retainSnapshot: Bool) async throws
+    -> ClusterTask
+  {
+    try await client.acceptedTask(
+      try await client.expect(
+        .vmSnapshotImport, [vm],
+        [("snapshot_name", name), ("import_path", path), ("retain_snapshot", retainSnapshot ? "true" : "false")]))
+  }
+
   func attachDevice(_ vm: String, xml: String) async throws -> ClusterTask {
     try await client.acceptedTask(try await client.expect(.vmDeviceAttach, [vm], [("xml", xml)]))
   }

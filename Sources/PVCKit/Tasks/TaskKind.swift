@@ -125,6 +125,7 @@ public enum TaskKinds {
     StorageBenchmarkTask.self, StorageOSDAddTask.self,
     StorageOSDRemoveTask.self, StorageOSDReplaceTask.self, StorageOSDRefreshTask.self, StorageOSDDatabaseVGTask.self,
     ProvisionerCreateTask.self, VMSnapshotCreateTask.self, VMSnapshotRemoveTask.self, VMSnapshotRollbackTask.self,
+    VMSnapshotExportTask.self, VMSnapshotImportTask.self,
   ]
 
   /// The kind called `name`, if any.

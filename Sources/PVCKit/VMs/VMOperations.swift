@@ -121,6 +121,13 @@ public protocol VMOperations: Sendable {
   func removeSnapshot(_ vm: String, name: String) async throws -> ClusterTask
   /// Queues a rollback to a whole-VM snapshot (task `vm.rollback_snapshot`; the VM must be stopped or disabled).
   func rollbackSnapshot(_ vm: String, name: String) async throws -> ClusterTask
+  /// Queues an export of a whole-VM snapshot to files on the primary (task `vm.export_snapshot`, upstream's
+  /// layout `<path>/<vm>/<snapshot>/`); incremental from `incrementalParent` when given.
+  func exportSnapshot(_ vm: String, name: String, to path: String, incrementalParent: String?) async throws
+    -> ClusterTask
+  /// Queues an import of an exported snapshot as a new VM (task `vm.import_snapshot`), keeping the snapshot as the
+  /// VM's when `retainSnapshot`.
+  func importSnapshot(_ vm: String, name: String, from path: String, retainSnapshot: Bool) async throws -> ClusterTask
   /// Queues a hot-attach of one device (task `vm.device_attach` on the VM's node): plugged into the running VM and
   /// added to its definition (only added, if it is not running).
   func attachDevice(_ vm: String, xml: String) async throws -> ClusterTask

@@ -65,6 +65,20 @@ enum VMActionRoutes {
     APIRoute(.vmFlushLocks) { call in
       try TaskRoutes.accepted(try await call.cluster.vms.flushLocks(call.path("vm")))
     },
+    APIRoute(.vmSnapshotExport) { call in
+      let p = call.parameters
+      return try TaskRoutes.accepted(
+        try await call.cluster.vms.exportSnapshot(
+          call.path("vm"), name: p.string("snapshot_name") ?? "", to: p.string("export_path") ?? "",
+          incrementalParent: p.string("incremental_parent")))
+    },
+    APIRoute(.vmSnapshotImport) { call in
+      let p = call.parameters
+      return try TaskRoutes.accepted(
+        try await call.cluster.vms.importSnapshot(
+          call.path("vm"), name: p.string("snapshot_name") ?? "", from: p.string("import_path") ?? "",
+          retainSnapshot: p.bool("retain_snapshot") ?? true))
+    },
     APIRoute(.vmDeviceAttach) { call in
       try TaskRoutes.accepted(
         try await call.cluster.vms.attachDevice(call.path("vm"), xml: call.parameters.string("xml") ?? ""))

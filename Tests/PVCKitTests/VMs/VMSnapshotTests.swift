@@ -113,4 +113,108 @@ struct VMSnapshotTests {
       await cluster.close()
     }
   }
+
+  @Test("a snapshot exported full, then incremental, in upstream's layout, comes back byte for byte on import")
+  func exportImport() async throws {
+    let configuration = SimulatedNodeConfiguration.text(
+      nodeNet: NodeCluster.nodeNet, ceph: TestServices.cephConfiguration)
+    try await NodeCluster.with(configuration: configuration) { nodes in
+      let cluster = try await PVCCluster.connect(
+        .zookeeper(hosts: nodes.hosts), ceph: CephAccess(configurationFile: TestServices.cephConfiguration))
+      let tag = UUID().uuidString.prefix(6).lowercased()
+      let poolName = "export-\(tag)"
+      let directory = "/tmp/pvckit-export-\(tag)"
+      #expect(try await eventually(timeout: .seconds(20)) { try await cluster.nodes.primary() != nil })
+      try await cluster.storage.addPool(poolName, pgs: 8, replication: "copies=2,mincopies=1", tier: "default")
+      try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+      defer { try? FileManager.default.removeItem(atPath: directory) }
+      do {
+        let rados = try await RadosConnection.connect(configurationFile: TestServices.cephConfiguration)
+        let pool = try RBDPool(rados, pool: poolName)
+        let name = "expvm-\(tag)"
+        let first = Array("first state \(tag)".utf8)
+        let second = Array(repeating: UInt8(0x5a), count: 4096)
+        for disk in ["sda", "sdb"] {
+          try await cluster.storage.addVolume("\(name)_\(disk)", pool: poolName, size: "16M", force: true)
+          try await pool.write("\(name)_\(disk)", at: 0, first)
+        }
+        let uuid = UUID().uuidString.lowercased()
+        let disks = ["sda", "sdb"].map { disk in
+          """
+          <disk type='network' device='disk'><driver name='qemu' type='raw'/>\
+          <source protocol='rbd' name='\(poolName)/\(name)_\(disk)'/><target dev='\(disk)' bus='scsi'/></disk>
+          """
+        }.joined()
+        let xml = TestGuests.xml(name: name, uuid: uuid).replacingOccurrences(
+          of: "<devices>", with: "<devices><controller type='scsi' index='0' model='virtio-scsi'/>\(disks)")
+        _ = try await cluster.vms.define(VMDefinition(xml: xml, node: nil, initialState: .stop))
+        func succeeds(_ queued: ClusterTask) async throws {
+          let done = try await cluster.tasks.wait(for: queued.id, timeout: .seconds(180))
+          #expect(done.state == .success, "\(done.name): \(done.status)")
+        }
+        try await succeeds(try await cluster.vms.createSnapshot(name, name: "s1"))
+        for disk in ["sda", "sdb"] { try await pool.write("\(name)_\(disk)", at: 1 << 20, second) }
+        try await succeeds(try await cluster.vms.createSnapshot(name, name: "s2"))
+
+        try await succeeds(
+          try await cluster.vms.exportSnapshot(name, name: "s1", to: directory, incrementalParent: nil))
+        try await succeeds(
+          try await cluster.vms.exportSnapshot(name, name: "s2", to: directory, incrementalParent: "s1"))
+        // Upstream's layout and keys.
+        let full =
+          try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(name)/s1/snapshot.json"))) as? [String: Any]
+        #expect(full?["type"] as? String == "full" && full?["incremental_parent"] is NSNull)
+        #expect((full?["vm_detail"] as? [String: Any])?["uuid"] as? String == uuid)
+        #expect(FileManager.default.fileExists(atPath: "\(directory)/\(name)/s1/images/\(poolName).\(name)_sda.rbdimg"))
+        #expect(
+          FileManager.default.fileExists(atPath: "\(directory)/\(name)/s2/images/\(poolName).\(name)_sdb.rbddiff"))
+        // An export never overwrites, and paths are checked before anything is queued.
+        let again = try await cluster.tasks.wait(
+          for: try await cluster.vms.exportSnapshot(name, name: "s1", to: directory, incrementalParent: nil).id,
+          timeout: .seconds(60))
+        #expect(again.state == .failure && again.status.contains("exists"), "\(again.status)")
+        await #expect(throws: VMError.self) {
+          try await cluster.vms.exportSnapshot(name, name: "s1", to: "relative/path", incrementalParent: nil)
+        }
+        await #expect(throws: VMError.self) {
+          try await cluster.vms.importSnapshot(name, name: "s1", from: "/tmp/../etc", retainSnapshot: true)
+        }
+        // Importing over the VM that exists is refused.
+        let over = try await cluster.tasks.wait(
+          for: try await cluster.vms.importSnapshot(name, name: "s2", from: directory, retainSnapshot: true).id,
+          timeout: .seconds(60))
+        #expect(over.state == .failure && over.status.contains("exists"), "\(over.status)")
+
+        // Gone, then back from the incremental export (over its full parent), with both snapshots kept.
+        try await cluster.vms.remove(name, deleteDisks: true)
+        try await succeeds(
+          try await cluster.vms.importSnapshot(name, name: "s2", from: directory, retainSnapshot: true))
+        let imported = try await cluster.vms.info(name)
+        #expect(imported.uuid == uuid && Set(imported.snapshots.map(\.name)) == ["s1", "s2"])
+        #expect(try await eventually(timeout: .seconds(60)) { try await cluster.vms.info(name).state == .start })
+        for disk in ["sda", "sdb"] {
+          #expect(try await pool.read("\(name)_\(disk)", at: 0, count: first.count) == first)
+          #expect(try await pool.read("\(name)_\(disk)", at: 1 << 20, count: second.count) == second)
+          #expect(Set(try await pool.snapshots(of: "\(name)_\(disk)").map(\.name)) == ["s1", "s2"])
+        }
+        // And from the full export alone, without its snapshot: the first state.
+        try await cluster.vms.remove(name, deleteDisks: true)
+        try await succeeds(
+          try await cluster.vms.importSnapshot(name, name: "s1", from: directory, retainSnapshot: false))
+        #expect(try await cluster.vms.info(name).snapshots.isEmpty)
+        for disk in ["sda", "sdb"] {
+          #expect(try await pool.read("\(name)_\(disk)", at: 1 << 20, count: second.count) != second)
+          #expect(try await pool.snapshots(of: "\(name)_\(disk)").isEmpty)
+        }
+        try await cluster.vms.remove(name, deleteDisks: true)
+      } catch {
+        try? await cluster.storage.removePool(poolName)
+        await cluster.close()
+        throw error
+      }
+      try await cluster.storage.removePool(poolName)
+      await cluster.close()
+    }
+  }
 }

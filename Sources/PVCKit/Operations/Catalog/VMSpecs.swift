@@ -107,6 +107,30 @@ extension OperationSpec {
     responses: [202: "CeleryTask", 400: "Message", 404: "Message"],
     notes: ["The VM must be stopped or disabled; its disks and its definition go back to the snapshot's"])
 
+  /// Export a whole-VM snapshot to files (a task)
+  public static let vmSnapshotExport = OperationSpec(
+    "vm.snapshot-export", .post, "/vm/{vm}/snapshot/export", summary: "Export a whole-VM snapshot to files (a task)",
+    parameters: [
+      .string("snapshot_name", required: true, "The snapshot"),
+      .string("export_path", required: true, "An absolute directory on the primary coordinator"),
+      .string("incremental_parent", "A snapshot to export the changes since (an incremental export)"),
+    ],
+    responses: [202: "CeleryTask", 400: "Message", 404: "Message"],
+    notes: [
+      "Upstream's layout: <export_path>/<vm>/<snapshot>/snapshot.json and images/<pool>.<volume>.rbdimg "
+        + "(rbd export format 2) or .rbddiff (rbd export-diff from the parent)"
+    ])
+  /// Import an exported snapshot as a new VM (a task)
+  public static let vmSnapshotImport = OperationSpec(
+    "vm.snapshot-import", .post, "/vm/{vm}/snapshot/import", summary: "Import an exported snapshot as a VM (a task)",
+    parameters: [
+      .string("snapshot_name", required: true, "The snapshot"),
+      .string("import_path", required: true, "An absolute directory on the primary coordinator"),
+      .boolean("retain_snapshot", "Keep the snapshot (and an incremental's parent) as the VM's (default true)"),
+    ],
+    responses: [202: "CeleryTask", 400: "Message", 404: "Message"],
+    notes: ["The VM must not exist; it is defined from the export, its volumes made from the files, and started"])
+
   /// Hot-attach a device to a VM (a task)
   public static let vmDeviceAttach = OperationSpec(
     "vm.device-attach", .post, "/vm/{vm}/device", summary: "Hot-attach a device to a VM (a task)",
@@ -180,6 +204,6 @@ extension OperationSpec {
   static let vmOperations: [OperationSpec] = [
     vmMetadata, vmSetMetadata, vmTags, vmChangeTag, vmState, vmSetState, vmNode, vmSetNode, vmFlushLocks, vmList,
     vmDefine, vmDefineNamed, vmInfo, vmModify, vmRemove, vmRename, vmConsoleLog, vmSnapshotCreate, vmSnapshotRemove,
-    vmSnapshotRollback, vmDeviceAttach, vmDeviceDetach,
+    vmSnapshotRollback, vmSnapshotExport, vmSnapshotImport, vmDeviceAttach, vmDeviceDetach,
   ]
 }

@@ -21,18 +21,25 @@ struct CephSnapshots: Sendable {
     let images = try RBDPool(rados, pool: pool)
     try await images.createSnapshot(name, of: volume)
     do {
-      let taken = try await images.snapshots(of: volume).first { $0.name == name }
-      let stats = CephStats.text([
-        "name": .string(name), "id": .integer(Int(clamping: taken?.id ?? 0)),
-        "size": .integer(Int(clamping: taken?.size ?? 0)),
-        "timestamp": .integer(Int(Date().timeIntervalSince1970)),
-      ])
-      try await zookeeper.ensurePath(try Layout.snapshots(ofVolume: volume, pool: pool))
-      _ = try await zookeeper.multi([.create(ref.path(.root), name), .create(ref.path(.stats), stats)])
+      try await record(name, volume: volume, pool: pool)
     } catch {
       try? await images.removeSnapshot(name, of: volume)
       throw error
     }
+  }
+
+  /// Records a snapshot the volume has in Ceph (one that came with an imported image); a recorded one is left.
+  func record(_ name: String, volume: String, pool: String) async throws {
+    let ref = try Layout.snapshot(name, volume: volume, pool: pool)
+    guard try await zookeeper.exists(ref.path(.root)) == nil else { return }
+    let taken = try await RBDPool(rados, pool: pool).snapshots(of: volume).first { $0.name == name }
+    guard let taken else { throw StorageError.snapshotNotFound(pool: pool, volume: volume, snapshot: name) }
+    let stats = CephStats.text([
+      "name": .string(name), "id": .integer(Int(clamping: taken.id)), "size": .integer(Int(clamping: taken.size)),
+      "timestamp": .integer(Int(Date().timeIntervalSince1970)),
+    ])
+    try await zookeeper.ensurePath(try Layout.snapshots(ofVolume: volume, pool: pool))
+    _ = try await zookeeper.multi([.create(ref.path(.root), name), .create(ref.path(.stats), stats)])
   }
 
   /// Renames a snapshot and its record.

@@ -59,6 +59,26 @@ enum VMSnapshotWork {
     return snapshot
   }
 
+  /// Writes the record of a whole-VM snapshot (`/domains/<uuid>/snapshots/<name>`): when, the definition, and
+  /// its RBD snapshots (`disks` are `pool/volume`).
+  static func record(_ name: String, of uuid: String, xml: String, disks: [String], in zookeeper: ZooKeeper)
+    async throws
+  {
+    let ref = try Layout.domainSnapshot(name, domain: uuid)
+    _ = try await zookeeper.multi([
+      .create(ref.path(.root), name),
+      .create(ref.path(.timestamp), String(format: "%.6f", Date().timeIntervalSince1970)),
+      .create(ref.path(.xml), xml),
+      .create(ref.path(.rbdSnapshots), disks.map { "\($0)@\(name)" }.joined(separator: ",")),
+    ])
+  }
+
+  /// rbd itself, with the node's Ceph access, for files in rbd's export formats.
+  static func rbdTool(_ context: TaskContext) throws -> RBDTool {
+    guard let access = try context.requireStorage().ceph.access else { throw StorageError.noCephAccess }
+    return RBDTool(access: access)
+  }
+
   /// `pool/volume@snapshot` split into its parts.
   static func parts(_ text: String) -> (pool: String, volume: String, snapshot: String)? {
     guard let at = text.lastIndex(of: "@"), let slash = text[..<at].firstIndex(of: "/") else { return nil }
@@ -91,13 +111,8 @@ public enum VMSnapshotCreateTask: TaskKind {
         await context.update(
           current: index + 1, total: disks.count + 1, status: "Took \(disk.pool)/\(disk.volume)@\(name)")
       }
-      let ref = try Layout.domainSnapshot(name, domain: info.uuid)
-      let list = made.map { "\($0.pool)/\($0.volume)@\(name)" }.joined(separator: ",")
-      _ = try await context.zookeeper.multi([
-        .create(ref.path(.root), name),
-        .create(ref.path(.timestamp), String(format: "%.6f", Date().timeIntervalSince1970)),
-        .create(ref.path(.xml), info.xml), .create(ref.path(.rbdSnapshots), list),
-      ])
+      try await VMSnapshotWork.record(
+        name, of: info.uuid, xml: info.xml, disks: made.map { "\($0.pool)/\($0.volume)" }, in: context.zookeeper)
     } catch {
       for disk in made { try? await storage.removeSnapshot(name, volume: disk.volume, pool: disk.pool) }
       throw error
@@ -130,14 +145,14 @@ public enum VMSnapshotRemoveTask: TaskKind {
 }
 
 /// `vm.rollback_snapshot`: every disk back to the snapshot and the VM's definition back to the snapshot's, for a
-/// VM that is stopped or disabled (upstream's rule).
+/// VM that is stopped, disabled or a mirror (upstream's rule).
 public enum VMSnapshotRollbackTask: TaskKind {
   public typealias Arguments = VMSnapshotArguments
   public static let name = "vm.rollback_snapshot"
 
   public static func run(_ arguments: Arguments, context: TaskContext) async throws -> String {
     let info = try await context.vms.info(arguments.vm)
-    guard [.stop, .disable].contains(info.state) else {
+    guard [.stop, .disable, .mirror].contains(info.state) else {
       throw TaskError.failed("VM \"\(info.name)\" is \(info.state.rawValue); stop or disable it before rolling back")
     }
     let snapshot = try VMSnapshotWork.snapshot(arguments.snapshot ?? "", of: info)

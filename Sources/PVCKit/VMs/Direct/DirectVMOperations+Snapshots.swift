@@ -16,6 +16,32 @@ extension DirectVMOperations {
     return try await queueSnapshotTask(VMSnapshotRollbackTask.self, .init(vm: vm, snapshot: name))
   }
 
+  func exportSnapshot(_ vm: String, name: String, to path: String, incrementalParent: String?) async throws
+    -> ClusterTask
+  {
+    let info = try await info(vm)
+    _ = try VMSnapshotWork.snapshot(try VMSnapshotWork.checked(name), of: info)
+    if let incrementalParent {
+      _ = try VMSnapshotWork.snapshot(try VMSnapshotWork.checked(incrementalParent), of: info)
+    }
+    return try await queueSnapshotTask(
+      VMSnapshotExportTask.self,
+      .init(
+        vm: info.name, snapshot: name, path: try TransferPaths.checked(path, "Target path"),
+        incrementalParent: incrementalParent))
+  }
+
+  func importSnapshot(_ vm: String, name: String, from path: String, retainSnapshot: Bool) async throws
+    -> ClusterTask
+  {
+    try VMName.check(vm)
+    _ = try VMSnapshotWork.checked(name)
+    return try await queueSnapshotTask(
+      VMSnapshotImportTask.self,
+      .init(
+        vm: vm, snapshot: name, path: try TransferPaths.checked(path, "Source path"), retainSnapshot: retainSnapshot))
+  }
+
   private func queueSnapshotTask<Kind: TaskKind>(_ kind: Kind.Type, _ arguments: Kind.Arguments) async throws
     -> ClusterTask
   {
