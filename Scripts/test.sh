@@ -79,19 +79,20 @@ PROVISION='ProvisionerCreateTests'
 GUESTS='ProvisionerGuestTests'
 SNAPSHOTS='VMSnapshotTests'
 DEVICES='VMDeviceTests'
+MIRRORS='VMMirrorTests'
 # A renamed suite would silently move to another phase (or run in none): each
 # name must be a suite of the test build.
 SUITES=$(swift test list --skip-build 2>/dev/null)
-for suite in "$ENSEMBLE" "$HA" "$RUN" "$BROWSER" "$OSD" "$DNS_CLUSTER" "$PROVISION" "$GUESTS" "$SNAPSHOTS" "$DEVICES"; do
+for suite in "$ENSEMBLE" "$HA" "$RUN" "$BROWSER" "$OSD" "$DNS_CLUSTER" "$PROVISION" "$GUESTS" "$SNAPSHOTS" "$DEVICES" "$MIRRORS"; do
   grep -q "^PVCKitTests\.$suite/" <<<"$SUITES" || die "test.sh names suite $suite, which the test build does not have"
 done
 
 status=0
 log "phase 1: every test except $ENSEMBLE, $HA, $RUN, $BROWSER, $OSD, $DNS_CLUSTER, $PROVISION, $SNAPSHOTS," \
-  "$DEVICES and $GUESTS, in parallel"
+  "$DEVICES, $MIRRORS and $GUESTS, in parallel"
 swift test --skip-build --skip "$ENSEMBLE" --skip "$HA" --skip "$RUN" --skip "$BROWSER" --skip "$OSD" \
   --skip "$DNS_CLUSTER" --skip "$PROVISION" --skip "$SNAPSHOTS" --skip "$DEVICES" \
-  --skip "$GUESTS" || status=1
+  --skip "$MIRRORS" --skip "$GUESTS" || status=1
 log "phase 2: $ENSEMBLE, $BROWSER (headless Chromium), $RUN (make run and make stop with the test build), $OSD," \
   "$PROVISION"
 swift test --skip-build --filter "$ENSEMBLE|$BROWSER|$RUN|$OSD|$PROVISION" || status=1
@@ -102,8 +103,8 @@ swift test --skip-build --filter "$DNS_CLUSTER" || status=1
 log "phase 3: $GUESTS (tiny real guests)"
 swift test --skip-build --filter "$GUESTS" || status=1
 # Alone too: a running VM, Ceph snapshots and a primary of its own on the shared nodes slowed the DNS cluster tests.
-log "phase 3b: $SNAPSHOTS, $DEVICES"
-swift test --skip-build --filter "$SNAPSHOTS|$DEVICES" || status=1
+log "phase 3b: $SNAPSHOTS, $DEVICES, $MIRRORS"
+swift test --skip-build --filter "$SNAPSHOTS|$DEVICES|$MIRRORS" || status=1
 log "phase 4: $HA"
 swift test --skip-build --filter "$HA" || status=1
 

@@ -52,9 +52,16 @@ package struct MultipartFileParser {
   /// The most a part's headers (or the preamble) may take.
   static let headerLimit = 16 << 10
 
-  package init(boundary: String) {
+  /// Whether every file part is read, one after another (their contents concatenated), rather than the first.
+  private let readsEveryFile: Bool
+  /// How many file parts have been read whole.
+  package private(set) var filesRead = 0
+
+  /// A parser of a body with `boundary`; with `everyFile`, the contents of all its file parts come out in order.
+  package init(boundary: String, everyFile: Bool = false) {
     opening = Array("--\(boundary)".utf8)
     delimiter = Array("\r\n--\(boundary)".utf8)
+    readsEveryFile = everyFile
   }
 
   /// Whether the file has been read whole.
@@ -86,6 +93,12 @@ package struct MultipartFileParser {
         buffer.removeFirst(found + opening.count)
         phase = .headers
       case .headers:
+        if buffer.starts(with: Array("--".utf8)) {
+          // The closing boundary.
+          guard readsEveryFile && filesRead > 0 else { throw Failure.malformed("it has no file") }
+          phase = .done
+          continue
+        }
         guard let end = Self.find(Array("\r\n\r\n".utf8), in: buffer) else {
           if buffer.count > Self.headerLimit { throw Failure.malformed("a part's headers are too long") }
           return output
@@ -101,8 +114,14 @@ package struct MultipartFileParser {
         if let found = Self.find(delimiter, in: buffer) {
           if case .file = phase {
             output += buffer[..<found]
-            buffer.removeFirst(found)
-            phase = .done
+            filesRead += 1
+            if readsEveryFile {
+              buffer.removeFirst(found + 2)  // keep "--boundary" for the seek
+              phase = .seekingBoundary
+            } else {
+              buffer.removeFirst(found)
+              phase = .done
+            }
           } else {
             keep(buffer[..<found])
             if let name = field.name, fields.count < 32 { fields[name] = String(decoding: field.value, as: UTF8.self) }

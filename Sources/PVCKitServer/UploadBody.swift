@@ -5,12 +5,14 @@ import NIOCore
 /// on (never collected): a multipart form's first file, or the body itself.
 package enum UploadBody {
   /// The body's bytes for an upload.
-  package static func bytes(of body: RequestBody, contentType: String) -> AsyncThrowingStream<[UInt8], any Error> {
+  package static func bytes(of body: RequestBody, contentType: String, everyFile: Bool = false)
+    -> AsyncThrowingStream<[UInt8], any Error>
+  {
     let source = Source(body)
     guard let boundary = MultipartFileParser.boundary(fromContentType: contentType) else {
       return AsyncThrowingStream(unfolding: { try await source.next() })
     }
-    let parser = ParserBox(MultipartFileParser(boundary: boundary))
+    let parser = ParserBox(MultipartFileParser(boundary: boundary, everyFile: everyFile))
     return AsyncThrowingStream(unfolding: {
       while let chunk = try await source.next() {
         let file = try await parser.feed(chunk)

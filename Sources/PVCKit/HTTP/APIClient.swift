@@ -113,6 +113,25 @@ final class APIClient: Sendable {
   func upload(_ spec: OperationSpec, _ path: [String], _ parameters: [(String, String)], file: URL) async throws
     -> Response
   {
+    try await sendBody(spec, path, parameters, contentType: "application/octet-stream") { request, session in
+      try await session.upload(for: request, fromFile: file)
+    }
+  }
+
+  /// Sends `body` (of `contentType`) as the request body, with the parameters in the query string; fails unless it
+  /// answered 2xx.
+  func send(
+    _ spec: OperationSpec, _ path: [String], _ parameters: [(String, String)], body: Data, contentType: String
+  ) async throws -> Response {
+    try await sendBody(spec, path, parameters, contentType: contentType) { request, session in
+      try await session.upload(for: request, from: body)
+    }
+  }
+
+  private func sendBody(
+    _ spec: OperationSpec, _ path: [String], _ parameters: [(String, String)], contentType: String,
+    _ transfer: (URLRequest, URLSession) async throws -> (Data, URLResponse)
+  ) async throws -> Response {
     let checked = try spec.request(path, parameters: parameters)
     let query = checked.parameters.map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }.joined(separator: "&")
     let text =
@@ -123,12 +142,12 @@ final class APIClient: Sendable {
     var request = URLRequest(url: url)
     request.httpMethod = checked.method
     request.setValue("pvckit-client/\(PVCKitVersion.string)", forHTTPHeaderField: "User-Agent")
-    request.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
+    request.setValue(contentType, forHTTPHeaderField: "Content-Type")
     if let key { request.setValue(key, forHTTPHeaderField: "X-Api-Key") }
     let data: Data
     let response: URLResponse
     do {
-      (data, response) = try await waitingSession.upload(for: request, fromFile: file)
+      (data, response) = try await transfer(request, waitingSession)
     } catch {
       throw APIClientError.unreachable(base.absoluteString, "\(error.localizedDescription)")
     }

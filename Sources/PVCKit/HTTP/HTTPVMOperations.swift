@@ -155,6 +155,97 @@ struct HTTPVMOperations: VMOperations {
         [("snapshot_name", name), ("import_path", path), ("retain_snapshot", retainSnapshot ? "true" : "false")]))
   }
 
+  func sendSnapshot(_ vm: String, name: String, to destination: SnapshotDestination, incrementalParent: String?)
+    async throws -> ClusterTask
+  {
+    try await client.acceptedTask(
+      try await client.expect(
+        .vmSnapshotSend, [vm],
+        [("snapshot_name", name)] + Self.parameters(destination)
+          + (incrementalParent.map { [("incremental_parent", $0)] } ?? [])))
+  }
+
+  func createMirror(_ vm: String, to destination: SnapshotDestination) async throws -> ClusterTask {
+    try await client.acceptedTask(try await client.expect(.vmMirrorCreate, [vm], Self.parameters(destination)))
+  }
+
+  func promoteMirror(_ vm: String, to destination: SnapshotDestination, removeOnSource: Bool) async throws
+    -> ClusterTask
+  {
+    try await client.acceptedTask(
+      try await client.expect(
+        .vmMirrorPromote, [vm],
+        Self.parameters(destination) + [("remove_on_source", removeOnSource ? "true" : "false")]))
+  }
+
+  /// Upstream's `destination_*` parameters.
+  static func parameters(_ destination: SnapshotDestination) -> [(String, String)] {
+    [
+      ("destination_api_uri", destination.uri), ("destination_api_key", destination.key),
+      ("destination_api_verify_ssl", destination.verifySSL ? "true" : "false"),
+    ] + (destination.pool.map { [("destination_storage_pool", $0)] } ?? [])
+  }
+
+  func receiveSnapshotConfig(_ vm: String, snapshot: String, sourceSnapshot: String?, detail: JSONValue) async throws {
+    let parameters = [("snapshot", snapshot)] + (sourceSnapshot.map { [("source_snapshot", $0)] } ?? [])
+    _ = try await client.send(
+      .vmSnapshotReceiveConfig, [vm], parameters, body: try JSONEncoder().encode(detail),
+      contentType: "application/json")
+  }
+
+  func receiveSnapshotImage(
+    _ vm: String, pool: String, volume: String, snapshot: String, size: UInt64, from source: ImageSource
+  ) async throws {
+    let parameters = [("pool", pool), ("volume", volume), ("snapshot", snapshot), ("size", String(size))]
+    switch source {
+    case .file(let path):
+      _ = try await client.upload(.vmSnapshotReceiveImage, [vm], parameters, file: URL(fileURLWithPath: path))
+    case .stream(let bytes):
+      let (file, _) = try await ImageSource.spool(bytes)
+      defer { try? FileManager.default.removeItem(at: file) }
+      _ = try await client.upload(.vmSnapshotReceiveImage, [vm], parameters, file: file)
+    }
+  }
+
+  func receiveSnapshotChanges(
+    _ vm: String, pool: String, volume: String, snapshot: String, sourceSnapshot: String,
+    from records: AsyncThrowingStream<[UInt8], any Error>
+  ) async throws {
+    // One part per extent, as upstream's receiver reads them (`object_0`, `object_1`...).
+    var bytes: [UInt8] = []
+    for try await chunk in records { bytes += chunk }
+    let boundary = "pvckit-\(UUID().uuidString)"
+    var body = Data()
+    var index = 0
+    var offset = 0
+    while offset + 16 <= bytes.count {
+      let length = bytes[(offset + 8)..<(offset + 16)].reduce(0) { $0 << 8 | Int($1) }
+      guard length >= 0, offset + 16 + length <= bytes.count else {
+        throw VMError.invalidArgument("the changes end inside an extent")
+      }
+      body.append(
+        Data(
+          ("--\(boundary)\r\nContent-Disposition: form-data; name=\"object_\(index)\"; filename=\"object_\(index)\"\r\n"
+            + "Content-Type: application/octet-stream\r\n\r\n").utf8))
+      body.append(contentsOf: bytes[offset..<(offset + 16 + length)])
+      body.append(Data("\r\n".utf8))
+      offset += 16 + length
+      index += 1
+    }
+    guard offset == bytes.count else { throw VMError.invalidArgument("the changes end inside an extent") }
+    guard index > 0 else { return }
+    body.append(Data("--\(boundary)--\r\n".utf8))
+    _ = try await client.send(
+      .vmSnapshotReceiveChanges, [vm],
+      [("pool", pool), ("volume", volume), ("snapshot", snapshot), ("source_snapshot", sourceSnapshot)], body: body,
+      contentType: "multipart/form-data; boundary=\(boundary)")
+  }
+
+  func receiveSnapshotFinish(_ vm: String, pool: String, volume: String, snapshot: String) async throws {
+    _ = try await client.expect(
+      .vmSnapshotReceiveFinish, [vm], [("pool", pool), ("volume", volume), ("snapshot", snapshot)])
+  }
+
   func attachDevice(_ vm: String, xml: String) async throws -> ClusterTask {
     try await client.acceptedTask(try await client.expect(.vmDeviceAttach, [vm], [("xml", xml)]))
   }

@@ -16,6 +16,7 @@ public struct OperationSpec: Sendable {
     case post = "POST"
     case put = "PUT"
     case delete = "DELETE"
+    case patch = "PATCH"
   }
 
   /// Its name in PVCKit's catalog (`vm.migrate`), for messages and tests.

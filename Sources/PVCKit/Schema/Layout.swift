@@ -126,6 +126,16 @@ public enum Layout {
   /// The parent of the queued and finished tasks.
   public static let tasksRoot = "/pvckit/tasks"
 
+  /// Snapshots being received from another cluster (a PVCKit extension): one node per VM and snapshot until all its
+  /// disks have arrived.
+  public static let receivesRoot = "/pvckit/receives"
+
+  /// The record of a snapshot being received (`/pvckit/receives/<uuid>.<snapshot>`).
+  public static func snapshotReceive(_ snapshot: String, domain uuid: String) throws -> String {
+    receivesRoot + "/" + (try validatedComponent(uuid, kind: "domain")) + "."
+      + (try validatedComponent(snapshot, kind: "snapshot"))
+  }
+
   /// A task's node.
   public static func task(_ id: String) throws -> String {
     tasksRoot + "/" + (try validatedComponent(id, kind: "task"))

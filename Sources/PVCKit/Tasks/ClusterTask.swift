@@ -65,4 +65,15 @@ public struct ClusterTask: Codable, Sendable, Hashable {
   public static func isValidID(_ id: String) -> Bool {
     id.utf8.count == 8 && id.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
   }
+
+  /// Argument names whose values are secrets (another cluster's API key): stored for the node that runs the task,
+  /// never shown.
+  public static let secretArguments: Set<String> = ["destination_api_key"]
+
+  /// The task with its secret arguments hidden.
+  public var redacted: ClusterTask {
+    var task = self
+    for key in Self.secretArguments where task.arguments[key] != nil { task.arguments[key] = .string("********") }
+    return task
+  }
 }

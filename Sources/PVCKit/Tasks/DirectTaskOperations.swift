@@ -25,7 +25,7 @@ struct DirectTaskOperations: TaskOperations {
     for (path, value) in zip(checked.refs, try await zookeeper.getMany(checked.refs)) {
       guard let value else { continue }  // finished and removed meanwhile
       do {
-        tasks.append(try Self.decode(value.bytes))
+        tasks.append(try Self.decode(value.bytes).redacted)
       } catch {
         problems.append(RecordProblem(path: path, problem: "not a task record (\(error))"))
       }
@@ -37,7 +37,7 @@ struct DirectTaskOperations: TaskOperations {
   func task(_ id: String) async throws -> ClusterTask {
     guard ClusterTask.isValidID(id) else { throw TaskError.notFound(id) }
     do {
-      return try Self.decode(try await zookeeper.get(try Layout.task(id)).bytes)
+      return try Self.decode(try await zookeeper.get(try Layout.task(id)).bytes).redacted
     } catch let error as ZooKeeperError where error.code == .noNode {
       throw TaskError.notFound(id)
     }

@@ -125,7 +125,8 @@ public enum TaskKinds {
     StorageBenchmarkTask.self, StorageOSDAddTask.self,
     StorageOSDRemoveTask.self, StorageOSDReplaceTask.self, StorageOSDRefreshTask.self, StorageOSDDatabaseVGTask.self,
     ProvisionerCreateTask.self, VMSnapshotCreateTask.self, VMSnapshotRemoveTask.self, VMSnapshotRollbackTask.self,
-    VMSnapshotExportTask.self, VMSnapshotImportTask.self,
+    VMSnapshotExportTask.self, VMSnapshotImportTask.self, VMSnapshotSendTask.self, VMMirrorCreateTask.self,
+    VMMirrorPromoteTask.self,
   ]
 
   /// The kind called `name`, if any.

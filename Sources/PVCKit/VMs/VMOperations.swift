@@ -128,6 +128,33 @@ public protocol VMOperations: Sendable {
   /// Queues an import of an exported snapshot as a new VM (task `vm.import_snapshot`), keeping the snapshot as the
   /// VM's when `retainSnapshot`.
   func importSnapshot(_ vm: String, name: String, from path: String, retainSnapshot: Bool) async throws -> ClusterTask
+  /// Queues a send of a whole-VM snapshot to another cluster (task `vm.send_snapshot`), incremental from
+  /// `incrementalParent` (which the destination must have).
+  func sendSnapshot(_ vm: String, name: String, to destination: SnapshotDestination, incrementalParent: String?)
+    async throws -> ClusterTask
+  /// Queues a mirror update (task `vm.create_mirror`): a new `mr<time>` snapshot sent to the destination, where
+  /// the VM is kept stopped in state `mirror`.
+  func createMirror(_ vm: String, to destination: SnapshotDestination) async throws -> ClusterTask
+  /// Queues a promotion (task `vm.promote_mirror`): shut down here, a last snapshot sent, started there; this VM
+  /// becomes the mirror, or is removed with `removeOnSource`.
+  func promoteMirror(_ vm: String, to destination: SnapshotDestination, removeOnSource: Bool) async throws
+    -> ClusterTask
+  /// Receives the configuration of a snapshot another cluster sends (upstream's `receive/config`): the VM is
+  /// defined as a snapshot mirror if it is not here, and the snapshot awaits its disks.
+  func receiveSnapshotConfig(_ vm: String, snapshot: String, sourceSnapshot: String?, detail: JSONValue) async throws
+  /// Receives a disk's whole image at a snapshot (upstream's `POST receive/block`) into a new volume of `size` bytes.
+  func receiveSnapshotImage(
+    _ vm: String, pool: String, volume: String, snapshot: String, size: UInt64, from source: ImageSource
+  ) async throws
+  /// Receives a disk's changes since `sourceSnapshot` (upstream's `PUT receive/block`): `records` are extents in
+  /// the protocol's bytes (``SnapshotExtent/encoded``).
+  func receiveSnapshotChanges(
+    _ vm: String, pool: String, volume: String, snapshot: String, sourceSnapshot: String,
+    from records: AsyncThrowingStream<[UInt8], any Error>
+  ) async throws
+  /// Ends a disk's part of a received snapshot (upstream's `PATCH receive/block`): its RBD snapshot is made, and
+  /// once every disk has one the VM's snapshot is recorded.
+  func receiveSnapshotFinish(_ vm: String, pool: String, volume: String, snapshot: String) async throws
   /// Queues a hot-attach of one device (task `vm.device_attach` on the VM's node): plugged into the running VM and
   /// added to its definition (only added, if it is not running).
   func attachDevice(_ vm: String, xml: String) async throws -> ClusterTask

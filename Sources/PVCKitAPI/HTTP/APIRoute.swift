@@ -21,6 +21,7 @@ struct APIRoute: Sendable {
     case .post: .post
     case .put: .put
     case .delete: .delete
+    case .patch: .patch
     }
   }
   var path: String { spec.path }

@@ -97,7 +97,8 @@ public struct APIServer: Sendable {
 
   /// Every endpoint, as implemented.
   static let allRoutes: [APIRoute] =
-    RootRoutes.all + FaultRoutes.all + TaskRoutes.all + NodeRoutes.all + VMRoutes.all + NetworkRoutes.all
+    RootRoutes.all + FaultRoutes.all + TaskRoutes.all + NodeRoutes.all + VMRoutes.all + VMReceiveRoutes.all
+    + NetworkRoutes.all
     + StorageRoutes.all + DNSRoutes.all + ProvisionerRoutes.all
     + MetricsRoutes.all
     + DocumentRoutes.all

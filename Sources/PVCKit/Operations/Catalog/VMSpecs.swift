@@ -131,6 +131,83 @@ extension OperationSpec {
     responses: [202: "CeleryTask", 400: "Message", 404: "Message"],
     notes: ["The VM must not exist; it is defined from the export, its volumes made from the files, and started"])
 
+  /// Upstream's parameters naming another cluster's API
+  static let destinationParameters: [OperationParameter] = [
+    .string("destination_api_uri", required: true, "The destination's API with its prefix (https://host:7370/api/v1)"),
+    .string("destination_api_key", required: true, "The destination's API key"),
+    .boolean("destination_api_verify_ssl", "Check the destination's certificate (default true)"),
+    .string("destination_storage_pool", "The destination's pool for the volumes (default: the same as here)"),
+  ]
+  /// Send a whole-VM snapshot to another cluster (a task)
+  public static let vmSnapshotSend = OperationSpec(
+    "vm.snapshot-send", .post, "/vm/{vm}/snapshot/send",
+    summary: "Send a whole-VM snapshot to another cluster (a task)",
+    parameters: [.string("snapshot_name", required: true, "The snapshot")] + destinationParameters + [
+      .string("incremental_parent", "A snapshot both clusters have: send only the changes since it")
+    ],
+    responses: [202: "CeleryTask", 400: "Message", 404: "Message"],
+    notes: ["The copy on the destination is a stopped VM in state mirror"])
+  /// Create or update a snapshot mirror of a VM on another cluster (a task)
+  public static let vmMirrorCreate = OperationSpec(
+    "vm.mirror-create", .post, "/vm/{vm}/mirror/create",
+    summary: "Create or update a snapshot mirror of a VM on another cluster (a task)",
+    parameters: destinationParameters, responses: [202: "CeleryTask", 400: "Message", 404: "Message"],
+    notes: ["A new mr<time> snapshot, sent whole or as the changes since the newest snapshot both sides have"])
+  /// Promote a VM's snapshot mirror on another cluster (a task)
+  public static let vmMirrorPromote = OperationSpec(
+    "vm.mirror-promote", .post, "/vm/{vm}/mirror/promote",
+    summary: "Promote a VM's snapshot mirror on another cluster (a task)",
+    parameters: destinationParameters + [
+      .boolean("remove_on_source", "Remove the VM here once it runs there (default: it becomes the mirror)")
+    ],
+    responses: [202: "CeleryTask", 400: "Message", 404: "Message"],
+    notes: ["Shuts the VM down here, sends a last snapshot, starts it there"])
+
+  /// Receive a snapshot's configuration from another cluster (API-internal, for snapshot sends)
+  public static let vmSnapshotReceiveConfig = OperationSpec(
+    "vm.snapshot-receive-config", .post, "/vm/{vm}/snapshot/receive/config",
+    summary: "Receive a snapshot's configuration from another cluster (used by snapshot sends)",
+    parameters: [
+      .string("snapshot", required: true, "The snapshot"),
+      .string("source_snapshot", "The snapshot it builds on (an incremental send)"),
+    ],
+    responses: [200: "Message", 400: "Message", 404: "Message"],
+    notes: ["The body is the VM's detail as JSON (GET /vm/{vm}); the VM is defined in state mirror if absent"])
+  /// Receive a disk's whole image (API-internal, for snapshot sends)
+  public static let vmSnapshotReceiveImage = OperationSpec(
+    "vm.snapshot-receive-image", .post, "/vm/{vm}/snapshot/receive/block",
+    summary: "Receive a disk's whole image at a snapshot (used by snapshot sends)",
+    parameters: [
+      .string("pool", required: true, "The pool"), .string("volume", required: true, "The volume"),
+      .string("snapshot", required: true, "The snapshot"),
+      .integer("size", 1...Int.max, required: true, "The volume's size in bytes"),
+    ],
+    responses: [200: "Message", 400: "Message", 404: "Message"],
+    notes: ["The body is the image's bytes (application/octet-stream)"])
+  /// Receive a disk's changes since a snapshot (API-internal, for snapshot sends)
+  public static let vmSnapshotReceiveChanges = OperationSpec(
+    "vm.snapshot-receive-changes", .put, "/vm/{vm}/snapshot/receive/block",
+    summary: "Receive a disk's changes since a snapshot (used by snapshot sends)",
+    parameters: [
+      .string("pool", required: true, "The pool"), .string("volume", required: true, "The volume"),
+      .string("snapshot", required: true, "The snapshot"),
+      .string("source_snapshot", required: true, "The snapshot the changes are since"),
+    ],
+    responses: [200: "Message", 400: "Message", 404: "Message"],
+    notes: [
+      "The body is multipart/form-data, one part per extent: 8-byte big-endian offset, 8-byte big-endian length, "
+        + "the bytes"
+    ])
+  /// Make a received disk's snapshot (API-internal, for snapshot sends)
+  public static let vmSnapshotReceiveFinish = OperationSpec(
+    "vm.snapshot-receive-finish", .patch, "/vm/{vm}/snapshot/receive/block",
+    summary: "Make a received disk's snapshot (used by snapshot sends)",
+    parameters: [
+      .string("pool", required: true, "The pool"), .string("volume", required: true, "The volume"),
+      .string("snapshot", required: true, "The snapshot"),
+    ],
+    responses: [200: "Message", 400: "Message", 404: "Message"])
+
   /// Hot-attach a device to a VM (a task)
   public static let vmDeviceAttach = OperationSpec(
     "vm.device-attach", .post, "/vm/{vm}/device", summary: "Hot-attach a device to a VM (a task)",
@@ -204,6 +281,8 @@ extension OperationSpec {
   static let vmOperations: [OperationSpec] = [
     vmMetadata, vmSetMetadata, vmTags, vmChangeTag, vmState, vmSetState, vmNode, vmSetNode, vmFlushLocks, vmList,
     vmDefine, vmDefineNamed, vmInfo, vmModify, vmRemove, vmRename, vmConsoleLog, vmSnapshotCreate, vmSnapshotRemove,
-    vmSnapshotRollback, vmSnapshotExport, vmSnapshotImport, vmDeviceAttach, vmDeviceDetach,
+    vmSnapshotRollback, vmSnapshotExport, vmSnapshotImport, vmSnapshotSend, vmMirrorCreate, vmMirrorPromote,
+    vmSnapshotReceiveConfig, vmSnapshotReceiveImage,
+    vmSnapshotReceiveChanges, vmSnapshotReceiveFinish, vmDeviceAttach, vmDeviceDetach,
   ]
 }

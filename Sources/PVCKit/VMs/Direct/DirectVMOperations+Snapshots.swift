@@ -42,6 +42,35 @@ extension DirectVMOperations {
         vm: vm, snapshot: name, path: try TransferPaths.checked(path, "Source path"), retainSnapshot: retainSnapshot))
   }
 
+  func sendSnapshot(_ vm: String, name: String, to destination: SnapshotDestination, incrementalParent: String?)
+    async throws -> ClusterTask
+  {
+    let info = try await info(vm)
+    _ = try VMSnapshotWork.snapshot(try VMSnapshotWork.checked(name), of: info)
+    if let incrementalParent {
+      _ = try VMSnapshotWork.snapshot(try VMSnapshotWork.checked(incrementalParent), of: info)
+    }
+    _ = try destination.baseURL()
+    return try await queueSnapshotTask(
+      VMSnapshotSendTask.self,
+      .init(vm: info.name, snapshot: name, destination: destination, incrementalParent: incrementalParent))
+  }
+
+  func createMirror(_ vm: String, to destination: SnapshotDestination) async throws -> ClusterTask {
+    let info = try await info(vm)
+    _ = try destination.baseURL()
+    return try await queueSnapshotTask(VMMirrorCreateTask.self, .init(vm: info.name, destination: destination))
+  }
+
+  func promoteMirror(_ vm: String, to destination: SnapshotDestination, removeOnSource: Bool) async throws
+    -> ClusterTask
+  {
+    let info = try await info(vm)
+    _ = try destination.baseURL()
+    return try await queueSnapshotTask(
+      VMMirrorPromoteTask.self, .init(vm: info.name, destination: destination, removeOnSource: removeOnSource))
+  }
+
   private func queueSnapshotTask<Kind: TaskKind>(_ kind: Kind.Type, _ arguments: Kind.Arguments) async throws
     -> ClusterTask
   {

@@ -6,7 +6,7 @@ import PVCKit
 struct VMSnapshotCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "snapshot", abstract: "Manage whole-VM snapshots.",
-    subcommands: [Create.self, Remove.self, Rollback.self, Export.self, Import.self])
+    subcommands: [Create.self, Remove.self, Rollback.self, Export.self, Import.self, Send.self])
 
   struct Create: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Take a snapshot of a VM's disks and definition.")
