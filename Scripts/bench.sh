@@ -41,7 +41,7 @@ rm -rf "$PVCKIT_STATE/zookeeper"
 "$IPMI" start 3
 # Ceph for the storage suite (only when it runs: it takes a minute to start).
 wants() { [ -z "${BENCH_SUITES:-}" ] || [[ ",$BENCH_SUITES," == *",$1,"* ]]; }
-if wants storage || wants provisioner; then CEPH_POOL=none "$CEPH" start 3; fi
+if wants storage || wants provisioner || wants snapshots; then CEPH_POOL=none "$CEPH" start 3; fi
 # Galera for the DNS and provisioner suites (only when they run).
 if wants dns || wants provisioner; then "$GALERA" start 3; fi
 
@@ -78,6 +78,7 @@ suite dns --hosts "$HOSTS" --galera "$("$GALERA" connect 2>/dev/null)" --galera-
 suite provisioner --hosts "$HOSTS" --ceph-conf "$("$CEPH" conf 2>/dev/null)" \
   --galera "$("$GALERA" connect 2>/dev/null)" --galera-password "$("$GALERA" password 2>/dev/null)" \
   --rounds "$ROUNDS" --bulk "${BENCH_PROVISIONER_BULK:-100}"
+suite snapshots --hosts "$HOSTS" --ceph-conf "$("$CEPH" conf 2>/dev/null)" --rounds "$ROUNDS"
 
 echo "## Every figure, with its baseline from this run"
 echo

@@ -16,7 +16,7 @@ CEPH_PKGS=(ceph-mon ceph-mgr ceph-osd ceph-common qemu-block-extra qemu-utils fi
 BENCH_PKGS=(wrk curl hyperfine)
 BROWSER_PKGS=(chromium python3-websocket)
 # The tests' tiny real guest (Scripts/guest-image.sh): a cloud kernel with virtio modules, and cpio for its initramfs.
-GUEST_PKGS=(linux-image-cloud-amd64 cpio busybox)
+GUEST_PKGS=(linux-image-cloud-amd64 cpio busybox qemu-guest-agent)
 
 [ "$(id -u)" -eq 0 ] || die "run as root (packages are installed with apt-get)"
 [ $# -gt 0 ] || set -- all

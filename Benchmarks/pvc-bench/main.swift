@@ -17,6 +17,7 @@ import PVCKit
 //        pvc-bench storage --hosts HOSTS --ceph-conf FILE [--volumes N] [--rounds R]   (a Ceph cluster)
 //        pvc-bench dns --hosts HOSTS --galera H:P,... --galera-password PW [--records N] [--rounds R]
 //          (a Galera cluster with user pvc; PowerDNS)
+//        pvc-bench snapshots --hosts HOSTS --ceph-conf FILE [--rounds R]
 //        pvc-bench provisioner --hosts HOSTS --ceph-conf FILE --galera H:P,... --galera-password PW [--rounds R]
 //          [--bulk N]   (three simulated nodes, Ceph, Galera)
 
@@ -92,6 +93,12 @@ do {
       try await ProvisionerBenchmark(
         hosts: hosts, cephConfiguration: option("--ceph-conf", default: "/tmp/pvckit-bench/ceph/ceph.conf"),
         galera: galera, rounds: rounds, bulk: Int(option("--bulk", default: "100")) ?? 100
+      ).run().render())
+  case "snapshots":
+    print(
+      try await SnapshotBenchmark(
+        hosts: hosts, cephConfiguration: option("--ceph-conf", default: "/tmp/pvckit-bench/ceph/ceph.conf"),
+        rounds: rounds
       ).run().render())
   case "ha":
     let defaultRounds = Int(option("--default-rounds", default: "1")) ?? 1

@@ -113,6 +113,8 @@ extension PVCConfiguration {
     api = try Self.api(root.section("api"))
     vmPolicy = DomainPolicy(
       allowHostAccess: try root.optionalSection("vm_policy")?.bool("allow_host_access", default: false) ?? false)
+    autobackup = try Self.autobackup(root.optionalSection("autobackup"))
+    automirror = try Self.automirror(root.optionalSection("automirror"))
   }
 
   private static func cluster(_ section: ConfigurationReader) throws -> Cluster {

@@ -6,7 +6,7 @@ import Yams
 /// Every key upstream requires is required here too, and every value is
 /// checked: a wrong or missing key gives a ``ConfigurationError`` naming the key
 /// and the file. Sections PVCKit does not use (`database.keydb`,
-/// `database.postgres`, `autobackup`, `automirror`) may be present or not.
+/// `database.postgres`) may be present or not.
 /// PVCKit adds one optional key, `database.zookeeper.hosts`, a list of
 /// `host:port` entries used instead of the coordinators' names.
 public struct PVCConfiguration: Sendable, Hashable {
@@ -39,6 +39,10 @@ public struct PVCConfiguration: Sendable, Hashable {
   public var api: API
   /// Which VM definitions the cluster accepts (extension `vm_policy.allow_host_access`, default no).
   public var vmPolicy: DomainPolicy
+  /// Automatic backups (`autobackup`; `nil` when absent or empty: none).
+  public var autobackup: Autobackup?
+  /// Automatic mirrors to other clusters (`automirror`; `nil` when absent or empty: none).
+  public var automirror: Automirror?
 
   /// Directories PVC uses (`path`).
   public struct Paths: Sendable, Hashable {

@@ -54,6 +54,8 @@ public struct NodeDaemon: Sendable {
     var dns: DNSDuty.Settings?
     /// The provisioner's database (`database.mariadb.api`), for the creates the primary carries out.
     var provisionerDatabase: MariaDBConnection.Settings?
+    /// What the automatic backup and mirror tasks do (pvc.conf's `autobackup` and `automirror`).
+    var automation = TaskAutomation()
 
     /// Creates settings.
     public init(
@@ -100,6 +102,7 @@ public struct NodeDaemon: Sendable {
         }
       }
       settings.cephConfigurationFile = configuration.cephAccess?.configurationFile
+      settings.automation = TaskAutomation(autobackup: configuration.autobackup, automirror: configuration.automirror)
       if let ceph = settings.cephConfigurationFile, let client = configuration.rbdClient {
         let networks = [configuration.cluster.cluster, configuration.cluster.storage, configuration.cluster.upstream]
         settings.storage = NodeStorage.Settings(
@@ -246,10 +249,12 @@ public struct NodeDaemon: Sendable {
       zookeeper: zookeeper, libvirt: libvirt, directory: identity.consoleLogDirectory, lines: settings.consoleLogLines)
     let domainStates = DomainStateWorker(
       zookeeper: zookeeper, identity: identity, window: settings.flushWindow, timeout: .seconds(120), logger: logger)
-    let tasks = TaskWorker(
+    var taskWorker = TaskWorker(
       zookeeper: zookeeper, identity: identity, logger: logger, storage: storage, libvirt: libvirt,
       provisioner: settings.provisionerDatabase.map { ProvisionerLink($0) },
       scratchDirectory: settings.runtimeDirectory + "/tasks", policy: settings.policy)
+    taskWorker.automation = settings.automation
+    let tasks = taskWorker
     let guardian = SelfFenceGuard(
       zookeeper: zookeeper, libvirt: libvirt, policy: settings.fencePolicy, watchdog: watchdog, logger: logger)
     let agent =

@@ -186,6 +186,35 @@ struct HTTPVMOperations: VMOperations {
     ] + (destination.pool.map { [("destination_storage_pool", $0)] } ?? [])
   }
 
+  func backup(_ vm: String, to path: String, incrementalParent: String?, retainSnapshot: Bool) async throws -> String {
+    try await client.waiting(
+      .vmBackupCreate, [vm],
+      [("backup_path", path), ("retain_snapshot", retainSnapshot ? "true" : "false")]
+        + (incrementalParent.map { [("incremental_parent", $0)] } ?? []))
+  }
+
+  func removeBackup(_ vm: String, at path: String, datestring: String) async throws -> String {
+    try await client.waiting(.vmBackupRemove, [vm], [("backup_path", path), ("backup_datestring", datestring)])
+  }
+
+  func restoreBackup(_ vm: String, from path: String, datestring: String, retainSnapshot: Bool) async throws -> String {
+    try await client.waiting(
+      .vmRestore, [vm],
+      [
+        ("backup_path", path), ("backup_datestring", datestring),
+        ("retain_snapshot", retainSnapshot ? "true" : "false"),
+      ])
+  }
+
+  func autobackup(forceFull: Bool) async throws -> ClusterTask {
+    try await client.acceptedTask(
+      try await client.expect(.vmAutobackup, [], [("force_full", forceFull ? "true" : "false")]))
+  }
+
+  func automirror() async throws -> ClusterTask {
+    try await client.acceptedTask(try await client.expect(.vmAutomirror, [], []))
+  }
+
   func receiveSnapshotConfig(_ vm: String, snapshot: String, sourceSnapshot: String?, detail: JSONValue) async throws {
     let parameters = [("snapshot", snapshot)] + (sourceSnapshot.map { [("source_snapshot", $0)] } ?? [])
     _ = try await client.send(

@@ -122,6 +122,26 @@ extension LibvirtConnection {
     }
   }
 
+  /// Freezes the guest's filesystems through its QEMU guest agent (`virDomainFSFreeze`), so that what is on its
+  /// disks is one consistent point in time until ``thawFilesystems(_:)``.
+  /// - Returns: how many filesystems the agent froze.
+  /// - Throws: ``LibvirtError`` when the domain has no agent channel or the agent does not answer.
+  @discardableResult
+  public func freezeFilesystems(_ uuid: String) async throws -> Int {
+    try await withDomain(uuid, "freeze filesystems") { _, domain in
+      let frozen = virDomainFSFreeze(domain, nil, 0, 0)
+      guard frozen >= 0 else { throw LibvirtError.last("freeze filesystems") }
+      return Int(frozen)
+    }
+  }
+
+  /// Thaws what ``freezeFilesystems(_:)`` froze (`virDomainFSThaw`).
+  public func thawFilesystems(_ uuid: String) async throws {
+    try await withDomain(uuid, "thaw filesystems") { _, domain in
+      guard virDomainFSThaw(domain, nil, 0, 0) >= 0 else { throw LibvirtError.last("thaw filesystems") }
+    }
+  }
+
   /// Live-migrates the domain to another daemon, peer to peer (this daemon
   /// connects to `destination` itself).
   /// - Parameters:

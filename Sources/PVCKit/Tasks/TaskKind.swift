@@ -68,12 +68,16 @@ public struct TaskContext: Sendable {
   var storage: NodeStorage? = nil
   /// The node's libvirt daemon, for tasks that act on running VMs (hot-plug).
   var libvirt: LibvirtConnection? = nil
+  /// Another node's libvirt URI (for work on a VM that runs elsewhere: freezing its filesystems).
+  var peerLibvirtURI: (@Sendable (String) -> String)? = nil
   /// The provisioner's database, when the node has one configured (`database.mariadb.api`).
   var provisioner: ProvisionerLink? = nil
   /// Where tasks keep scratch files (the provisioner's scripts).
   var scratchDirectory = "/run/pvc/tasks"
   /// Which VM definitions the cluster accepts (pvc.conf's `vm_policy` on the task's node).
   var policy = DomainPolicy.strict
+  /// pvc.conf's `autobackup` and `automirror` on the task's node.
+  var automation = TaskAutomation()
 
   /// VM operations that wait in place (a task never queues another to wait), under the cluster's VM policy.
   var vms: DirectVMOperations {
@@ -97,6 +101,14 @@ public struct TaskContext: Sendable {
     return libvirt
   }
 
+  /// The libvirt daemon of `node`: this node's own connection, or a new one to a peer (which the caller closes
+  /// when `opened` is true).
+  func libvirt(on node: String) async throws -> (connection: LibvirtConnection, opened: Bool) {
+    if node == self.node { return (try requireLibvirt(), false) }
+    guard let peerLibvirtURI else { throw TaskError.failed("node \(self.node) cannot reach the libvirt of \(node)") }
+    return (try await LibvirtConnection.open(peerLibvirtURI(node)), true)
+  }
+
   /// The provisioner's database, or a failure saying the node has none.
   func requireProvisioner() throws -> ProvisionerLink {
     guard let provisioner else {
@@ -116,6 +128,18 @@ public struct TaskContext: Sendable {
   }
 }
 
+/// What the automatic backup and mirror tasks do (pvc.conf's `autobackup` and `automirror` on the node that runs
+/// them, the primary).
+public struct TaskAutomation: Sendable, Hashable {
+  public var autobackup: PVCConfiguration.Autobackup?
+  public var automirror: PVCConfiguration.Automirror?
+
+  public init(autobackup: PVCConfiguration.Autobackup? = nil, automirror: PVCConfiguration.Automirror? = nil) {
+    self.autobackup = autobackup
+    self.automirror = automirror
+  }
+}
+
 /// Every kind of task this release carries out.
 public enum TaskKinds {
   /// The kinds, each once.
@@ -126,7 +150,8 @@ public enum TaskKinds {
     StorageOSDRemoveTask.self, StorageOSDReplaceTask.self, StorageOSDRefreshTask.self, StorageOSDDatabaseVGTask.self,
     ProvisionerCreateTask.self, VMSnapshotCreateTask.self, VMSnapshotRemoveTask.self, VMSnapshotRollbackTask.self,
     VMSnapshotExportTask.self, VMSnapshotImportTask.self, VMSnapshotSendTask.self, VMMirrorCreateTask.self,
-    VMMirrorPromoteTask.self,
+    VMMirrorPromoteTask.self, VMBackupTask.self, VMBackupRemoveTask.self, VMBackupRestoreTask.self,
+    ClusterAutobackupTask.self, ClusterAutomirrorTask.self,
   ]
 
   /// The kind called `name`, if any.

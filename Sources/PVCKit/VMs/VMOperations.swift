@@ -139,6 +139,17 @@ public protocol VMOperations: Sendable {
   /// becomes the mirror, or is removed with `removeOnSource`.
   func promoteMirror(_ vm: String, to destination: SnapshotDestination, removeOnSource: Bool) async throws
     -> ClusterTask
+  /// Backs a VM up into a directory on the primary (upstream's legacy `vm backup`: `<path>/<vm>/<date>/` with
+  /// `pvcbackup.json` and `pvcdisks/`), whole or since a retained full backup; waits for it. Returns the result.
+  func backup(_ vm: String, to path: String, incrementalParent: String?, retainSnapshot: Bool) async throws -> String
+  /// Removes a legacy backup (and its retained snapshots); waits for it.
+  func removeBackup(_ vm: String, at path: String, datestring: String) async throws -> String
+  /// Makes a VM again from a legacy backup (the VM must not exist); waits for it.
+  func restoreBackup(_ vm: String, from path: String, datestring: String, retainSnapshot: Bool) async throws -> String
+  /// Queues an autobackup run over the VMs with `autobackup.backup_tags` (task `cluster.autobackup`).
+  func autobackup(forceFull: Bool) async throws -> ClusterTask
+  /// Queues an automirror run over the VMs with `automirror.mirror_tags` (task `cluster.automirror`).
+  func automirror() async throws -> ClusterTask
   /// Receives the configuration of a snapshot another cluster sends (upstream's `receive/config`): the VM is
   /// defined as a snapshot mirror if it is not here, and the snapshot awaits its disks.
   func receiveSnapshotConfig(_ vm: String, snapshot: String, sourceSnapshot: String?, detail: JSONValue) async throws

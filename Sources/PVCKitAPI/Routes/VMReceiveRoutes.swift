@@ -26,6 +26,32 @@ enum VMReceiveRoutes {
         try await call.cluster.vms.promoteMirror(
           call.path("vm"), to: destination(call.parameters), removeOnSource: call.parameters.flag("remove_on_source")))
     },
+    APIRoute(.vmBackupCreate) { call in
+      let p = call.parameters
+      return Responses.message(
+        try await call.cluster.vms.backup(
+          call.path("vm"), to: p.string("backup_path") ?? "", incrementalParent: p.string("incremental_parent"),
+          retainSnapshot: p.flag("retain_snapshot")))
+    },
+    APIRoute(.vmBackupRemove) { call in
+      let p = call.parameters
+      return Responses.message(
+        try await call.cluster.vms.removeBackup(
+          call.path("vm"), at: p.string("backup_path") ?? "", datestring: p.string("backup_datestring") ?? ""))
+    },
+    APIRoute(.vmRestore) { call in
+      let p = call.parameters
+      return Responses.message(
+        try await call.cluster.vms.restoreBackup(
+          call.path("vm"), from: p.string("backup_path") ?? "", datestring: p.string("backup_datestring") ?? "",
+          retainSnapshot: p.bool("retain_snapshot") ?? true))
+    },
+    APIRoute(.vmAutobackup) { call in
+      try TaskRoutes.accepted(try await call.cluster.vms.autobackup(forceFull: call.parameters.flag("force_full")))
+    },
+    APIRoute(.vmAutomirror) { call in
+      try TaskRoutes.accepted(try await call.cluster.vms.automirror())
+    },
     APIRoute(.vmSnapshotReceiveConfig) { call in
       let buffer: ByteBuffer
       do {

@@ -28,7 +28,7 @@ enum ProvisionerPages {
   static func task(_ task: ClusterTask, session: WebSession, flash: String? = nil) -> HTML {
     let finished = task.state.isFinished
     let percent = task.total > 0 ? min(100, max(0, task.current * 100 / task.total)) : 0
-    let vm = task.arguments["name"].flatMap { value -> String? in
+    let vm = (task.arguments["name"] ?? task.arguments["domain"]).flatMap { value -> String? in
       if case .string(let name) = value { return name }
       return nil
     }
@@ -40,6 +40,9 @@ enum ProvisionerPages {
       ? ""
       : Components.button(
         "Cancel", action: "/provisioner/cancel", fields: [("task", task.id)], csrf: session.csrf, style: "danger")
+    let back: HTML =
+      vm.map { "<a href=\"/vms/\(HTML.urlComponent($0))\">Back to VM \($0)</a>" }
+      ?? "<a href=\"/provisioner\">Back to the provisioner</a>"
     return PageShell.page(
       "Task \(task.id)", session: session, refresh: finished ? nil : 2, flash: flash,
       """
@@ -48,7 +51,7 @@ enum ProvisionerPages {
       <dt>Stage</dt><dd>\(task.current) of \(task.total)</dd></dl>
       <p><progress max="100" value="\(percent)">\(percent)%</progress></p>
       <p role="status">\(task.status)</p>\(link)\(cancel)
-      <p><a href="/provisioner">Back to the provisioner</a></p>
+      <p>\(back)</p>
       """)
   }
 

@@ -140,6 +140,7 @@ enum VMPages {
       <button type="submit" name="action" value="migrate">Migrate</button>\
       <button type="submit" name="action" value="move">Move</button></form>\
       \(vm.lastNode.isEmpty ? "" : Components.button("Unmigrate", action: path, fields: [("action", "unmigrate")], csrf: session.csrf))</section>
+      \(VMSnapshotSection.section(vm, session: session))
       <section aria-labelledby="console"><h2 id="console">Console log</h2><pre class="log">\(log)</pre></section>
       <details><summary>Libvirt XML</summary><pre>\(vm.xml)</pre></details>
       """)

@@ -149,6 +149,7 @@ struct WebRoutes: Sendable {
     registerStorage(on: router)
     registerDNS(on: router)
     registerProvisioner(on: router)
+    registerSnapshots(on: router)
     router.get("/vms") { request, _ in
       try await page(request) { session, flash in
         let p = RequestParameters(query: request.uri.query)

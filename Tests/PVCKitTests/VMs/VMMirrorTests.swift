@@ -23,19 +23,31 @@ struct VMMirrorTests {
   func sendMirrorPromote() async throws {
     let configuration = SimulatedNodeConfiguration.text(
       nodeNet: NodeCluster.nodeNet, ceph: TestServices.cephConfiguration)
-    try await NodeCluster.with(configuration: configuration, name: "mirror-source") { sourceNodes in
+    let tag = UUID().uuidString.prefix(6).lowercased()
+    let (here, there) = ("mra-\(tag)", "mrb-\(tag)")
+    let address = "\(NodeCluster.nodeNet).254"
+    // The source mirrors VMs tagged automirror to the destination, keeping one automirror snapshot.
+    let sourceConfiguration =
+      configuration + """
+
+        automirror:
+          destinations:
+            target: {address: "\(address)", port: \(Self.port), prefix: "/api/v1", key: "\(APITestHarness.token)", ssl: no, pool: "\(there)"}
+          default_destination: target
+          mirror_tags: ["automirror"]
+          keep_snapshots: 1
+
+        """
+    try await NodeCluster.with(configuration: sourceConfiguration, name: "mirror-source") { sourceNodes in
       try await NodeCluster.with(configuration: configuration, name: "mirror-target") { targetNodes in
         let ceph = CephAccess(configurationFile: TestServices.cephConfiguration)
         let source = try await PVCCluster.connect(.zookeeper(hosts: sourceNodes.hosts), ceph: ceph)
         let target = try await PVCCluster.connect(.zookeeper(hosts: targetNodes.hosts), ceph: ceph)
-        let tag = UUID().uuidString.prefix(6).lowercased()
-        let (here, there) = ("mra-\(tag)", "mrb-\(tag)")
         #expect(try await eventually(timeout: .seconds(20)) { try await source.nodes.primary() != nil })
         #expect(try await eventually(timeout: .seconds(20)) { try await target.nodes.primary() != nil })
         try await source.storage.addPool(here, pgs: 8, replication: "copies=2,mincopies=1", tier: "default")
         try await target.storage.addPool(there, pgs: 8, replication: "copies=2,mincopies=1", tier: "default")
         // The destination's API, where the source's primary (inside a node) reaches it.
-        let address = "\(NodeCluster.nodeNet).254"
         let server = APIServer(
           cluster: target,
           settings: .init(address: address, port: Self.port, tokens: [APITestHarness.token], maxBodySize: 1 << 30))
@@ -122,6 +134,17 @@ struct VMMirrorTests {
           try await poolA.write(volumes[1], at: 9 << 20, Array("after s2".utf8))
           let updated = try await succeeds(try await source.vms.createMirror(name, to: destination), on: source)
           #expect(updated.status.contains("updated mirror"), "\(updated.status)")
+          #expect(try await same())
+
+          // Automirror by tag, twice: one automirror snapshot stays on each side.
+          try await source.vms.addTag(name, VMTag(name: "automirror"))
+          for _ in 0..<2 {
+            try await Task.sleep(for: .seconds(1.1))
+            let run = try await succeeds(try await source.vms.automirror(), on: source)
+            #expect(run.status.contains("\(name):target: ok"), "\(run.status)")
+          }
+          #expect(try await target.vms.info(name).snapshots.filter { $0.name.hasPrefix("am") }.count == 1)
+          #expect(try await source.vms.info(name).snapshots.filter { $0.name.hasPrefix("am") }.count == 1)
           #expect(try await same())
 
           // Promoted: runs there, this side is the mirror.

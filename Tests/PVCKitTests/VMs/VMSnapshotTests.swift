@@ -46,6 +46,8 @@ struct VMSnapshotTests {
         let taken = try await cluster.tasks.wait(
           for: try await cluster.vms.createSnapshot(name, name: "first").id, timeout: .seconds(120))
         #expect(taken.state == .success, "\(taken.status)")
+        // No guest agent: the result says what consistency the snapshot has.
+        #expect(taken.status.contains("crash-consistent per disk"), "\(taken.status)")
         let snapshot = try #require(try await cluster.vms.info(name).snapshots.first { $0.name == "first" })
         #expect(
           Set(snapshot.rbdSnapshots) == ["\(poolName)/\(name)_sda@first", "\(poolName)/\(name)_sdb@first"])
@@ -103,6 +105,87 @@ struct VMSnapshotTests {
           _ = try await cluster.tasks.wait(
             for: try await cluster.vms.removeSnapshot(name, name: snapshot.name).id, timeout: .seconds(60))
         }
+        try await cluster.vms.remove(name, deleteDisks: true)
+      } catch {
+        try? await cluster.storage.removePool(poolName)
+        await cluster.close()
+        throw error
+      }
+      try await cluster.storage.removePool(poolName)
+      await cluster.close()
+    }
+  }
+
+  /// The tiny real guest (`PVCKIT_GUEST_DIR`), which runs Debian's qemu-ga when it has an agent channel.
+  static var guestDirectory: String? { ProcessInfo.processInfo.environment["PVCKIT_GUEST_DIR"] }
+
+  @Test(
+    "a running VM with a guest agent has its filesystems frozen across its disks' snapshots, and thawed after",
+    .enabled(if: guestDirectory != nil))
+  func frozenThroughGuestAgent() async throws {
+    let guest = try #require(Self.guestDirectory)
+    let configuration = SimulatedNodeConfiguration.text(
+      nodeNet: NodeCluster.nodeNet, ceph: TestServices.cephConfiguration, allowHostAccess: true)
+    try await NodeCluster.with(configuration: configuration) { nodes in
+      let cluster = try await PVCCluster.connect(
+        .zookeeper(hosts: nodes.hosts), policy: .permissive,
+        ceph: CephAccess(configurationFile: TestServices.cephConfiguration))
+      let tag = UUID().uuidString.prefix(6).lowercased()
+      let poolName = "freeze-\(tag)"
+      #expect(try await eventually(timeout: .seconds(20)) { try await cluster.nodes.primary() != nil })
+      try await cluster.storage.addPool(poolName, pgs: 8, replication: "copies=2,mincopies=1", tier: "default")
+      do {
+        let name = "agentvm-\(tag)"
+        for disk in ["sda", "sdb"] {
+          try await cluster.storage.addVolume("\(name)_\(disk)", pool: poolName, size: "16M", force: true)
+        }
+        let disks = ["sda", "sdb"].map { disk in
+          """
+          <disk type='network' device='disk'><driver name='qemu' type='raw'/>\
+          <source protocol='rbd' name='\(poolName)/\(name)_\(disk)'/><target dev='\(disk)' bus='scsi'/></disk>
+          """
+        }.joined()
+        // The tiny guest under TCG (its kernel does not start under this machine's nested KVM), with an agent.
+        let xml = """
+          <domain type='qemu'>
+            <name>\(name)</name>
+            <uuid>\(UUID().uuidString.lowercased())</uuid>
+            <memory unit='MiB'>128</memory>
+            <vcpu>1</vcpu>
+            <os><type arch='x86_64' machine='pc'>hvm</type><kernel>\(guest)/vmlinuz</kernel>\
+          <initrd>\(guest)/initrd.img</initrd><cmdline>console=ttyS0 quiet</cmdline></os>
+            <devices>
+              <controller type='scsi' index='0' model='virtio-scsi'/>\(disks)
+              <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>
+              <serial type='pty'><target port='0'/><log file='/var/log/libvirt/\(name).log' append='off'/></serial>
+              <console type='pty'><target type='serial' port='0'/></console>
+            </devices>
+          </domain>
+          """
+        _ = try await cluster.vms.define(VMDefinition(xml: xml, node: nil, initialState: .start))
+        #expect(try await eventually(timeout: .seconds(60)) { try await cluster.vms.info(name).state == .start })
+        let info = try await cluster.vms.info(name)
+        let uri = TestServices.libvirtNodes[max(0, min(2, NodeIdentity.id(of: info.node) - 1))]
+        @Sendable func agent(_ command: String) throws -> String {
+          try TestServices.runTool(
+            "/usr/bin/virsh", ["-c", uri, "qemu-agent-command", info.uuid, "{\"execute\":\"\(command)\"}"]
+          ).output
+        }
+        // The guest boots under TCG and starts its agent.
+        #expect(
+          try await eventually(timeout: .seconds(120)) { (try? agent("guest-ping"))?.contains("return") == true },
+          "the guest's agent did not answer")
+        let taken = try await cluster.tasks.wait(
+          for: try await cluster.vms.createSnapshot(name, name: "frozen").id, timeout: .seconds(120))
+        #expect(taken.state == .success, "\(taken.status)")
+        // Its ext2 /data was frozen while both disks were snapshotted, and is thawed now.
+        #expect(taken.status.contains("1 filesystem frozen through the guest agent"), "\(taken.status)")
+        #expect(try agent("guest-fsfreeze-status").contains("thawed"))
+        let snapshot = try #require(try await cluster.vms.info(name).snapshots.first { $0.name == "frozen" })
+        #expect(snapshot.rbdSnapshots.count == 2)
+        _ = try await cluster.tasks.wait(
+          for: try await cluster.vms.removeSnapshot(name, name: "frozen").id, timeout: .seconds(60))
+        try await cluster.vms.setState(name, .stop, force: true, wait: true)
         try await cluster.vms.remove(name, deleteDisks: true)
       } catch {
         try? await cluster.storage.removePool(poolName)
@@ -207,6 +290,107 @@ struct VMSnapshotTests {
           #expect(try await pool.read("\(name)_\(disk)", at: 1 << 20, count: second.count) != second)
           #expect(try await pool.snapshots(of: "\(name)_\(disk)").isEmpty)
         }
+        try await cluster.vms.remove(name, deleteDisks: true)
+      } catch {
+        try? await cluster.storage.removePool(poolName)
+        await cluster.close()
+        throw error
+      }
+      try await cluster.storage.removePool(poolName)
+      await cluster.close()
+    }
+  }
+
+  @Test("legacy backups restore byte for byte; autobackup takes full and incremental backups and keeps its retention")
+  func backupsAndAutobackup() async throws {
+    let tag = UUID().uuidString.prefix(6).lowercased()
+    let root = "/tmp/pvckit-ab-\(tag)"
+    let configuration =
+      SimulatedNodeConfiguration.text(nodeNet: NodeCluster.nodeNet, ceph: TestServices.cephConfiguration) + """
+
+        autobackup:
+          backup_root_path: "\(root)"
+          backup_root_suffix: "/cluster"
+          backup_tags: ["autobackup"]
+          backup_schedule: {full_interval: 2, full_retention: 1}
+
+        """
+    try FileManager.default.createDirectory(atPath: root + "/legacy", withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    try await NodeCluster.with(configuration: configuration) { nodes in
+      let cluster = try await PVCCluster.connect(
+        .zookeeper(hosts: nodes.hosts), ceph: CephAccess(configurationFile: TestServices.cephConfiguration))
+      let poolName = "backup-\(tag)"
+      #expect(try await eventually(timeout: .seconds(20)) { try await cluster.nodes.primary() != nil })
+      try await cluster.storage.addPool(poolName, pgs: 8, replication: "copies=2,mincopies=1", tier: "default")
+      do {
+        let rados = try await RadosConnection.connect(configurationFile: TestServices.cephConfiguration)
+        let pool = try RBDPool(rados, pool: poolName)
+        let name = "bkvm-\(tag)"
+        let volume = "\(name)_sda"
+        try await cluster.storage.addVolume(volume, pool: poolName, size: "16M", force: true)
+        try await pool.write(volume, at: 0, Array("first \(tag)".utf8))
+        let xml = TestGuests.xml(name: name).replacingOccurrences(
+          of: "<devices>",
+          with: "<devices><controller type='scsi' index='0' model='virtio-scsi'/><disk type='network' device='disk'>"
+            + "<driver name='qemu' type='raw'/><source protocol='rbd' name='\(poolName)/\(volume)'/>"
+            + "<target dev='sda' bus='scsi'/></disk>")
+        _ = try await cluster.vms.define(VMDefinition(xml: xml, initialState: .stop))
+
+        // Legacy: full (its snapshot kept), then incremental, restored over its parent.
+        let legacy = root + "/legacy"
+        let full = try await cluster.vms.backup(name, to: legacy, incrementalParent: nil, retainSnapshot: true)
+        #expect(full.contains("Successfully backed up"), "\(full)")
+        let firstDate = try #require(try FileManager.default.contentsOfDirectory(atPath: "\(legacy)/\(name)").first)
+        #expect(FileManager.default.fileExists(atPath: "\(legacy)/\(name)/\(firstDate)/pvcbackup.json"))
+        #expect(
+          FileManager.default.fileExists(
+            atPath: "\(legacy)/\(name)/\(firstDate)/pvcdisks/\(poolName).\(volume).rbdimg"))
+        try await Task.sleep(for: .seconds(1.1))
+        let second = Array(repeating: UInt8(0x42), count: 9000)
+        try await pool.write(volume, at: 2 << 20, second)
+        let incremental = try await cluster.vms.backup(
+          name, to: legacy, incrementalParent: firstDate, retainSnapshot: false)
+        #expect(incremental.contains("incremental@"), "\(incremental)")
+        let secondDate = try #require(
+          try FileManager.default.contentsOfDirectory(atPath: "\(legacy)/\(name)").sorted().last)
+        await #expect(throws: (any Error).self) {
+          try await cluster.vms.backup(name, to: legacy, incrementalParent: firstDate, retainSnapshot: true)
+        }
+        try await cluster.vms.remove(name, deleteDisks: true)
+        let restored = try await cluster.vms.restoreBackup(
+          name, from: legacy, datestring: secondDate, retainSnapshot: true)
+        #expect(restored.contains("Successfully restored"), "\(restored)")
+        #expect(try await pool.read(volume, at: 2 << 20, count: second.count) == second)
+        #expect(try await pool.snapshots(of: volume).map(\.name) == ["backup_\(firstDate)"])
+        let removed = try await cluster.vms.removeBackup(name, at: legacy, datestring: secondDate)
+        #expect(
+          removed.contains("Removed") && !FileManager.default.fileExists(atPath: "\(legacy)/\(name)/\(secondDate)"))
+
+        // Autobackup: full, incremental, full (the first full and its incremental expire), incremental.
+        try await cluster.vms.addTag(name, VMTag(name: "autobackup"))
+        let directory = "\(root)/cluster/\(name)"
+        var kinds: [String] = []
+        for _ in 0..<4 {
+          try await Task.sleep(for: .seconds(1.1))
+          let run = try await cluster.tasks.wait(
+            for: try await cluster.vms.autobackup(forceFull: false).id, timeout: .seconds(300))
+          #expect(run.state == .success, "\(run.status)")
+          kinds.append(run.status.contains("incremental backup") ? "incremental" : "full")
+        }
+        #expect(kinds == ["full", "incremental", "full", "incremental"])
+        let tracked =
+          try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: directory + "/.autobackup.json"))) as? [String: Any]
+        let entries = tracked?["tracked_backups"] as? [[String: Any]] ?? []
+        #expect(entries.map { $0["type"] as? String } == ["incremental", "full"])
+        let kept = Set(entries.compactMap { $0["snapshot_name"] as? String })
+        let dirs = Set(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("ab") })
+        #expect(dirs == kept)
+        // Only the kept full backup's snapshot stays on the VM.
+        let fullName = entries.last?["snapshot_name"] as? String
+        #expect(try await cluster.vms.info(name).snapshots.map(\.name).filter { $0.hasPrefix("ab") } == [fullName])
+        #expect(FileManager.default.fileExists(atPath: "\(root)/cluster/.autobackup-report.json"))
         try await cluster.vms.remove(name, deleteDisks: true)
       } catch {
         try? await cluster.storage.removePool(poolName)

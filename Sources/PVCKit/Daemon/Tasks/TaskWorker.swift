@@ -20,6 +20,8 @@ struct TaskWorker: Sendable {
   var scratchDirectory = "/run/pvc/tasks"
   /// Which VM definitions the cluster accepts (for tasks that define VMs).
   var policy = DomainPolicy.strict
+  /// What the automatic backup and mirror tasks do.
+  var automation = TaskAutomation()
   /// The tasks of each limited kind running now (``TaskKind/concurrencyLimit``).
   let slots = TaskSlots()
 
@@ -65,8 +67,8 @@ struct TaskWorker: Sendable {
     let progress = TaskProgress(zookeeper: zookeeper, task: task)
     let context = TaskContext(
       zookeeper: zookeeper, node: identity.name, progress: progress, storage: storage, libvirt: libvirt,
-      provisioner: provisioner,
-      scratchDirectory: scratchDirectory, policy: policy)
+      peerLibvirtURI: identity.peerURI, provisioner: provisioner,
+      scratchDirectory: scratchDirectory, policy: policy, automation: automation)
     let cancellable = TaskKinds.kind(named: task.name)?.isCancellable == true
     let marker = try? Layout.taskCancel(task.id)
     if cancellable, let marker, (try? await zookeeper.exists(marker)) != nil {

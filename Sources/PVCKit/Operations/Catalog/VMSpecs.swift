@@ -163,6 +163,53 @@ extension OperationSpec {
     responses: [202: "CeleryTask", 400: "Message", 404: "Message"],
     notes: ["Shuts the VM down here, sends a last snapshot, starts it there"])
 
+  /// Back a VM up to files on the primary (legacy)
+  public static let vmBackupCreate = OperationSpec(
+    "vm.backup-create", .post, "/vm/{vm}/backup", summary: "Back a VM up to files on the primary (legacy backups)",
+    parameters: [
+      .string("backup_path", required: true, "An absolute directory on the primary coordinator"),
+      .string("incremental_parent", "A retained full backup's date string: back up only the changes since it"),
+      .boolean("retain_snapshot", "Keep the backup's snapshots as a parent for incrementals (full backups only)"),
+    ],
+    responses: [200: "Message", 400: "Message", 404: "Message"],
+    notes: ["<backup_path>/<vm>/<date>/pvcbackup.json and pvcdisks/ (upstream's layout); answered when done"])
+  /// Remove a legacy backup of a VM
+  public static let vmBackupRemove = OperationSpec(
+    "vm.backup-remove", .delete, "/vm/{vm}/backup", summary: "Remove a legacy backup of a VM",
+    parameters: [
+      .string("backup_path", required: true, "The directory the backup is in"),
+      .string("backup_datestring", required: true, "The backup's date string (YYYYMMDDhhmmss)"),
+    ],
+    responses: [200: "Message", 400: "Message", 404: "Message"])
+  /// Restore a VM from a legacy backup
+  public static let vmRestore = OperationSpec(
+    "vm.restore", .post, "/vm/{vm}/restore", summary: "Restore a VM from a legacy backup",
+    parameters: [
+      .string("backup_path", required: true, "The directory the backup is in"),
+      .string("backup_datestring", required: true, "The backup's date string (YYYYMMDDhhmmss)"),
+      .boolean("retain_snapshot", "Keep the full backup's snapshot for later incrementals (default true)"),
+    ],
+    responses: [200: "Message", 400: "Message", 404: "Message"],
+    notes: ["The VM must not exist; it is defined, its volumes made from the files, and started"])
+  /// Run the cluster's autobackup now (a task)
+  public static let vmAutobackup = OperationSpec(
+    "vm.autobackup", .post, "/vm/autobackup", summary: "Run the cluster's autobackup now (a task)",
+    parameters: [
+      .boolean("force_full", "Take full backups whatever the schedule says"),
+      .string("email_recipients", "Accepted for upstream's clients; PVCKit sends no mail (the report is the task's)"),
+    ],
+    responses: [202: "CeleryTask", 400: "Message"],
+    notes: ["Configured by pvc.conf's autobackup section on the primary"])
+  /// Run the cluster's automirror now (a task)
+  public static let vmAutomirror = OperationSpec(
+    "vm.automirror", .post, "/vm/automirror", summary: "Run the cluster's automirror now (a task)",
+    parameters: [
+      .string("email_recipients", "Accepted for upstream's clients; PVCKit sends no mail (the report is the task's)"),
+      .boolean("email_errors_only", "Accepted for upstream's clients"),
+    ],
+    responses: [202: "CeleryTask", 400: "Message"],
+    notes: ["Configured by pvc.conf's automirror section on the primary"])
+
   /// Receive a snapshot's configuration from another cluster (API-internal, for snapshot sends)
   public static let vmSnapshotReceiveConfig = OperationSpec(
     "vm.snapshot-receive-config", .post, "/vm/{vm}/snapshot/receive/config",
@@ -282,7 +329,8 @@ extension OperationSpec {
     vmMetadata, vmSetMetadata, vmTags, vmChangeTag, vmState, vmSetState, vmNode, vmSetNode, vmFlushLocks, vmList,
     vmDefine, vmDefineNamed, vmInfo, vmModify, vmRemove, vmRename, vmConsoleLog, vmSnapshotCreate, vmSnapshotRemove,
     vmSnapshotRollback, vmSnapshotExport, vmSnapshotImport, vmSnapshotSend, vmMirrorCreate, vmMirrorPromote,
-    vmSnapshotReceiveConfig, vmSnapshotReceiveImage,
+    vmBackupCreate, vmBackupRemove, vmRestore, vmAutobackup, vmAutomirror, vmSnapshotReceiveConfig,
+    vmSnapshotReceiveImage,
     vmSnapshotReceiveChanges, vmSnapshotReceiveFinish, vmDeviceAttach, vmDeviceDetach,
   ]
 }

@@ -75,42 +75,18 @@ public enum VMSnapshotExportTask: TaskKind {
     if let parent = arguments.incrementalParent {
       _ = try VMSnapshotWork.snapshot(try VMSnapshotWork.checked(parent), of: info)
     }
-    let rbd = try VMSnapshotWork.rbdTool(context)
     let directory = "\(root)/\(info.name)/\(snapshot.name)"
     guard !FileManager.default.fileExists(atPath: directory) else {
       throw TaskError.failed("'\(directory)' exists already on node '\(context.node)'")
     }
-    try FileManager.default.createDirectory(atPath: directory + "/images", withIntermediateDirectories: true)
     do {
-      let disks = snapshot.rbdSnapshots.compactMap(VMSnapshotWork.parts)
-      let sizes = try await context.requireStorage().ceph.with { rados in
-        var sizes: [UInt64] = []
-        for disk in disks { sizes.append(try await RBDPool(rados, pool: disk.pool).info(disk.volume).size) }
-        return sizes
-      }
-      var files: [JSONValue] = []
-      var total = 0
-      for (index, disk) in disks.enumerated() {
-        let file = "images/\(disk.pool).\(disk.volume).\(arguments.incrementalParent == nil ? "rbdimg" : "rbddiff")"
-        await context.update(current: index, total: disks.count + 1, status: "Exporting \(disk.pool)/\(disk.volume)")
-        if let parent = arguments.incrementalParent {
-          try await rbd.exportDiff(
-            pool: disk.pool, volume: disk.volume, from: parent, to: snapshot.name, file: "\(directory)/\(file)")
-        } else {
-          try await rbd.export(
-            pool: disk.pool, volume: disk.volume, snapshot: snapshot.name, to: "\(directory)/\(file)")
-        }
-        files.append(.array([.string(file), .integer(Int(clamping: sizes[index]))]))
-        total += TransferPaths.size("\(directory)/\(file)")
-      }
-      let xml = try await context.zookeeper.string(
-        try Layout.domainSnapshot(snapshot.name, domain: info.uuid).path(.xml))
-      var detail = info
-      if let xml, !xml.isEmpty { detail.xml = xml }
+      let disks = snapshot.rbdSnapshots.compactMap(VMSnapshotWork.parts).map { ($0.pool, $0.volume) }
+      let (files, total) = try await ExportedVolumes(context: context).export(
+        disks, at: snapshot.name, since: arguments.incrementalParent, into: directory, folder: "images")
       let manifest = VMExportManifest(
         type: arguments.incrementalParent == nil ? "full" : "incremental", snapshotName: snapshot.name,
         incrementalParent: arguments.incrementalParent,
-        vmDetail: try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(detail)), exportFiles: files,
+        vmDetail: try await VMSnapshotWork.detail(info, at: snapshot.name, context: context), exportFiles: files,
         exportSizeBytes: total)
       try JSONEncoder().encode(manifest).write(to: URL(fileURLWithPath: directory + "/snapshot.json"))
     } catch {
@@ -155,79 +131,28 @@ public enum VMSnapshotImportTask: TaskKind {
       }
       base = (parentManifest, directory)
     }
-    let fullFiles = try (base?.manifest ?? manifest).files(disks: detail.rbdDisks)
-    let diffFiles = base == nil ? [] : try manifest.files(disks: detail.rbdDisks)
-    let storage = try context.directStorage()
-    let rbd = try VMSnapshotWork.rbdTool(context)
-    for file in fullFiles where (try? await storage.volume(file.volume, pool: file.pool)) != nil {
-      throw TaskError.failed("volume \(file.pool)/\(file.volume) exists already; remove it before importing")
+    let directory = "\(root)/\(arguments.vm)/\(name)"
+    let full = try (base?.manifest ?? manifest).files(disks: detail.rbdDisks).map {
+      (file: "\(base?.directory ?? directory)/\($0.path)", pool: $0.pool, volume: $0.volume)
     }
-
-    let nodes = Set(try await context.nodes.list().map(\.name))
-    let definition = detail.definition(initialState: .import, knownNodes: nodes)
-    _ = try await context.vms.define(definition)
-    var made: [(pool: String, volume: String)] = []
-    do {
-      let step = fullFiles.count + diffFiles.count + 1
-      // rbd's export format 2 holds the whole image (every snapshot and the data as it was when exported): the
-      // volume goes back to the full export's snapshot, and only that snapshot stays for a diff to start from.
-      let fullSnapshot = base == nil ? name : (manifest.incrementalParent ?? name)
-      let ceph = try context.requireStorage().ceph
-      for (index, file) in fullFiles.enumerated() {
-        await context.update(current: index, total: step, status: "Importing \(file.pool)/\(file.volume)")
-        try await rbd.importImage(
-          "\(base?.directory ?? "\(root)/\(arguments.vm)/\(name)")/\(file.path)", pool: file.pool,
-          volume: file.volume)
-        made.append((file.pool, file.volume))
-        try await ceph.with { rados in
-          let images = try RBDPool(rados, pool: file.pool)
-          try await images.rollback(file.volume, to: fullSnapshot)
-          for snapshot in try await images.snapshots(of: file.volume) where snapshot.name != fullSnapshot {
-            try await images.removeSnapshot(snapshot.name, of: file.volume)
-          }
-        }
-        try await storage.scanVolume(file.volume, pool: file.pool)
+    let diffs =
+      base == nil
+      ? []
+      : try manifest.files(disks: detail.rbdDisks).map {
+        (file: "\(directory)/\($0.path)", pool: $0.pool, volume: $0.volume)
       }
-      for (index, file) in diffFiles.enumerated() {
-        await context.update(
-          current: fullFiles.count + index, total: step, status: "Applying changes to \(file.pool)/\(file.volume)")
-        try await rbd.importDiff("\(root)/\(arguments.vm)/\(name)/\(file.path)", pool: file.pool, volume: file.volume)
+    // The snapshots kept: this one and, for an incremental import, its parent.
+    let parent = base == nil ? nil : manifest.incrementalParent
+    let keep = arguments.retainSnapshot ? [name] + (parent.map { [$0] } ?? []) : []
+    let volumes = ExportedVolumes(context: context)
+    try await volumes.define(detail, state: .import) {
+      let disks = try await volumes.restore(full: full, fullSnapshot: parent ?? name, diffs: diffs, keep: keep)
+      guard arguments.retainSnapshot else { return }
+      if let base, let parent {
+        let parentXML = try VMDetailRecord(base.manifest.vmDetail).xml
+        try await VMSnapshotWork.record(parent, of: detail.uuid, xml: parentXML, disks: disks, in: context.zookeeper)
       }
-      // The snapshots kept: this one and, for an incremental import, its parent; any other the images brought goes.
-      let kept = arguments.retainSnapshot ? [name] + (manifest.incrementalParent.map { [$0] } ?? []) : []
-      let disks = made.map { "\($0.pool)/\($0.volume)" }
-      let imported = made
-      try await ceph.with { rados in
-        for disk in imported {
-          let images = try RBDPool(rados, pool: disk.pool)
-          for snapshot in try await images.snapshots(of: disk.volume) where !kept.contains(snapshot.name) {
-            try await images.removeSnapshot(snapshot.name, of: disk.volume)
-          }
-          for snapshot in kept {
-            try await CephSnapshots(rados: rados, zookeeper: context.zookeeper)
-              .record(snapshot, volume: disk.volume, pool: disk.pool)
-          }
-        }
-      }
-      if arguments.retainSnapshot {
-        if let base, let parent = manifest.incrementalParent {
-          let parentXML = try VMDetailRecord(base.manifest.vmDetail).xml
-          try await VMSnapshotWork.record(parent, of: detail.uuid, xml: parentXML, disks: disks, in: context.zookeeper)
-        }
-        try await VMSnapshotWork.record(name, of: detail.uuid, xml: detail.xml, disks: disks, in: context.zookeeper)
-      }
-      try await context.vms.setState(detail.uuid, .start, force: true, wait: false)
-    } catch {
-      await context.update(current: 0, total: 1, status: "Removing what the failed import made")
-      try? await context.vms.remove(detail.uuid, deleteDisks: false)
-      if let ceph = try? context.requireStorage().ceph {
-        let made = made
-        try? await ceph.with { rados in
-          let volumes = CephVolumes(rados: rados, zookeeper: context.zookeeper)
-          for disk in made { try? await volumes.removeDisk(disk.volume, pool: disk.pool) }
-        }
-      }
-      throw error
+      try await VMSnapshotWork.record(name, of: detail.uuid, xml: detail.xml, disks: disks, in: context.zookeeper)
     }
     return "Successfully imported VM '\(detail.name)' at snapshot '\(name)' from '\(context.node):\(root)'"
   }

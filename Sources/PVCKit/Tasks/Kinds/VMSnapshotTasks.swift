@@ -73,6 +73,14 @@ enum VMSnapshotWork {
     ])
   }
 
+  /// The VM's detail as upstream's `GET /vm` gives it, with the definition the snapshot keeps.
+  static func detail(_ info: VMInfo, at snapshot: String, context: TaskContext) async throws -> JSONValue {
+    var detail = info
+    let xml = try await context.zookeeper.string(try Layout.domainSnapshot(snapshot, domain: info.uuid).path(.xml))
+    if let xml, !xml.isEmpty { detail.xml = xml }
+    return try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(detail))
+  }
+
   /// rbd itself, with the node's Ceph access, for files in rbd's export formats.
   static func rbdTool(_ context: TaskContext) throws -> RBDTool {
     guard let access = try context.requireStorage().ceph.access else { throw StorageError.noCephAccess }
@@ -87,9 +95,10 @@ enum VMSnapshotWork {
 }
 
 /// `vm.create_snapshot`: an RBD snapshot of every disk of the VM, one after another, and the VM's definition,
-/// recorded under `/domains/<uuid>/snapshots/<name>` as upstream. The disks are not frozen together: each is
-/// crash-consistent, and a running guest may write between them (stop it, or freeze its filesystems, for one
-/// point in time). A disk that fails removes the snapshots already made.
+/// recorded under `/domains/<uuid>/snapshots/<name>` as upstream. A running VM with a guest agent has its
+/// filesystems frozen across all its disks' snapshots (one point in time); without one each disk is
+/// crash-consistent on its own, and the result says which ( ``GuestFreeze`` ). A disk that fails removes the
+/// snapshots already made.
 public enum VMSnapshotCreateTask: TaskKind {
   public typealias Arguments = VMSnapshotArguments
   public static let name = "vm.create_snapshot"
@@ -104,20 +113,24 @@ public enum VMSnapshotCreateTask: TaskKind {
     let storage = try context.directStorage()
     await context.update(current: 0, total: disks.count + 1, status: "Taking snapshots of \(disks.count) disks")
     var made: [(pool: String, volume: String)] = []
+    let consistency: GuestFreeze.Consistency
     do {
-      for (index, disk) in disks.enumerated() {
-        try await storage.addSnapshot(name, volume: disk.volume, pool: disk.pool)
-        made.append(disk)
-        await context.update(
-          current: index + 1, total: disks.count + 1, status: "Took \(disk.pool)/\(disk.volume)@\(name)")
+      (_, consistency) = try await GuestFreeze.around(info, context: context) {
+        for (index, disk) in disks.enumerated() {
+          try await storage.addSnapshot(name, volume: disk.volume, pool: disk.pool)
+          made.append(disk)
+          await context.update(
+            current: index + 1, total: disks.count + 1, status: "Took \(disk.pool)/\(disk.volume)@\(name)")
+        }
       }
       try await VMSnapshotWork.record(
-        name, of: info.uuid, xml: info.xml, disks: made.map { "\($0.pool)/\($0.volume)" }, in: context.zookeeper)
+        name, of: info.uuid, xml: info.xml, disks: made.map { "\($0.pool)/\($0.volume)" },
+        in: context.zookeeper)
     } catch {
       for disk in made { try? await storage.removeSnapshot(name, volume: disk.volume, pool: disk.pool) }
       throw error
     }
-    return "Successfully created snapshot '\(name)' of VM '\(info.name)'"
+    return "Successfully created snapshot '\(name)' of VM '\(info.name)' (\(consistency.description))"
   }
 }
 

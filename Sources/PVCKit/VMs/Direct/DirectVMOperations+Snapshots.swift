@@ -71,6 +71,50 @@ extension DirectVMOperations {
       VMMirrorPromoteTask.self, .init(vm: info.name, destination: destination, removeOnSource: removeOnSource))
   }
 
+  func backup(_ vm: String, to path: String, incrementalParent: String?, retainSnapshot: Bool) async throws -> String {
+    let info = try await info(vm)
+    if let incrementalParent { _ = try BackupDates.checked(incrementalParent) }
+    return try await performOnPrimary(
+      VMBackupTask.self,
+      .init(
+        vm: info.name, path: try TransferPaths.checked(path, "Backup path"), incrementalParent: incrementalParent,
+        retainSnapshot: retainSnapshot))
+  }
+
+  func removeBackup(_ vm: String, at path: String, datestring: String) async throws -> String {
+    let info = try await info(vm)
+    return try await performOnPrimary(
+      VMBackupRemoveTask.self,
+      .init(
+        vm: info.name, path: try TransferPaths.checked(path, "Backup path"),
+        datestring: try BackupDates.checked(datestring), retainSnapshot: false))
+  }
+
+  func restoreBackup(_ vm: String, from path: String, datestring: String, retainSnapshot: Bool) async throws -> String {
+    try VMName.check(vm)
+    return try await performOnPrimary(
+      VMBackupRestoreTask.self,
+      .init(
+        vm: vm, path: try TransferPaths.checked(path, "Backup path"), datestring: try BackupDates.checked(datestring),
+        retainSnapshot: retainSnapshot))
+  }
+
+  func autobackup(forceFull: Bool) async throws -> ClusterTask {
+    try await queueSnapshotTask(ClusterAutobackupTask.self, .init(forceFull: forceFull))
+  }
+
+  func automirror() async throws -> ClusterTask {
+    try await queueSnapshotTask(ClusterAutomirrorTask.self, .init())
+  }
+
+  private func performOnPrimary<Kind: TaskKind>(_ kind: Kind.Type, _ arguments: Kind.Arguments) async throws
+    -> String
+  {
+    try await DirectTaskOperations(zookeeper: zookeeper).perform(
+      kind, arguments, runOn: try await DirectNodeOperations(zookeeper: zookeeper).requirePrimary(),
+      timeout: .seconds(48 * 3600))
+  }
+
   private func queueSnapshotTask<Kind: TaskKind>(_ kind: Kind.Type, _ arguments: Kind.Arguments) async throws
     -> ClusterTask
   {

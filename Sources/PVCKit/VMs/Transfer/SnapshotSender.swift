@@ -61,12 +61,9 @@ struct SnapshotSender: Sendable {
   func send(_ info: VMInfo, snapshot: VMSnapshot, parent: String?, to remote: PVCCluster, remoteVM: VMInfo?)
     async throws -> UInt64
   {
-    let xml = try await context.zookeeper.string(try Layout.domainSnapshot(snapshot.name, domain: info.uuid).path(.xml))
-    var detail = info
-    if let xml, !xml.isEmpty { detail.xml = xml }
     try await remote.vms.receiveSnapshotConfig(
       info.name, snapshot: snapshot.name, sourceSnapshot: parent,
-      detail: try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(detail)))
+      detail: try await VMSnapshotWork.detail(info, at: snapshot.name, context: context))
     let disks = snapshot.rbdSnapshots.compactMap(VMSnapshotWork.parts)
     var sent: UInt64 = 0
     let storage = try context.requireStorage()

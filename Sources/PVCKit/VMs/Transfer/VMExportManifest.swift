@@ -55,9 +55,12 @@ struct VMExportManifest: Codable, Sendable, Hashable {
     }
   }
 
-  /// The disk files: the file's path relative to the snapshot's directory, its `pool` and `volume` (found among
-  /// `disks`, `pool/volume`, since both names may hold dots), and the volume's size.
-  func files(disks: [String]) throws -> [(path: String, pool: String, volume: String, size: UInt64)] {
+  /// The disk files: the file's path relative to the snapshot's directory (in `folder`: `images` for exports,
+  /// `pvcdisks` for legacy backups), its `pool` and `volume` (found among `disks`, `pool/volume`, since both
+  /// names may hold dots), and the volume's size.
+  func files(disks: [String], folder: String = "images") throws
+    -> [(path: String, pool: String, volume: String, size: UInt64)]
+  {
     try exportFiles.map { entry in
       guard case .array(let pair) = entry, pair.count == 2, case .string(let path) = pair[0] else {
         throw TaskError.failed("snapshot.json lists a file that is not [path, size]")
@@ -68,7 +71,7 @@ struct VMExportManifest: Codable, Sendable, Hashable {
       case .string(let text): size = UInt64(text) ?? 0
       default: size = 0
       }
-      let base = path.hasPrefix("images/") ? String(path.dropFirst(7)) : ""
+      let base = path.hasPrefix(folder + "/") ? String(path.dropFirst(folder.count + 1)) : ""
       let stem = base.hasSuffix(".rbdimg") ? base.dropLast(7) : base.hasSuffix(".rbddiff") ? base.dropLast(8) : ""
       guard !stem.isEmpty, !base.contains("/"),
         let disk = disks.first(where: { $0.replacingOccurrences(of: "/", with: ".") == stem })

@@ -6,9 +6,11 @@ import PVCKit
 struct DestinationOptions: ParsableArguments {
   @Argument(help: "A saved connection's name, or the destination API's URI (https://host:7370/api/v1).")
   var destination: String
-  @Option(name: [.short, .customLong("destination-api-key")], help: "The destination API's key (with a URI).")
+  @Option(
+    name: [.customShort("k"), .customLong("destination-api-key")], help: "The destination API's key (with a URI).")
   var destinationAPIKey: String?
-  @Option(name: [.short, .customLong("destination-pool")], help: "The destination's pool (default: the same).")
+  @Option(
+    name: [.customShort("p"), .customLong("destination-pool")], help: "The destination's pool (default: the same).")
   var destinationPool: String?
 
   /// The destination, from the saved connections when `destination` names one.
