@@ -433,6 +433,42 @@ struct WebRouteTests {
     }
   }
 
+  @Test("a VM's snapshot section: taking one queues its task and shows it; rollback, removal and promotion ask first")
+  func vmSnapshotForms() async throws {
+    try await Self.withBrowser { browser in
+      let vm = UpstreamSeeder.name(1)
+      let page = try await browser.get("/vms/\(vm)")
+      #expect(page.html.contains("id=\"snapshots\"") && page.html.contains("Take a snapshot"))
+      let csrf = try #require(page.csrf)
+      let path = "/vms/\(vm)/snapshots"
+      let taken = try await browser.send(
+        .post, path, form: [("action", "create"), ("snapshot", "web1"), ("csrf", csrf)])
+      #expect(taken.status == 303)
+      let location = try #require(taken.headers[.location])
+      #expect(location.hasPrefix("/provisioner/tasks/"), "\(location)")
+      let queued = try await browser.cluster.tasks.list().filter { $0.name == "vm.create_snapshot" }
+      #expect(queued.count == 1)
+      #expect(queued.first?.arguments["snapshot_name"] == .string("web1"))
+      #expect(try await browser.get(location).html.contains("vm.create_snapshot"))
+      // Asked first; nothing queued until confirmed.
+      for (action, question) in [("rollback", "Really roll VM"), ("remove", "Really remove snapshot")] {
+        let ask = try await browser.send(.post, path, form: [("action", action), ("snapshot", "web1"), ("csrf", csrf)])
+        #expect(ask.status == 200 && ask.html.contains(question), "\(action)")
+      }
+      let promote = try await browser.send(
+        .post, path,
+        form: [("action", "promote"), ("uri", "http://127.0.0.1:9/api/v1"), ("key", "k"), ("csrf", csrf)])
+      #expect(promote.status == 200 && promote.html.contains("start its mirror on http://127.0.0.1:9/api/v1"))
+      // A hostile name and an unknown action queue nothing.
+      _ = try await browser.send(.post, path, form: [("action", "create"), ("snapshot", "../x"), ("csrf", csrf)])
+      _ = try await browser.send(.post, path, form: [("action", "explode"), ("snapshot", "web1"), ("csrf", csrf)])
+      #expect(try await browser.cluster.tasks.list().count == 1)
+      // Without the session's token nothing is queued either.
+      _ = try await browser.send(.post, path, form: [("action", "create"), ("snapshot", "web2")])
+      #expect(try await browser.cluster.tasks.list().count == 1)
+    }
+  }
+
   @Test(
     "storage from the browser: a pool, a volume, its snapshot rolled back and removed, a copy, each removal confirmed")
   func storageForms() async throws {

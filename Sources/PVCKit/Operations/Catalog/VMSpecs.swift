@@ -92,8 +92,9 @@ extension OperationSpec {
     parameters: [.string("snapshot_name", "The snapshot's name (default: the time, YYYYMMDDhhmmss)")],
     responses: [202: "CeleryTask", 400: "Message", 404: "Message"],
     notes: [
-      "An RBD snapshot of every disk, one after another (each crash-consistent; not frozen together), and the "
-        + "definition, under /domains/<uuid>/snapshots/<name>"
+      "An RBD snapshot of every disk, one after another, and the definition, under "
+        + "/domains/<uuid>/snapshots/<name>. A running VM with a QEMU guest agent has its filesystems frozen "
+        + "across the disks' snapshots; otherwise each disk is crash-consistent on its own (the result says which)"
     ])
   /// Remove a whole-VM snapshot (a task)
   public static let vmSnapshotRemove = OperationSpec(
