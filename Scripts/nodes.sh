@@ -14,6 +14,8 @@
 #   Scripts/nodes.sh power-off N  pull node N's plug: SIGKILL every process in its namespace
 #   Scripts/nodes.sh power-on N   boot node N again: libvirtd, then the pvcd commands it ran
 #   Scripts/nodes.sh power N      print 1 if node N has power, else 0
+#   Scripts/nodes.sh stop-libvirtd N   stop node N's libvirtd alone (by pid; its guests run on)
+#   Scripts/nodes.sh start-libvirtd N  start it again
 #   Scripts/nodes.sh cut N        drop all of node N's network traffic (nftables in its namespace)
 #   Scripts/nodes.sh restore N    undo cut
 #
@@ -250,7 +252,9 @@ case ${1:-} in
   power-off) with_node_lock "${2:?node}" power_off "$2" ;;
   power-on) with_node_lock "${2:?node}" power_on "$2" ;;
   power) cat "$(node_dir "${2:?node}")/power" 2>/dev/null || echo 1 ;;
+  stop-libvirtd) stop_daemon "$(node_dir "${2:?node}")/libvirtd.pid" TERM 5 libvirtd ;;
+  start-libvirtd) start_node "${2:?node}" ;;
   cut) cut_network "${2:?node}" ;;
   restore) restore_network "${2:?node}" ;;
-  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

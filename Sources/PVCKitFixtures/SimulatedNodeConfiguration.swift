@@ -18,11 +18,13 @@ public enum SimulatedNodeConfiguration {
   ///     boot from a host file, as the tests' tiny guests do).
   ///   - dynamicDirectory: where the daemons keep their servers' files (PowerDNS, dnsmasq, tasks): clusters that
   ///     run on the same nodes at once need their own, or one's PowerDNS replaces the other's.
+  ///   - monitoringInterval: seconds between rounds of health plugins (and fault checks).
+  ///   - pluginDirectory: administrators' executable health plugins (`nil`: upstream's default path).
   public static func text(
     nodeNet: String, nodes: Int = 3, keepalive: Int = 1, shutdownTimeout: Int = 3, fencing: Fencing = Fencing(),
     api: (address: String, port: Int, token: String)? = nil, flushWindow: Int = 4, networking: Bool = false,
     ceph: String? = nil, dns: DNS? = nil, allowHostAccess: Bool = false,
-    dynamicDirectory: String = "/tmp/pvckit-dynamic"
+    dynamicDirectory: String = "/tmp/pvckit-dynamic", monitoringInterval: Int = 15, pluginDirectory: String? = nil
   ) -> String {
     let names = (1...nodes).map { "hv\($0)" }.joined(separator: ", ")
     let watchdog = fencing.watchdogDevice.map {
@@ -30,7 +32,7 @@ public enum SimulatedNodeConfiguration {
     }
     return """
       path:
-        dynamic_directory: "\(dynamicDirectory)"
+        dynamic_directory: "\(dynamicDirectory)"\(pluginDirectory.map { "\n  plugin_directory: \"\($0)\"" } ?? "")
         system_log_directory: "/tmp/pvckit-log"
         console_log_directory: "/var/log/libvirt"
         ceph_directory: "/etc/ceph"
@@ -67,6 +69,7 @@ public enum SimulatedNodeConfiguration {
       timer:
         vm_shutdown_timeout: \(shutdownTimeout)
         keepalive_interval: \(keepalive)
+        monitoring_interval: \(monitoringInterval)
       fencing:
         disable_on_ipmi_failure: no
         intervals: {fence_intervals: \(fencing.fenceIntervals), suicide_intervals: \(fencing.selfFenceIntervals), saving_throws: \(fencing.savingThrows)}

@@ -42,6 +42,10 @@ public enum SimulatedNodes {
   public static func cut(_ node: String) throws { try script("nodes.sh", "cut", number(node)) }
   /// Plugs the node's network back in.
   public static func restore(_ node: String) throws { try script("nodes.sh", "restore", number(node)) }
+  /// Stops the node's libvirtd alone (its guests run on).
+  public static func stopLibvirt(_ node: String) throws { try script("nodes.sh", "stop-libvirtd", number(node)) }
+  /// Starts the node's libvirtd again.
+  public static func startLibvirt(_ node: String) throws { try script("nodes.sh", "start-libvirtd", number(node)) }
   /// Stops the node's BMC (its IPMI no longer answers).
   public static func stopBMC(_ node: String) throws { try script("ipmi.sh", "stop", number(node)) }
   /// Starts every BMC that is not running.

@@ -73,7 +73,8 @@ struct PVCD: AsyncParsableCommand {
       let identity = NodeIdentity.from(
         configuration, name: name, libvirtURI: libvirtURI, consoleLogDirectory: consoleLogDirectory)
       let libvirt = try await LibvirtConnection.open(libvirtURI)
-      var settings = NodeDaemon.Settings.from(configuration, node: name, autoReady: autoReady)
+      var settings = NodeDaemon.Settings.from(
+        configuration, node: name, autoReady: autoReady, zookeeperHosts: hosts)
       if configuration.subsystems.api && identity.isCoordinator {
         // As upstream runs pvcapid: the primary coordinator serves the HTTP API.
         settings.additionalPrimaryDuties.append(

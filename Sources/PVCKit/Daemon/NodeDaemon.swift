@@ -56,6 +56,8 @@ public struct NodeDaemon: Sendable {
     var provisionerDatabase: MariaDBConnection.Settings?
     /// What the automatic backup and mirror tasks do (pvc.conf's `autobackup` and `automirror`).
     var automation = TaskAutomation()
+    /// What the health plugins check (see ``HealthSettings``).
+    var health = HealthSettings()
 
     /// Creates settings.
     public init(
@@ -70,8 +72,11 @@ public struct NodeDaemon: Sendable {
       fencePolicy = FencePolicy(interval: keepaliveInterval, fenceIntervals: 6)
     }
 
-    /// Settings from the cluster configuration.
-    public static func from(_ configuration: PVCConfiguration, node: String, autoReady: Bool) -> Settings {
+    /// Settings from the cluster configuration; `zookeeperHosts` is the ensemble the daemon connects to when not
+    /// the configuration's (its health plugin checks those servers).
+    public static func from(
+      _ configuration: PVCConfiguration, node: String, autoReady: Bool, zookeeperHosts: String? = nil
+    ) -> Settings {
       var settings = Settings(
         keepaliveInterval: .seconds(configuration.timers.keepaliveInterval),
         shutdownTimeout: .seconds(configuration.timers.vmShutdownTimeout),
@@ -121,6 +126,17 @@ public struct NodeDaemon: Sendable {
         (network.floatingAddress, network.netmask, NetworkDevice.exists("br\(name)") ? "br\(name)" : network.device)
       }
       settings.provisionerDatabase = configuration.provisionerDatabaseSettings
+      settings.health = HealthSettings(
+        pluginDirectory: configuration.paths.pluginDirectory,
+        devices: [
+          configuration.cluster.upstream.device, configuration.cluster.cluster.device,
+          configuration.cluster.storage.device,
+        ] + (configuration.subsystems.networking ? [configuration.guestNetworking.bridgeDevice] : []),
+        zookeeperServers: (zookeeperHosts ?? configuration.zookeeperHosts).split(separator: ",").map {
+          String($0.split(separator: "/").first ?? $0)
+        },
+        database: configuration.dnsDatabaseSettings ?? configuration.provisionerDatabaseSettings,
+        logDetails: configuration.logging.monitoringDetails)
       if let database = configuration.dnsDatabaseSettings {
         settings.dns = DNSDuty.Settings(
           database: database,
@@ -255,6 +271,10 @@ public struct NodeDaemon: Sendable {
       scratchDirectory: settings.runtimeDirectory + "/tasks", policy: settings.policy)
     taskWorker.automation = settings.automation
     let tasks = taskWorker
+    let health = HealthRunner(
+      zookeeper: zookeeper, node: identity.name, plugins: healthPlugins(storage: storage),
+      pluginDirectory: settings.health.pluginDirectory, interval: settings.monitoringInterval, logger: logger,
+      logDetails: settings.health.logDetails)
     let guardian = SelfFenceGuard(
       zookeeper: zookeeper, libvirt: libvirt, policy: settings.fencePolicy, watchdog: watchdog, logger: logger)
     let agent =
@@ -297,6 +317,7 @@ public struct NodeDaemon: Sendable {
     }
     services += [
       NodeService("VM reconciler") { await reconciler.run() }, NodeService("console logs") { await consoles.run() },
+      NodeService("health plugins") { await health.run() },
     ]
     if let agent {
       let handover = settings.handoverTimeout

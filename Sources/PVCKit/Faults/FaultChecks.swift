@@ -2,7 +2,7 @@ public import Foundation
 
 /// The cluster fault checks the primary coordinator runs (upstream's fault map,
 /// less the Ceph checks, which come with storage): a pure function of the
-/// cluster's state.
+/// cluster's state, its nodes' health plugins' results included.
 public enum FaultChecks {
   /// A VM as the checks see it.
   public struct VMSummary: Sendable, Hashable {
@@ -34,6 +34,14 @@ public enum FaultChecks {
       case .dead: add("DEAD_NODE_\(node.name)", deadNodeDelta, "Node \(node.name) is dead")
       case .fenced: add("DEAD_NODE_\(node.name)", deadNodeDelta, "Node \(node.name) was fenced")
       default: break
+      }
+    }
+    // A health plugin that lowers a live node's health: a fault of half its delta, as upstream.
+    for node in nodes.sorted(by: { $0.name < $1.name }) where node.daemonState == .run {
+      for plugin in node.healthDetails.sorted(by: { $0.name < $1.name }) where plugin.healthDelta > 0 {
+        add(
+          "NODE_PLUGIN_\(plugin.name.uppercased())_\(node.name)", Swift.min(100, plugin.healthDelta) / 2,
+          "Node \(node.name) health plugin \(plugin.name): \(plugin.message)")
       }
     }
     for vm in vms.sorted(by: { $0.name < $1.name }) where vm.state == .fail {

@@ -194,30 +194,12 @@ final class WireConnection: @unchecked Sendable {
   }
 
   private static func connectSocket(_ host: String, _ port: String) throws -> Int32 {
-    var hints = addrinfo()
-    hints.ai_family = AF_UNSPEC
-    hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-    var list: UnsafeMutablePointer<addrinfo>?
-    guard getaddrinfo(host, port, &hints, &list) == 0, let first = list else {
+    guard let fd = TCPSocket.connect(host, port, timeout: 10) else {
       throw ZooKeeperError(.notConnected, operation: "bulk connect", path: "\(host):\(port)")
     }
-    defer { freeaddrinfo(list) }
-    var entry: UnsafeMutablePointer<addrinfo>? = first
-    while let address = entry {
-      let fd = socket(address.pointee.ai_family, address.pointee.ai_socktype, address.pointee.ai_protocol)
-      if fd >= 0 {
-        if connect(fd, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 {
-          var one: Int32 = 1
-          setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-          var timeout = timeval(tv_sec: 10, tv_usec: 0)
-          setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-          return fd
-        }
-        Glibc.close(fd)
-      }
-      entry = address.pointee.ai_next
-    }
-    throw ZooKeeperError(.notConnected, operation: "bulk connect", path: "\(host):\(port)")
+    var one: Int32 = 1
+    setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    return fd
   }
 
   private func handshake() throws {

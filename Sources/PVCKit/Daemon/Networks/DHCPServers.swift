@@ -35,10 +35,7 @@ actor DHCPServers {
 
   func paths(_ vni: Int) -> DnsmasqPlan.Paths { .init(directory: "\(directory)/\(vni)") }
 
-  func daemon(_ vni: Int) -> PidFileDaemon {
-    let paths = paths(vni)
-    return PidFileDaemon(pidFile: paths.pidFile, marker: "--pid-file=\(paths.pidFile)")
-  }
+  func daemon(_ vni: Int) -> PidFileDaemon { paths(vni).daemon }
 
   /// Makes the running servers match `networks` (gateway addresses must be in place).
   func reconcile(_ networks: [NetworkInfo]) async {

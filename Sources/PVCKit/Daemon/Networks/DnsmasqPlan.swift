@@ -13,6 +13,8 @@ enum DnsmasqPlan {
     var leaseFile: String { directory + "/leases" }
     var hostsDirectory: String { directory + "/hosts" }
     var logFile: String { directory + "/dnsmasq.log" }
+    /// The server of these files, found by its pid file.
+    var daemon: PidFileDaemon { PidFileDaemon(pidFile: pidFile, marker: "--pid-file=\(pidFile)") }
   }
 
   /// Whether the network gets a dnsmasq: managed, with DHCPv4 on or an IPv6 network (router advertisements).
