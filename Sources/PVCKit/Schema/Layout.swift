@@ -154,6 +154,16 @@ public enum Layout {
     benchmarksRoot + "/" + (try validatedComponent(job, kind: "benchmark job"))
   }
 
+  /// How many fences of each node succeeded and failed (a PVCKit extension, for `pvckit_fence_events_total`):
+  /// `/pvckit/fences/<node>.<result>`, a count that only rises.
+  public static let fencesRoot = "/pvckit/fences"
+
+  /// The count of `node`'s fences that ended with `result` (`success` or `failure`).
+  public static func fenceCount(_ node: String, result: String) throws -> String {
+    fencesRoot + "/" + (try validatedComponent(node, kind: "node")) + "."
+      + (try validatedComponent(result, kind: "result"))
+  }
+
   /// The parent of the nodes' liveness markers.
   public static let livenessRoot = "/pvckit/alive"
 

@@ -24,6 +24,8 @@ public struct APIServer: Sendable {
     public var privateKeyFile: String?
     /// The largest request body accepted, in bytes.
     public var maxBodySize: Int
+    /// Whether `/metrics` answers (`subsystem.enable_prometheus`).
+    public var prometheus = true
 
     /// Creates settings; authentication is on whenever tokens are given.
     public init(
@@ -50,13 +52,15 @@ public struct APIServer: Sendable {
       address == "localhost" || address == "::1" || address.hasPrefix("127.")
     }
 
-    /// The settings of `pvc.conf`'s `api` section.
+    /// The settings of `pvc.conf`'s `api` section (and `subsystem.enable_prometheus`).
     public static func from(_ configuration: PVCConfiguration) -> Settings {
       let api = configuration.api
-      return Settings(
+      var settings = Settings(
         address: api.listenAddress, port: api.listenPort, authenticationEnabled: api.authenticationEnabled,
         tokens: api.tokens.map(\.token), certificateFile: api.sslEnabled ? api.certificate : nil,
         privateKeyFile: api.sslEnabled ? api.privateKey : nil)
+      settings.prometheus = configuration.subsystems.prometheus
+      return settings
     }
   }
 
@@ -65,13 +69,15 @@ public struct APIServer: Sendable {
   let authenticator: APIAuthenticator
   /// Encoded VM listings.
   let listing: VMListing
-  /// The status `/metrics` answers from.
-  let status = HeldStatus()
+  /// The figures `/metrics` answers with.
+  let metrics = Held<MetricsSnapshot>()
+  /// The API's requests, counted as they are answered.
+  let requests = RequestMetrics()
 
-  /// The held status (see ``HeldStatus``).
-  func heldStatus(_ call: APICall) async throws -> ClusterStatus {
-    let cluster = call.cluster
-    return try await status.current { try await cluster.status() }
+  /// The held figures (see ``Held``), rendered once per read.
+  func metricsSnapshot() async throws -> MetricsSnapshot {
+    let cluster = self.cluster
+    return try await metrics.current { MetricsSnapshot(try await MetricsSource.read(cluster)) }
   }
 
   /// Creates a server over a connected cluster, which it follows (see
@@ -112,8 +118,14 @@ public struct APIServer: Sendable {
     router.add(middleware: ErrorMiddleware())
     for route in routes {
       let server = self
+      let pattern = route.path
       router.on(RouterPath(Self.prefix + route.routerPath), method: route.method) { request, context in
-        await server.respond(to: request, context: context, route: route)
+        let started = ContinuousClock.now
+        let response = await server.respond(to: request, context: context, route: route)
+        server.requests.record(
+          method: request.method.rawValue, route: pattern, code: response.status.code,
+          duration: ContinuousClock.now - started)
+        return response
       }
     }
     return router

@@ -57,7 +57,7 @@ struct APIRouteTests {
     try await APITestHarness.with { api in
       let open: Set<String> = [
         "/", "/login", "/logout", "/status/primary_node", "/metrics", "/metrics/health",
-        "/metrics/resource", "/metrics/ceph",
+        "/metrics/resource", "/metrics/ceph", "/metrics/zookeeper",
       ]
       for route in api.server.routes {
         let path = route.path.replacingOccurrences(of: "{", with: "x").replacingOccurrences(of: "}", with: "")
@@ -312,17 +312,92 @@ struct APIRouteTests {
     }
   }
 
-  @Test("metrics in Prometheus' text format, open")
+  @Test("metrics in Prometheus' text format, open: upstream's families with upstream's labels, and PVCKit's")
   func metrics() async throws {
     try await APITestHarness.with(vms: 3) { api in
+      _ = try await api.call(.get, "/vm")
       let metrics = try await api.call(.get, "/metrics", key: nil)
       #expect(metrics.status == 200)
-      #expect(metrics.text.contains("pvc_cluster_health{cluster="))
-      #expect(metrics.text.contains("# TYPE pvc_vms gauge"))
-      #expect(metrics.text.contains("pvc_node_health{"))
-      #expect(try await api.call(.get, "/metrics/health", key: nil).text.contains("pvc_cluster_health"))
-      #expect(!(try await api.call(.get, "/metrics/health", key: nil).text.contains("pvc_vms")))
+      let text = metrics.text
+      #expect(text.contains("# TYPE pvc_vms gauge"))
+      #expect(text.contains("pvc_info{primary_node=\""))
+      #expect(text.contains("pvc_node_health{node=\"hv1\"}"))
+      #expect(text.contains("pvc_vm_state{state=\"start\",vm=\"\(UpstreamSeeder.name(1))\"}"), "\(text.prefix(3000))")
+      #expect(text.contains("pvc_vm_states{state=\"fail\"} 0"))
+      #expect(text.contains("pvc_node_daemon_states{state=\"run\"}"))
+      #expect(text.contains("pvc_vm_vcpus{vm=\"\(UpstreamSeeder.name(2))\"}"))
+      #expect(text.contains("zk_up{server="))
+      #expect(text.contains("pvckit_status_age_seconds"))
+      #expect(
+        text.contains("pvckit_api_requests_total{method=\"GET\",route=\"/vm\",code=\"200\"}"), "\(text.suffix(2000))")
+      #expect(text.contains("pvckit_api_request_duration_seconds_bucket{method=\"GET\",route=\"/vm\""))
+      // Every family named in spec/metrics.md's table that this cluster has, by its labels.
+      for (family, labels) in Self.upstreamFamilies
+      where !family.hasPrefix("pvc_ceph") && family != "pvc_cluster_faults" {
+        let sample = text.split(separator: "\n").first { $0.hasPrefix(family + "{") || $0.hasPrefix(family + " ") }
+        let line = try #require(sample, "no \(family)")
+        let names = Self.labelNames(String(line))
+        #expect(names == labels, "\(family): \(names) is not \(labels)")
+      }
+      let health = try await api.call(.get, "/metrics/health", key: nil).text
+      #expect(health.contains("pvc_cluster_health"))
+      #expect(!health.contains("pvc_vm_vcpus"))
+      #expect(try await api.call(.get, "/metrics/zookeeper", key: nil).text.contains("zk_server_state{"))
     }
+  }
+
+  @Test("with enable_prometheus off the metrics routes say so")
+  func metricsOff() async throws {
+    var settings = APIServer.Settings(tokens: [APITestHarness.token])
+    settings.prometheus = false
+    try await APITestHarness.with(settings: settings) { api in
+      for path in ["/metrics", "/metrics/health", "/metrics/resource", "/metrics/ceph", "/metrics/zookeeper"] {
+        let answer = try await api.call(.get, path, key: nil)
+        #expect(answer.status == 404 && answer.text.contains("not enabled"), "\(path)")
+      }
+    }
+  }
+
+  /// spec/metrics.md's families and their label names (sorted), from its table.
+  static let upstreamFamilies: [(String, [String])] = {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+      "../Fixtures/upstream-metrics.txt")
+    let text = (try? String(contentsOf: url.standardizedFileURL, encoding: .utf8)) ?? ""
+    return text.split(separator: "\n").compactMap { line in
+      let parts = line.split(separator: " ").map(String.init)
+      guard let name = parts.first else { return nil }
+      return (name, parts.dropFirst().sorted())
+    }
+  }()
+
+  /// The label names of a sample line.
+  static func labelNames(_ line: String) -> [String] {
+    guard let open = line.firstIndex(of: "{"), let close = line.lastIndex(of: "}") else { return [] }
+    var names: [String] = []
+    var inQuotes = false
+    var current = ""
+    var escaped = false
+    for character in line[line.index(after: open)..<close] {
+      if inQuotes {
+        if escaped {
+          escaped = false
+        } else if character == "\\" {
+          escaped = true
+        } else if character == "\"" {
+          inQuotes = false
+        }
+        continue
+      }
+      switch character {
+      case "=":
+        names.append(current)
+        current = ""
+      case "\"": inQuotes = true
+      case ",": current = ""
+      default: current.append(character)
+      }
+    }
+    return names.sorted()
   }
 
   @Test("the OpenAPI document lists exactly the routes: upstream's paths, and PVCKit's extensions marked")

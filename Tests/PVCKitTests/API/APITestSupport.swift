@@ -18,8 +18,8 @@ struct APITestHarness: Sendable {
   /// operations reaching `database` when one is given.
   static func with(
     vms: Int? = nil, authentication: Bool = true, database: MariaDBConnection.Settings? = nil,
-    provisionerDatabase: MariaDBConnection.Settings? = nil, name: String = #function,
-    _ body: @Sendable (APITestHarness) async throws -> Void
+    provisionerDatabase: MariaDBConnection.Settings? = nil, settings: APIServer.Settings? = nil,
+    name: String = #function, _ body: @Sendable (APITestHarness) async throws -> Void
   ) async throws {
     let hosts = try await TestServices.chroot(name: name)
     let cluster = try await PVCCluster.connect(
@@ -30,7 +30,8 @@ struct APITestHarness: Sendable {
       try await cluster.initialize()
     }
     let server = APIServer(
-      cluster: cluster, settings: .init(authenticationEnabled: authentication, tokens: [token], maxBodySize: 1 << 20))
+      cluster: cluster,
+      settings: settings ?? .init(authenticationEnabled: authentication, tokens: [token], maxBodySize: 1 << 20))
     let app = Application(router: server.router())
     do {
       try await app.test(.router) { client in

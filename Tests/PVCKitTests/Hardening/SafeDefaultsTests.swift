@@ -92,7 +92,7 @@ struct SafeDefaultsTests {
     defer { Task { await cluster.close() } }
     try await cluster.initialize()
     let reads = Mutex(0)
-    let held = HeldStatus(maxAge: .milliseconds(300))
+    let held = Held<ClusterStatus>(maxAge: .milliseconds(300))
     let read: @Sendable () async throws -> ClusterStatus = {
       reads.withLock { $0 += 1 }
       return try await cluster.status()

@@ -122,12 +122,14 @@ struct FenceMonitor: Sendable {
         }
       case .markFenced:
         try await markFenced(name, ref)
+        await FenceCounts.add(name, result: "success", in: zookeeper)
       case .recoverVMs:
         try await zookeeper.set(ref.path(.domainState), NodeDomainState.fenceFlush.rawValue)
         try await NodeEvacuation(zookeeper: zookeeper, node: name, logger: logger).recover()
         try await zookeeper.set(ref.path(.domainState), NodeDomainState.flushed.rawValue)
       case .reportFailure(let reason):
         logger.warning("fence of node \(name) failed: \(reason)")
+        await FenceCounts.add(name, result: "failure", in: zookeeper)
         try await faults.report([
           FaultReport(
             id: "FENCE_FAILED_\(name)", healthDelta: FaultChecks.deadNodeDelta,

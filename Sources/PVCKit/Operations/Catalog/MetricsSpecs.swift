@@ -3,7 +3,11 @@ extension OperationSpec {
   /// Health and resource metrics (Prometheus)
   public static let metrics = OperationSpec(
     "metrics", .get, "/metrics", summary: "Health and resource metrics (Prometheus)", isOpen: true,
-    responses: [200: "text"])
+    responses: [200: "text"],
+    notes: [
+      "Upstream's families (health, resource, Ceph's and ZooKeeper's own) and PVCKit's (pvckit_*); 404 while "
+        + "subsystem.enable_prometheus is off"
+    ])
 
   /// Health metrics (Prometheus)
   public static let metricsHealth = OperationSpec(
@@ -24,6 +28,17 @@ extension OperationSpec {
         + "or the module does not answer"
     ])
 
+  /// ZooKeeper's own metrics (Prometheus), from its servers
+  public static let metricsZooKeeper = OperationSpec(
+    "metrics.zookeeper", .get, "/metrics/zookeeper", summary: "ZooKeeper's own metrics (Prometheus), from its servers",
+    isOpen: true, responses: [200: "text"],
+    notes: [
+      "Each server's mntr figures as zk_* gauges labelled with the server (text figures as labels), zk_up 0 for a "
+        + "server that does not answer"
+    ])
+
   /// Every operation of this area.
-  static let metricsOperations: [OperationSpec] = [metrics, metricsHealth, metricsResource, metricsCeph]
+  static let metricsOperations: [OperationSpec] = [
+    metrics, metricsHealth, metricsResource, metricsCeph, metricsZooKeeper,
+  ]
 }

@@ -1,26 +1,24 @@
 import PVCKit
 import Synchronization
 
-/// The cluster's status as last read, for `/metrics`: scrapers are answered from
-/// what is held, never with a cluster scan per request. A held status older than
-/// `maxAge` is answered at once while one refresh runs in the background; only
-/// the very first request (nothing held yet) waits for a read, which concurrent
-/// requests share.
-final class HeldStatus: Sendable {
+/// A value as last read (the metrics' figures): scrapers are answered from what is held, never with a cluster scan
+/// per request. A held value older than `maxAge` is answered at once while one refresh runs in the background; only
+/// the very first request (nothing held yet) waits for a read, which concurrent requests share.
+final class Held<Value: Sendable>: Sendable {
   private struct State {
-    var status: ClusterStatus?
+    var status: Value?
     var readAt: ContinuousClock.Instant?
     var refreshing = false
   }
   private let state = Mutex(State())
-  private let first = Coalescer<Int, ClusterStatus>()
+  private let first = Coalescer<Int, Value>()
   let maxAge: Duration
 
   init(maxAge: Duration = .seconds(5)) { self.maxAge = maxAge }
 
-  /// The held status, read with `read` if none is held yet.
-  func current(read: @escaping @Sendable () async throws -> ClusterStatus) async throws -> ClusterStatus {
-    let (held, refresh) = state.withLock { state -> (ClusterStatus?, Bool) in
+  /// The held value, read with `read` if none is held yet.
+  func current(read: @escaping @Sendable () async throws -> Value) async throws -> Value {
+    let (held, refresh) = state.withLock { state -> (Value?, Bool) in
       guard let status = state.status, let readAt = state.readAt else { return (nil, false) }
       let stale = ContinuousClock.now - readAt > maxAge && !state.refreshing
       if stale { state.refreshing = true }
