@@ -55,8 +55,7 @@ extension DirectNodeOperations {
   func log(_ node: String, lines: Int) async throws -> String {
     let ref = try checkedNode(node)
     guard try await zookeeper.exists(ref.basePath) != nil else { throw NodeError.notFound(node) }
-    let text = try await zookeeper.string(try Layout.log(node).path(.messages)) ?? ""
-    return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(max(lines, 0)).joined(separator: "\n")
+    return try await NodeLogRing.read(node, lines: lines, zookeeper: zookeeper).text
   }
 
   /// The node's reference; a malformed name is reported as not found.

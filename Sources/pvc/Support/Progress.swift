@@ -1,4 +1,5 @@
 import Foundation
+import PVCKit
 
 /// Shows what a long command is doing, on standard error and only on a
 /// terminal: a spinner with what is happening and the time spent, or a bar.
@@ -46,18 +47,6 @@ enum Progress {
   private static func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 }
 
-/// Prints what is new in a text that is replaced as a whole (a log's last lines):
-/// the lines after the longest overlap of the old text's tail with the new text's head.
-func newLines(from old: String, to new: String) -> [Substring] {
-  let before = old.split(separator: "\n", omittingEmptySubsequences: false)
-  let after = new.split(separator: "\n", omittingEmptySubsequences: false)
-  for overlap in stride(from: min(before.count, after.count), through: 0, by: -1)
-  where Array(before.suffix(overlap)) == Array(after.prefix(overlap)) {
-    return Array(after[overlap...])
-  }
-  return after[...].map { $0 }
-}
-
 /// Prints a log, then (if `follow`) what is added to it every second.
 func printLog(follow: Bool, _ read: () async throws -> String) async throws {
   var last = try await read()
@@ -66,7 +55,7 @@ func printLog(follow: Bool, _ read: () async throws -> String) async throws {
     try await Task.sleep(for: .seconds(1))
     let current = try await read()
     guard current != last else { continue }
-    let added = newLines(from: last, to: current)
+    let added = LogTail.added(from: last, to: current)
     if !added.isEmpty { output(added.joined(separator: "\n")) }
     last = current
   }

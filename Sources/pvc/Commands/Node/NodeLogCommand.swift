@@ -18,7 +18,8 @@ struct NodeLogCommand: AsyncParsableCommand {
   func run() async throws {
     try await withCluster(connection) { cluster in
       let name = node ?? localNodeName()
-      try await printLog(follow: follow) { try await cluster.nodes.log(name, lines: lines) }
+      guard follow else { return output(try await cluster.nodes.log(name, lines: lines)) }
+      for try await piece in cluster.nodes.followLog(name, lines: lines) { output(piece) }
     }
   }
 }
