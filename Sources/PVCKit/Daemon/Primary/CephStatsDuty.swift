@@ -159,7 +159,7 @@ enum CephStats {
       "used": .string(human(used * 1024)), "avail": .string(human(max(0, kb - used) * 1024)),
       "utilization": utilization, "pgs": .integer(self.number(field(space, "pgs"))),
       "var": field(space, "var") ?? .number(0), "wr_ops": .integer(0), "wr_data": .integer(0), "rd_ops": .integer(0),
-      "rd_data": .integer(0),
+      "rd_data": .integer(0), "class": field(space, "device_class") ?? .string(""),
     ]
     return text(object)
   }
