@@ -59,6 +59,26 @@ enum Components {
       """
   }
 
+  /// The faults with their acknowledge buttons (one each, and one for all).
+  static func faultTable(_ faults: [Fault], session: WebSession) -> HTML {
+    guard !faults.isEmpty else { return "<p>No faults.</p>" }
+    let rows = faults.map { fault -> HTML in
+      let acknowledge: HTML =
+        fault.isAcknowledged
+        ? "" : button("Acknowledge", action: "/faults/ack", fields: [("id", fault.id)], csrf: session.csrf)
+      return """
+        <tr><td>\(fault.id)</td><td>\(badge(fault.status))</td><td>\(fault.healthDelta)</td>\
+        <td>\(fault.message)</td><td>\(fault.lastReported)</td><td>\(acknowledge)</td></tr>
+        """
+    }
+    return """
+      <table><caption class="sr">Faults</caption><thead><tr><th scope="col">ID</th><th scope="col">Status</th>\
+      <th scope="col">Health −</th><th scope="col">Message</th><th scope="col">Last seen</th><th scope="col"></th></tr></thead>\
+      <tbody>\(rows)</tbody></table>\
+      \(button("Acknowledge all", action: "/faults/ack", fields: [("id", "all")], csrf: session.csrf))
+      """
+  }
+
   static func format(_ value: Double) -> String {
     guard value.isFinite else { return "?" }
     if value == value.rounded(), let whole = Int(checkedTruncating: value) { return String(whole) }

@@ -6,24 +6,6 @@ enum OverviewPage {
     let health = status.clusterHealth.health
     let memory = status.resources.memory
     let vcpu = status.resources.cpu
-    let faultRows = faults.map { fault -> HTML in
-      let acknowledge: HTML =
-        fault.isAcknowledged
-        ? "" : Components.button("Acknowledge", action: "/faults/ack", fields: [("id", fault.id)], csrf: session.csrf)
-      return """
-        <tr><td>\(fault.id)</td><td>\(Components.badge(fault.status))</td><td>\(fault.healthDelta)</td>\
-        <td>\(fault.message)</td><td>\(fault.lastReported)</td><td>\(acknowledge)</td></tr>
-        """
-    }
-    let faultTable: HTML =
-      faults.isEmpty
-      ? "<p>No faults.</p>"
-      : """
-      <table><caption class="sr">Faults</caption><thead><tr><th scope="col">ID</th><th scope="col">Status</th>\
-      <th scope="col">Health −</th><th scope="col">Message</th><th scope="col">Last seen</th><th scope="col"></th></tr></thead>\
-      <tbody>\(faultRows)</tbody></table>\
-      \(Components.button("Acknowledge all", action: "/faults/ack", fields: [("id", "all")], csrf: session.csrf))
-      """
     let maintenance = Components.button(
       status.maintenance ? "Leave maintenance mode" : "Enter maintenance mode", action: "/maintenance",
       fields: [("state", status.maintenance ? "off" : "on")], csrf: session.csrf)
@@ -43,7 +25,7 @@ enum OverviewPage {
       \(Components.meter("Memory allocated", used: Double(memory.allocated), total: Double(memory.total), unit: "MiB"))\
       \(Components.meter("vCPUs allocated", used: Double(vcpu.allocated), total: Double(vcpu.total), unit: "vCPUs"))\
       </section>
-      <section aria-labelledby="faults"><h2 id="faults">Faults</h2>\(faultTable)</section>
+      <section aria-labelledby="faults"><h2 id="faults">Faults</h2>\(Components.faultTable(faults, session: session))</section>
       """)
   }
 }

@@ -31,6 +31,24 @@ struct WebRoutes: Sendable {
         return OverviewPage.render(try await status, faults: try await faults, session: session, flash: flash)
       }
     }
+    router.get("/health") { request, _ in
+      try await page(request) { session, flash in
+        async let status = cluster.status()
+        async let nodes = cluster.nodes.list()
+        async let faults = cluster.faults.list()
+        let (current, nodeList) = (try await status, try await nodes)
+        server.health.record(current, nodes: nodeList)
+        server.health.startSampling(cluster)
+        let wanted = RequestParameters(query: request.uri.query).first("log") ?? current.primaryNode ?? ""
+        var log: (String, String)?
+        if nodeList.contains(where: { $0.name == wanted }) {
+          log = (wanted, (try? await cluster.nodes.log(wanted, lines: 100)) ?? "")
+        }
+        return HealthPage.render(
+          current, nodes: nodeList, faults: try await faults, history: server.health.series(), log: log,
+          session: session, flash: flash)
+      }
+    }
     router.get("/nodes") { request, _ in
       try await page(request) { session, flash in
         NodePages.list(try await cluster.nodes.list(), session: session, flash: flash)

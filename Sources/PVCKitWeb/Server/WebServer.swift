@@ -40,6 +40,7 @@ public struct WebServer: Sendable {
   let authenticator: APIAuthenticator
   let sessions = WebSessions()
   let history = VMStatsHistory()
+  let health = HealthHistory()
 
   /// Creates the UI over a connected cluster.
   public init(cluster: PVCCluster, settings: Settings) {

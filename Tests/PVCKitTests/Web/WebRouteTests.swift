@@ -433,6 +433,33 @@ struct WebRouteTests {
     }
   }
 
+  @Test("the health page: cluster health over time, each node's plugins, faults to acknowledge, a node's log")
+  func healthPage() async throws {
+    try await Self.withBrowser { browser in
+      try await browser.cluster.faults.report([
+        FaultReport(id: "NODE_PLUGIN_DISK_hv1", healthDelta: 10, message: "disk full")
+      ])
+      let page = try await browser.get("/health")
+      #expect(page.status == 200)
+      let html = page.html
+      #expect(html.contains("Cluster health") && html.contains("Cluster health (%)"))
+      for plugin in ["disk", "load", "zkpr"] { #expect(html.contains("<td>\(plugin)</td>"), "\(plugin)") }
+      #expect(html.contains("NODE_PLUGIN_DISK_hv1") && html.contains("Acknowledge"))
+      #expect(html.contains("id=\"log\""))
+      let other = try await browser.get("/health?log=hv2")
+      #expect(other.html.contains("Log of hv2"))
+      // A node that does not exist shows no log, and nothing it names reaches the page unescaped.
+      let hostile = try await browser.get("/health?log=%3Cscript%3E")
+      #expect(!hostile.html.contains("<script>") && !hostile.html.contains("Log of"))
+      // A second look adds a sample: the trend has two points.
+      try await Task.sleep(for: .seconds(1.1))
+      #expect(try await browser.get("/health").html.contains("<polyline"))
+      let csrf = try #require(page.csrf)
+      _ = try await browser.send(.post, "/faults/ack", form: [("id", "NODE_PLUGIN_DISK_hv1"), ("csrf", csrf)])
+      #expect(try await browser.cluster.faults.list().first { $0.id == "NODE_PLUGIN_DISK_hv1" }?.isAcknowledged == true)
+    }
+  }
+
   @Test("a VM's snapshot section: taking one queues its task and shows it; rollback, removal and promotion ask first")
   func vmSnapshotForms() async throws {
     try await Self.withBrowser { browser in
