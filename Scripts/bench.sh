@@ -79,6 +79,7 @@ suite provisioner --hosts "$HOSTS" --ceph-conf "$("$CEPH" conf 2>/dev/null)" \
   --galera "$("$GALERA" connect 2>/dev/null)" --galera-password "$("$GALERA" password 2>/dev/null)" \
   --rounds "$ROUNDS" --bulk "${BENCH_PROVISIONER_BULK:-100}"
 suite snapshots --hosts "$HOSTS" --ceph-conf "$("$CEPH" conf 2>/dev/null)" --rounds "$ROUNDS"
+suite health --hosts "$HOSTS" --node-net "$NODE_NET" --rounds "$ROUNDS"
 
 echo "## Every figure, with its baseline from this run"
 echo

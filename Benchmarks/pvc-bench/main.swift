@@ -18,6 +18,7 @@ import PVCKit
 //        pvc-bench dns --hosts HOSTS --galera H:P,... --galera-password PW [--records N] [--rounds R]
 //          (a Galera cluster with user pvc; PowerDNS)
 //        pvc-bench snapshots --hosts HOSTS --ceph-conf FILE [--rounds R]
+//        pvc-bench health --hosts HOSTS --node-net NET [--rounds R]   (a simulated node's libvirt)
 //        pvc-bench provisioner --hosts HOSTS --ceph-conf FILE --galera H:P,... --galera-password PW [--rounds R]
 //          [--bulk N]   (three simulated nodes, Ceph, Galera)
 
@@ -46,6 +47,10 @@ do {
         hosts: hosts, nodeNet: option("--node-net", default: "10.80.0"),
         consoleDirectory: option("--console-dir", default: "/tmp"), rounds: rounds
       ).run().render())
+  case "health":
+    print(
+      try await HealthBenchmark(hosts: hosts, nodeNet: option("--node-net", default: "10.80.0"), rounds: rounds)
+        .run().render())
   case "parse":
     print(try ParseBenchmark(count: Int(option("--count", default: "1000")) ?? 1000, rounds: rounds).run().render())
   case "vm-list":

@@ -7,19 +7,15 @@ import PVCKit
 enum MetricsRoutes {
   static let all: [APIRoute] = [
     APIRoute(.metrics) { call in
-      try await answer(call) { snapshot in
-        let ceph = (try? await call.cluster.storage.prometheusMetrics()) ?? ""
-        let zookeeper = await ZooKeeperMetrics.render(servers: ZooKeeperMetrics.servers(call.cluster.connection))
-        return snapshot.health + snapshot.resource + ceph + zookeeper + snapshot.extras
-          + PVCKitMetrics.age(of: snapshot.source) + call.server.requests.text
-      }
+      guard call.server.settings.prometheus else { return disabled }
+      return Responses.text(try await call.server.metricsBody())
     },
     APIRoute(.metricsHealth) { call in try await answer(call) { $0.health } },
     APIRoute(.metricsResource) { call in try await answer(call) { $0.resource } },
     APIRoute(.metricsCeph) { call in
       guard call.server.settings.prometheus else { return disabled }
       do {
-        return Responses.text(try await call.cluster.storage.prometheusMetrics())
+        return Responses.text(try await call.server.cephMetricsText())
       } catch {
         // Upstream answers 400 when Ceph's metrics cannot be had.
         return Responses.message("Ceph metrics are not available: \(error)", status: .badRequest)
@@ -27,7 +23,7 @@ enum MetricsRoutes {
     },
     APIRoute(.metricsZooKeeper) { call in
       guard call.server.settings.prometheus else { return disabled }
-      return Responses.text(await ZooKeeperMetrics.render(servers: ZooKeeperMetrics.servers(call.cluster.connection)))
+      return Responses.text(await call.server.zookeeperMetricsText())
     },
   ]
 

@@ -74,10 +74,41 @@ public struct APIServer: Sendable {
   /// The API's requests, counted as they are answered.
   let requests = RequestMetrics()
 
+  /// Ceph's and ZooKeeper's own figures, held as the cluster's are (each scrape would otherwise ask them).
+  let cephMetrics = Held<String>()
+  let zookeeperMetrics = Held<String>()
+
   /// The held figures (see ``Held``), rendered once per read.
   func metricsSnapshot() async throws -> MetricsSnapshot {
     let cluster = self.cluster
     return try await metrics.current { MetricsSnapshot(try await MetricsSource.read(cluster)) }
+  }
+
+  /// Ceph's own metrics text (held).
+  func cephMetricsText() async throws -> String {
+    let storage = cluster.storage
+    return try await cephMetrics.current { try await storage.prometheusMetrics() }
+  }
+
+  /// ZooKeeper's own metrics text (held).
+  func zookeeperMetricsText() async -> String {
+    let servers = ZooKeeperMetrics.servers(cluster.connection)
+    return (try? await zookeeperMetrics.current { await ZooKeeperMetrics.render(servers: servers) }) ?? ""
+  }
+
+  /// The body `GET /metrics` answers, from the held figures (for benchmarks and programs embedding the server).
+  public func metricsBody() async throws -> String {
+    let snapshot = try await metricsSnapshot()
+    let ceph = (try? await cephMetricsText()) ?? ""
+    return snapshot.health + snapshot.resource + ceph + (await zookeeperMetricsText()) + snapshot.extras
+      + PVCKitMetrics.age(of: snapshot.source) + requests.text
+  }
+
+  /// Upstream's families read from the cluster and rendered now, without holding anything: what every scrape
+  /// would cost without the held figures (for benchmarks).
+  public static func freshMetrics(_ cluster: PVCCluster) async throws -> String {
+    let snapshot = MetricsSnapshot(try await MetricsSource.read(cluster))
+    return snapshot.health + snapshot.resource + snapshot.extras
   }
 
   /// Creates a server over a connected cluster, which it follows (see
