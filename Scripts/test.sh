@@ -81,19 +81,20 @@ SNAPSHOTS='VMSnapshotTests'
 DEVICES='VMDeviceTests'
 MIRRORS='VMMirrorTests'
 HEALTH='HealthEndToEndTests'
+PROMETHEUS='PrometheusScrapeTests'
 # A renamed suite would silently move to another phase (or run in none): each
 # name must be a suite of the test build.
 SUITES=$(swift test list --skip-build 2>/dev/null)
-for suite in "$ENSEMBLE" "$HA" "$RUN" "$BROWSER" "$OSD" "$DNS_CLUSTER" "$PROVISION" "$GUESTS" "$SNAPSHOTS" "$DEVICES" "$MIRRORS" "$HEALTH"; do
+for suite in "$ENSEMBLE" "$HA" "$RUN" "$BROWSER" "$OSD" "$DNS_CLUSTER" "$PROVISION" "$GUESTS" "$SNAPSHOTS" "$DEVICES" "$MIRRORS" "$HEALTH" "$PROMETHEUS"; do
   grep -q "^PVCKitTests\.$suite/" <<<"$SUITES" || die "test.sh names suite $suite, which the test build does not have"
 done
 
 status=0
 log "phase 1: every test except $ENSEMBLE, $HA, $RUN, $BROWSER, $OSD, $DNS_CLUSTER, $PROVISION, $SNAPSHOTS," \
-  "$DEVICES, $MIRRORS, $HEALTH and $GUESTS, in parallel"
+  "$DEVICES, $MIRRORS, $HEALTH, $PROMETHEUS and $GUESTS, in parallel"
 swift test --skip-build --skip "$ENSEMBLE" --skip "$HA" --skip "$RUN" --skip "$BROWSER" --skip "$OSD" \
   --skip "$DNS_CLUSTER" --skip "$PROVISION" --skip "$SNAPSHOTS" --skip "$DEVICES" \
-  --skip "$MIRRORS" --skip "$HEALTH" --skip "$GUESTS" || status=1
+  --skip "$MIRRORS" --skip "$HEALTH" --skip "$PROMETHEUS" --skip "$GUESTS" || status=1
 log "phase 2: $ENSEMBLE, $BROWSER (headless Chromium), $RUN (make run and make stop with the test build), $OSD," \
   "$PROVISION"
 swift test --skip-build --filter "$ENSEMBLE|$BROWSER|$RUN|$OSD|$PROVISION" || status=1
@@ -106,9 +107,9 @@ swift test --skip-build --filter "$GUESTS" || status=1
 # Alone too: a running VM, Ceph snapshots and a primary of its own on the shared nodes slowed the DNS cluster tests.
 log "phase 3b: $SNAPSHOTS, $DEVICES, $MIRRORS"
 swift test --skip-build --filter "$SNAPSHOTS|$DEVICES|$MIRRORS" || status=1
-# Alone: it stops a node's libvirtd.
-log "phase 3c: $HEALTH"
-swift test --skip-build --filter "$HEALTH" || status=1
+# Alone: the first stops a node's libvirtd; the second runs a Prometheus scraping two API servers every second.
+log "phase 3c: $HEALTH, $PROMETHEUS"
+swift test --skip-build --filter "$HEALTH|$PROMETHEUS" || status=1
 log "phase 4: $HA"
 swift test --skip-build --filter "$HA" || status=1
 

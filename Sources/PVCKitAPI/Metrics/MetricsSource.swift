@@ -1,6 +1,7 @@
 import Foundation
 import PVCKit
 import Prometheus
+import Synchronization
 
 /// What `/metrics` is made from, read together: the cluster's status and its nodes, VMs, OSDs, pools and tasks
 /// (from the server's watch-fed views where it has them). Storage that does not answer leaves its families empty.
@@ -16,7 +17,9 @@ struct MetricsSource: Sendable {
   /// When it was read.
   var readAt = Date()
 
-  static func read(_ cluster: PVCCluster) async throws -> MetricsSource {
+  /// Reads the figures; storage that does not answer this time keeps its last figures (`previous`), so that its
+  /// series do not vanish from Prometheus for a slow answer.
+  static func read(_ cluster: PVCCluster, previous: MetricsMemory? = nil) async throws -> MetricsSource {
     async let status = cluster.status()
     async let nodes = cluster.nodes.list()
     async let vms = cluster.vms.list()
@@ -25,9 +28,26 @@ struct MetricsSource: Sendable {
     async let tasks = try? cluster.tasks.list()
     var fences: [(node: String, result: String, count: Int)] = []
     if let zookeeper = cluster.zookeeper { fences = (try? await FenceCounts.all(in: zookeeper)) ?? [] }
+    let (readOSDs, readPools) = (await osds, await pools)
+    let storage: (osds: [OSDInfo], pools: [PoolInfo]) =
+      previous?.storage(osds: readOSDs, pools: readPools) ?? (readOSDs ?? [], readPools ?? [])
     return MetricsSource(
-      status: try await status, nodes: try await nodes, vms: try await vms, osds: await osds ?? [],
-      pools: await pools ?? [], tasks: await tasks ?? [], fences: fences)
+      status: try await status, nodes: try await nodes, vms: try await vms, osds: storage.osds,
+      pools: storage.pools, tasks: await tasks ?? [], fences: fences)
+  }
+}
+
+/// The storage figures last read, for a read whose storage does not answer.
+final class MetricsMemory: Sendable {
+  private let last = Mutex<(osds: [OSDInfo], pools: [PoolInfo])>(([], []))
+
+  /// What was read now, each part that failed (`nil`) taken from the last read, and kept for the next.
+  func storage(osds: [OSDInfo]?, pools: [PoolInfo]?) -> (osds: [OSDInfo], pools: [PoolInfo]) {
+    last.withLock { last in
+      if let osds { last.osds = osds }
+      if let pools { last.pools = pools }
+      return last
+    }
   }
 }
 

@@ -71,6 +71,8 @@ public struct APIServer: Sendable {
   let listing: VMListing
   /// The figures `/metrics` answers with.
   let metrics = Held<MetricsSnapshot>()
+  /// The storage figures last read, for reads whose storage does not answer.
+  let metricsMemory = MetricsMemory()
   /// The API's requests, counted as they are answered.
   let requests = RequestMetrics()
 
@@ -80,8 +82,8 @@ public struct APIServer: Sendable {
 
   /// The held figures (see ``Held``), rendered once per read.
   func metricsSnapshot() async throws -> MetricsSnapshot {
-    let cluster = self.cluster
-    return try await metrics.current { MetricsSnapshot(try await MetricsSource.read(cluster)) }
+    let (cluster, memory) = (self.cluster, metricsMemory)
+    return try await metrics.current { MetricsSnapshot(try await MetricsSource.read(cluster, previous: memory)) }
   }
 
   /// Ceph's own metrics text (held).

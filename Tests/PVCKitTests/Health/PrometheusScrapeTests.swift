@@ -16,7 +16,7 @@ import Testing
 struct PrometheusScrapeTests {
   static let prometheus = "/usr/bin/prometheus"
   static let prometheusPort = 29_090
-  static let ports = (cluster: 22_822, seeded: 22_823)
+  static let ports = (cluster: 22_900, seeded: 22_901)
 
   /// Runs Prometheus on loopback with a scrape configuration, in its own directory; stopped by its pid.
   static func withPrometheus(scraping targets: [Int], _ body: () async throws -> Void) async throws {
