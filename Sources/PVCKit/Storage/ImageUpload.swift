@@ -98,8 +98,11 @@ struct ImageUpload: Sendable {
   }
 
   /// Writes the bytes in order from the start of the image; more than `capacity` bytes is refused.
+  /// Writes the stream's bytes from the start of the image. Into a volume just made (`fresh`, all zeros), pieces that
+  /// are all zeros are skipped: the volume stays thin, and a mostly empty disk costs its data only.
   func write(
-    _ bytes: AsyncThrowingStream<[UInt8], any Error>, into name: String, of images: RBDPool, capacity: UInt64
+    _ bytes: AsyncThrowingStream<[UInt8], any Error>, into name: String, of images: RBDPool, capacity: UInt64,
+    fresh: Bool = false
   ) async throws {
     var offset: UInt64 = 0
     var pending: [UInt8] = []
@@ -111,7 +114,7 @@ struct ImageUpload: Sendable {
         throw StorageError.invalid(
           "the image is larger than volume \(images.pool)/\(name) (\(capacity) bytes): resize the volume first")
       }
-      try await images.write(name, at: offset, pending)
+      if !(fresh && pending.allSatisfy { $0 == 0 }) { try await images.write(name, at: offset, pending) }
       offset = end
       pending.removeAll(keepingCapacity: true)
     }

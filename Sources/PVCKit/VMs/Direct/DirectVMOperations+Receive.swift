@@ -80,9 +80,11 @@ extension DirectVMOperations {
         guard let access = ceph.access else { throw StorageError.noCephAccess }
         let upload = ImageUpload(rados: rados, zookeeper: zookeeper, access: access)
         switch source {
-        case .stream(let bytes): try await upload.write(bytes, into: volume, of: images, capacity: size)
+        // The volume was just made: zeros are not written.
+        case .stream(let bytes): try await upload.write(bytes, into: volume, of: images, capacity: size, fresh: true)
         case .file(let path):
-          try await upload.write(try ImageSource.chunks(ofFile: path), into: volume, of: images, capacity: size)
+          try await upload.write(
+            try ImageSource.chunks(ofFile: path), into: volume, of: images, capacity: size, fresh: true)
         }
       } catch {
         try? await volumes.removeDisk(volume, pool: pool)
