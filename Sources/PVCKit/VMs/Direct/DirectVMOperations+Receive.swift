@@ -114,17 +114,36 @@ extension DirectVMOperations {
       }
       let size = try await images.info(volume).size
       var decoder = SnapshotExtentDecoder()
+      // The body arrives in small pieces: contiguous ones are gathered into writes of up to 4 MiB (one RBD object),
+      // not one write per piece.
+      var pending: (offset: UInt64, bytes: [UInt8])?
+      func flush() async throws {
+        guard let write = pending else { return }
+        pending = nil
+        try await images.write(volume, at: write.offset, write.bytes)
+      }
       for try await chunk in records {
         for write in try decoder.feed(chunk) {
           guard write.offset + UInt64(write.bytes.count) <= size else {
             throw VMError.invalidArgument("a change at \(write.offset) lies past the end of \(pool)/\(volume)")
           }
-          try await images.write(volume, at: write.offset, write.bytes)
+          if let gathered = pending, gathered.offset + UInt64(gathered.bytes.count) == write.offset,
+            gathered.bytes.count + write.bytes.count <= Self.receiveWriteSize
+          {
+            pending?.bytes += write.bytes
+          } else {
+            try await flush()
+            pending = (write.offset, write.bytes)
+          }
         }
       }
+      try await flush()
       try decoder.finish()
     }
   }
+
+  /// The largest write a received batch of changes is gathered into (an RBD object).
+  static let receiveWriteSize = 4 << 20
 
   func receiveSnapshotFinish(_ vm: String, pool: String, volume: String, snapshot: String) async throws {
     let (info, receipt, version) = try await receiving(vm, snapshot: snapshot, volume: volume)
