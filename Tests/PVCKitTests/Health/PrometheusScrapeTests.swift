@@ -144,7 +144,11 @@ struct PrometheusScrapeTests {
             "/api/v1/query?query=" + "pvc_node_daemon_states{state=\"run\",pvc_cluster_id=\"c\(Self.ports.cluster)\"}"
               .addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
           #expect(running.contains("\"3\""), "\(running)")
-          #expect(!(try await Self.labelSets("pvckit_api_requests_total")).isEmpty)
+          // The scrapes themselves are requests: counted after each answer, seen by the next scrape.
+          #expect(
+            try await eventually(timeout: .seconds(30)) {
+              !(try await Self.labelSets("pvckit_api_requests_total")).isEmpty
+            })
         }
       } catch {
         await server.stop()
