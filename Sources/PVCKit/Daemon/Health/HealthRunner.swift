@@ -5,8 +5,9 @@ import Synchronization
 /// Runs a node's health plugins (pvcd's part of upstream's health daemon): every monitoring interval, each
 /// plugin that is due, all at once, each within its time limit; then writes each result to
 /// `/nodes/<node>/monitoring_data/<plugin>`, the names to `monitoring_plugins` and the node's health to
-/// `monitoring_health`, as upstream. A check that hangs is left behind (it is cancelled and reported failed; it
-/// is not run again until it ends), so it never holds up the others, the next round or the keepalive.
+/// `monitoring_health`, as upstream (the first round an interval after the start, at most 10 s). A check that
+/// hangs is left behind (it is cancelled and reported failed; it is not run again until it ends), so it never holds
+/// up the others, the next round or the keepalive.
 struct HealthRunner: Sendable {
   let zookeeper: ZooKeeper
   let node: String
@@ -58,6 +59,8 @@ struct HealthRunner: Sendable {
     var last: [String: ContinuousClock.Instant] = [:]
     var results: [String: HealthResult] = [:]
     var names: [String] = []
+    // The first round waits a little (an interval, at most 10 s): a starting daemon registers and beats first.
+    try? await Task.sleep(for: min(interval, .seconds(10)))
     while !Task.isCancelled {
       let plugins = current()
       if plugins.map(\.name) != names {
