@@ -1,7 +1,7 @@
 # PVCKit: the two commands are `make run` and `make test` (see README.md).
 # Everything runs as root on Debian 12; missing packages are installed.
 
-.PHONY: all build test run stop bench format lint clean
+.PHONY: all build test run stop bench deb format lint clean
 
 all: build
 
@@ -20,6 +20,11 @@ stop:
 
 bench:
 	Scripts/bench.sh
+
+# Debian 12 packages (release builds) in .build/deb; see Documentation/Install.md.
+deb:
+	Scripts/install-deps.sh build deb
+	Scripts/deb.sh build
 
 format:
 	swift format --in-place --recursive Package.swift Sources Tests Benchmarks Examples

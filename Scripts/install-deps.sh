@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages PVCKit needs, only those that are missing.
 # Usage: Scripts/install-deps.sh [build] [zookeeper] [libvirt] [tools] [ipmi] [network] [ceph] [dns] [bench] [browser]
-#   [guest] [monitoring] [all]
+#   [guest] [monitoring] [deb] [all]
 source "$(dirname "$0")/lib.sh"
 
 BUILD_PKGS=(libzookeeper-mt-dev libvirt-dev librbd-dev librados-dev libmariadb-dev libxml2-dev pkg-config)
@@ -18,6 +18,8 @@ BENCH_PKGS=(wrk curl hyperfine)
 BROWSER_PKGS=(chromium python3-websocket)
 # The tests' tiny real guest (Scripts/guest-image.sh): a cloud kernel with virtio modules, and cpio for its initramfs.
 GUEST_PKGS=(linux-image-cloud-amd64 cpio busybox qemu-guest-agent)
+# Debian packages (make deb) and the clean Debian root the package tests install them into.
+DEB_PKGS=(patchelf dpkg-dev debootstrap systemd)
 # The metrics test's real Prometheus (started by the test itself, never as a service).
 MONITORING_PKGS=(prometheus)
 
@@ -37,7 +39,8 @@ for group in "$@"; do
     browser) pkg_install "${BROWSER_PKGS[@]}" ;;
     guest) pkg_install "${GUEST_PKGS[@]}" ;;
     monitoring) pkg_install "${MONITORING_PKGS[@]}" ;;
-    all) pkg_install "${BUILD_PKGS[@]}" "${ZOOKEEPER_PKGS[@]}" "${LIBVIRT_PKGS[@]}" "${TOOL_PKGS[@]}" "${IPMI_PKGS[@]}" "${NETWORK_PKGS[@]}" "${CEPH_PKGS[@]}" "${DNS_PKGS[@]}" "${BENCH_PKGS[@]}" "${BROWSER_PKGS[@]}" "${GUEST_PKGS[@]}" "${MONITORING_PKGS[@]}" ;;
-    *) die "unknown group '$group' (build, zookeeper, libvirt, tools, ipmi, network, ceph, dns, bench, browser, guest, monitoring, all)" ;;
+    deb) pkg_install "${DEB_PKGS[@]}" ;;
+    all) pkg_install "${BUILD_PKGS[@]}" "${ZOOKEEPER_PKGS[@]}" "${LIBVIRT_PKGS[@]}" "${TOOL_PKGS[@]}" "${IPMI_PKGS[@]}" "${NETWORK_PKGS[@]}" "${CEPH_PKGS[@]}" "${DNS_PKGS[@]}" "${BENCH_PKGS[@]}" "${BROWSER_PKGS[@]}" "${GUEST_PKGS[@]}" "${MONITORING_PKGS[@]}" "${DEB_PKGS[@]}" ;;
+    *) die "unknown group '$group' (build, zookeeper, libvirt, tools, ipmi, network, ceph, dns, bench, browser, guest, monitoring, deb, all)" ;;
   esac
 done

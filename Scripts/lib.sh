@@ -130,3 +130,9 @@ wait_for() {
   done
   die "timed out after ${timeout}s waiting for $what"
 }
+
+# require CMD...: dies naming the first command that is not installed.
+require() {
+  local cmd
+  for cmd in "$@"; do command -v "$cmd" >/dev/null 2>&1 || die "$cmd is not installed (Scripts/install-deps.sh deb)"; done
+}

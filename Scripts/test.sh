@@ -10,7 +10,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$PVCKIT_ROOT"
 
-"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt tools ipmi network ceph dns browser guest monitoring
+"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt tools ipmi network ceph dns browser guest monitoring deb
 
 export PVCKIT_STATE=/tmp/pvckit-test
 state_dir "$PVCKIT_STATE"
@@ -33,6 +33,12 @@ cleanup() {
   "$NODES" down || true
 }
 trap cleanup EXIT
+
+# The clean Debian root the package phase installs into: made by debootstrap (and its packages' dependencies
+# installed) in the background while the tests build and run; mostly downloads.
+DEB_ROOT="$PVCKIT_STATE/debroot"
+"$PVCKIT_ROOT/Scripts/deb.sh" root "$DEB_ROOT" >"$PVCKIT_STATE/debroot-prepare.log" 2>&1 &
+DEB_ROOT_JOB=$!
 
 log "checking formatting (swift format lint)"
 swift format lint --strict --recursive Package.swift Sources Tests Benchmarks Examples
@@ -82,10 +88,11 @@ DEVICES='VMDeviceTests'
 MIRRORS='VMMirrorTests'
 HEALTH='HealthEndToEndTests'
 PROMETHEUS='PrometheusScrapeTests'
+PACKAGES='PackageInstallTests'
 # A renamed suite would silently move to another phase (or run in none): each
 # name must be a suite of the test build.
 SUITES=$(swift test list --skip-build 2>/dev/null)
-for suite in "$ENSEMBLE" "$HA" "$RUN" "$BROWSER" "$OSD" "$DNS_CLUSTER" "$PROVISION" "$GUESTS" "$SNAPSHOTS" "$DEVICES" "$MIRRORS" "$HEALTH" "$PROMETHEUS"; do
+for suite in "$ENSEMBLE" "$HA" "$RUN" "$BROWSER" "$OSD" "$DNS_CLUSTER" "$PROVISION" "$GUESTS" "$SNAPSHOTS" "$DEVICES" "$MIRRORS" "$HEALTH" "$PROMETHEUS" "$PACKAGES"; do
   grep -q "^PVCKitTests\.$suite/" <<<"$SUITES" || die "test.sh names suite $suite, which the test build does not have"
 done
 
@@ -112,6 +119,19 @@ log "phase 3c: $HEALTH, $PROMETHEUS"
 swift test --skip-build --filter "$HEALTH|$PROMETHEUS" || status=1
 log "phase 4: $HA"
 swift test --skip-build --filter "$HA" || status=1
+# The Debian packages of this build (its debug binaries, packaged as make deb packages release ones) installed
+# into the clean root; node hv4 runs the installed pvcd from it.
+log "phase 5: $PACKAGES (packages built, installed into a debootstrapped Debian 12 root, hv4 runs from it)"
+if wait "$DEB_ROOT_JOB"; then
+  DEBS=$("$PVCKIT_ROOT/Scripts/deb.sh" build --debug --out "$PVCKIT_STATE/deb") &&
+    "$PVCKIT_ROOT/Scripts/deb.sh" install "$DEB_ROOT" "$DEBS"/*.deb >"$PVCKIT_STATE/deb-install.log" 2>&1 &&
+    "$NODES" up 4 &&
+    PVCKIT_DEB_ROOT="$DEB_ROOT" swift test --skip-build --filter "$PACKAGES" || status=1
+else
+  tail -20 "$PVCKIT_STATE/debroot-prepare.log" >&2
+  log "the Debian root could not be made (log: $PVCKIT_STATE/debroot-prepare.log)"
+  status=1
+fi
 
 if [ $status -eq 0 ]; then log "all tests passed"; else log "TESTS FAILED"; fi
 exit $status

@@ -30,12 +30,19 @@ struct PVCAPI: AsyncParsableCommand {
   @Option(help: ArgumentHelp("Listen port (overrides the configuration).", valueName: "port"))
   var port: Int?
 
+  @Flag(help: "Check the configuration file, say what it configures, and exit (0 when it can be used).")
+  var checkConfig = false
+
   func run() async throws {
     let configuration: PVCConfiguration
     do {
       configuration = try PVCConfiguration.load(from: config)
     } catch {
       throw ValidationError("\(error)")
+    }
+    if checkConfig {
+      print(configuration.summary(file: config))
+      return
     }
     var settings = APIServer.Settings.from(configuration)
     if let listen { settings.address = listen }

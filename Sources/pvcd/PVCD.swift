@@ -39,6 +39,12 @@ struct PVCD: AsyncParsableCommand {
   @Flag(help: "Run the schema startup steps, then exit.")
   var once = false
 
+  @Flag(
+    help: ArgumentHelp(
+      "Check the configuration file, say what it configures, and exit (0 when it can be used; systemd's "
+        + "ExecStartPre and the packages' scripts use it)."))
+  var checkConfig = false
+
   @Option(
     help: ArgumentHelp(
       "The least severe messages logged: trace, debug, info, notice, warning, error or critical "
@@ -55,6 +61,10 @@ struct PVCD: AsyncParsableCommand {
     let logger = Self.bootstrapLogging(level: logLevel)
     do {
       let configuration = try PVCConfiguration.load(from: config)
+      if checkConfig {
+        print(configuration.summary(file: config))
+        return
+      }
       var logger = logger
       if logLevel == nil && configuration.logging.debug { logger.logLevel = .debug }
       let hosts = zookeeper ?? configuration.zookeeperHosts

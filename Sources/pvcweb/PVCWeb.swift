@@ -28,6 +28,9 @@ struct PVCWeb: AsyncParsableCommand {
 
   @Option(help: ArgumentHelp("Listen port.", valueName: "port")) var port = 7371
 
+  @Flag(help: "Check the configuration file, say what it configures, and exit (0 when it can be used).")
+  var checkConfig = false
+
   func validate() throws {
     guard (1...65535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
   }
@@ -38,6 +41,10 @@ struct PVCWeb: AsyncParsableCommand {
       configuration = try PVCConfiguration.load(from: config)
     } catch {
       throw ValidationError("\(error)")
+    }
+    if checkConfig {
+      print(configuration.summary(file: config))
+      return
     }
     var tokens = configuration.api.tokens.map(\.token).filter { !$0.isEmpty }
     if tokens.isEmpty {

@@ -247,6 +247,13 @@ public struct PVCConfiguration: Sendable, Hashable {
     public var token: String
   }
 
+  /// What this configuration sets up, in one line: the answer of the daemons' `--check-config`, which systemd's
+  /// `ExecStartPre` and the packages' maintainer scripts run before starting them.
+  public func summary(file: String) -> String {
+    "\(file): cluster \(cluster.name), \(cluster.allNodes.count) nodes "
+      + "(coordinators \(cluster.coordinatorNodes.joined(separator: ", "))), ZooKeeper \(zookeeperHosts)"
+  }
+
   /// The ZooKeeper connect string: the explicit hosts, or every coordinator at the configured port.
   public var zookeeperHosts: String {
     zookeeper.hosts.isEmpty
@@ -273,6 +280,13 @@ public struct PVCConfiguration: Sendable, Hashable {
       document = try Yams.load(yaml: text)
     } catch {
       throw ConfigurationError(file: file, key: "", problem: "not valid YAML: \(error)")
+    }
+    if document == nil {
+      // The packages' sample as shipped: every setting commented out.
+      throw ConfigurationError(
+        file: file, key: "",
+        problem: "configures nothing yet (every line is a comment or blank): write the cluster's settings "
+          + "(the sample's comments and Documentation/Install.md say how)")
     }
     guard let root = document as? [String: Any] else {
       throw ConfigurationError(file: file, key: "", problem: "expected a YAML mapping at the top level")

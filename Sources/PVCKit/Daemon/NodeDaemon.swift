@@ -182,7 +182,14 @@ public struct NodeDaemon: Sendable {
     let watchdog: Watchdog?
     do {
       // The watchdog first: a node that cannot self-fence must not take VMs.
-      watchdog = try settings.watchdogDevice.map { try Watchdog(path: $0) }
+      if let device = settings.watchdogDevice {
+        watchdog = try await Watchdog.open(
+          path: device, stamp: settings.runtimeDirectory + "/watchdog.armed",
+          timeout: settings.fencePolicy.watchdogTimeout ?? .seconds(10), interval: settings.keepaliveInterval,
+          logger: logger)
+      } else {
+        watchdog = nil
+      }
       try await NodeRegistration(zookeeper: zookeeper, identity: identity, ipmi: settings.ipmi)
         .register(ready: settings.autoReady)
       try await markAlive()
@@ -212,6 +219,7 @@ public struct NodeDaemon: Sendable {
     }
     // A start that failed before is mended now.
     try? await DirectFaultOperations(zookeeper: zookeeper).delete(["NODE_START_FAILED_\(identity.name)"])
+    SystemdNotifier().ready(status: "node \(identity.name) registered")
     let group = ServiceGroup(configuration: groupConfiguration(services: services(watchdog: watchdog)))
     do {
       try await group.run()
@@ -283,8 +291,12 @@ public struct NodeDaemon: Sendable {
         zookeeper: zookeeper, identity: identity, interval: settings.keepaliveInterval, duties: primaryDuties(),
         logger: logger) : nil
     let nodeLog = self.nodeLog
+    let notifier = SystemdNotifier()
     let beat = NodeService("keepalive") {
       while !Task.isCancelled {
+        // systemd's watchdog sees the loop turn, whether or not ZooKeeper answers (that is the self-fence
+        // guard's business): it catches a pvcd that hangs.
+        notifier.watchdog()
         do {
           await nodeLog.publish(to: zookeeper, node: identity.name)
           try await keepalive.beat()
@@ -331,6 +343,7 @@ public struct NodeDaemon: Sendable {
       NodeService("task worker") { await tasks.run() },
       StopStep(description: "stop announcement") {
         logger.info("node \(identity.name) shutting down")
+        notifier.stopping()
         // Bounded: a node cut from ZooKeeper must still stop.
         _ = await withTimeout(settings.keepaliveInterval * 2) {
           try await zookeeper.set(try Layout.node(identity.name).path(.daemonState), NodeDaemonState.shutdown.rawValue)

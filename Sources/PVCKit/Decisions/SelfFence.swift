@@ -24,4 +24,15 @@ public enum SelfFence {
   public static func feedsWatchdog(lostContactFor silence: Duration, runningVMs: Int, policy: FencePolicy) -> Bool {
     !(mustStopVMs(lostContactFor: silence, policy: policy) && runningVMs > 0)
   }
+
+  /// How long a starting pvcd waits before it opens the watchdog, when a predecessor armed it and did not disarm
+  /// it (it crashed or was killed) and last fed it `sinceLastFeed` ago. Opening the device feeds it, so a pvcd
+  /// that a service manager restarts quickly would otherwise keep a node alive whose crashed daemon should have
+  /// been reset by the watchdog (and whose VMs the cluster may start elsewhere after the watchdog's timeout).
+  /// It waits out the timeout plus one keepalive interval of margin: by then the watchdog has reset the machine,
+  /// and only a watchdog that failed to do so lets it go on.
+  public static func waitBeforeArming(sinceLastFeed: Duration, timeout: Duration, interval: Duration) -> Duration {
+    let limit = timeout + interval
+    return sinceLastFeed >= limit ? .zero : limit - max(sinceLastFeed, .zero)
+  }
 }

@@ -6,12 +6,15 @@ final class BackgroundProgram: @unchecked Sendable {
   private let process = Process()
   let logFile: URL
 
-  /// Starts `executable` from the test build with `arguments`.
-  init(_ executable: String, _ arguments: [String]) throws {
+  /// Starts `executable` from the test build with `arguments` (and `environment` added to the test's).
+  init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
     logFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(executable)-\(UUID().uuidString).log")
     _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
     process.executableURL = TestServices.binDirectory.appendingPathComponent(executable)
     process.arguments = arguments
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     let output = try FileHandle(forWritingTo: logFile)
     process.standardOutput = output
     process.standardError = output

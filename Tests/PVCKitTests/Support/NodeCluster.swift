@@ -74,11 +74,12 @@ final class NodeCluster: Sendable {
     await cluster.stop()
   }
 
-  /// Starts (or restarts) node `name`'s daemon inside its namespace (Scripts/nodes.sh start-pvcd).
-  func startDaemon(_ name: String) throws {
+  /// Starts (or restarts) node `name`'s daemon inside its namespace (Scripts/nodes.sh start-pvcd): the test
+  /// build's pvcd with this cluster's configuration, or `command` (a pvcd installed elsewhere) when given.
+  func startDaemon(_ name: String, command: [String]? = nil) throws {
     try SimulatedNodes.startDaemon(
       on: name, tag: tag, log: directory.appendingPathComponent("\(name).log").path,
-      command: [
+      command: command ?? [
         TestServices.binDirectory.appendingPathComponent("pvcd").path, "--config", configFile, "--zookeeper", hosts,
         "--node", name, "--libvirt-uri", SimulatedNodes.libvirtURI(name),
         "--console-log-directory", "\(SimulatedNodes.root(of: name))/var/log/libvirt", "--auto-ready",

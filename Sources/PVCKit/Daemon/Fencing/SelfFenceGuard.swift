@@ -71,25 +71,64 @@ extension Duration {
 /// A Linux watchdog device (`/dev/watchdog`): opening it arms it, each write
 /// feeds it, and writing `V` before closing disarms it (the "magic close").
 /// If pvcd stops feeding it, the kernel resets the machine after its timeout.
+///
+/// While armed, a stamp file in the node's runtime directory (on tmpfs: a
+/// reboot clears it) carries the time of the last feed; a clean stop removes
+/// it. A pvcd that finds one left behind waits out the watchdog's timeout
+/// before opening the device (``SelfFence/waitBeforeArming(sinceLastFeed:timeout:interval:)``),
+/// so a quick restart never feeds the watchdog of a daemon that crashed.
 final class Watchdog: Sendable {
   let path: String
+  let stamp: String?
   private let handle: FileHandle
 
+  /// Opens (and so arms) the device, first waiting out a predecessor's armed watchdog found by `stamp`.
+  static func open(
+    path: String, stamp: String?, timeout: Duration, interval: Duration, logger: Logger
+  ) async throws -> Watchdog {
+    if let stamp, let modified = try? FileManager.default.attributesOfItem(atPath: stamp)[.modificationDate] as? Date {
+      let since = Duration.milliseconds(Int64(max(0, min(Date().timeIntervalSince(modified), 86400)) * 1000))
+      let wait = SelfFence.waitBeforeArming(sinceLastFeed: since, timeout: timeout, interval: interval)
+      if wait > .zero {
+        logger.warning(
+          "the watchdog \(path) was left armed by a daemon that did not stop cleanly; waiting \(wait) before opening it"
+        )
+        try await Task.sleep(for: wait)
+      }
+    }
+    return try Watchdog(path: path, stamp: stamp)
+  }
+
   /// Opens (and so arms) the device.
-  init(path: String) throws {
+  init(path: String, stamp: String? = nil) throws {
     self.path = path
+    self.stamp = stamp
     guard let handle = FileHandle(forWritingAtPath: path) else {
       throw PrimaryDutyError.failed("cannot open the watchdog \(path)")
     }
     self.handle = handle
+    touchStamp()
   }
 
   /// Feeds the watchdog.
-  func feed() { try? handle.write(contentsOf: Data("1".utf8)) }
+  func feed() {
+    try? handle.write(contentsOf: Data("1".utf8))
+    touchStamp()
+  }
 
   /// Disarms the watchdog on a clean stop.
   func disarm() {
     try? handle.write(contentsOf: Data("V".utf8))
     try? handle.close()
+    if let stamp { try? FileManager.default.removeItem(atPath: stamp) }
+  }
+
+  private func touchStamp() {
+    guard let stamp else { return }
+    let directory = (stamp as NSString).deletingLastPathComponent
+    try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    if !FileManager.default.createFile(atPath: stamp, contents: Data(path.utf8)) {
+      try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: stamp)
+    }
   }
 }
