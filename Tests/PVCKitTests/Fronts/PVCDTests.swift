@@ -133,7 +133,8 @@ struct PVCDTests {
     for _ in 0..<5 where !fed { fed = PackagingTests.receive(fd) == "WATCHDOG=1" }
     #expect(fed, "no WATCHDOG=1 after READY=1")
 
-    pvcd.stop()
+    // A graceful stop (the primary role handed over, bounded by the handover timeout) that is never cut short.
+    pvcd.stop(within: 90)
     var stopping = false
     for _ in 0..<10 where !stopping { stopping = PackagingTests.receive(fd)?.contains("STOPPING=1") ?? false }
     #expect(stopping)

@@ -28,10 +28,10 @@ final class BackgroundProgram: @unchecked Sendable {
   /// What it printed.
   var output: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
-  /// Stops it (SIGTERM) and waits up to 10 s.
-  func stop() {
+  /// Stops it (SIGTERM) and waits up to `seconds` before killing it.
+  func stop(within seconds: TimeInterval = 10) {
     if process.isRunning { process.terminate() }
-    let deadline = Date().addingTimeInterval(10)
+    let deadline = Date().addingTimeInterval(seconds)
     while process.isRunning && Date() < deadline { usleep(50_000) }
     if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     try? FileManager.default.removeItem(at: logFile)
