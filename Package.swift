@@ -70,6 +70,7 @@ let package = Package(
     .target(
       name: "PVCKitServer",
       dependencies: [
+        "PVCKit",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTLS", package: "hummingbird"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -97,6 +98,7 @@ let package = Package(
       dependencies: [
         "PVCKit", "PVCKitServer",
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strict
     ),

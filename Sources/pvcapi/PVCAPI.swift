@@ -50,7 +50,7 @@ struct PVCAPI: AsyncParsableCommand {
       guard (1...65535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
       settings.port = port
     }
-    if settings.authenticationEnabled && settings.tokens.isEmpty {
+    if settings.authenticationEnabled && settings.hasNoTokens {
       // Safe by default: no token configured means a generated one, not an open API.
       settings.tokens = [try TokenFile.loadOrCreate(at: configuration.api.tokenFile)]
       note("no api.token in \(config): using the token in \(configuration.api.tokenFile) (readable by root only)")

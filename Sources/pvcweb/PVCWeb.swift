@@ -46,8 +46,9 @@ struct PVCWeb: AsyncParsableCommand {
       print(configuration.summary(file: config))
       return
     }
-    var tokens = configuration.api.tokens.map(\.token).filter { !$0.isEmpty }
-    if tokens.isEmpty {
+    let credentials = configuration.api.credentials
+    var tokens: [String] = []
+    if credentials.isEmpty {
       // As pvcapi: the token kept in the token file (generated if there is none yet).
       tokens = [try TokenFile.loadOrCreate(at: configuration.api.tokenFile)]
       FileHandle.standardError.write(
@@ -58,9 +59,10 @@ struct PVCWeb: AsyncParsableCommand {
       ceph: configuration.cephAccess, database: configuration.dnsDatabaseSettings,
       provisionerDatabase: configuration.provisionerDatabaseSettings)
     let api = configuration.api
-    let settings = WebServer.Settings(
+    var settings = WebServer.Settings(
       address: listen, port: port, tokens: tokens, certificateFile: api.sslEnabled ? api.certificate : nil,
       privateKeyFile: api.sslEnabled ? api.privateKey : nil)
+    settings.credentials = credentials
     FileHandle.standardError.write(
       Data("pvcweb: serving \(api.sslEnabled ? "https" : "http")://\(listen):\(port)/\n".utf8))
     do {

@@ -13,6 +13,8 @@ public protocol ClusterOperations: Sendable {
   func backup() async throws -> ClusterBackup
   /// Makes the cluster tree equal to a backup of the same schema version.
   func restore(_ backup: ClusterBackup) async throws
+  /// The newest `count` entries of the audit log (state-changing calls through the API), oldest first.
+  func audit(last count: Int) async throws -> [AuditEntry]
   /// Ends the connection.
   func close() async
 }

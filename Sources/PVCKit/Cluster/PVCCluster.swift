@@ -135,6 +135,11 @@ public final class PVCCluster: Sendable {
     try await operations.status()
   }
 
+  /// The newest `count` entries of the audit log (every state-changing call through the API), oldest first.
+  public func audit(last count: Int = 100) async throws -> [AuditEntry] {
+    try await operations.audit(last: count)
+  }
+
   /// Turns maintenance mode on or off. In maintenance mode nodes are not fenced
   /// and faults are not raised.
   /// - Returns: `false` if the cluster already was in that mode.

@@ -175,7 +175,9 @@ extension PVCConfiguration {
     // On unless switched off explicitly (and then the API listens on loopback only).
     let enabled = try auth.bool("enabled", default: true)
     let tokens = try section.sections("token").map { entry in
-      Token(description: try entry.string("description", default: ""), token: try entry.string("token"))
+      Token(
+        description: try entry.string("description", default: ""), token: try entry.string("token"),
+        role: try entry.choice("role", default: AccessRole.administrator))
     }
     let tokenFile = try auth.has("token_file") ? checkedAbsolutePath(auth, "token_file") : API.defaultTokenFile
     let sslEnabled = try ssl.bool("enabled", default: false)

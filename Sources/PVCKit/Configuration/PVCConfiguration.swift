@@ -239,12 +239,23 @@ public struct PVCConfiguration: Sendable, Hashable {
     public var sslEnabled: Bool
     public var certificate: String
     public var privateKey: String
+
+    /// The tokens as credentials: each named by its description (or its place), with its role.
+    public var credentials: [APICredential] {
+      tokens.enumerated().filter { !$0.element.token.isEmpty }.map { index, entry in
+        APICredential(
+          token: entry.token, name: entry.description.isEmpty ? "token \(index + 1)" : entry.description,
+          role: entry.role)
+      }
+    }
   }
 
   /// An API token.
   public struct Token: Sendable, Hashable {
     public var description: String
     public var token: String
+    /// What it may do (`role`, a PVCKit extension; upstream's tokens are administrators).
+    public var role: AccessRole = .administrator
   }
 
   /// What this configuration sets up, in one line: the answer of the daemons' `--check-config`, which systemd's

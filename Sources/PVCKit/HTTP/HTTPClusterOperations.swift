@@ -28,6 +28,10 @@ struct HTTPClusterOperations: ClusterOperations {
     _ = try await client.expect(.clusterRestore, [], [("yes-i-really-mean-it", "yes"), ("cluster_data", text)])
   }
 
+  func audit(last count: Int) async throws -> [AuditEntry] {
+    try await client.expect(.clusterAudit, [], [("limit", String(count))]).decode([AuditEntry].self)
+  }
+
   func close() async { client.close() }
 }
 

@@ -173,6 +173,10 @@ public enum Layout {
     livenessRoot + "/" + (try validatedComponent(node, kind: "node"))
   }
 
-  /// Top-level trees that are not part of the cluster data (skipped by backups).
-  public static let foreignTrees: Set<String> = ["/zookeeper", "/patroni"]
+  /// Trees that are not part of the cluster data (skipped by backups, left alone by restores): ZooKeeper's and
+  /// Patroni's own, and PVCKit's audit log (a restore must not rewrite the record of who did what).
+  public static let foreignTrees: Set<String> = ["/zookeeper", "/patroni", auditRoot]
+
+  /// The audit log's entries (a PVCKit extension): `/pvckit/audit/e<sequence>`, see ``AuditLog``.
+  public static let auditRoot = "/pvckit/audit"
 }

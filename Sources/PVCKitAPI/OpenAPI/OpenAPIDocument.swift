@@ -43,11 +43,18 @@ enum OpenAPIDocument {
       }
       responses[String(code)] = response
     }
-    if !route.isOpen { responses["401"] = ["description": "Missing or wrong API key"] }
+    if !route.isOpen {
+      responses["401"] = ["description": "Missing or wrong API key"]
+      if route.spec.requiredRole > .readOnly {
+        responses["403"] = ["description": "The token's role is below \(route.spec.requiredRole.rawValue)"]
+      }
+    }
     var operation: [String: Any] = ["summary": route.summary, "parameters": parameters, "responses": responses]
     operation["security"] = route.isOpen ? [] : [["apiKey": [String]()]]
     if !route.spec.notes.isEmpty { operation["description"] = route.spec.notes.joined(separator: ". ") }
     if route.spec.isExtension { operation["x-pvckit-extension"] = true }
+    // PVCKit's roles (an extension): the least role of a token that may call it.
+    if !route.isOpen { operation["x-pvckit-role"] = route.spec.requiredRole.rawValue }
     return operation
   }
 

@@ -21,12 +21,12 @@ enum RootRoutes {
         refused.headers[.retryAfter] = String(wait)
         return refused
       }
-      guard authenticator.isValid(token: call.parameters.string("token") ?? "") else {
+      guard let identity = authenticator.identity(of: call.parameters.string("token") ?? "") else {
         authenticator.throttle.recordFailure(call.client)
         return Responses.message("Invalid API token.", status: .unauthorized)
       }
       authenticator.throttle.recordSuccess(call.client)
-      let session = authenticator.sessions.open()
+      let session = authenticator.sessions.open(for: identity)
       // The CSRF token goes back in X-CSRF-Token with every request that changes something.
       var response = try Responses.json(["message": "Logged in.", "csrf_token": session.csrf])
       response.headers[.setCookie] =
@@ -66,6 +66,9 @@ enum RootRoutes {
       try await call.cluster.setMaintenance(on)
       return Responses.message(
         on ? "Successfully set cluster in maintenance mode" : "Successfully set cluster in normal mode")
+    },
+    APIRoute(.clusterAudit) { call in
+      try Responses.json(try await call.cluster.audit(last: call.parameters.int("limit") ?? 100))
     },
     APIRoute(.clusterPrimaryNode) { call in
       guard let primary = try await call.cluster.nodes.primary() else { return Response(status: .noContent) }

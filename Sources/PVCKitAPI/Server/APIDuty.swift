@@ -34,7 +34,7 @@ public final class APIDuty: PrimaryDuty {
   public func start() async throws {
     await stop()
     // Every coordinator would generate its own token: the primary's API needs one configured.
-    if settings.authenticationEnabled && settings.tokens.isEmpty {
+    if settings.authenticationEnabled && settings.hasNoTokens {
       throw ServerError.notStarted(
         "authentication is on but pvc.conf has no api.token; add the same token on every coordinator")
     }

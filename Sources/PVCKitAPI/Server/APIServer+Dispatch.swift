@@ -1,16 +1,59 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import PVCKit
 import PVCKitServer
 
 extension APIServer {
-  /// Answers one request for a route: authentication, parameters, the handler,
-  /// and errors turned into upstream's JSON messages. Never throws.
+  /// Answers one request for a route: authentication, the role the operation needs, the handler, and the
+  /// audit log for calls that change something. Never throws.
   func respond(to request: Request, context: PVCRequestContext, route: APIRoute) async -> Response {
-    if !route.isOpen, let refusal = authenticator.refusal(for: request.headers, method: request.method) {
-      return Responses.error(APIError(refusal.status, refusal.message))
+    guard !route.isOpen else { return await handle(request, context: context, route: route) }
+    let identity: APIAuthenticator.Identity?
+    let response: Response
+    switch authenticator.identify(request.headers, method: request.method) {
+    case .failure(let refusal):
+      identity = nil
+      response = Responses.error(APIError(refusal.status, refusal.message))
+    case .success(let who) where who.role < route.spec.requiredRole:
+      identity = who
+      response = Responses.error(
+        APIError(
+          .forbidden,
+          "The \(who.role.rawValue) token '\(who.name)' may not \(route.spec.summary.lowercased()) "
+            + "(\(route.spec.requiredRole.rawValue) needed)."))
+    case .success(let who):
+      identity = who
+      response = await handle(request, context: context, route: route)
     }
+    if route.spec.method != .get {
+      await audit(request, context: context, route: route, identity: identity, response: response)
+    }
+    return response
+  }
+
+  /// Records a state-changing call in the audit log (and the log of this program: the unit's journal). A log
+  /// that cannot be written does not change the answer.
+  private func audit(
+    _ request: Request, context: PVCRequestContext, route: APIRoute, identity: APIAuthenticator.Identity?,
+    response: Response
+  ) async {
+    let entry = AuditEntry(
+      who: identity?.name ?? "(not identified)", role: identity?.role.rawValue ?? "-", client: context.client,
+      operation: route.spec.id, method: request.method.rawValue, path: request.uri.path,
+      status: Int(response.status.code), result: response.status.reasonPhrase)
+    auditLogger.notice("\(entry.line)")
+    guard let zookeeper = cluster.zookeeper else { return }
+    do {
+      try await AuditLog.append(entry, zookeeper: zookeeper)
+    } catch {
+      auditLogger.warning("the audit log could not be written: \(error)")
+    }
+  }
+
+  /// Parameters, the handler, and errors turned into upstream's JSON messages. Never throws.
+  private func handle(_ request: Request, context: PVCRequestContext, route: APIRoute) async -> Response {
     do {
       let form = try await formBody(of: request)
       let parameters = try ValidatedParameters(

@@ -1,6 +1,7 @@
 public import Foundation
 import HTTPTypes
 public import Hummingbird
+import Logging
 public import PVCKit
 public import PVCKitServer
 
@@ -18,7 +19,10 @@ public struct APIServer: Sendable {
     public var port: Int
     /// Require an API key (or a login session) on every endpoint upstream protects.
     public var authenticationEnabled: Bool
+    /// Administrators' tokens (upstream's kind), named by their place in the audit log.
     public var tokens: [String]
+    /// Tokens with their names and roles (`api.token` entries of pvc.conf).
+    public var credentials: [APICredential] = []
     /// PEM certificate chain and private key files; both set for HTTPS.
     public var certificateFile: String?
     public var privateKeyFile: String?
@@ -41,6 +45,9 @@ public struct APIServer: Sendable {
       self.maxBodySize = maxBodySize
     }
 
+    /// Whether no token at all is configured.
+    public var hasNoTokens: Bool { tokens.allSatisfy(\.isEmpty) && credentials.allSatisfy(\.token.isEmpty) }
+
     /// Where the server really listens: without authentication, on loopback only,
     /// whatever ``address`` says (then only this machine's users reach it).
     public var listenAddress: String {
@@ -57,8 +64,8 @@ public struct APIServer: Sendable {
       let api = configuration.api
       var settings = Settings(
         address: api.listenAddress, port: api.listenPort, authenticationEnabled: api.authenticationEnabled,
-        tokens: api.tokens.map(\.token), certificateFile: api.sslEnabled ? api.certificate : nil,
-        privateKeyFile: api.sslEnabled ? api.privateKey : nil)
+        certificateFile: api.sslEnabled ? api.certificate : nil, privateKeyFile: api.sslEnabled ? api.privateKey : nil)
+      settings.credentials = api.credentials
       settings.prometheus = configuration.subsystems.prometheus
       return settings
     }
@@ -67,6 +74,8 @@ public struct APIServer: Sendable {
   public let cluster: PVCCluster
   public let settings: Settings
   let authenticator: APIAuthenticator
+  /// Where audit entries are logged besides ZooKeeper (standard error: under systemd, the unit's journal).
+  let auditLogger = Logger(label: "pvc.audit")
   /// Encoded VM listings.
   let listing: VMListing
   /// The figures `/metrics` answers with.
@@ -120,7 +129,8 @@ public struct APIServer: Sendable {
     cluster.follow()
     self.cluster = cluster
     self.settings = settings
-    authenticator = APIAuthenticator(enabled: settings.authenticationEnabled, tokens: settings.tokens)
+    authenticator = APIAuthenticator(
+      enabled: settings.authenticationEnabled, tokens: settings.tokens, credentials: settings.credentials)
     listing = VMListing(cluster: cluster)
   }
 

@@ -19,7 +19,7 @@ extension WebRoutes {
       }
     }
     router.post("/dns") { request, _ in
-      try await action(request) { _, form in
+      try await action(request, .dnsZoneAdd) { _, form in
         let zone = form.first("zone") ?? ""
         let nameserver = form.first("nameserver").flatMap { $0.isEmpty ? nil : $0 } ?? "ns1.\(zone)"
         let contact = form.first("contact").flatMap { $0.isEmpty ? nil : $0 }
@@ -29,7 +29,7 @@ extension WebRoutes {
     }
     router.post("/dns/:zone/remove") { request, context in
       let zone = context.parameters.get("zone") ?? ""
-      return try await action(request) { session, form in
+      return try await action(request, .dnsZoneRemove) { session, form in
         guard form.first("confirm") == "yes" else {
           _ = try await cluster.dns.zone(zone)
           return Self.page(
@@ -43,7 +43,7 @@ extension WebRoutes {
     }
     router.post("/dns/:zone/records") { request, context in
       let zone = context.parameters.get("zone") ?? ""
-      return try await action(request) { _, form in
+      return try await action(request, .dnsRecordAdd) { _, form in
         let record = try await cluster.dns.addRecord(try Self.recordRequest(form), zone: zone)
         return Self.redirect(
           DNSPages.zonePath(zone), flash: "Added record \(record.id): \(record.name) \(record.type.rawValue).")
@@ -52,7 +52,7 @@ extension WebRoutes {
     router.post("/dns/:zone/records/:verb") { request, context in
       let zone = context.parameters.get("zone") ?? ""
       let verb = context.parameters.get("verb") ?? ""
-      return try await action(request) { session, form in
+      return try await action(request, .dnsRecordRemove) { session, form in
         guard let id = Int(form.first("id") ?? "") else { throw WebError.badRequest("a record number is needed") }
         let page = DNSPages.zonePath(zone)
         switch verb {

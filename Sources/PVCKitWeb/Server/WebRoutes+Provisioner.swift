@@ -27,7 +27,7 @@ extension WebRoutes {
     router.post("/provisioner-ova/upload") { request, _ in try await ovaUpload(request) }
     router.post("/provisioner/:form") { request, context in
       let form = context.parameters.get("form") ?? ""
-      return try await action(request) { session, fields in
+      return try await action(request, .provisionerProfileAdd) { session, fields in
         try await provisionerAction(form, fields, session: session)
       }
     }
@@ -120,6 +120,10 @@ extension WebRoutes {
       let (fields, file) = try await UploadBody.form(
         of: request.body, contentType: request.headers[.contentType] ?? "")
       guard Self.csrfMatches(fields["csrf"], session) else { return Self.expired(session) }
+      guard session.identity.role >= OperationSpec.provisionerOVAUpload.requiredRole else {
+        throw WebError.badRequest(
+          "the \(session.identity.role.rawValue) token '\(session.identity.name)' may not upload OVA images")
+      }
       guard let length = request.headers[.contentLength].flatMap({ UInt64($0) }), length > 0 else {
         throw WebError.badRequest("the upload needs its length (a Content-Length header)")
       }

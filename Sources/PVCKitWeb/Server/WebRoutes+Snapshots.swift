@@ -8,7 +8,8 @@ extension WebRoutes {
   func registerSnapshots(on router: Router<PVCRequestContext>) {
     router.post("/vms/:vm/snapshots") { request, context in
       let name = context.parameters.get("vm") ?? ""
-      return try await action(request) { session, form in
+      return try await action(request, { $0.first("action") == "create" ? .vmSnapshotCreate : .vmSnapshotRollback }) {
+        session, form in
         try await snapshotAction(name, form: form, session: session)
       }
     }

@@ -28,7 +28,7 @@ extension WebRoutes {
       }
     }
     router.post("/storage/pools") { request, _ in
-      try await action(request) { _, form in
+      try await action(request, .storagePoolAdd) { _, form in
         let name = form.first("pool") ?? ""
         try await cluster.storage.addPool(
           name, pgs: Int(form.first("pgs") ?? "") ?? 0, replication: form.first("replcfg") ?? "",
@@ -38,7 +38,7 @@ extension WebRoutes {
     }
     router.post("/storage/pools/:pool/remove") { request, context in
       let pool = context.parameters.get("pool") ?? ""
-      return try await action(request) { session, form in
+      return try await action(request, .storagePoolRemove) { session, form in
         guard form.first("confirm") == "yes" else {
           _ = try await cluster.storage.pool(pool)
           return Self.page(
@@ -53,7 +53,7 @@ extension WebRoutes {
     }
     router.post("/storage/osds/:osd/state") { request, context in
       let id = context.parameters.get("osd") ?? ""
-      return try await action(request) { session, form in
+      return try await action(request, .storageOSDSetState) { session, form in
         let state = OSDState(rawValue: form.first("state") ?? "") ?? .in
         if state == .out && form.first("confirm") != "yes" {
           _ = try await cluster.storage.osd(id)
@@ -68,7 +68,7 @@ extension WebRoutes {
       }
     }
     router.post("/storage/volumes") { request, _ in
-      try await action(request) { _, form in
+      try await action(request, .storageVolumeAdd) { _, form in
         let (pool, name, size) = (form.first("pool") ?? "", form.first("volume") ?? "", form.first("size") ?? "")
         try await cluster.storage.addVolume(name, pool: pool, size: size, force: false)
         return Self.redirect(Self.volumePage(pool, name), flash: "Added volume \(pool)/\(name) of \(size).")
@@ -77,14 +77,14 @@ extension WebRoutes {
     router.post("/storage/volumes/:pool/:volume/:verb") { request, context in
       let (pool, name) = Self.volume(context)
       let verb = context.parameters.get("verb") ?? ""
-      return try await action(request) { session, form in
+      return try await action(request, .storageVolumeModify) { session, form in
         try await volumeAction(verb, pool: pool, name: name, form: form, session: session)
       }
     }
     router.post("/storage/volumes/:pool/:volume/snapshots/:verb") { request, context in
       let (pool, name) = Self.volume(context)
       let verb = context.parameters.get("verb") ?? ""
-      return try await action(request) { session, form in
+      return try await action(request, .storageSnapshotRollback) { session, form in
         try await snapshotAction(verb, pool: pool, name: name, form: form, session: session)
       }
     }

@@ -17,7 +17,7 @@ struct WebRoutes: Sendable {
     router.get("/login") { _, _ in loginForm() }
     router.post("/login") { request, context in try await login(request, client: context.client) }
     router.post("/logout") { request, _ in
-      try await action(request) { session, _ in
+      try await action(request, .logout) { session, _ in
         server.sessions.close(session.id)
         var response = Self.redirect("/login")
         response.headers[.setCookie] = "\(WebSessions.cookie)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
@@ -83,7 +83,7 @@ struct WebRoutes: Sendable {
       }
     }
     router.post("/networks") { request, _ in
-      try await action(request) { _, form in
+      try await action(request, .networkAdd) { _, form in
         func text(_ name: String) -> String? {
           Self.clean(form.first(name)).isEmpty ? nil : Self.clean(form.first(name))
         }
@@ -102,7 +102,7 @@ struct WebRoutes: Sendable {
     }
     router.post("/networks/:vni/reservations") { request, context in
       let vni = Int(context.parameters.get("vni") ?? "") ?? 0
-      return try await action(request) { _, form in
+      return try await action(request, .networkLeaseAdd) { _, form in
         let mac = Self.clean(form.first("macaddress"))
         try await cluster.networks.addReservation(
           vni, mac: mac, ip: Self.clean(form.first("ipaddress")), hostname: Self.clean(form.first("hostname")))
@@ -111,7 +111,7 @@ struct WebRoutes: Sendable {
     }
     router.post("/networks/:vni/reservations/remove") { request, context in
       let vni = Int(context.parameters.get("vni") ?? "") ?? 0
-      return try await action(request) { session, form in
+      return try await action(request, .networkLeaseRemove) { session, form in
         let mac = Self.clean(form.first("macaddress"))
         guard form.first("confirm") == "yes" else {
           return Self.page(
@@ -126,7 +126,7 @@ struct WebRoutes: Sendable {
     }
     router.post("/networks/:vni/acls") { request, context in
       let vni = Int(context.parameters.get("vni") ?? "") ?? 0
-      return try await action(request) { _, form in
+      return try await action(request, .networkACLAdd) { _, form in
         let description = Self.clean(form.first("acl_description"))
         guard let direction = Layout.RuleDirection(rawValue: Self.clean(form.first("direction"))) else {
           throw WebError.badRequest("the direction is in or out")
@@ -141,7 +141,7 @@ struct WebRoutes: Sendable {
     }
     router.post("/networks/:vni/acls/remove") { request, context in
       let vni = Int(context.parameters.get("vni") ?? "") ?? 0
-      return try await action(request) { session, form in
+      return try await action(request, .networkACLRemove) { session, form in
         let description = Self.clean(form.first("acl_description"))
         guard form.first("confirm") == "yes" else {
           return Self.page(
@@ -155,7 +155,7 @@ struct WebRoutes: Sendable {
     }
     router.post("/networks/:vni/remove") { request, context in
       let vni = Int(context.parameters.get("vni") ?? "") ?? 0
-      return try await action(request) { session, form in
+      return try await action(request, .networkRemove) { session, form in
         guard form.first("confirm") == "yes" else {
           _ = try await cluster.networks.info(vni)
           return Self.page(NetworkPages.confirmRemoval(vni, session: session))
@@ -201,11 +201,16 @@ struct WebRoutes: Sendable {
     }
     router.post("/vms/:vm/action") { request, context in
       let name = context.parameters.get("vm") ?? ""
-      return try await action(request) { session, form in try await vmAction(name, form: form, session: session) }
+      return try await action(
+        request, { $0.first("action").flatMap(VMMoveAction.init(rawValue:)) == nil ? .vmSetState : .vmSetNode }
+      ) { session, form in try await vmAction(name, form: form, session: session) }
     }
     router.post("/nodes/:node/action") { request, context in
       let name = context.parameters.get("node") ?? ""
-      return try await action(request) { _, form in
+      return try await action(
+        request,
+        { ["primary", "secondary"].contains($0.first("action")) ? .nodeSetCoordinatorState : .nodeSetDomainState }
+      ) { _, form in
         let message: String
         switch form.first("action") {
         case "primary": message = try await cluster.nodes.setCoordinatorState(name, .primary, wait: false)
@@ -218,14 +223,14 @@ struct WebRoutes: Sendable {
       }
     }
     router.post("/faults/ack") { request, _ in
-      try await action(request) { _, form in
+      try await action(request, .faultAcknowledge) { _, form in
         let id = form.first("id") ?? ""
         if id == "all" { try await cluster.faults.acknowledgeAll() } else { try await cluster.faults.acknowledge([id]) }
         return Self.redirect("/", flash: id == "all" ? "Acknowledged every fault." : "Acknowledged fault \(id).")
       }
     }
     router.post("/maintenance") { request, _ in
-      try await action(request) { _, form in
+      try await action(request, .clusterSetMaintenance) { _, form in
         let on = form.first("state") == "on"
         try await cluster.setMaintenance(on)
         return Self.redirect("/", flash: on ? "Maintenance mode is on." : "Maintenance mode is off.")
@@ -281,19 +286,60 @@ struct WebRoutes: Sendable {
     }
   }
 
-  /// A form post: logged in, with the session's CSRF token; errors go back as a message.
-  func action(_ request: Request, _ body: (WebSession, RequestParameters) async throws -> Response) async throws
-    -> Response
-  {
+  /// A form post that carries out `operation`: logged in, with the session's CSRF token, by a token whose role
+  /// is the operation's (else refused); errors go back as a message. Recorded in the audit log.
+  func action(
+    _ request: Request, _ operation: OperationSpec,
+    _ body: (WebSession, RequestParameters) async throws -> Response
+  ) async throws -> Response {
+    try await action(request, { _ in operation }, body)
+  }
+
+  /// A form post whose operation depends on the form (a section's several buttons).
+  func action(
+    _ request: Request, _ operation: (RequestParameters) -> OperationSpec,
+    _ body: (WebSession, RequestParameters) async throws -> Response
+  ) async throws -> Response {
     guard let session = session(request) else { return Self.redirect("/login") }
     let form = try await Self.form(request)
     guard Self.csrfMatches(form.first("csrf"), session) else { return Self.expired(session) }
+    let spec = operation(form)
+    let identity = session.identity
+    guard identity.role >= spec.requiredRole else {
+      let reason =
+        "The \(identity.role.rawValue) token '\(identity.name)' may not \(spec.summary.lowercased()) "
+        + "(\(spec.requiredRole.rawValue) needed)."
+      await audit(request, spec, identity, status: 403, result: reason)
+      return Self.page(
+        PageShell.page(
+          "Not allowed", session: session, "<p class=\"error\" role=\"alert\">\(reason)</p>"),
+        status: .forbidden)
+    }
     do {
-      return try await body(session, form)
+      let response = try await body(session, form)
+      await audit(request, spec, identity, status: Int(response.status.code), result: "done")
+      return response
     } catch {
+      await audit(request, spec, identity, status: 400, result: Self.reason(error))
       let back = request.headers[.referer].flatMap { URL(string: $0)?.path } ?? "/"
       return Self.redirect(
         back.hasPrefix("/") && !back.hasPrefix("//") ? back : "/", flash: "Failed: \(Self.reason(error))")
+    }
+  }
+
+  /// Records a form post that changes (or tried to change) the cluster; an open operation (log out) is not.
+  private func audit(
+    _ request: Request, _ spec: OperationSpec, _ identity: APIAuthenticator.Identity, status: Int, result: String
+  ) async {
+    guard !spec.isOpen, let zookeeper = cluster.zookeeper else { return }
+    let entry = AuditEntry(
+      who: identity.name, role: identity.role.rawValue, client: "web", operation: spec.id, method: "POST",
+      path: request.uri.path, status: status, result: result)
+    server.auditLogger.notice("\(entry.line)")
+    do {
+      try await AuditLog.append(entry, zookeeper: zookeeper)
+    } catch {
+      server.auditLogger.warning("the audit log could not be written: \(error)")
     }
   }
 
@@ -336,12 +382,12 @@ struct WebRoutes: Sendable {
     if let wait = throttle.retryAfter(client) {
       return loginForm(error: "Too many failed logins; try again in \(wait) seconds.", status: .tooManyRequests)
     }
-    guard server.authenticator.isValid(token: form.first("token") ?? "") else {
+    guard let identity = server.authenticator.identity(of: form.first("token") ?? "") else {
       throttle.recordFailure(client)
       return loginForm(error: "That token is not valid.", status: .unauthorized)
     }
     throttle.recordSuccess(client)
-    let session = server.sessions.open()
+    let session = server.sessions.open(for: identity)
     var response = Self.redirect("/")
     response.headers[.setCookie] = "\(WebSessions.cookie)=\(session.id); Path=/; HttpOnly; SameSite=Strict\(secure)"
     return response

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 public import Hummingbird
+import Logging
 public import PVCKit
 public import PVCKitServer
 import Synchronization
@@ -16,8 +17,10 @@ public struct WebServer: Sendable {
   public struct Settings: Sendable {
     public var address: String
     public var port: Int
-    /// The tokens that log in (the cluster's API tokens).
+    /// The tokens that log in as administrators (upstream's kind of token).
     public var tokens: [String]
+    /// Tokens with their names and roles (the cluster's `api.token` entries).
+    public var credentials: [APICredential] = []
     /// PEM certificate chain and private key files; both set for HTTPS.
     public var certificateFile: String?
     public var privateKeyFile: String?
@@ -39,6 +42,8 @@ public struct WebServer: Sendable {
   public let settings: Settings
   let authenticator: APIAuthenticator
   let sessions = WebSessions()
+  /// Where audit entries are logged besides ZooKeeper (standard error: under systemd, the unit's journal).
+  let auditLogger = Logger(label: "pvc.audit")
   let history = VMStatsHistory()
   let health = HealthHistory()
 
@@ -46,7 +51,7 @@ public struct WebServer: Sendable {
   public init(cluster: PVCCluster, settings: Settings) {
     self.cluster = cluster
     self.settings = settings
-    authenticator = APIAuthenticator(enabled: true, tokens: settings.tokens)
+    authenticator = APIAuthenticator(enabled: true, tokens: settings.tokens, credentials: settings.credentials)
     // Pages are answered from PVCKit's watch-fed views.
     cluster.follow()
   }

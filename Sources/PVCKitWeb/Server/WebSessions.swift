@@ -1,28 +1,31 @@
 import Foundation
+import PVCKitServer
 import Synchronization
 
-/// A logged-in browser: its session id (in an HttpOnly cookie) and the token
-/// every form must send back (CSRF protection).
+/// A logged-in browser: its session id (in an HttpOnly cookie), the token
+/// every form must send back (CSRF protection), and who logged in (the token's
+/// name and role).
 struct WebSession: Sendable, Hashable {
   var id: String
   var csrf: String
+  var identity: APIAuthenticator.Identity = .unauthenticated
 }
 
 /// The open sessions, valid for twelve hours after their last use.
 final class WebSessions: Sendable {
-  private let sessions = Mutex<[String: (csrf: String, lastUse: ContinuousClock.Instant)]>([:])
+  private let sessions = Mutex<[String: (session: WebSession, lastUse: ContinuousClock.Instant)]>([:])
   let lifetime: Duration = .seconds(12 * 3600)
   static let cookie = "pvcweb_session"
   /// The login form's CSRF cookie.
   static let loginCookie = "pvcweb_login"
 
-  /// Opens a session.
-  func open() -> WebSession {
-    let session = WebSession(id: Self.random(), csrf: Self.random())
+  /// Opens a session for `identity`.
+  func open(for identity: APIAuthenticator.Identity) -> WebSession {
+    let session = WebSession(id: Self.random(), csrf: Self.random(), identity: identity)
     sessions.withLock { sessions in
       let now = ContinuousClock.now
       sessions = sessions.filter { now - $0.value.lastUse < lifetime }
-      sessions[session.id] = (session.csrf, now)
+      sessions[session.id] = (session, now)
     }
     return session
   }
@@ -31,8 +34,8 @@ final class WebSessions: Sendable {
   func session(_ id: String) -> WebSession? {
     sessions.withLock { sessions in
       guard let entry = sessions[id], ContinuousClock.now - entry.lastUse < lifetime else { return nil }
-      sessions[id] = (entry.csrf, .now)
-      return WebSession(id: id, csrf: entry.csrf)
+      sessions[id] = (entry.session, .now)
+      return entry.session
     }
   }
 

@@ -211,7 +211,7 @@ struct APIContractTests {
         }
       }
       #expect(answered > 500)
-      #expect(try await api.cluster.backup() == before, "a malformed request changed the cluster")
+      #expect(try await api.cluster.backup().sameData(as: before), "a malformed request changed the cluster")
       #expect(try await api.cluster.dns.zones(limit: nil).isEmpty, "a malformed request made a DNS zone")
       #expect(try await api.cluster.provisioner.profiles(limit: nil).isEmpty, "a malformed request made a profile")
       #expect(

@@ -89,3 +89,14 @@ struct APIResponse {
   var list: [[String: Any]]? { json as? [[String: Any]] }
   var object: [String: Any]? { json as? [String: Any] }
 }
+
+extension ClusterBackup {
+  /// Whether two backups hold the same cluster data, the empty `/pvckit` node aside: the API's audit log makes
+  /// it for its entries (which backups leave out) on the first call that changes, or would change, something.
+  func sameData(as other: ClusterBackup) -> Bool {
+    func data(_ backup: ClusterBackup) -> [String: String] {
+      backup.entries.filter { $0.key != Layout.coordinationRoot || !$0.value.isEmpty }
+    }
+    return data(self) == data(other)
+  }
+}

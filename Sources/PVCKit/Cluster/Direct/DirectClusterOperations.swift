@@ -31,6 +31,10 @@ struct DirectClusterOperations: ClusterOperations {
     try await ClusterStatusReader(zookeeper: zookeeper, reads: views?.view?.reads).read()
   }
 
+  func audit(last count: Int) async throws -> [AuditEntry] {
+    try await AuditLog.entries(last: min(max(count, 0), AuditLog.limit), zookeeper: zookeeper)
+  }
+
   func setMaintenance(_ enabled: Bool) async throws -> Bool {
     let path = Layout.base.path(.maintenance)
     let wanted = enabled ? "true" : "false"

@@ -53,6 +53,13 @@ extension OperationSpec {
     summary: "The primary coordinator's name (204 when there is none)", isOpen: true,
     responses: [200: "object", 204: "none"])
 
+  /// The audit log: the newest state-changing calls
+  public static let clusterAudit = OperationSpec(
+    "cluster.audit", .get, "/audit", summary: "The audit log: the newest state-changing calls",
+    parameters: [.integer("limit", 1...10_000, "How many entries, newest last (default 100, at most 10000)")],
+    responses: [200: "AuditEntry list", 400: "Message"],
+    notes: ["PVCKit extension: who (the token's name and role) did what, when, from where, and the result"])
+
   /// This document (OpenAPI 3)
   public static let openAPIDocument = OperationSpec(
     "openapi", .get, "/openapi.json", summary: "This document (OpenAPI 3)",
@@ -61,6 +68,6 @@ extension OperationSpec {
   /// Every operation of this area.
   static let clusterOperations: [OperationSpec] = [
     root, login, logout, clusterInitialize, clusterBackup, clusterRestore, clusterStatus, clusterSetMaintenance,
-    clusterPrimaryNode, openAPIDocument,
+    clusterPrimaryNode, clusterAudit, openAPIDocument,
   ]
 }

@@ -8,6 +8,7 @@ struct ClusterCommand: AsyncParsableCommand {
     subcommands: [
       ClusterStatusCommand.self, ClusterInitCommand.self, ClusterMaintenanceCommand.self,
       ClusterBackupCommand.self, ClusterRestoreCommand.self, ClusterFaultCommand.self, ClusterTaskCommand.self,
+      ClusterAuditCommand.self,
     ]
   )
 }

@@ -1,0 +1,130 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import PVCKit
+import PVCKitFixtures
+import Testing
+
+@testable import PVCKitWeb
+
+/// The web UI's forms with tokens of each role: each form declares the operation it carries out, and a token
+/// below that operation's role is refused with nothing changed; what is done (or refused) is in the audit log.
+@Suite("web UI roles")
+struct WebAccessTests {
+  /// Every form the UI posts to (the UI's routes with sample path values), with what a form would send.
+  static let forms: [(path: String, fields: [(String, String)])] = [
+    ("/networks", [("vni", "300"), ("description", "n300"), ("type", "bridged")]),
+    ("/networks/100/reservations", [("ip", "10.100.0.9"), ("mac", "52:54:00:00:00:09"), ("hostname", "h")]),
+    ("/networks/100/reservations/remove", [("mac", "52:54:00:00:00:09"), ("confirm", "yes")]),
+    ("/networks/100/acls", [("direction", "in"), ("description", "r"), ("rule", "tcp dport 22 drop")]),
+    ("/networks/100/acls/remove", [("direction", "in"), ("description", "r"), ("confirm", "yes")]),
+    ("/networks/100/remove", [("confirm", "yes")]),
+    ("/vms/\(UpstreamSeeder.name(1))/action", [("action", "stop"), ("confirm", "yes")]),
+    ("/vms/\(UpstreamSeeder.name(1))/action", [("action", "migrate"), ("target", "hv2")]),
+    ("/vms/\(UpstreamSeeder.name(1))/snapshots", [("action", "create"), ("snapshot", "s1")]),
+    ("/vms/\(UpstreamSeeder.name(1))/snapshots", [("action", "remove"), ("snapshot", "s1"), ("confirm", "yes")]),
+    ("/nodes/hv1/action", [("action", "flush")]),
+    ("/nodes/hv1/action", [("action", "secondary")]),
+    ("/faults/ack", [("id", "all")]),
+    ("/maintenance", [("state", "on")]),
+    ("/dns", [("zone", "example.test")]),
+    ("/dns/example.test/remove", [("confirm", "yes")]),
+    ("/dns/example.test/records", [("name", "www"), ("type", "A"), ("content", "10.0.0.1")]),
+    ("/dns/example.test/records/remove", [("id", "1"), ("confirm", "yes")]),
+    ("/provisioner/userdata", [("name", "u1"), ("userdata", "#cloud-config")]),
+    ("/storage/pools", [("pool", "p1"), ("pgs", "8")]),
+    ("/storage/pools/p1/remove", [("confirm", "yes")]),
+    ("/storage/osds/0/state", [("state", "out"), ("confirm", "yes")]),
+    ("/storage/volumes", [("pool", "p1"), ("volume", "v1"), ("size", "1G")]),
+    ("/storage/volumes/p1/v1/resize", [("size", "2G")]),
+    ("/storage/volumes/p1/v1/snapshots/add", [("snapshot", "s1")]),
+  ]
+
+  @Test("a read-only login changes nothing through any form; an operator runs the lifecycle; both are audited")
+  func rolesOnForms() async throws {
+    let hosts = try await TestServices.chroot()
+    let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts))
+    try await UpstreamSeeder(zookeeper: cluster.zookeeper!, vms: 2).seed()
+    var settings = WebServer.Settings(tokens: [])
+    settings.credentials = AccessRoleTests.credentials
+    let server = WebServer(cluster: cluster, settings: settings)
+    do {
+      try await Application(router: server.router()).test(.router) { client in
+        let before = try await cluster.backup()
+        var viewer = WebRouteTests.Browser(client: client, cluster: cluster)
+        let login = try await viewer.login("viewer-token-0123456789")
+        #expect(login.status == 303)
+        viewer.cookie = login.headers[.setCookie]?.split(separator: ";").first.map(String.init)
+        let csrf = try #require(try await viewer.get("/").csrf)
+        for form in Self.forms {
+          let page = try await viewer.send(.post, form.path, form: [("csrf", csrf)] + form.fields)
+          #expect(page.status == 403, "read-only \(form.path) \(form.fields.first?.1 ?? ""): \(page.status)")
+          #expect(page.html.contains("may not"), "\(form.path)")
+        }
+        let upload = try await viewer.sendMultipart(
+          "/provisioner-ova/upload", fields: [("csrf", csrf), ("name", "o1"), ("pool", "p1")], file: [1, 2, 3])
+        #expect(upload.headers[.location]?.contains("may%20not") ?? false, "\(upload.headers)")
+        #expect(try await cluster.backup().sameData(as: before), "a read-only login changed the cluster")
+
+        // An operator: maintenance yes, a pool no.
+        var ops = WebRouteTests.Browser(client: client, cluster: cluster)
+        let opsLogin = try await ops.login("operator-token-0123456789")
+        ops.cookie = opsLogin.headers[.setCookie]?.split(separator: ";").first.map(String.init)
+        let opsCSRF = try #require(try await ops.get("/").csrf)
+        #expect(try await ops.send(.post, "/maintenance", form: [("csrf", opsCSRF), ("state", "on")]).status == 303)
+        #expect(try await cluster.status().maintenance)
+        #expect(try await ops.send(.post, "/storage/pools", form: [("csrf", opsCSRF), ("pool", "p1")]).status == 403)
+
+        let entries = try await cluster.audit(last: 100)
+        #expect(entries.filter { $0.who == "viewer" && $0.status == 403 }.count == Self.forms.count)
+        #expect(entries.contains { $0.who == "ops" && $0.operation == "cluster.set-maintenance" && $0.status == 303 })
+        #expect(entries.contains { $0.who == "ops" && $0.operation == "storage.pool-add" && $0.status == 403 })
+      }
+    } catch {
+      await cluster.close()
+      throw error
+    }
+    await cluster.close()
+  }
+
+  @Test("the list of forms above is every form the UI has")
+  func everyFormListed() throws {
+    let folder = TestServices.root.appendingPathComponent("Sources/PVCKitWeb/Server")
+    var posts = Set<String>()
+    for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) where file.hasSuffix(".swift") {
+      let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+      var rest = text[...]
+      while let start = rest.range(of: "router.post(\"") {
+        let after = rest[start.upperBound...]
+        guard let end = after.firstIndex(of: "\"") else { break }
+        posts.insert(String(after[..<end]))
+        rest = after[end...]
+      }
+    }
+    // The forms' paths with their parameters put back.
+    let listed = Set(
+      Self.forms.map { form in
+        form.path.split(separator: "/").enumerated().map { index, part in
+          let parts = form.path.split(separator: "/")
+          switch (parts.first, index) {
+          case ("networks", 1): return ":vni"
+          case ("vms", 1): return ":vm"
+          case ("nodes", 1): return ":node"
+          case ("dns", 1): return ":zone"
+          case ("dns", 3): return ":verb"
+          case ("provisioner", 1): return ":form"
+          case ("storage", 2) where parts[1] == "pools": return ":pool"
+          case ("storage", 2) where parts[1] == "osds": return ":osd"
+          case ("storage", 2) where parts[1] == "volumes": return ":pool"
+          case ("storage", 3) where parts[1] == "volumes": return ":volume"
+          case ("storage", 4) where parts[1] == "volumes" && parts.count == 5: return ":verb"
+          case ("storage", 5) where parts[1] == "volumes": return ":verb"
+          default: return String(part)
+          }
+        }.reduce("") { $0 + "/" + $1 }
+      })
+    let unlisted = posts.subtracting(listed).subtracting(["/login", "/logout", "/provisioner-ova/upload"])
+    #expect(unlisted.isEmpty, "forms the role walk does not try: \(unlisted.sorted())")
+  }
+}
