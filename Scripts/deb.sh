@@ -229,6 +229,8 @@ install_packages() {
   local dir=$1 deb names=()
   shift
   [ -f "$dir/.pvckit-root" ] || die "$dir is not a root made by deb.sh root"
+  # Only these packages (the package test installs them again from here after purging them).
+  rm -rf "$dir/tmp/pvckit-debs"
   mkdir -p "$dir/tmp/pvckit-debs"
   for deb in "$@"; do
     cp "$deb" "$dir/tmp/pvckit-debs/"
@@ -238,7 +240,7 @@ install_packages() {
   mkdir -p "$dir/var/cache/apt/archives"
   cp -ln /var/cache/apt/archives/*.deb "$dir/var/cache/apt/archives/" 2>/dev/null || true
   (in_root "$dir" sh -c 'apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-    --no-install-recommends "$@"' sh "${names[@]}")
+    --no-install-recommends --reinstall --allow-downgrades "$@"' sh "${names[@]}")
 }
 
 # in_root DIR CMD...: CMD inside the root, with the kernel's file systems mounted in a private mount namespace.
