@@ -90,21 +90,30 @@ MIRRORS='VMMirrorTests'
 HEALTH='HealthEndToEndTests'
 PROMETHEUS='PrometheusScrapeTests'
 PACKAGES='PackageInstallTests'
+# The suites in phase 1 that start clusters of node daemons (and guests, FRR, dnsmasq): they run together in phase
+# 1b, not beside the ~300 other tests, whose timings they disturbed on 2 cores.
+CLUSTERS=(APIDutyTests APIEndToEndTests CephStatsDutyTests DaemonGarbageTests HostAccessTests
+  NetworkLinkEndToEndTests PVCStorageCommandTests RBDDiskEndToEndTests StorageBenchmarkTests VMLifecycleEndToEndTests)
 # A renamed suite would silently move to another phase (or run in none): each
 # name must be a suite of the test build.
 SUITES=$(swift test list --skip-build 2>/dev/null)
-for suite in "$ENSEMBLE" "$HA" "$RUN" "$BROWSER" "$OSD" "$DNS_CLUSTER" "$PROVISION" "$GUESTS" "$SNAPSHOTS" "$DEVICES" "$MIRRORS" "$HEALTH" "$PROMETHEUS" "$PACKAGES"; do
+for suite in "$ENSEMBLE" "$HA" "$RUN" "$BROWSER" "$OSD" "$DNS_CLUSTER" "$PROVISION" "$GUESTS" "$SNAPSHOTS" "$DEVICES" "$MIRRORS" "$HEALTH" "$PROMETHEUS" "$PACKAGES" "${CLUSTERS[@]}"; do
   grep -q "^PVCKitTests\.$suite/" <<<"$SUITES" || die "test.sh names suite $suite, which the test build does not have"
 done
 
 status=0
 DEB_ROOT_STATUS=0
 wait "$DEB_ROOT_JOB" || DEB_ROOT_STATUS=$?
+CLUSTER_SKIPS=()
+for suite in "${CLUSTERS[@]}"; do CLUSTER_SKIPS+=(--skip "$suite"); done
 log "phase 1: every test except $ENSEMBLE, $HA, $RUN, $BROWSER, $OSD, $DNS_CLUSTER, $PROVISION, $SNAPSHOTS," \
-  "$DEVICES, $MIRRORS, $HEALTH, $PROMETHEUS and $GUESTS, in parallel"
+  "$DEVICES, $MIRRORS, $HEALTH, $PROMETHEUS, $GUESTS, $PACKAGES and the cluster suites, in parallel"
 swift test --skip-build --skip "$ENSEMBLE" --skip "$HA" --skip "$RUN" --skip "$BROWSER" --skip "$OSD" \
   --skip "$DNS_CLUSTER" --skip "$PROVISION" --skip "$SNAPSHOTS" --skip "$DEVICES" \
-  --skip "$MIRRORS" --skip "$HEALTH" --skip "$PROMETHEUS" --skip "$GUESTS" || status=1
+  --skip "$MIRRORS" --skip "$HEALTH" --skip "$PROMETHEUS" --skip "$GUESTS" --skip "$PACKAGES" "${CLUSTER_SKIPS[@]}" ||
+  status=1
+log "phase 1b: the suites that start node daemons (${CLUSTERS[*]}), in parallel"
+swift test --skip-build --filter "$(IFS='|'; echo "${CLUSTERS[*]}")" || status=1
 log "phase 2: $ENSEMBLE, $BROWSER (headless Chromium), $RUN (make run and make stop with the test build), $OSD," \
   "$PROVISION"
 swift test --skip-build --filter "$ENSEMBLE|$BROWSER|$RUN|$OSD|$PROVISION" || status=1

@@ -23,9 +23,9 @@ enum Components {
   static func badge(_ state: String) -> HTML {
     let kind: String
     switch state {
-    case "start", "run", "ready", "primary", "new": kind = "good"
+    case "start", "run", "ready", "primary", "new", "success": kind = "good"
     case "stop", "shutdown", "disable", "secondary", "client", "flushed", "ack": kind = "neutral"
-    case "fail", "dead", "fenced", "fence-flush": kind = "bad"
+    case "fail", "dead", "fenced", "fence-flush", "failure": kind = "bad"
     default: kind = "busy"
     }
     return "<span class=\"badge \(kind)\">\(state)</span>"

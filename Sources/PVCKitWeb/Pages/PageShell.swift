@@ -11,7 +11,7 @@ enum PageShell {
       session.map { session in
         """
         <nav aria-label="Main"><a href="/" class="brand">PVC</a>\
-        <a href="/">Overview</a><a href="/health">Health</a><a href="/nodes">Nodes</a><a href="/vms">VMs</a><a href="/networks">Networks</a><a href="/storage">Storage</a><a href="/dns">DNS</a><a href="/provisioner">Provisioner</a>\
+        <a href="/">Overview</a><a href="/health">Health</a><a href="/nodes">Nodes</a><a href="/vms">VMs</a><a href="/networks">Networks</a><a href="/storage">Storage</a><a href="/dns">DNS</a><a href="/provisioner">Provisioner</a><a href="/tasks">Tasks</a>\
         <form method="post" action="/logout" class="inline right">\(Components.csrf(session.csrf))\
         <button type="submit" class="link">Log out</button></form></nav>
         """

@@ -222,6 +222,18 @@ struct WebRoutes: Sendable {
         return Self.redirect("/nodes/\(HTML.urlComponent(name).markup)", flash: message)
       }
     }
+    router.get("/tasks") { request, _ in
+      try await page(request) { session, flash in
+        TaskPages.list(try await cluster.tasks.list(), session: session, flash: flash)
+      }
+    }
+    router.post("/tasks/:task/cancel") { request, context in
+      let id = context.parameters.get("task") ?? ""
+      return try await action(request, .taskCancel) { _, _ in
+        let task = try await cluster.tasks.cancel(id)
+        return Self.redirect("/tasks", flash: "Asked task \(task.id) (\(task.name)) to stop.")
+      }
+    }
     router.post("/faults/ack") { request, _ in
       try await action(request, .faultAcknowledge) { _, form in
         let id = form.first("id") ?? ""

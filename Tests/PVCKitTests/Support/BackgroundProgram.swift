@@ -28,12 +28,15 @@ final class BackgroundProgram: @unchecked Sendable {
   /// What it printed.
   var output: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
-  /// Stops it (SIGTERM) and waits up to `seconds` before killing it.
-  func stop(within seconds: TimeInterval = 10) {
+  /// Stops it (SIGTERM) and waits up to `seconds` before killing it; returns whether it ended by itself.
+  @discardableResult
+  func stop(within seconds: TimeInterval = 10) -> Bool {
     if process.isRunning { process.terminate() }
     let deadline = Date().addingTimeInterval(seconds)
     while process.isRunning && Date() < deadline { usleep(50_000) }
-    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    let ended = !process.isRunning
+    if !ended { kill(process.processIdentifier, SIGKILL) }
     try? FileManager.default.removeItem(at: logFile)
+    return ended
   }
 }

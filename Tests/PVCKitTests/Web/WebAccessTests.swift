@@ -27,6 +27,7 @@ struct WebAccessTests {
     ("/nodes/hv1/action", [("action", "flush")]),
     ("/nodes/hv1/action", [("action", "secondary")]),
     ("/faults/ack", [("id", "all")]),
+    ("/tasks/0000abcd/cancel", []),
     ("/maintenance", [("state", "on")]),
     ("/dns", [("zone", "example.test")]),
     ("/dns/example.test/remove", [("confirm", "yes")]),
@@ -111,6 +112,7 @@ struct WebAccessTests {
           case ("networks", 1): return ":vni"
           case ("vms", 1): return ":vm"
           case ("nodes", 1): return ":node"
+          case ("tasks", 1): return ":task"
           case ("dns", 1): return ":zone"
           case ("dns", 3): return ":verb"
           case ("provisioner", 1): return ":form"
@@ -126,5 +128,54 @@ struct WebAccessTests {
       })
     let unlisted = posts.subtracting(listed).subtracting(["/login", "/logout", "/provisioner-ova/upload"])
     #expect(unlisted.isEmpty, "forms the role walk does not try: \(unlisted.sorted())")
+  }
+}
+
+/// The tasks page.
+@Suite("web UI tasks page")
+struct WebTaskPageTests {
+  @Test("queued tasks with their progress; cancel only where the kind can stop and the role allows; flagged")
+  func tasksPage() async throws {
+    let hosts = try await TestServices.chroot()
+    let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts))
+    try await UpstreamSeeder(zookeeper: cluster.zookeeper!, vms: 1).seed()
+    try await cluster.zookeeper!.set(try Layout.node("hv1").path(.daemonState), "run")
+    // Nobody runs tasks here: they stay queued.
+    let create = try await cluster.tasks.submit("provisioner.create", runOn: "hv1", arguments: ["name": "web9"])
+    let flush = try await cluster.tasks.submit("node.flush", runOn: "hv1", arguments: [:])
+    var settings = WebServer.Settings(tokens: [])
+    settings.credentials = AccessRoleTests.credentials
+    let server = WebServer(cluster: cluster, settings: settings)
+    do {
+      try await Application(router: server.router()).test(.router) { client in
+        var admin = WebRouteTests.Browser(client: client, cluster: cluster)
+        let login = try await admin.login("admin-token-0123456789")
+        admin.cookie = login.headers[.setCookie]?.split(separator: ";").first.map(String.init)
+        let page = try await admin.get("/tasks")
+        #expect(page.status == 200)
+        #expect(page.html.contains("Queued (2)") && page.html.contains("Running (0)"), "\(page.html)")
+        #expect(page.html.contains(create.id) && page.html.contains(flush.id))
+        #expect(page.html.contains("<progress value=\"0\" max=\"1\">"))
+        #expect(page.html.contains("/tasks/\(create.id)/cancel"), "a create can be cancelled")
+        #expect(!page.html.contains("/tasks/\(flush.id)/cancel"), "a flush runs to its end")
+        #expect(
+          page.html.contains("<meta http-equiv=\"refresh\" content=\"3\">"), "under way: the page reads itself again")
+        let cancelled = try await admin.send(.post, "/tasks/\(create.id)/cancel", form: [("csrf", page.csrf ?? "")])
+        #expect(cancelled.status == 303 && (cancelled.headers[.location] ?? "").contains("Asked%20task"))
+        #expect(try await cluster.zookeeper!.exists(try Layout.taskCancel(create.id)) != nil)
+        let refused = try await admin.send(.post, "/tasks/\(flush.id)/cancel", form: [("csrf", page.csrf ?? "")])
+        #expect((refused.headers[.location] ?? "").contains("Failed"))
+
+        var viewer = WebRouteTests.Browser(client: client, cluster: cluster)
+        let viewerLogin = try await viewer.login("viewer-token-0123456789")
+        viewer.cookie = viewerLogin.headers[.setCookie]?.split(separator: ";").first.map(String.init)
+        let seen = try await viewer.get("/tasks")
+        #expect(seen.html.contains(create.id) && !seen.html.contains("/cancel\""), "a read-only login gets no cancel")
+      }
+    } catch {
+      await cluster.close()
+      throw error
+    }
+    await cluster.close()
   }
 }
