@@ -73,6 +73,7 @@ enum VMPages {
     return PageShell.page(
       "VMs", session: session, refresh: 10, flash: flash,
       """
+      \(session.identity.role >= OperationSpec.vmDefine.requiredRole ? HTML("<p><a href=\"/vms/new\">Define a VM</a></p>") : "")\
       <form method="get" action="/vms" class="filters" role="search">\
       <label>Name <input name="name" value="\(query.name)" placeholder="pattern"></label>\
       <label>Node <select name="node">\(nodeOptions)</select></label>\
@@ -141,6 +142,7 @@ enum VMPages {
       <button type="submit" name="action" value="move">Move</button></form>\
       \(vm.lastNode.isEmpty ? "" : Components.button("Unmigrate", action: path, fields: [("action", "unmigrate")], csrf: session.csrf))</section>
       \(VMSnapshotSection.section(vm, session: session))
+      \(VMFormPages.editSection(vm, session: session))
       <section aria-labelledby="console"><h2 id="console">Console log</h2><pre class="log">\(log)</pre></section>
       <details><summary>Libvirt XML</summary><pre>\(vm.xml)</pre></details>
       """)

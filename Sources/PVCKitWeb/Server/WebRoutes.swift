@@ -188,6 +188,48 @@ struct WebRoutes: Sendable {
         return VMPages.list(vms, query: query, nodes: nodes, session: session, flash: flash)
       }
     }
+    router.get("/vms/new") { request, _ in
+      try await page(request) { session, flash in
+        VMFormPages.define(nodes: try await cluster.nodes.list().map(\.name), session: session, flash: flash)
+      }
+    }
+    router.post("/vms/new") { request, _ in
+      try await action(request, .vmDefine) { _, form in
+        let node = form.first("node").flatMap { $0.isEmpty ? nil : $0 }
+        let tags = (form.first("tags") ?? "").split(separator: ",").map {
+          VMTag(name: $0.trimmingCharacters(in: .whitespaces))
+        }.filter { !$0.name.isEmpty }
+        let defined = try await cluster.vms.define(
+          VMDefinition(
+            xml: form.first("xml") ?? "", node: node, tags: tags,
+            initialState: form.first("start") == "yes" ? .start : .stop))
+        return Self.redirect("/vms/\(HTML.urlComponent(defined.name).markup)", flash: "Defined VM \(defined.name).")
+      }
+    }
+    router.post("/vms/:vm/xml") { request, context in
+      let name = context.parameters.get("vm") ?? ""
+      return try await action(request, .vmModify) { _, form in
+        let restart = form.first("restart") == "yes"
+        try await cluster.vms.modify(name, xml: form.first("xml") ?? "", restart: restart)
+        return Self.redirect(
+          "/vms/\(HTML.urlComponent(name).markup)",
+          flash: restart ? "Saved the definition; the VM restarts with it." : "Saved the definition.")
+      }
+    }
+    router.post("/vms/:vm/tags") { request, context in
+      let name = context.parameters.get("vm") ?? ""
+      return try await action(request, .vmChangeTag) { _, form in
+        let tag = Self.clean(form.first("tag"))
+        if form.first("action") == "remove" {
+          try await cluster.vms.removeTag(name, tag)
+        } else {
+          try await cluster.vms.addTag(name, VMTag(name: tag, protected: form.first("protected") == "yes"))
+        }
+        return Self.redirect(
+          "/vms/\(HTML.urlComponent(name).markup)",
+          flash: form.first("action") == "remove" ? "Removed tag \(tag)." : "Added tag \(tag).")
+      }
+    }
     router.get("/vms/:vm") { request, context in
       let name = context.parameters.get("vm") ?? ""
       return try await page(request) { session, flash in

@@ -23,6 +23,9 @@ struct WebAccessTests {
     ("/vms/\(UpstreamSeeder.name(1))/action", [("action", "stop"), ("confirm", "yes")]),
     ("/vms/\(UpstreamSeeder.name(1))/action", [("action", "migrate"), ("target", "hv2")]),
     ("/vms/\(UpstreamSeeder.name(1))/snapshots", [("action", "create"), ("snapshot", "s1")]),
+    ("/vms/new", [("xml", "<domain/>")]),
+    ("/vms/\(UpstreamSeeder.name(1))/xml", [("xml", "<domain/>")]),
+    ("/vms/\(UpstreamSeeder.name(1))/tags", [("action", "add"), ("tag", "t1")]),
     ("/vms/\(UpstreamSeeder.name(1))/snapshots", [("action", "remove"), ("snapshot", "s1"), ("confirm", "yes")]),
     ("/nodes/hv1/action", [("action", "flush")]),
     ("/nodes/hv1/action", [("action", "secondary")]),
@@ -110,7 +113,7 @@ struct WebAccessTests {
           let parts = form.path.split(separator: "/")
           switch (parts.first, index) {
           case ("networks", 1): return ":vni"
-          case ("vms", 1): return ":vm"
+          case ("vms", 1) where parts[1] != "new": return ":vm"
           case ("nodes", 1): return ":node"
           case ("tasks", 1): return ":task"
           case ("dns", 1): return ":zone"
@@ -177,5 +180,52 @@ struct WebTaskPageTests {
       throw error
     }
     await cluster.close()
+  }
+}
+
+/// The forms that define and edit VMs.
+@Suite("web UI VM forms")
+struct WebVMFormTests {
+  @Test("define a VM from XML (checked, nothing written when refused), edit its XML, add and remove tags")
+  func defineAndEdit() async throws {
+    try await WebRouteTests.withBrowser(vms: 1) { browser in
+      let form = try await browser.get("/vms/new")
+      #expect(form.status == 200 && form.html.contains("<textarea id=\"xml\" name=\"xml\""))
+      let csrf = try #require(form.csrf)
+      #expect(try await browser.get("/vms").html.contains("href=\"/vms/new\""))
+
+      // Refused: not XML, and a definition that reaches the host; nothing is defined.
+      let before = try await browser.cluster.vms.list().count
+      let bad = try await browser.send(.post, "/vms/new", form: [("csrf", csrf), ("xml", "<domain><name>x")])
+      #expect(bad.status == 303 && (bad.headers[.location] ?? "").contains("Failed"))
+      #expect(try await browser.cluster.vms.list().count == before)
+
+      let uuid = UUID().uuidString.lowercased()
+      let defined = try await browser.send(
+        .post, "/vms/new",
+        form: [
+          ("csrf", csrf), ("xml", TestGuests.xml(name: "formvm", uuid: uuid)), ("node", "hv2"), ("tags", "web, prod"),
+        ])
+      #expect(defined.status == 303 && defined.headers[.location]?.hasPrefix("/vms/formvm") == true)
+      let vm = try await browser.cluster.vms.info("formvm")
+      #expect(vm.uuid == uuid && vm.node == "hv2" && vm.state == .stop)
+      #expect(Set(vm.tags.map(\.name)) == ["web", "prod"])
+
+      let page = try await browser.get("/vms/formvm")
+      #expect(page.html.contains("Edit the libvirt XML") && page.html.contains("action=\"/vms/formvm/tags\""))
+      let edited = TestGuests.xml(name: "formvm", uuid: uuid).replacingOccurrences(
+        of: "PVCKit test guest", with: "edited in the browser")
+      let saved = try await browser.send(.post, "/vms/formvm/xml", form: [("csrf", csrf), ("xml", edited)])
+      #expect((saved.headers[.location] ?? "").contains("Saved"))
+      #expect(try await browser.cluster.vms.info("formvm").xml.contains("edited in the browser"))
+      let broken = try await browser.send(.post, "/vms/formvm/xml", form: [("csrf", csrf), ("xml", "<nope")])
+      #expect((broken.headers[.location] ?? "").contains("Failed"))
+      #expect(try await browser.cluster.vms.info("formvm").xml.contains("edited in the browser"))
+
+      _ = try await browser.send(.post, "/vms/formvm/tags", form: [("csrf", csrf), ("action", "add"), ("tag", "db")])
+      _ = try await browser.send(
+        .post, "/vms/formvm/tags", form: [("csrf", csrf), ("action", "remove"), ("tag", "web")])
+      #expect(Set(try await browser.cluster.vms.info("formvm").tags.map(\.name)) == ["prod", "db"])
+    }
   }
 }
