@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Drives headless Chromium over the DevTools protocol, for the web UI's browser
 test: logs in, opens every page, stops a VM through the UI (with its
-confirmation) and saves a PNG screenshot of each step.
+confirmation), sees the page update itself when the VM is started behind its
+back, and saves a PNG screenshot of each step.
 
 Usage: browser.py BASE_URL TOKEN VM OUTPUT_DIR DEBUG_PORT
 Prints a JSON object of what it saw. Chromium listens on 127.0.0.1 only."""
@@ -105,6 +106,26 @@ try:
     act("[...document.querySelectorAll('button')].find(b => b.textContent.trim().startsWith('Yes')).click()")
     results["stopped"] = f'Forcibly stopping VM "{vm}".' in text()
     shot("7-stopped")
+    # Live update: the VM is started behind the page's back (a fetch, no navigation); the page follows /events
+    # and shows it in place, without reloading.
+    origin = evaluate("performance.timeOrigin")
+    for _ in range(200):
+        if evaluate("document.documentElement.getAttribute('data-live')") == "on":
+            break
+        time.sleep(0.05)
+    results["live_script"] = evaluate("document.documentElement.getAttribute('data-live')") == "on"
+    csrf = evaluate("document.querySelector('input[name=csrf]').value")
+    evaluate("fetch('/vms/' + encodeURIComponent(%s) + '/action', {method: 'POST', redirect: 'manual', "
+             "headers: {'Content-Type': 'application/x-www-form-urlencoded'}, "
+             "body: 'action=start&csrf=' + encodeURIComponent(%s)})" % (json.dumps(vm), json.dumps(csrf)))
+    updated = False
+    for _ in range(400):
+        if evaluate("document.documentElement.hasAttribute('data-live-updated')"):
+            updated = True
+            break
+        time.sleep(0.05)
+    results["live_update"] = updated and evaluate("performance.timeOrigin") == origin
+    shot("8-live")
     ws.close()
 except Exception as error:
     results["error"] = str(error)

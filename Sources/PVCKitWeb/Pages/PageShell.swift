@@ -6,7 +6,10 @@ enum PageShell {
   static func page(
     _ title: String, session: WebSession?, refresh: Int? = nil, flash: String? = nil, _ body: HTML
   ) -> HTML {
-    let meta: HTML = refresh.map { "<meta http-equiv=\"refresh\" content=\"\($0)\">" } ?? ""
+    // With JavaScript a logged-in page follows /events and updates itself in place (Assets/LiveScript); without
+    // it, the page reads itself again every `refresh` seconds.
+    let meta: HTML = refresh.map { "<noscript><meta http-equiv=\"refresh\" content=\"\($0)\"></noscript>" } ?? ""
+    let script: HTML = session == nil ? "" : "<script src=\"/static/pvc.js\" defer></script>"
     let navigation: HTML =
       session.map { session in
         """
@@ -21,7 +24,7 @@ enum PageShell {
       <!doctype html>
       <html lang="en"><head><meta charset="utf-8">\
       <meta name="viewport" content="width=device-width, initial-scale=1">\(meta)\
-      <title>\(title) · PVC</title><link rel="stylesheet" href="/static/pvc.css"></head>
+      <title>\(title) · PVC</title><link rel="stylesheet" href="/static/pvc.css">\(script)</head>
       <body><header>\(navigation)</header><main><h1>\(title)</h1>\(notice)\(body)</main>
       <footer>PVCKit \(PVCKitVersion.string)</footer></body></html>
       """

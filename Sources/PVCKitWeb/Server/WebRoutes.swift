@@ -14,6 +14,7 @@ struct WebRoutes: Sendable {
     router.get("/static/pvc.css") { _, _ in
       Self.response(Stylesheet.css, type: "text/css; charset=utf-8", cache: true)
     }
+    registerEvents(on: router)
     router.get("/login") { _, _ in loginForm() }
     router.post("/login") { request, context in try await login(request, client: context.client) }
     router.post("/logout") { request, _ in
@@ -473,7 +474,8 @@ struct WebRoutes: Sendable {
     headers[.cacheControl] = cache ? "max-age=3600" : "no-store"
     headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
     headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-    headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; style-src 'self'; script-src 'none'"
+    // The UI's own script only (live updates, Assets/LiveScript): never inline script, never another site's.
+    headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; style-src 'self'; script-src 'self'"
     return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
   }
 

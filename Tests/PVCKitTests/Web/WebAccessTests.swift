@@ -162,7 +162,8 @@ struct WebTaskPageTests {
         #expect(page.html.contains("/tasks/\(create.id)/cancel"), "a create can be cancelled")
         #expect(!page.html.contains("/tasks/\(flush.id)/cancel"), "a flush runs to its end")
         #expect(
-          page.html.contains("<meta http-equiv=\"refresh\" content=\"3\">"), "under way: the page reads itself again")
+          page.html.contains("<noscript><meta http-equiv=\"refresh\" content=\"3\"></noscript>"),
+          "under way: the page reads itself again")
         let cancelled = try await admin.send(.post, "/tasks/\(create.id)/cancel", form: [("csrf", page.csrf ?? "")])
         #expect(cancelled.status == 303 && (cancelled.headers[.location] ?? "").contains("Asked%20task"))
         #expect(try await cluster.zookeeper!.exists(try Layout.taskCancel(create.id)) != nil)
@@ -226,6 +227,41 @@ struct WebVMFormTests {
       _ = try await browser.send(
         .post, "/vms/formvm/tags", form: [("csrf", csrf), ("action", "remove"), ("tag", "web")])
       #expect(Set(try await browser.cluster.vms.info("formvm").tags.map(\.name)) == ["prod", "db"])
+    }
+  }
+}
+
+/// Live pages: server-sent events and the script that follows them.
+@Suite("web UI live updates")
+struct WebLiveTests {
+  @Test(
+    "/events sends a change at once and again when the cluster changes; pages load the script, keep a no-script refresh"
+  )
+  func events() async throws {
+    try await WebRouteTests.withBrowser(vms: 2) { browser in
+      let page = try await browser.get("/tasks")
+      #expect(page.html.contains("<script src=\"/static/pvc.js\" defer></script>"))
+      #expect(page.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("script-src 'self'") == true)
+      let script = try await browser.get("/static/pvc.js")
+      #expect(script.status == 200 && script.html.contains("new EventSource(\"/events\")"))
+      #expect(try await browser.get("/login").html.contains("pvc.js") == false, "no script before logging in")
+
+      // A change one second into a three-second stream.
+      let cluster = browser.cluster
+      let change = Task {
+        try await Task.sleep(for: .seconds(1))
+        _ = try await cluster.setMaintenance(true)
+      }
+      let stream = try await browser.get("/events?seconds=3")
+      try await change.value
+      #expect(stream.status == 200 && stream.headers[.contentType] == "text/event-stream")
+      let events = stream.html.components(separatedBy: "event: change\n").count - 1
+      #expect(events == 2, "\(stream.html)")
+      #expect(stream.html.hasPrefix("retry: 2000\n\n") && stream.html.contains("id: 2\n"))
+
+      var anonymous = browser
+      anonymous.cookie = nil
+      #expect(try await anonymous.get("/events?seconds=1").status == 401)
     }
   }
 }

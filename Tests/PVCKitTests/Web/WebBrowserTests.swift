@@ -11,7 +11,7 @@ import Testing
 /// `.build/test-artifacts/web`.
 @Suite("Web UI in a browser", .serialized)
 struct WebBrowserTests {
-  @Test("log in, open every page, stop a VM through its confirmation, and see it stopped")
+  @Test("log in, open every page, stop a VM through its confirmation, see it stopped, and see the page follow a start")
   func browse() async throws {
     let hosts = try await TestServices.chroot()
     let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts))
@@ -36,12 +36,15 @@ struct WebBrowserTests {
         with: Data(run.output.split(separator: "\n").last.map(String.init)?.utf8 ?? "".utf8)))
       as? [String: Any] ?? [:]
     #expect(seen["error"] == nil, "\(run.output)")
-    for step in ["login_form", "overview", "nodes", "vms", "vm", "confirmation", "stopped"] {
+    for step in [
+      "login_form", "overview", "nodes", "vms", "vm", "confirmation", "stopped", "live_script", "live_update",
+    ] {
       #expect(seen[step] as? Bool == true, "step \(step): \(run.output)")
     }
-    #expect(try await cluster.vms.info(vm).state == .stop)
+    // Stopped through the page, then started by the page's own fetch (which the page showed without reloading).
+    #expect(try await cluster.vms.info(vm).state == .start)
     let shots = (try? FileManager.default.contentsOfDirectory(atPath: artifacts.path)) ?? []
-    #expect(shots.filter { $0.hasSuffix(".png") }.count == 7, "\(shots)")
+    #expect(shots.filter { $0.hasSuffix(".png") }.count == 8, "\(shots)")
     for shot in shots {
       let size =
         (try? FileManager.default.attributesOfItem(atPath: artifacts.appendingPathComponent(shot).path)[.size] as? Int)
