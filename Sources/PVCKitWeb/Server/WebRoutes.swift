@@ -388,7 +388,8 @@ struct WebRoutes: Sendable {
   ) async {
     guard !spec.isOpen, let zookeeper = cluster.zookeeper else { return }
     let entry = AuditEntry(
-      who: identity.name, role: identity.role.rawValue, client: "web", operation: spec.id, method: "POST",
+      who: identity.name, role: identity.role.rawValue, client: WebClientAddress.current, operation: spec.id,
+      method: "POST",
       path: request.uri.path, status: status, result: result)
     server.auditLogger.notice("\(entry.line)")
     do {

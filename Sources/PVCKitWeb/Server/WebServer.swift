@@ -59,6 +59,7 @@ public struct WebServer: Sendable {
   /// The router (also what in-process tests drive).
   public func router() -> Router<PVCRequestContext> {
     let router = HTTPApplication.router(tls: settings.certificateFile != nil)
+    router.add(middleware: WebClientAddress.Middleware())
     WebRoutes(server: self).register(on: router)
     return router
   }
