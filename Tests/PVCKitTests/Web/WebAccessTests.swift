@@ -47,51 +47,34 @@ struct WebAccessTests {
 
   @Test("a read-only login changes nothing through any form; an operator runs the lifecycle; both are audited")
   func rolesOnForms() async throws {
-    let hosts = try await TestServices.chroot()
-    let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts))
-    try await UpstreamSeeder(zookeeper: cluster.zookeeper!, vms: 2).seed()
-    var settings = WebServer.Settings(tokens: [])
-    settings.credentials = AccessRoleTests.credentials
-    let server = WebServer(cluster: cluster, settings: settings)
-    do {
-      try await Application(router: server.router()).test(.router) { client in
-        let before = try await cluster.backup()
-        var viewer = WebRouteTests.Browser(client: client, cluster: cluster)
-        let login = try await viewer.login("viewer-token-0123456789")
-        #expect(login.status == 303)
-        viewer.cookie = login.headers[.setCookie]?.split(separator: ";").first.map(String.init)
-        let csrf = try #require(try await viewer.get("/").csrf)
-        for form in Self.forms {
-          let page = try await viewer.send(.post, form.path, form: [("csrf", csrf)] + form.fields)
-          #expect(page.status == 403, "read-only \(form.path) \(form.fields.first?.1 ?? ""): \(page.status)")
-          #expect(page.html.contains("may not"), "\(form.path)")
-        }
-        let upload = try await viewer.sendMultipart(
-          "/provisioner-ova/upload", fields: [("csrf", csrf), ("name", "o1"), ("pool", "p1")], file: [1, 2, 3])
-        #expect(upload.headers[.location]?.contains("may%20not") ?? false, "\(upload.headers)")
-        #expect(try await cluster.backup().sameData(as: before), "a read-only login changed the cluster")
-
-        // An operator: maintenance yes, a pool no.
-        var ops = WebRouteTests.Browser(client: client, cluster: cluster)
-        let opsLogin = try await ops.login("operator-token-0123456789")
-        ops.cookie = opsLogin.headers[.setCookie]?.split(separator: ";").first.map(String.init)
-        let opsCSRF = try #require(try await ops.get("/").csrf)
-        #expect(try await ops.send(.post, "/maintenance", form: [("csrf", opsCSRF), ("state", "on")]).status == 303)
-        #expect(try await cluster.status().maintenance)
-        #expect(try await ops.send(.post, "/storage/pools", form: [("csrf", opsCSRF), ("pool", "p1")]).status == 403)
-
-        let entries = try await cluster.audit(last: 100)
-        #expect(entries.filter { $0.who == "viewer" && $0.status == 403 }.count == Self.forms.count)
-        #expect(entries.contains { $0.who == "ops" && $0.operation == "cluster.set-maintenance" && $0.status == 303 })
-        #expect(entries.contains { $0.who == "ops" && $0.operation == "storage.pool-add" && $0.status == 403 })
-        // In process there is no socket: the request context's stand-in address, not a placeholder of the UI's.
-        #expect(entries.allSatisfy { $0.client == "local" }, "\(entries.map(\.client))")
+    try await WebRouteTests.withServer(vms: 2, credentials: AccessRoleTests.credentials) { client, cluster in
+      let before = try await cluster.backup()
+      let viewer = try await WebRouteTests.Browser.loggedIn("viewer-token-0123456789", client: client, cluster: cluster)
+      let csrf = try #require(try await viewer.get("/").csrf)
+      for form in Self.forms {
+        let page = try await viewer.send(.post, form.path, form: [("csrf", csrf)] + form.fields)
+        #expect(page.status == 403, "read-only \(form.path) \(form.fields.first?.1 ?? ""): \(page.status)")
+        #expect(page.html.contains("may not"), "\(form.path)")
       }
-    } catch {
-      await cluster.close()
-      throw error
+      let upload = try await viewer.sendMultipart(
+        "/provisioner-ova/upload", fields: [("csrf", csrf), ("name", "o1"), ("pool", "p1")], file: [1, 2, 3])
+      #expect(upload.headers[.location]?.contains("may%20not") ?? false, "\(upload.headers)")
+      #expect(try await cluster.backup().sameData(as: before), "a read-only login changed the cluster")
+
+      // An operator: maintenance yes, a pool no.
+      let ops = try await WebRouteTests.Browser.loggedIn("operator-token-0123456789", client: client, cluster: cluster)
+      let opsCSRF = try #require(try await ops.get("/").csrf)
+      #expect(try await ops.send(.post, "/maintenance", form: [("csrf", opsCSRF), ("state", "on")]).status == 303)
+      #expect(try await cluster.status().maintenance)
+      #expect(try await ops.send(.post, "/storage/pools", form: [("csrf", opsCSRF), ("pool", "p1")]).status == 403)
+
+      let entries = try await cluster.audit(last: 100)
+      #expect(entries.filter { $0.who == "viewer" && $0.status == 403 }.count == Self.forms.count)
+      #expect(entries.contains { $0.who == "ops" && $0.operation == "cluster.set-maintenance" && $0.status == 303 })
+      #expect(entries.contains { $0.who == "ops" && $0.operation == "storage.pool-add" && $0.status == 403 })
+      // In process there is no socket: the request context's stand-in address, not a placeholder of the UI's.
+      #expect(entries.allSatisfy { $0.client == "local" }, "\(entries.map(\.client))")
     }
-    await cluster.close()
   }
 
   @Test("the list of forms above is every form the UI has")
@@ -141,48 +124,32 @@ struct WebAccessTests {
 struct WebTaskPageTests {
   @Test("queued tasks with their progress; cancel only where the kind can stop and the role allows; flagged")
   func tasksPage() async throws {
-    let hosts = try await TestServices.chroot()
-    let cluster = try await PVCCluster.connect(.zookeeper(hosts: hosts))
-    try await UpstreamSeeder(zookeeper: cluster.zookeeper!, vms: 1).seed()
-    try await cluster.zookeeper!.set(try Layout.node("hv1").path(.daemonState), "run")
-    // Nobody runs tasks here: they stay queued.
-    let create = try await cluster.tasks.submit("provisioner.create", runOn: "hv1", arguments: ["name": "web9"])
-    let flush = try await cluster.tasks.submit("node.flush", runOn: "hv1", arguments: [:])
-    var settings = WebServer.Settings(tokens: [])
-    settings.credentials = AccessRoleTests.credentials
-    let server = WebServer(cluster: cluster, settings: settings)
-    do {
-      try await Application(router: server.router()).test(.router) { client in
-        var admin = WebRouteTests.Browser(client: client, cluster: cluster)
-        let login = try await admin.login("admin-token-0123456789")
-        admin.cookie = login.headers[.setCookie]?.split(separator: ";").first.map(String.init)
-        let page = try await admin.get("/tasks")
-        #expect(page.status == 200)
-        #expect(page.html.contains("Queued (2)") && page.html.contains("Running (0)"), "\(page.html)")
-        #expect(page.html.contains(create.id) && page.html.contains(flush.id))
-        #expect(page.html.contains("<progress value=\"0\" max=\"1\">"))
-        #expect(page.html.contains("/tasks/\(create.id)/cancel"), "a create can be cancelled")
-        #expect(!page.html.contains("/tasks/\(flush.id)/cancel"), "a flush runs to its end")
-        #expect(
-          page.html.contains("<noscript><meta http-equiv=\"refresh\" content=\"3\"></noscript>"),
-          "under way: the page reads itself again")
-        let cancelled = try await admin.send(.post, "/tasks/\(create.id)/cancel", form: [("csrf", page.csrf ?? "")])
-        #expect(cancelled.status == 303 && (cancelled.headers[.location] ?? "").contains("Asked%20task"))
-        #expect(try await cluster.zookeeper!.exists(try Layout.taskCancel(create.id)) != nil)
-        let refused = try await admin.send(.post, "/tasks/\(flush.id)/cancel", form: [("csrf", page.csrf ?? "")])
-        #expect((refused.headers[.location] ?? "").contains("Failed"))
+    try await WebRouteTests.withServer(vms: 1, credentials: AccessRoleTests.credentials) { client, cluster in
+      try await cluster.zookeeper!.set(try Layout.node("hv1").path(.daemonState), "run")
+      // Nobody runs tasks here: they stay queued.
+      let create = try await cluster.tasks.submit("provisioner.create", runOn: "hv1", arguments: ["name": "web9"])
+      let flush = try await cluster.tasks.submit("node.flush", runOn: "hv1", arguments: [:])
+      let admin = try await WebRouteTests.Browser.loggedIn("admin-token-0123456789", client: client, cluster: cluster)
+      let page = try await admin.get("/tasks")
+      #expect(page.status == 200)
+      #expect(page.html.contains("Queued (2)") && page.html.contains("Running (0)"), "\(page.html)")
+      #expect(page.html.contains(create.id) && page.html.contains(flush.id))
+      #expect(page.html.contains("<progress value=\"0\" max=\"1\">"))
+      #expect(page.html.contains("/tasks/\(create.id)/cancel"), "a create can be cancelled")
+      #expect(!page.html.contains("/tasks/\(flush.id)/cancel"), "a flush runs to its end")
+      #expect(
+        page.html.contains("<noscript><meta http-equiv=\"refresh\" content=\"3\"></noscript>"),
+        "under way: the page reads itself again")
+      let cancelled = try await admin.send(.post, "/tasks/\(create.id)/cancel", form: [("csrf", page.csrf ?? "")])
+      #expect(cancelled.status == 303 && (cancelled.headers[.location] ?? "").contains("Asked%20task"))
+      #expect(try await cluster.zookeeper!.exists(try Layout.taskCancel(create.id)) != nil)
+      let refused = try await admin.send(.post, "/tasks/\(flush.id)/cancel", form: [("csrf", page.csrf ?? "")])
+      #expect((refused.headers[.location] ?? "").contains("Failed"))
 
-        var viewer = WebRouteTests.Browser(client: client, cluster: cluster)
-        let viewerLogin = try await viewer.login("viewer-token-0123456789")
-        viewer.cookie = viewerLogin.headers[.setCookie]?.split(separator: ";").first.map(String.init)
-        let seen = try await viewer.get("/tasks")
-        #expect(seen.html.contains(create.id) && !seen.html.contains("/cancel\""), "a read-only login gets no cancel")
-      }
-    } catch {
-      await cluster.close()
-      throw error
+      let viewer = try await WebRouteTests.Browser.loggedIn("viewer-token-0123456789", client: client, cluster: cluster)
+      let seen = try await viewer.get("/tasks")
+      #expect(seen.html.contains(create.id) && !seen.html.contains("/cancel\""), "a read-only login gets no cancel")
     }
-    await cluster.close()
   }
 }
 

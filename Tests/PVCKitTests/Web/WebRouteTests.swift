@@ -66,6 +66,15 @@ struct WebRouteTests {
       }
     }
 
+    /// A browser logged in with `token` (its session cookie kept).
+    static func loggedIn(_ token: String, client: any TestClientProtocol, cluster: PVCCluster) async throws -> Browser {
+      var browser = Browser(client: client, cluster: cluster)
+      let login = try await browser.login(token)
+      #expect(login.status == 303, "logging in with a token of this cluster")
+      browser.cookie = login.headers[.setCookie]?.split(separator: ";").first.map(String.init)
+      return browser
+    }
+
     /// Logs in as a browser does: the login form (its CSRF token and cookie), then the post.
     func login(_ token: String) async throws -> Page {
       let form = try await get("/login")
@@ -83,20 +92,29 @@ struct WebRouteTests {
     provisionerDatabase: MariaDBConnection.Settings? = nil, name: String = #function,
     _ body: @Sendable (Browser) async throws -> Void
   ) async throws {
+    try await withServer(
+      vms: vms, ceph: ceph, database: database, provisionerDatabase: provisionerDatabase, name: name
+    ) { client, cluster in
+      try await body(try await Browser.loggedIn(token, client: client, cluster: cluster))
+    }
+  }
+
+  /// Runs `body` with the UI of a seeded cluster (its tokens: ``token``, or `credentials` when given) and a client.
+  static func withServer(
+    vms: Int = 3, ceph: Bool = false, database: MariaDBConnection.Settings? = nil,
+    provisionerDatabase: MariaDBConnection.Settings? = nil, credentials: [APICredential]? = nil,
+    name: String = #function, _ body: @Sendable (any TestClientProtocol, PVCCluster) async throws -> Void
+  ) async throws {
     let hosts = try await TestServices.chroot(name: name)
     let cluster = try await PVCCluster.connect(
       .zookeeper(hosts: hosts), ceph: ceph ? CephAccess(configurationFile: TestServices.cephConfiguration) : nil,
       database: database, provisionerDatabase: provisionerDatabase)
     try await UpstreamSeeder(zookeeper: cluster.zookeeper!, vms: vms).seed()
-    let server = WebServer(cluster: cluster, settings: .init(tokens: [token]))
+    var settings = WebServer.Settings(tokens: credentials == nil ? [token] : [])
+    settings.credentials = credentials ?? []
+    let server = WebServer(cluster: cluster, settings: settings)
     do {
-      try await Application(router: server.router()).test(.router) { client in
-        var browser = Browser(client: client, cluster: cluster)
-        let login = try await browser.login(token)
-        #expect(login.status == 303)
-        browser.cookie = login.headers[.setCookie]?.split(separator: ";").first.map(String.init)
-        try await body(browser)
-      }
+      try await Application(router: server.router()).test(.router) { client in try await body(client, cluster) }
     } catch {
       await cluster.close()
       throw error
