@@ -10,8 +10,7 @@ extension WebRoutes {
   static let eventStreamLimit = 60
 
   /// Server-sent events for live pages: `/events` sends `change` whenever what the pages show has changed (the
-  /// cluster's status, its nodes', VMs' and tasks' states, read from PVCKit's watch-fed views at most once a second
-  /// for all open streams together),
+  /// cluster's status, its nodes', VMs' and tasks' states, read from PVCKit's watch-fed views once a second),
   /// with a digest of it as the event's data; `/static/pvc.js` follows it.
   func registerEvents(on router: Router<PVCRequestContext>) {
     router.get("/static/pvc.js") { _, _ in
@@ -22,7 +21,6 @@ extension WebRoutes {
       let asked = RequestParameters(query: request.uri.query).first("seconds").flatMap { Int($0) }
       let seconds = min(max(asked ?? Self.eventStreamLimit, 1), Self.eventStreamLimit)
       let cluster = self.cluster
-      let held = server.liveDigest
       var headers = HTTPFields()
       headers[.contentType] = "text/event-stream"
       headers[.cacheControl] = "no-store"
@@ -36,7 +34,7 @@ extension WebRoutes {
           var number = 0
           var quiet = 0
           while ContinuousClock.now < deadline {
-            let digest = (try? await held.current { await Self.digest(of: cluster) }) ?? last
+            let digest = await Self.digest(of: cluster)
             if digest != last {
               number += 1
               try await writer.write(ByteBuffer(string: "id: \(number)\nevent: change\ndata: \(digest)\n\n"))

@@ -42,8 +42,6 @@ public struct WebServer: Sendable {
   public let settings: Settings
   let authenticator: APIAuthenticator
   let sessions = WebSessions()
-  /// What the live pages show, reduced to a digest: read at most once a second for every open event stream.
-  let liveDigest = Held<String>(maxAge: .seconds(1))
   /// Where audit entries are logged besides ZooKeeper (standard error: under systemd, the unit's journal).
   let auditLogger = Logger(label: "pvc.audit")
   let history = VMStatsHistory()

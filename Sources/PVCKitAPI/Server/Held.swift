@@ -1,10 +1,10 @@
 import PVCKit
 import Synchronization
 
-/// A value as last read (the API's metrics, the web UI's live-page digest): requests are answered from what is
-/// held, never with a cluster scan per request. A held value older than `maxAge` is answered at once while one refresh runs in the background; only
+/// A value as last read (the metrics' figures): scrapers are answered from what is held, never with a cluster scan
+/// per request. A held value older than `maxAge` is answered at once while one refresh runs in the background; only
 /// the very first request (nothing held yet) waits for a read, which concurrent requests share.
-public final class Held<Value: Sendable>: Sendable {
+final class Held<Value: Sendable>: Sendable {
   private struct State {
     var status: Value?
     var readAt: ContinuousClock.Instant?
@@ -14,11 +14,10 @@ public final class Held<Value: Sendable>: Sendable {
   private let first = Coalescer<Int, Value>()
   let maxAge: Duration
 
-  /// Holds values for at most `maxAge` before they are read again.
-  public init(maxAge: Duration = .seconds(5)) { self.maxAge = maxAge }
+  init(maxAge: Duration = .seconds(5)) { self.maxAge = maxAge }
 
   /// The held value, read with `read` if none is held yet.
-  public func current(read: @escaping @Sendable () async throws -> Value) async throws -> Value {
+  func current(read: @escaping @Sendable () async throws -> Value) async throws -> Value {
     let (held, refresh) = state.withLock { state -> (Value?, Bool) in
       guard let status = state.status, let readAt = state.readAt else { return (nil, false) }
       let stale = ContinuousClock.now - readAt > maxAge && !state.refreshing
