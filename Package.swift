@@ -32,6 +32,9 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.0"),
+    .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
   ],
   targets: [
     // C libraries from Debian, one system-library shim each.
@@ -54,6 +57,8 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Subprocess", package: "swift-subprocess"),
+        .product(name: "WSClient", package: "swift-websocket"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
       ],
       swiftSettings: strict
     ),
@@ -73,6 +78,7 @@ let package = Package(
         "PVCKit",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTLS", package: "hummingbird"),
+        .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Logging", package: "swift-log"),
       ],
@@ -85,6 +91,7 @@ let package = Package(
       dependencies: [
         "PVCKit", "PVCKitServer",
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
         .product(name: "Prometheus", package: "swift-prometheus"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Logging", package: "swift-log"),
@@ -98,6 +105,7 @@ let package = Package(
       dependencies: [
         "PVCKit", "PVCKitServer",
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strict
@@ -183,6 +191,7 @@ let package = Package(
         "PVCKit", "PVCKitFixtures", "PVCKitAPI", "PVCKitServer", "PVCKitWeb", "CZooKeeper", "CLibvirt", "CCeph",
         "CMariaDB",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "WSClient", package: "swift-websocket"),
         .product(name: "PropertyBased", package: "swift-property-based"),
         .product(name: "Logging", package: "swift-log"),
       ],

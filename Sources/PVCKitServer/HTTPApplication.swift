@@ -1,11 +1,12 @@
 public import Hummingbird
 import HummingbirdTLS
+import HummingbirdWebSocket
 import NIOSSL
 
 /// Builds the Hummingbird application of a PVCKit server (the API or the web
 /// UI): a router on an address, over HTTPS when a certificate and key are given
 /// (TLS 1.2 at least, with forward-secret AEAD ciphers only; browsers are told
-/// to keep to HTTPS with HSTS).
+/// to keep to HTTPS with HSTS). The router's WebSocket routes (consoles) upgrade on the same port.
 public enum HTTPApplication {
   /// A router for a server; over TLS, every answer carries HSTS.
   public static func router(tls: Bool) -> Router<PVCRequestContext> {
@@ -33,11 +34,13 @@ public enum HTTPApplication {
       tls.minimumTLSVersion = .tlsv12
       tls.cipherSuites = cipherSuites
       return Application(
-        router: router, server: try .tls(.http1(), tlsConfiguration: tls), configuration: configuration,
+        router: router, server: try .tls(.http1WebSocketUpgrade(webSocketRouter: router), tlsConfiguration: tls),
+        configuration: configuration,
         onServerRunning: { _ in await onServerRunning() })
     }
     return Application(
-      router: router, server: .http1(), configuration: configuration, onServerRunning: { _ in await onServerRunning() })
+      router: router, server: .http1WebSocketUpgrade(webSocketRouter: router), configuration: configuration,
+      onServerRunning: { _ in await onServerRunning() })
   }
 }
 

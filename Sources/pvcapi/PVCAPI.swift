@@ -62,7 +62,7 @@ struct PVCAPI: AsyncParsableCommand {
     let cluster = try await PVCCluster.connect(
       configuration.zookeeperConnection(hosts: zookeeper), policy: configuration.vmPolicy,
       ceph: configuration.cephAccess, database: configuration.dnsDatabaseSettings,
-      provisionerDatabase: configuration.provisionerDatabaseSettings)
+      provisionerDatabase: configuration.provisionerDatabaseSettings, libvirt: configuration.nodeLibvirtAccess)
     let scheme = settings.certificateFile == nil ? "http" : "https"
     note(
       "serving \(scheme)://\(settings.listenAddress):\(settings.port)\(APIServer.prefix) (authentication \(settings.authenticationEnabled ? "on" : "off"))"

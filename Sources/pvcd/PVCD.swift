@@ -91,7 +91,8 @@ struct PVCD: AsyncParsableCommand {
           APIDuty(
             connection: configuration.zookeeperConnection(hosts: hosts), policy: configuration.vmPolicy,
             ceph: configuration.cephAccess, database: configuration.dnsDatabaseSettings,
-            provisionerDatabase: configuration.provisionerDatabaseSettings, settings: .from(configuration))
+            provisionerDatabase: configuration.provisionerDatabaseSettings,
+            libvirt: NodeLibvirtAccess(uri: identity.peerURI), settings: .from(configuration))
         )
       }
       if let provisioner = configuration.provisionerDatabaseSettings, identity.isCoordinator {

@@ -57,7 +57,7 @@ struct PVCWeb: AsyncParsableCommand {
     let cluster = try await PVCCluster.connect(
       configuration.zookeeperConnection(hosts: zookeeper), policy: configuration.vmPolicy,
       ceph: configuration.cephAccess, database: configuration.dnsDatabaseSettings,
-      provisionerDatabase: configuration.provisionerDatabaseSettings)
+      provisionerDatabase: configuration.provisionerDatabaseSettings, libvirt: configuration.nodeLibvirtAccess)
     let api = configuration.api
     var settings = WebServer.Settings(
       address: listen, port: port, tokens: tokens, certificateFile: api.sslEnabled ? api.certificate : nil,

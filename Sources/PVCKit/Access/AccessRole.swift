@@ -39,7 +39,7 @@ extension OperationSpec {
   static let operatorOperations: Set<String> = [
     "vm.set-state", "vm.set-node", "vm.snapshot-create", "vm.flush-locks", "node.set-domain-state",
     "node.set-coordinator-state", "cluster.set-maintenance", "fault.acknowledge", "fault.acknowledge-all",
-    "task.cancel",
+    "task.cancel", "vm.console-attach",
   ]
 
   /// Reads that reveal more than the cluster's state: the whole ZooKeeper tree (with every secret in it) and
@@ -47,11 +47,11 @@ extension OperationSpec {
   static let administratorReads: Set<String> = ["cluster.backup", "cluster.audit"]
 
   /// The least role that may call this operation: reading needs read-only, the day-to-day lifecycle actions
-  /// operator, everything else administrator. Open operations (login, the API's root) need none.
+  /// (and typing into a VM's console) operator, everything else administrator. Open operations (login, the API's root) need none.
   public var requiredRole: AccessRole {
     if isOpen { return .readOnly }
     if Self.administratorReads.contains(id) { return .administrator }
-    if method == .get { return .readOnly }
+    if method == .get && !Self.operatorOperations.contains(id) { return .readOnly }
     return Self.operatorOperations.contains(id) ? .operator : .administrator
   }
 }

@@ -74,10 +74,13 @@ public final class PVCCluster: Sendable {
   /// - Parameter database: how DNS changes reach the cluster's database (MariaDB Galera), when direct; through
   ///   an API, the server's database applies.
   /// - Parameter provisionerDatabase: how the provisioner's objects reach the cluster's database, when direct.
+  /// - Parameter libvirt: how VM consoles reach the nodes' libvirt daemons, when direct; through an API, the
+  ///   server's access applies.
   /// - Throws: ``ZooKeeperError`` if the ensemble cannot be reached, ``APIClientError`` if the API cannot.
   public static func connect(
     _ connection: ClusterConnection, policy: DomainPolicy = .strict, ceph: CephAccess? = nil,
-    database: MariaDBConnection.Settings? = nil, provisionerDatabase: MariaDBConnection.Settings? = nil
+    database: MariaDBConnection.Settings? = nil, provisionerDatabase: MariaDBConnection.Settings? = nil,
+    libvirt: NodeLibvirtAccess? = nil
   ) async throws
     -> PVCCluster
   {
@@ -91,6 +94,7 @@ public final class PVCCluster: Sendable {
       let provisioner = ProvisionerLink(provisionerDatabase)
       var vms = DirectVMOperations(zookeeper: zk, policy: policy, views: views)
       vms.ceph = link
+      vms.libvirt = libvirt
       let storage = DirectStorageOperations(zookeeper: zk, ceph: link, views: views)
       return PVCCluster(
         connection: connection, operations: DirectClusterOperations(zookeeper: zk, policy: policy, views: views),

@@ -110,6 +110,13 @@ public struct PVCConfiguration: Sendable, Hashable {
     .zookeeper(hosts: override ?? zookeeperHosts, sessionTimeout: sessionTimeout, credentials: zookeeper.credentials)
   }
 
+  /// How this host reaches the nodes' libvirt daemons (live migrations, consoles): over the cluster network at
+  /// the address each node's id selects (`qemu+tcp://<address>/system`).
+  public var nodeLibvirtAccess: NodeLibvirtAccess {
+    let network = cluster.cluster
+    return NodeLibvirtAccess { "qemu+tcp://\(network.address(of: $0)?.description ?? "0.0.0.0")/system" }
+  }
+
   /// How this host reaches Ceph: `ceph.ceph_config_file` (relative to `path.ceph_directory`), when
   /// `subsystem.enable_storage` is on.
   public var cephAccess: CephAccess? {

@@ -45,12 +45,11 @@ public struct NodeIdentity: Sendable, Hashable {
   public static func from(
     _ configuration: PVCConfiguration, name: String, libvirtURI: String?, consoleLogDirectory: String?
   ) -> NodeIdentity {
-    let network = configuration.cluster.cluster
-    let address: @Sendable (String) -> String = { network.address(of: $0)?.description ?? "0.0.0.0" }
+    let peers = configuration.nodeLibvirtAccess
     return NodeIdentity(
       name: name, isCoordinator: configuration.cluster.coordinatorNodes.contains(name),
       libvirtURI: libvirtURI ?? "qemu:///system",
       consoleLogDirectory: consoleLogDirectory ?? configuration.paths.consoleLogDirectory,
-      peerURI: { "qemu+tcp://\(address($0))/system" })
+      peerURI: peers.uri)
   }
 }

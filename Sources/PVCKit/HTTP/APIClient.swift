@@ -9,7 +9,7 @@ import Foundation
 /// `{"message": ...}` bodies.
 final class APIClient: Sendable {
   let base: URL
-  private let key: String?
+  let key: String?
   private let session: URLSession
   /// For requests that wait on the server (an upstream API holds them until the
   /// work is done): no answer for a long time is normal there, as for upstream's client.

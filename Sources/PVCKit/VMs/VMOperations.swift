@@ -114,6 +114,9 @@ public protocol VMOperations: Sendable {
   func removeTag(_ vm: String, _ tag: String) async throws
   /// The last lines of the VM's serial console.
   func consoleLog(_ vm: String, lines: Int) async throws -> String
+  /// Opens a running VM's serial console (taking it over from any other session).
+  /// - Throws: ``ConsoleError/unavailable(_:)`` when the VM is not running or its console cannot be reached.
+  func openConsole(_ vm: String) async throws -> VMConsole
   /// Queues a whole-VM snapshot on the primary (task `vm.create_snapshot`): an RBD snapshot of each disk and the
   /// definition; `name` `nil` takes the time (`%Y%m%d%H%M%S`). Follow it through ``PVCCluster/tasks``.
   func createSnapshot(_ vm: String, name: String?) async throws -> ClusterTask

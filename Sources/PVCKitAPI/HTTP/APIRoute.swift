@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import HummingbirdWebSocket
 import PVCKit
 
 /// One endpoint of the API: an operation described in PVCKit (``OperationSpec``:
@@ -9,10 +10,29 @@ import PVCKit
 struct APIRoute: Sendable {
   let spec: OperationSpec
   let handler: @Sendable (APICall) async throws -> Response
+  /// For a WebSocket route: what runs once the connection is upgraded (``handler`` answers the request that
+  /// asks for it, 426 when it may upgrade).
+  let webSocket: WebSocketHandler?
+
+  /// What a WebSocket route does with the connection: the cluster, the path's values, the socket.
+  typealias WebSocketHandler =
+    @Sendable (PVCCluster, [String: String], WebSocketInboundStream, WebSocketOutboundWriter)
+    async -> Void
 
   init(_ spec: OperationSpec, handler: @escaping @Sendable (APICall) async throws -> Response) {
     self.spec = spec
     self.handler = handler
+    webSocket = nil
+  }
+
+  /// A WebSocket route.
+  init(
+    _ spec: OperationSpec, check: @escaping @Sendable (APICall) async throws -> Response,
+    webSocket: @escaping WebSocketHandler
+  ) {
+    self.spec = spec
+    handler = check
+    self.webSocket = webSocket
   }
 
   var method: HTTPRequest.Method {

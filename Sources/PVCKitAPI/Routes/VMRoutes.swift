@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import PVCKit
+import PVCKitServer
 
 /// `/vm` and `/vm/{vm}`: listing, defining, modifying and removing VMs.
 enum VMRoutes {
@@ -47,7 +48,20 @@ enum VMRoutes {
         let text = try await call.cluster.vms.consoleLog(vm, lines: call.parameters.int("lines") ?? 10)
         return try Responses.json(["name": vm, "data": text])
       },
+      APIRoute(.vmConsoleAttach, check: checkConsole) { cluster, path, inbound, outbound in
+        await ConsoleRelay.attach(path["vm"] ?? "", cluster: cluster, inbound: inbound, outbound: outbound)
+      },
     ] + VMActionRoutes.all
+
+  /// A plain request for a console: 426 when it can be opened (a WebSocket upgrade follows), else why not.
+  @Sendable static func checkConsole(_ call: APICall) async throws -> Response {
+    let info = try await call.cluster.vms.info(call.path("vm"))
+    guard info.state == .start else {
+      throw ConsoleError.unavailable("VM \"\(info.name)\" is \(info.state), not running: its console is closed")
+    }
+    return Responses.message(
+      "The console of VM \"\(info.name)\" on \(info.node) is attached with a WebSocket.", status: .upgradeRequired)
+  }
 
   /// `POST /vm` and `POST /vm/{vm}`.
   @Sendable static func define(_ call: APICall) async throws -> Response {

@@ -12,16 +12,18 @@ public final class APIDuty: PrimaryDuty {
   private let ceph: CephAccess?
   private let database: MariaDBConnection.Settings?
   private let provisionerDatabase: MariaDBConnection.Settings?
+  private let libvirt: NodeLibvirtAccess?
   private let settings: APIServer.Settings
   private let running = Mutex<(server: RunningServer, cluster: PVCCluster)?>(nil)
 
   /// Creates the duty for a cluster's ZooKeeper connection and the `api` settings; storage and DNS changes
-  /// reach Ceph and the DNS database through `ceph` and `database`.
+  /// reach Ceph and the DNS database through `ceph` and `database`, consoles the nodes' libvirt through `libvirt`.
   public init(
     connection: ClusterConnection, policy: DomainPolicy = .strict, ceph: CephAccess? = nil,
     database: MariaDBConnection.Settings? = nil, provisionerDatabase: MariaDBConnection.Settings? = nil,
-    settings: APIServer.Settings
+    libvirt: NodeLibvirtAccess? = nil, settings: APIServer.Settings
   ) {
+    self.libvirt = libvirt
     self.connection = connection
     self.policy = policy
     self.ceph = ceph
@@ -39,7 +41,8 @@ public final class APIDuty: PrimaryDuty {
         "authentication is on but pvc.conf has no api.token; add the same token on every coordinator")
     }
     let cluster = try await PVCCluster.connect(
-      connection, policy: policy, ceph: ceph, database: database, provisionerDatabase: provisionerDatabase)
+      connection, policy: policy, ceph: ceph, database: database, provisionerDatabase: provisionerDatabase,
+      libvirt: libvirt)
     do {
       let server = try await APIServer(cluster: cluster, settings: settings).start()
       running.withLock { $0 = (server, cluster) }

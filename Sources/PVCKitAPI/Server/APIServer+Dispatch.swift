@@ -7,8 +7,11 @@ import PVCKitServer
 
 extension APIServer {
   /// Answers one request for a route: authentication, the role the operation needs, the handler, and the
-  /// audit log for calls that change something. Never throws.
-  func respond(to request: Request, context: PVCRequestContext, route: APIRoute) async -> Response {
+  /// audit log for calls that change something (or those whose answer `audited` picks). Never throws.
+  func respond(
+    to request: Request, context: PVCRequestContext, route: APIRoute,
+    audited: (@Sendable (HTTPResponse.Status) -> Bool)? = nil
+  ) async -> Response {
     guard !route.isOpen else { return await handle(request, context: context, route: route) }
     let identity: APIAuthenticator.Identity?
     let response: Response
@@ -27,8 +30,11 @@ extension APIServer {
       identity = who
       response = await handle(request, context: context, route: route)
     }
-    if route.spec.method != .get {
-      await audit(request, context: context, route: route, identity: identity, response: response)
+    if audited?(response.status) ?? (route.spec.method != .get) {
+      // A WebSocket request answered 426 is upgraded next: recorded as such.
+      let upgrade = request.headers[.upgrade]?.lowercased() == "websocket" && response.status == .upgradeRequired
+      let recorded = upgrade ? Response(status: .switchingProtocols) : response
+      await audit(request, context: context, route: route, identity: identity, response: recorded)
     }
     return response
   }
@@ -105,6 +111,8 @@ struct ErrorMiddleware: RouterMiddleware {
   {
     do {
       return try await next(request, context)
+    } catch let prepared as PreparedResponse {
+      return prepared.response
     } catch let error as HTTPError {
       if error.status == .notFound {
         return Responses.message(
@@ -116,4 +124,10 @@ struct ErrorMiddleware: RouterMiddleware {
       return Responses.message("ERROR: \(error)", status: .internalServerError)
     }
   }
+}
+
+/// An answer made before the router's handler runs (a WebSocket upgrade refused), passed through as it is.
+struct PreparedResponse: Error {
+  let response: Response
+  init(_ response: Response) { self.response = response }
 }

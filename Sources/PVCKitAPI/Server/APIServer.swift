@@ -1,6 +1,7 @@
 public import Foundation
 import HTTPTypes
 public import Hummingbird
+import HummingbirdWebSocket
 import Logging
 public import PVCKit
 public import PVCKitServer
@@ -162,6 +163,10 @@ public struct APIServer: Sendable {
     for route in routes {
       let server = self
       let pattern = route.path
+      if let webSocket = route.webSocket {
+        addWebSocket(route, webSocket, to: router)
+        continue
+      }
       router.on(RouterPath(Self.prefix + route.routerPath), method: route.method) { request, context in
         let started = ContinuousClock.now
         let response = await server.respond(to: request, context: context, route: route)
@@ -172,6 +177,33 @@ public struct APIServer: Sendable {
       }
     }
     return router
+  }
+
+  /// A WebSocket route: a plain GET gets the route's answer (426 when it may upgrade); an upgrade request is
+  /// authenticated, checked and audited the same way and, answered 426, upgraded.
+  private func addWebSocket(
+    _ route: APIRoute, _ webSocket: @escaping APIRoute.WebSocketHandler, to router: Router<PVCRequestContext>
+  ) {
+    let server = self
+    router.ws(
+      RouterPath(Self.prefix + route.routerPath),
+      shouldUpgrade: { request, context in
+        let upgrading = request.headers[.upgrade]?.lowercased() == "websocket"
+        // Attachments are audited, and so are refusals of plain requests (clients ask before upgrading).
+        let response = await server.respond(to: request, context: context, route: route) { status in
+          upgrading || status == .unauthorized || status == .forbidden
+        }
+        guard upgrading, response.status == .upgradeRequired else { throw PreparedResponse(response) }
+        return .upgrade([:])
+      },
+      onUpgrade: { inbound, outbound, context in
+        var path: [String: String] = [:]
+        for name in route.pathParameters {
+          let raw = context.requestContext.parameters.get(name) ?? ""
+          path[name] = raw.removingPercentEncoding ?? raw
+        }
+        await webSocket(server.cluster, path, inbound, outbound)
+      })
   }
 
   /// The application: the router on the configured address, with TLS if configured.

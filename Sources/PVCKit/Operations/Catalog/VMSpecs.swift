@@ -325,10 +325,21 @@ extension OperationSpec {
     parameters: [.integer("lines", 1...100_000, "How many lines")],
     responses: [200: "VMLog", 404: "Message"])
 
+  /// Attach to a running VM's serial console (a WebSocket)
+  public static let vmConsoleAttach = OperationSpec(
+    "vm.console-attach", .get, "/vm/{vm}/console/attach", summary: "Attach to a running VM's serial console",
+    responses: [101: "WebSocket", 400: "Message", 404: "Message", 426: "Message"],
+    notes: [
+      "PVCKit extension: a WebSocket (binary messages both ways: what the guest writes, keys typed); a plain "
+        + "GET answers 426 once the console could be opened. The console closes, with the reason in the close "
+        + "frame, when the VM stops or moves or another session takes it over"
+    ])
+
   /// Every operation of this area.
   static let vmOperations: [OperationSpec] = [
     vmMetadata, vmSetMetadata, vmTags, vmChangeTag, vmState, vmSetState, vmNode, vmSetNode, vmFlushLocks, vmList,
-    vmDefine, vmDefineNamed, vmInfo, vmModify, vmRemove, vmRename, vmConsoleLog, vmSnapshotCreate, vmSnapshotRemove,
+    vmDefine, vmDefineNamed, vmInfo, vmModify, vmRemove, vmRename, vmConsoleLog, vmConsoleAttach, vmSnapshotCreate,
+    vmSnapshotRemove,
     vmSnapshotRollback, vmSnapshotExport, vmSnapshotImport, vmSnapshotSend, vmMirrorCreate, vmMirrorPromote,
     vmBackupCreate, vmBackupRemove, vmRestore, vmAutobackup, vmAutomirror, vmSnapshotReceiveConfig,
     vmSnapshotReceiveImage,

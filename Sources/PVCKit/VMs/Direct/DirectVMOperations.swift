@@ -13,6 +13,8 @@ struct DirectVMOperations: VMOperations {
   var waitsThroughTasks = true
   /// This program's Ceph client, for deleting a VM's disks with it.
   var ceph: CephLink?
+  /// How consoles reach the nodes' libvirt daemons.
+  var libvirt: NodeLibvirtAccess?
   var records: VMRecords { VMRecords(zookeeper: zookeeper, reads: views?.view?.reads) }
   var nodes: NodeRecords { NodeRecords(zookeeper: zookeeper, reads: views?.view?.reads) }
 
