@@ -87,6 +87,7 @@ GUESTS='ProvisionerGuestTests'
 SNAPSHOTS='VMSnapshotTests'
 DEVICES='VMDeviceTests'
 MIRRORS='VMMirrorTests'
+CONSOLES='VMConsoleTests'
 HEALTH='HealthEndToEndTests'
 PROMETHEUS='PrometheusScrapeTests'
 PACKAGES='PackageInstallTests'
@@ -97,7 +98,7 @@ CLUSTERS=(APIDutyTests APIEndToEndTests CephStatsDutyTests DaemonGarbageTests Ho
 # A renamed suite would silently move to another phase (or run in none): each
 # name must be a suite of the test build.
 SUITES=$(swift test list --skip-build 2>/dev/null)
-for suite in "$ENSEMBLE" "$HA" "$RUN" "$BROWSER" "$OSD" "$DNS_CLUSTER" "$PROVISION" "$GUESTS" "$SNAPSHOTS" "$DEVICES" "$MIRRORS" "$HEALTH" "$PROMETHEUS" "$PACKAGES" "${CLUSTERS[@]}"; do
+for suite in "$ENSEMBLE" "$HA" "$RUN" "$BROWSER" "$OSD" "$DNS_CLUSTER" "$PROVISION" "$GUESTS" "$SNAPSHOTS" "$DEVICES" "$MIRRORS" "$CONSOLES" "$HEALTH" "$PROMETHEUS" "$PACKAGES" "${CLUSTERS[@]}"; do
   grep -q "^PVCKitTests\.$suite/" <<<"$SUITES" || die "test.sh names suite $suite, which the test build does not have"
 done
 
@@ -108,10 +109,10 @@ CLUSTER_SKIPS=()
 # Anchored: a test's id also names its source file, and CephOSDStateTests lives in PVCStorageCommandTests.swift.
 for suite in "${CLUSTERS[@]}"; do CLUSTER_SKIPS+=(--skip "PVCKitTests\.$suite/"); done
 log "phase 1: every test except $ENSEMBLE, $HA, $RUN, $BROWSER, $OSD, $DNS_CLUSTER, $PROVISION, $SNAPSHOTS," \
-  "$DEVICES, $MIRRORS, $HEALTH, $PROMETHEUS, $GUESTS, $PACKAGES and the cluster suites, in parallel"
+  "$DEVICES, $MIRRORS, $CONSOLES, $HEALTH, $PROMETHEUS, $GUESTS, $PACKAGES and the cluster suites, in parallel"
 swift test --skip-build --skip "$ENSEMBLE" --skip "$HA" --skip "$RUN" --skip "$BROWSER" --skip "$OSD" \
   --skip "$DNS_CLUSTER" --skip "$PROVISION" --skip "$SNAPSHOTS" --skip "$DEVICES" \
-  --skip "$MIRRORS" --skip "$HEALTH" --skip "$PROMETHEUS" --skip "$GUESTS" --skip "$PACKAGES" "${CLUSTER_SKIPS[@]}" ||
+  --skip "$MIRRORS" --skip "$CONSOLES" --skip "$HEALTH" --skip "$PROMETHEUS" --skip "$GUESTS" --skip "$PACKAGES" "${CLUSTER_SKIPS[@]}" ||
   status=1
 log "phase 1b: the suites that start node daemons (${CLUSTERS[*]}), in parallel"
 swift test --skip-build --filter "PVCKitTests\.($(IFS='|'; echo "${CLUSTERS[*]}"))/" || status=1
@@ -125,8 +126,8 @@ swift test --skip-build --filter "$DNS_CLUSTER" || status=1
 log "phase 3: $GUESTS (tiny real guests)"
 swift test --skip-build --filter "$GUESTS" || status=1
 # Alone too: a running VM, Ceph snapshots and a primary of its own on the shared nodes slowed the DNS cluster tests.
-log "phase 3b: $SNAPSHOTS, $DEVICES, $MIRRORS"
-swift test --skip-build --filter "$SNAPSHOTS|$DEVICES|$MIRRORS" || status=1
+log "phase 3b: $SNAPSHOTS, $DEVICES, $MIRRORS, $CONSOLES"
+swift test --skip-build --filter "$SNAPSHOTS|$DEVICES|$MIRRORS|$CONSOLES" || status=1
 # Alone: the first stops a node's libvirtd; the second runs a Prometheus scraping two API servers every second.
 log "phase 3c: $HEALTH, $PROMETHEUS"
 swift test --skip-build --filter "$HEALTH|$PROMETHEUS" || status=1

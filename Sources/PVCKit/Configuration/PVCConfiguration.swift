@@ -112,10 +112,7 @@ public struct PVCConfiguration: Sendable, Hashable {
 
   /// How this host reaches the nodes' libvirt daemons (live migrations, consoles): over the cluster network at
   /// the address each node's id selects (`qemu+tcp://<address>/system`).
-  public var nodeLibvirtAccess: NodeLibvirtAccess {
-    let network = cluster.cluster
-    return NodeLibvirtAccess { "qemu+tcp://\(network.address(of: $0)?.description ?? "0.0.0.0")/system" }
-  }
+  public var nodeLibvirtAccess: NodeLibvirtAccess { NodeLibvirtAccess(clusterNetwork: cluster.cluster) }
 
   /// How this host reaches Ceph: `ceph.ceph_config_file` (relative to `path.ceph_directory`), when
   /// `subsystem.enable_storage` is on.

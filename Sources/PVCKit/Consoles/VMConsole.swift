@@ -106,4 +106,10 @@ public struct NodeLibvirtAccess: Sendable {
 
   /// Access through the given URIs.
   public init(uri: @escaping @Sendable (String) -> String) { self.uri = uri }
+
+  /// Access over a cluster network (pvc.conf's `cluster.networks.cluster`), at the address each node's id selects
+  /// (`qemu+tcp://<address>/system`), as live migrations go.
+  public init(clusterNetwork network: PVCConfiguration.CoreNetwork) {
+    uri = { "qemu+tcp://\(network.address(of: $0)?.description ?? "0.0.0.0")/system" }
+  }
 }

@@ -22,7 +22,10 @@ struct ConnectionOptions: ParsableArguments {
 
   @Option(
     name: .customLong("config"),
-    help: ArgumentHelp("Cluster configuration file to find the ensemble in.", valueName: "file"))
+    help: ArgumentHelp(
+      "Cluster configuration file to find the ensemble in.",
+      discussion: "With --zookeeper or PVC_ZOOKEEPER, the file's other settings apply to that ensemble.",
+      valueName: "file"))
   var config: String?
 
   /// Where the cluster is reached.
@@ -30,7 +33,8 @@ struct ConnectionOptions: ParsableArguments {
     /// An ensemble, with the members' credentials and the VM policy when a configuration file gives them.
     case zookeeper(
       String, credentials: ZooKeeperCredentials? = nil, policy: DomainPolicy = .strict, ceph: CephAccess? = nil,
-      database: MariaDBConnection.Settings? = nil, provisionerDatabase: MariaDBConnection.Settings? = nil)
+      database: MariaDBConnection.Settings? = nil, provisionerDatabase: MariaDBConnection.Settings? = nil,
+      clusterNetwork: PVCConfiguration.CoreNetwork? = nil)
     case api(URL, key: String?)
   }
 
@@ -48,8 +52,13 @@ struct ConnectionOptions: ParsableArguments {
       if let file = entry.cfgfile { return Self.target(of: try PVCConfiguration.load(from: file)) }
       throw CLIError("connection \"\(name)\" names neither an API address nor a ZooKeeper ensemble")
     }
-    if let zookeeper, !zookeeper.isEmpty { return .zookeeper(zookeeper) }
-    if let hosts = environment["PVC_ZOOKEEPER"], !hosts.isEmpty { return .zookeeper(hosts) }
+    if let hosts = zookeeper.flatMap({ $0.isEmpty ? nil : $0 }) ?? environment["PVC_ZOOKEEPER"], !hosts.isEmpty {
+      // With a configuration file too: its other settings (credentials, Ceph, the nodes' addresses) apply.
+      if let file = config ?? environment["PVC_CONFIG_FILE"], FileManager.default.fileExists(atPath: file) {
+        return Self.target(of: try PVCConfiguration.load(from: file), hosts: hosts)
+      }
+      return .zookeeper(hosts)
+    }
     let file = config ?? environment["PVC_CONFIG_FILE"] ?? PVCConfiguration.defaultPath
     guard config != nil || environment["PVC_CONFIG_FILE"] != nil || FileManager.default.fileExists(atPath: file) else {
       throw CLIError(
@@ -60,11 +69,12 @@ struct ConnectionOptions: ParsableArguments {
   }
 
   /// The ensemble and credentials of a configuration file.
-  static func target(of configuration: PVCConfiguration) -> Target {
+  static func target(of configuration: PVCConfiguration, hosts: String? = nil) -> Target {
     .zookeeper(
-      configuration.zookeeperHosts, credentials: configuration.zookeeper.credentials, policy: configuration.vmPolicy,
+      hosts ?? configuration.zookeeperHosts, credentials: configuration.zookeeper.credentials,
+      policy: configuration.vmPolicy,
       ceph: configuration.cephAccess, database: configuration.dnsDatabaseSettings,
-      provisionerDatabase: configuration.provisionerDatabaseSettings)
+      provisionerDatabase: configuration.provisionerDatabaseSettings, clusterNetwork: configuration.cluster.cluster)
   }
 
   /// `PVC_CEPH_CONFIG`: the ceph.conf for storage changes over a direct connection.
@@ -77,13 +87,15 @@ struct ConnectionOptions: ParsableArguments {
   /// Connects to the cluster.
   func connect() async throws -> PVCCluster {
     switch try target() {
-    case .zookeeper(let hosts, let credentials, let policy, let ceph, let database, let provisionerDatabase):
+    case .zookeeper(
+      let hosts, let credentials, let policy, let ceph, let database, let provisionerDatabase, let network):
       // Storage changes reach Ceph through the configuration's ceph.conf, or PVC_CEPH_CONFIG's.
       let access = ceph ?? Self.environmentCeph
       do {
         return try await PVCCluster.connect(
           .zookeeper(hosts: hosts, connectTimeout: .seconds(5), credentials: credentials), policy: policy,
-          ceph: access, database: database, provisionerDatabase: provisionerDatabase)
+          ceph: access, database: database, provisionerDatabase: provisionerDatabase,
+          libvirt: network.map { NodeLibvirtAccess(clusterNetwork: $0) })
       } catch let error as ZooKeeperError where error.code == .notConnected {
         throw CLIError("cannot reach ZooKeeper at \(hosts): is the cluster up?", kind: .unavailable)
       }

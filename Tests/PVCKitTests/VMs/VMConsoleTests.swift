@@ -121,6 +121,16 @@ struct VMConsoleTests {
       #expect(try await Self.shellAnswers(third, thirdTranscript, mark: "moved", timeout: .seconds(30)))
       await third.close()
       #expect(try await eventually(timeout: .seconds(5)) { thirdTranscript.end != nil })
+
+      // `pvc vm console` with pvc.conf (directly through hv2's libvirt): piped input is typed, the answer printed.
+      let cli = try TestServices.run(
+        "pvc", ["--zookeeper", nodes.hosts, "--config", nodes.configFile, "vm", "console", name, "--linger", "6"],
+        stdin: "echo pvc$((6*7))-cli\r")
+      #expect(cli.status == 0, "\(cli.stderr)")
+      #expect(cli.stdout.contains("pvc42-cli"), "\(cli.stdout.suffix(400))")
+      let stopped = try TestServices.run(
+        "pvc", ["--zookeeper", nodes.hosts, "--config", nodes.configFile, "vm", "console", "nope"])
+      #expect(stopped.status == ErrorKind.notFound.exitCode, "\(stopped.stderr)")
       try await direct.vms.setState(name, .stop, force: true, wait: true)
       try await direct.vms.remove(name, deleteDisks: false)
     }

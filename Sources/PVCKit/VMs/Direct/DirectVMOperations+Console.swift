@@ -8,7 +8,7 @@ extension DirectVMOperations {
     }
     guard let libvirt else {
       throw ConsoleError.unavailable(
-        "this connection does not know how to reach the nodes' libvirt (connect with a NodeLibvirtAccess, e.g. from pvc.conf)"
+        "this connection does not know how to reach the nodes' libvirt: connect with pvc.conf (its cluster network gives the nodes' addresses) or through the API"
       )
     }
     let uri = libvirt.uri(info.node)

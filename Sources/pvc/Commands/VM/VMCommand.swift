@@ -11,7 +11,7 @@ struct VMCommand: AsyncParsableCommand {
       VMShutdownCommand.self, VMRestartCommand.self, VMDisableCommand.self, VMMigrateCommand.self,
       VMUnmigrateCommand.self, VMMoveCommand.self, VMMetaCommand.self, VMTagCommand.self, VMLogCommand.self,
       VMVCPUCommand.self, VMMemoryCommand.self, VMNetworkCommand.self, VMVolumeCommand.self, VMSnapshotCommand.self,
-      VMFlushLocksCommand.self, VMDeviceCommand.self, VMMirrorCommand.self, VMBackupCommand.self,
+      VMConsoleCommand.self, VMFlushLocksCommand.self, VMDeviceCommand.self, VMMirrorCommand.self, VMBackupCommand.self,
       VMAutobackupCommand.self, VMAutomirrorCommand.self,
     ]
   )
