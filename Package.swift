@@ -192,6 +192,8 @@ let package = Package(
         "CMariaDB",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "WSClient", package: "swift-websocket"),
+        .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "PropertyBased", package: "swift-property-based"),
         .product(name: "Logging", package: "swift-log"),
       ],

@@ -164,7 +164,7 @@ Provides: pvc-client-cli"
  pvcapi serves upstream PVC's HTTP API v1 for a cluster. Nodes do not need it (the primary's pvcd serves
  the API); its unit is installed but not enabled." "$PVCAPI_DEPENDS" "" no "pvc-daemon-api"
   daemon_package pvcweb pvcwebd "PVC web interface (PVCKit)
- pvcweb serves a server-side HTML interface to a PVC cluster." "$PVCWEB_DEPENDS" "" yes ""
+ pvcweb serves a server-side HTML interface to a PVC cluster." "$PVCWEB_DEPENDS" "node-xterm, novnc" yes ""
 
   mkdir -p "$out"
   rm -f "$out"/*.deb

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages PVCKit needs, only those that are missing.
 # Usage: Scripts/install-deps.sh [build] [zookeeper] [libvirt] [tools] [ipmi] [network] [ceph] [dns] [bench] [browser]
-#   [guest] [monitoring] [deb] [all]
+#   [web] [guest] [monitoring] [deb] [all]
 source "$(dirname "$0")/lib.sh"
 
 BUILD_PKGS=(libzookeeper-mt-dev libvirt-dev librbd-dev librados-dev libmariadb-dev libxml2-dev pkg-config)
@@ -16,6 +16,8 @@ DNS_PKGS=(mariadb-server mariadb-client galera-4 rsync pdns-server pdns-backend-
 CEPH_PKGS=(ceph-mon ceph-mgr ceph-osd ceph-common qemu-block-extra qemu-utils fio udev)
 BENCH_PKGS=(wrk curl hyperfine)
 BROWSER_PKGS=(chromium python3-websocket)
+# What pvcweb serves for consoles: xterm.js (serial) and noVNC (graphical).
+WEB_PKGS=(node-xterm novnc)
 # The tests' tiny real guest (Scripts/guest-image.sh): a cloud kernel with virtio modules, and cpio for its initramfs.
 GUEST_PKGS=(linux-image-cloud-amd64 cpio busybox qemu-guest-agent)
 # Debian packages (make deb) and the clean Debian root the package tests install them into.
@@ -37,10 +39,11 @@ for group in "$@"; do
     dns) pkg_install "${DNS_PKGS[@]}" ;;
     bench) pkg_install "${BENCH_PKGS[@]}" ;;
     browser) pkg_install "${BROWSER_PKGS[@]}" ;;
+    web) pkg_install "${WEB_PKGS[@]}" ;;
     guest) pkg_install "${GUEST_PKGS[@]}" ;;
     monitoring) pkg_install "${MONITORING_PKGS[@]}" ;;
     deb) pkg_install "${DEB_PKGS[@]}" ;;
-    all) pkg_install "${BUILD_PKGS[@]}" "${ZOOKEEPER_PKGS[@]}" "${LIBVIRT_PKGS[@]}" "${TOOL_PKGS[@]}" "${IPMI_PKGS[@]}" "${NETWORK_PKGS[@]}" "${CEPH_PKGS[@]}" "${DNS_PKGS[@]}" "${BENCH_PKGS[@]}" "${BROWSER_PKGS[@]}" "${GUEST_PKGS[@]}" "${MONITORING_PKGS[@]}" "${DEB_PKGS[@]}" ;;
-    *) die "unknown group '$group' (build, zookeeper, libvirt, tools, ipmi, network, ceph, dns, bench, browser, guest, monitoring, deb, all)" ;;
+    all) pkg_install "${BUILD_PKGS[@]}" "${ZOOKEEPER_PKGS[@]}" "${LIBVIRT_PKGS[@]}" "${TOOL_PKGS[@]}" "${IPMI_PKGS[@]}" "${NETWORK_PKGS[@]}" "${CEPH_PKGS[@]}" "${DNS_PKGS[@]}" "${BENCH_PKGS[@]}" "${BROWSER_PKGS[@]}" "${WEB_PKGS[@]}" "${GUEST_PKGS[@]}" "${MONITORING_PKGS[@]}" "${DEB_PKGS[@]}" ;;
+    *) die "unknown group '$group' (build, zookeeper, libvirt, tools, ipmi, network, ceph, dns, bench, browser, web, guest, monitoring, deb, all)" ;;
   esac
 done

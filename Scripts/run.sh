@@ -33,7 +33,7 @@ GALERA="$PVCKIT_ROOT/Scripts/galera.sh"
 TAG=run
 
 start() {
-  "$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt ipmi network ceph dns
+  "$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt ipmi network ceph dns web
   if [ -n "${PVCKIT_RUN_BIN:-}" ]; then
     # Already built binaries (the test of `make run` uses the test build).
     BIN=$PVCKIT_RUN_BIN

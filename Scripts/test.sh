@@ -10,7 +10,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$PVCKIT_ROOT"
 
-"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt tools ipmi network ceph dns browser guest monitoring deb
+"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt tools ipmi network ceph dns browser web guest monitoring deb
 
 export PVCKIT_STATE=/tmp/pvckit-test
 state_dir "$PVCKIT_STATE"

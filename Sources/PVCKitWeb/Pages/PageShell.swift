@@ -2,14 +2,18 @@ import PVCKit
 
 /// The page shell: head, navigation, main content.
 enum PageShell {
-  /// A whole page. `refresh` (seconds) re-reads the page's data without JavaScript.
+  /// A whole page. `refresh` (seconds) re-reads the page's data without JavaScript. A page with `scripts` of its
+  /// own (a console) loads those (and `styles`) instead of the live-update script.
   static func page(
-    _ title: String, session: WebSession?, refresh: Int? = nil, flash: String? = nil, _ body: HTML
+    _ title: String, session: WebSession?, refresh: Int? = nil, flash: String? = nil, scripts: [String]? = nil,
+    styles: [String] = [], _ body: HTML
   ) -> HTML {
     // With JavaScript a logged-in page follows /events and updates itself in place (Assets/LiveScript); without
     // it, the page reads itself again every `refresh` seconds.
     let meta: HTML = refresh.map { "<noscript><meta http-equiv=\"refresh\" content=\"\($0)\"></noscript>" } ?? ""
-    let script: HTML = session == nil ? "" : "<script src=\"/static/pvc.js\" defer></script>"
+    let sources = scripts ?? (session == nil ? [] : ["/static/pvc.js"])
+    let script: HTML =
+      "\(styles.map { "<link rel=\"stylesheet\" href=\"\($0)\">" as HTML })\(sources.map { "<script src=\"\($0)\" defer></script>" as HTML })"
     let navigation: HTML =
       session.map { session in
         """

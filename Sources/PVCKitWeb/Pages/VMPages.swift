@@ -143,7 +143,8 @@ enum VMPages {
       \(vm.lastNode.isEmpty ? "" : Components.button("Unmigrate", action: path, fields: [("action", "unmigrate")], csrf: session.csrf))</section>
       \(VMSnapshotSection.section(vm, session: session))
       \(VMFormPages.editSection(vm, session: session))
-      <section aria-labelledby="console"><h2 id="console">Console log</h2><pre class="log">\(log)</pre></section>
+      <section aria-labelledby="console"><h2 id="console">Console log</h2>\(ConsolePage.link(vm, session: session))\
+      <pre class="log">\(log)</pre></section>
       <details><summary>Libvirt XML</summary><pre>\(vm.xml)</pre></details>
       """)
   }

@@ -169,6 +169,7 @@ struct WebRoutes: Sendable {
     registerDNS(on: router)
     registerProvisioner(on: router)
     registerSnapshots(on: router)
+    registerConsoles(on: router)
     router.get("/vms") { request, _ in
       try await page(request) { session, flash in
         let p = RequestParameters(query: request.uri.query)
@@ -364,7 +365,7 @@ struct WebRoutes: Sendable {
       let reason =
         "The \(identity.role.rawValue) token '\(identity.name)' may not \(spec.summary.lowercased()) "
         + "(\(spec.requiredRole.rawValue) needed)."
-      await audit(request, spec, identity, status: 403, result: reason)
+      await audit(request, spec, identity, method: "POST", status: 403, result: reason)
       return Self.page(
         PageShell.page(
           "Not allowed", session: session, "<p class=\"error\" role=\"alert\">\(reason)</p>"),
@@ -372,25 +373,26 @@ struct WebRoutes: Sendable {
     }
     do {
       let response = try await body(session, form)
-      await audit(request, spec, identity, status: Int(response.status.code), result: "done")
+      await audit(request, spec, identity, method: "POST", status: Int(response.status.code), result: "done")
       return response
     } catch {
-      await audit(request, spec, identity, status: 400, result: Self.reason(error))
+      await audit(request, spec, identity, method: "POST", status: 400, result: Self.reason(error))
       let back = request.headers[.referer].flatMap { URL(string: $0)?.path } ?? "/"
       return Self.redirect(
         back.hasPrefix("/") && !back.hasPrefix("//") ? back : "/", flash: "Failed: \(Self.reason(error))")
     }
   }
 
-  /// Records a form post that changes (or tried to change) the cluster; an open operation (log out) is not.
-  private func audit(
-    _ request: Request, _ spec: OperationSpec, _ identity: APIAuthenticator.Identity, status: Int, result: String
+  /// Records a form post that changes (or tried to change) the cluster, or a console attached; an open operation
+  /// (log out) is not.
+  func audit(
+    _ request: Request, _ spec: OperationSpec, _ identity: APIAuthenticator.Identity, method: String, status: Int,
+    result: String
   ) async {
     guard !spec.isOpen, let zookeeper = cluster.zookeeper else { return }
     let entry = AuditEntry(
       who: identity.name, role: identity.role.rawValue, client: WebClientAddress.current, operation: spec.id,
-      method: "POST",
-      path: request.uri.path, status: status, result: result)
+      method: method, path: request.uri.path, status: status, result: result)
     server.auditLogger.notice("\(entry.line)")
     do {
       try await AuditLog.append(entry, zookeeper: zookeeper)

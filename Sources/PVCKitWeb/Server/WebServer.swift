@@ -42,6 +42,8 @@ public struct WebServer: Sendable {
   public let settings: Settings
   let authenticator: APIAuthenticator
   let sessions = WebSessions()
+  /// One-use tickets of console pages.
+  let consoleTickets = ConsoleTickets()
   /// Where audit entries are logged besides ZooKeeper (standard error: under systemd, the unit's journal).
   let auditLogger = Logger(label: "pvc.audit")
   let history = VMStatsHistory()

@@ -39,6 +39,14 @@ final class WebSessions: Sendable {
     }
   }
 
+  /// Whether a session is open (without counting this as a use).
+  func isOpen(_ id: String) -> Bool {
+    sessions.withLock { sessions in
+      guard let entry = sessions[id] else { return false }
+      return ContinuousClock.now - entry.lastUse < lifetime
+    }
+  }
+
   /// Closes a session.
   func close(_ id: String) { _ = sessions.withLock { $0.removeValue(forKey: id) } }
 

@@ -109,10 +109,15 @@ struct VMConsoleTests {
       #expect(attached.contains { $0.who == "ops" && $0.status == 101 }, "\(attached)")
       #expect(attached.contains { $0.who == "viewer" && $0.status == 403 }, "\(attached)")
 
+      // The web UI's console page and socket (they take the console over from the API's session).
+      try await WebConsoleChecks.run(cluster: direct, name: name)
+
       // The VM moves: its console closes, saying so.
+      let moving = try await operatorClient.vms.openConsole(name)
+      let movingTranscript = Transcript(moving)
       _ = try await direct.vms.migrate(name, to: "hv2", force: false, forceLive: true, wait: true)
-      #expect(try await eventually(timeout: .seconds(30)) { secondTranscript.end != nil })
-      let reason = secondTranscript.end ?? ""
+      #expect(try await eventually(timeout: .seconds(30)) { movingTranscript.end != nil })
+      let reason = movingTranscript.end ?? ""
       #expect(reason.contains("moved") || reason.contains("closed"), "\(reason)")
       // And opens again on the new node.
       let third = try await operatorClient.vms.openConsole(name)
