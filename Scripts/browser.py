@@ -1,10 +1,16 @@
 #!/usr/bin/env python3
 """Drives headless Chromium over the DevTools protocol, for the web UI's browser
-test: logs in, opens every page, stops a VM through the UI (with its
-confirmation), sees the page update itself when the VM is started behind its
-back, and saves a PNG screenshot of each step.
+tests, and saves a PNG screenshot of each step.
 
-Usage: browser.py BASE_URL TOKEN VM OUTPUT_DIR DEBUG_PORT
+Scenario "pages" (the default): logs in, opens every page, stops a VM through
+the UI (with its confirmation), sees the page update itself when the VM is
+started behind its back.
+Scenario "console" (a running VM with a shell on its serial console): opens the
+VM's console from its page, types a command into the terminal and reads the
+guest's answer; then migrates the VM to TARGET behind the page's back and
+watches its page follow the migration without reloading.
+
+Usage: browser.py BASE_URL TOKEN VM OUTPUT_DIR DEBUG_PORT [pages | console TARGET]
 Prints a JSON object of what it saw. Chromium listens on 127.0.0.1 only."""
 import base64
 import json
@@ -19,6 +25,8 @@ import urllib.request
 import websocket
 
 base, token, vm, outdir, port = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+scenario = sys.argv[6] if len(sys.argv) > 6 else "pages"
+target = sys.argv[7] if len(sys.argv) > 7 else ""
 os.makedirs(outdir, exist_ok=True)
 profile = tempfile.mkdtemp(prefix="pvckit-chromium-")
 chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -85,6 +93,72 @@ try:
     def text():
         return evaluate("document.body.innerText") or ""
 
+    def wait_for(expression, seconds):
+        for _ in range(int(seconds * 20)):
+            if evaluate(expression):
+                return True
+            time.sleep(0.05)
+        return False
+
+    def key(character):
+        if character == "\r":
+            params = {"key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13, "text": "\r"}
+        else:
+            params = {"key": character, "text": character, "unmodifiedText": character}
+        call("Input.dispatchKeyEvent", type="keyDown", **params)
+        call("Input.dispatchKeyEvent", type="keyUp", **{k: v for k, v in params.items() if k != "text"})
+
+    def follow_migration():
+        # The VM's page follows /events; the VM is migrated behind its back (a fetch, no navigation).
+        navigate(f"{base}/vms/{vm}")
+        results["live_script"] = wait_for("document.documentElement.getAttribute('data-live') === 'on'", 10)
+        origin = evaluate("performance.timeOrigin")
+        csrf = evaluate("document.querySelector('input[name=csrf]').value")
+        evaluate("fetch('/vms/' + encodeURIComponent(%s) + '/action', {method: 'POST', redirect: 'manual', "
+                 "headers: {'Content-Type': 'application/x-www-form-urlencoded'}, "
+                 "body: 'action=migrate&target=' + encodeURIComponent(%s) + '&confirm=yes&csrf=' + "
+                 "encodeURIComponent(%s)})" % (json.dumps(vm), json.dumps(target), json.dumps(csrf)))
+        # The facts list shows the migration (state, then the new node) as it happens.
+        seen = set()
+        def fact(name):
+            return evaluate("(function () { var dt = [...document.querySelectorAll('dl.facts dt')]"
+                            ".find(function (d) { return d.textContent.trim() === %s; });"
+                            " return dt ? dt.nextElementSibling.innerText.trim() : ''; })()" % json.dumps(name))
+        for _ in range(1200):
+            state, node = fact("State"), fact("Node")
+            if state == "migrate":
+                seen.add("migrating")
+            if node == target and state == "start":
+                seen.add("arrived")
+                break
+            time.sleep(0.05)
+        results["migration_followed"] = "arrived" in seen and evaluate("performance.timeOrigin") == origin
+        results["migration_steps"] = sorted(seen)
+        shot("3-migrated")
+
+    if scenario == "console":
+        navigate(f"{base}/login")
+        act(f"document.getElementById('token').value = {json.dumps(token)}; document.querySelector('main form').submit()")
+        navigate(f"{base}/vms/{vm}")
+        act("[...document.querySelectorAll('a')].find(a => a.textContent.includes('serial console')).click()")
+        results["console_page"] = "Console of" in text()
+        results["console_open"] = wait_for("document.documentElement.getAttribute('data-console') === 'open'", 20)
+        evaluate("document.querySelector('#console textarea') && document.querySelector('#console textarea').focus()")
+        answered = False
+        for _ in range(10):
+            for character in "echo pvc$((6*7))-browser\r":
+                key(character)
+            if wait_for("(window.pvcConsoleTranscript || '').indexOf('pvc42-browser') >= 0", 3):
+                answered = True
+                break
+        results["console_answer"] = answered
+        results["console_rendered"] = "pvc42-browser" in (evaluate(
+            "[...document.querySelectorAll('#console .xterm-rows > div, #console canvas')].length > 0 "
+            "? (window.pvcConsoleTranscript || '') : ''") or "")
+        shot("1-console")
+        follow_migration()
+        ws.close()
+        raise SystemExit
     navigate(f"{base}/login")
     shot("1-login")
     results["login_form"] = "API token" in text()
@@ -127,6 +201,8 @@ try:
     results["live_update"] = updated and evaluate("performance.timeOrigin") == origin
     shot("8-live")
     ws.close()
+except SystemExit:
+    pass
 except Exception as error:
     results["error"] = str(error)
 finally:

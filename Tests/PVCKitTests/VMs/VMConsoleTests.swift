@@ -6,6 +6,7 @@ import Testing
 
 @testable import PVCKit
 @testable import PVCKitAPI
+@testable import PVCKitWeb
 
 /// Serial consoles of running VMs on the simulated cluster: the tiny real guest's shell answers what is typed,
 /// directly through the node's libvirt and through the API's WebSocket; sessions take the console over from each
@@ -112,22 +113,27 @@ struct VMConsoleTests {
       // The web UI's console page and socket (they take the console over from the API's session).
       try await WebConsoleChecks.run(cluster: direct, name: name)
 
+      // In headless Chromium: the console from the VM's page, typed into; then the page follows a migration to
+      // hv2 without reloading.
+      try await Self.inBrowser(cluster: direct, name: name, target: "hv2")
+      #expect(try await eventually(timeout: .seconds(30)) { try await direct.vms.info(name).node == "hv2" })
+
       // The VM moves: its console closes, saying so.
       let moving = try await operatorClient.vms.openConsole(name)
       let movingTranscript = Transcript(moving)
-      _ = try await direct.vms.migrate(name, to: "hv2", force: false, forceLive: true, wait: true)
+      _ = try await direct.vms.migrate(name, to: "hv3", force: true, forceLive: true, wait: true)
       #expect(try await eventually(timeout: .seconds(30)) { movingTranscript.end != nil })
       let reason = movingTranscript.end ?? ""
       #expect(reason.contains("moved") || reason.contains("closed"), "\(reason)")
       // And opens again on the new node.
       let third = try await operatorClient.vms.openConsole(name)
-      #expect(third.node == "hv2")
+      #expect(third.node == "hv3")
       let thirdTranscript = Transcript(third)
       #expect(try await Self.shellAnswers(third, thirdTranscript, mark: "moved", timeout: .seconds(30)))
       await third.close()
       #expect(try await eventually(timeout: .seconds(5)) { thirdTranscript.end != nil })
 
-      // `pvc vm console` with pvc.conf (directly through hv2's libvirt): piped input is typed, the answer printed.
+      // `pvc vm console` with pvc.conf (directly through hv3's libvirt): piped input is typed, the answer printed.
       let cli = try TestServices.run(
         "pvc", ["--zookeeper", nodes.hosts, "--config", nodes.configFile, "vm", "console", name, "--linger", "6"],
         stdin: "echo pvc$((6*7))-cli\r")
@@ -138,6 +144,36 @@ struct VMConsoleTests {
       #expect(stopped.status == ErrorKind.notFound.exitCode, "\(stopped.stderr)")
       try await direct.vms.setState(name, .stop, force: true, wait: true)
       try await direct.vms.remove(name, deleteDisks: false)
+    }
+  }
+
+  /// Scripts/browser.py's console scenario against pvcweb (an operator's login): screenshots in
+  /// `.build/test-artifacts/console`.
+  static func inBrowser(cluster: PVCCluster, name: String, target: String) async throws {
+    let port = 22_850 + Int.random(in: 0..<20)
+    var settings = WebServer.Settings(port: port, tokens: [])
+    settings.credentials = [APICredential(token: "browser-operator", name: "browser", role: .operator)]
+    let server = try await WebServer(cluster: cluster, settings: settings).start()
+    let artifacts = TestServices.root.appendingPathComponent(".build/test-artifacts/console")
+    try? FileManager.default.removeItem(at: artifacts)
+    let run = try await TestServices.offPool {
+      try TestServices.runTool(
+        "/usr/bin/python3",
+        [
+          TestServices.root.appendingPathComponent("Scripts/browser.py").path, "http://127.0.0.1:\(port)",
+          "browser-operator", name, artifacts.path, "22932", "console", target,
+        ])
+    }
+    await server.stop()
+    let seen =
+      (try? JSONSerialization.jsonObject(
+        with: Data(run.output.split(separator: "\n").last.map(String.init)?.utf8 ?? "".utf8)))
+      as? [String: Any] ?? [:]
+    #expect(seen["error"] == nil, "\(run.output)")
+    for step in [
+      "console_page", "console_open", "console_answer", "console_rendered", "live_script", "migration_followed",
+    ] {
+      #expect(seen[step] as? Bool == true, "step \(step): \(run.output)")
     }
   }
 
