@@ -7,8 +7,9 @@ the UI (with its confirmation), sees the page update itself when the VM is
 started behind its back.
 Scenario "console" (a running VM with a shell on its serial console): opens the
 VM's console from its page, types a command into the terminal and reads the
-guest's answer; then migrates the VM to TARGET behind the page's back and
-watches its page follow the migration without reloading.
+guest's answer; opens its graphical console (noVNC) and sees a frame; then
+migrates the VM to TARGET behind the page's back and watches its page follow
+the migration without reloading.
 
 Usage: browser.py BASE_URL TOKEN VM OUTPUT_DIR DEBUG_PORT [pages | console TARGET]
 Prints a JSON object of what it saw. Chromium listens on 127.0.0.1 only."""
@@ -156,6 +157,22 @@ try:
             "[...document.querySelectorAll('#console .xterm-rows > div, #console canvas')].length > 0 "
             "? (window.pvcConsoleTranscript || '') : ''") or "")
         shot("1-console")
+        # The graphical console: noVNC connects through pvcweb and draws the VM's screen (more than one colour).
+        navigate(f"{base}/vms/{vm}")
+        act("[...document.querySelectorAll('a')].find(a => a.textContent.includes('graphical console')).click()")
+        results["vnc_connected"] = wait_for("document.documentElement.getAttribute('data-vnc') === 'connected'", 20)
+        colours = 0
+        for _ in range(100):
+            colours = evaluate(
+                "(function () { var c = document.querySelector('#vnc canvas'); if (!c || !c.width) return 0;"
+                " var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, seen = {}, n = 0;"
+                " for (var i = 0; i < d.length; i += 4 * 31) { var k = d[i] + ',' + d[i + 1] + ',' + d[i + 2];"
+                " if (!seen[k]) { seen[k] = 1; n++; } } return n; })()") or 0
+            if colours >= 2:
+                break
+            time.sleep(0.2)
+        results["vnc_frame"] = colours >= 2
+        shot("2-vnc")
         follow_migration()
         ws.close()
         raise SystemExit

@@ -10,15 +10,15 @@ public enum ConsoleRelay {
   /// The longest close reason a WebSocket close frame carries (125 bytes less the code).
   static let reasonLimit = 123
 
-  /// Opens the console of `vm` and relays it until either side closes. A console that cannot be opened closes
-  /// the socket at once, saying why.
+  /// Opens a console (`open`: the serial console or the VNC stream of a VM) and relays it until either side
+  /// closes. A console that cannot be opened closes the socket at once, saying why.
   public static func attach(
-    _ vm: String, cluster: PVCCluster, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
-    until ended: (@Sendable () async -> String?)? = nil
+    _ open: @Sendable () async throws -> VMConsole, inbound: WebSocketInboundStream,
+    outbound: WebSocketOutboundWriter, until ended: (@Sendable () async -> String?)? = nil
   ) async {
     let console: VMConsole
     do {
-      console = try await cluster.vms.openConsole(vm)
+      console = try await open()
     } catch {
       try? await outbound.close(.unexpectedServerError, reason: shortened("\(error)"))
       return

@@ -39,7 +39,7 @@ extension OperationSpec {
   static let operatorOperations: Set<String> = [
     "vm.set-state", "vm.set-node", "vm.snapshot-create", "vm.flush-locks", "node.set-domain-state",
     "node.set-coordinator-state", "cluster.set-maintenance", "fault.acknowledge", "fault.acknowledge-all",
-    "task.cancel", "vm.console-attach",
+    "task.cancel", "vm.console-attach", "vm.graphics-attach",
   ]
 
   /// Reads that reveal more than the cluster's state: the whole ZooKeeper tree (with every secret in it) and

@@ -34,7 +34,8 @@ extension ConsoleError: ClassifiedError {
   }
 }
 
-/// The serial console of a running VM, open: what the guest writes, and input typed to it.
+/// The serial console (or the graphical console's VNC byte stream) of a running VM, open: what comes from the
+/// guest, and what is sent to it.
 ///
 /// ```swift
 /// let console = try await cluster.vms.openConsole("web1")
@@ -103,13 +104,20 @@ public final class VMConsole: Sendable {
 public struct NodeLibvirtAccess: Sendable {
   /// The libvirt URI of a node, by name (`qemu+tcp://10.0.0.1/system`).
   public var uri: @Sendable (String) -> String
+  /// The address of a node, by name (where its VMs' VNC servers listen on every address).
+  public var address: @Sendable (String) -> String
 
-  /// Access through the given URIs.
-  public init(uri: @escaping @Sendable (String) -> String) { self.uri = uri }
+  /// Access through the given URIs; a node's address is its URI's host.
+  public init(uri: @escaping @Sendable (String) -> String) {
+    self.uri = uri
+    address = { URL(string: uri($0))?.host ?? $0 }
+  }
 
   /// Access over a cluster network (pvc.conf's `cluster.networks.cluster`), at the address each node's id selects
   /// (`qemu+tcp://<address>/system`), as live migrations go.
   public init(clusterNetwork network: PVCConfiguration.CoreNetwork) {
-    uri = { "qemu+tcp://\(network.address(of: $0)?.description ?? "0.0.0.0")/system" }
+    let address: @Sendable (String) -> String = { network.address(of: $0)?.description ?? "0.0.0.0" }
+    self.address = address
+    uri = { "qemu+tcp://\(address($0))/system" }
   }
 }

@@ -150,9 +150,13 @@ extension APIClient {
 }
 
 extension HTTPVMOperations {
-  func openConsole(_ vm: String) async throws -> VMConsole {
+  func openConsole(_ vm: String) async throws -> VMConsole { try await attach(.vmConsoleAttach, vm) }
+
+  func openGraphics(_ vm: String) async throws -> VMConsole { try await attach(.vmGraphicsAttach, vm) }
+
+  private func attach(_ spec: OperationSpec, _ vm: String) async throws -> VMConsole {
     // A plain request first: the server answers 426 when the console can be opened, or says why not.
-    let check = try await client.send(.vmConsoleAttach, [vm])
+    let check = try await client.send(spec, [vm])
     switch check.status {
     case 426: break
     case 404: throw VMError.notFound(vm)
@@ -161,7 +165,7 @@ extension HTTPVMOperations {
     }
     let info = try await info(vm)
     let channel = try await HTTPConsoleChannel.open(
-      url: try client.webSocketURL(.vmConsoleAttach, [vm]), key: client.key)
+      url: try client.webSocketURL(spec, [vm]), key: client.key)
     return VMConsole(vm: info.name, node: info.node, channel: channel)
   }
 }

@@ -117,6 +117,10 @@ public protocol VMOperations: Sendable {
   /// Opens a running VM's serial console (taking it over from any other session).
   /// - Throws: ``ConsoleError/unavailable(_:)`` when the VM is not running or its console cannot be reached.
   func openConsole(_ vm: String) async throws -> VMConsole
+  /// Opens a running VM's graphical console: the byte stream of its VNC server (RFB), for a VNC client.
+  /// - Throws: ``ConsoleError/unavailable(_:)`` when the VM is not running, has no VNC graphics reachable from
+  ///   other hosts, or its node cannot be reached.
+  func openGraphics(_ vm: String) async throws -> VMConsole
   /// Queues a whole-VM snapshot on the primary (task `vm.create_snapshot`): an RBD snapshot of each disk and the
   /// definition; `name` `nil` takes the time (`%Y%m%d%H%M%S`). Follow it through ``PVCCluster/tasks``.
   func createSnapshot(_ vm: String, name: String?) async throws -> ClusterTask

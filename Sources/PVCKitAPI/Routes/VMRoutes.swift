@@ -49,7 +49,12 @@ enum VMRoutes {
         return try Responses.json(["name": vm, "data": text])
       },
       APIRoute(.vmConsoleAttach, check: checkConsole) { cluster, path, inbound, outbound in
-        await ConsoleRelay.attach(path["vm"] ?? "", cluster: cluster, inbound: inbound, outbound: outbound)
+        let vm = path["vm"] ?? ""
+        await ConsoleRelay.attach({ try await cluster.vms.openConsole(vm) }, inbound: inbound, outbound: outbound)
+      },
+      APIRoute(.vmGraphicsAttach, check: checkConsole) { cluster, path, inbound, outbound in
+        let vm = path["vm"] ?? ""
+        await ConsoleRelay.attach({ try await cluster.vms.openGraphics(vm) }, inbound: inbound, outbound: outbound)
       },
     ] + VMActionRoutes.all
 
@@ -57,10 +62,10 @@ enum VMRoutes {
   @Sendable static func checkConsole(_ call: APICall) async throws -> Response {
     let info = try await call.cluster.vms.info(call.path("vm"))
     guard info.state == .start else {
-      throw ConsoleError.unavailable("VM \"\(info.name)\" is \(info.state), not running: its console is closed")
+      throw ConsoleError.unavailable("VM \"\(info.name)\" is \(info.state), not running: its consoles are closed")
     }
     return Responses.message(
-      "The console of VM \"\(info.name)\" on \(info.node) is attached with a WebSocket.", status: .upgradeRequired)
+      "The consoles of VM \"\(info.name)\" on \(info.node) are attached with a WebSocket.", status: .upgradeRequired)
   }
 
   /// `POST /vm` and `POST /vm/{vm}`.

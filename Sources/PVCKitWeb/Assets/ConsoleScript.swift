@@ -41,4 +41,26 @@ enum ConsoleScript {
       if (term.onData) term.onData(send); else term.on("data", send);
     })();
     """
+
+  /// The graphical console page's module, served at `/static/vnc.mjs`: noVNC's RFB client on the page's WebSocket
+  /// (`data-socket` on `#vnc`), scaled to the page; `data-vnc` on the document says `connected` or `closed`.
+  static let vnc = """
+    import RFB from "/static/novnc/core/rfb.js";
+    const box = document.getElementById("vnc");
+    const status = document.getElementById("vnc-status");
+    if (box && status) {
+      const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+      const rfb = new RFB(box, scheme + location.host + box.getAttribute("data-socket"));
+      rfb.scaleViewport = true;
+      rfb.addEventListener("connect", () => {
+        status.textContent = "Connected. Keys and the mouse here go to the VM.";
+        document.documentElement.setAttribute("data-vnc", "connected");
+      });
+      rfb.addEventListener("disconnect", (event) => {
+        status.textContent = event.detail.clean ? "The console is closed." : "The console's connection was lost.";
+        document.documentElement.setAttribute("data-vnc", "closed");
+      });
+      window.pvcVNC = rfb;
+    }
+    """
 }

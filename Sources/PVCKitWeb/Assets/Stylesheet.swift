@@ -45,6 +45,7 @@ enum Stylesheet {
     dl.facts dt { color: var(--muted); }
     .pager { display: flex; gap: 1rem; margin: .6rem 0; }
     .sr { position: absolute; left: -9999px; }
+    .vnc { width: 100%; height: 70vh; background: #000; }
     @media (max-width: 640px) { th, td { padding: .25rem; font-size: .85rem; } main { padding: .5rem; } }
     """
 }

@@ -13,7 +13,7 @@ enum PageShell {
     let meta: HTML = refresh.map { "<noscript><meta http-equiv=\"refresh\" content=\"\($0)\"></noscript>" } ?? ""
     let sources = scripts ?? (session == nil ? [] : ["/static/pvc.js"])
     let script: HTML =
-      "\(styles.map { "<link rel=\"stylesheet\" href=\"\($0)\">" as HTML })\(sources.map { "<script src=\"\($0)\" defer></script>" as HTML })"
+      "\(styles.map { "<link rel=\"stylesheet\" href=\"\($0)\">" as HTML })\(sources.map { $0.hasSuffix(".mjs") ? "<script type=\"module\" src=\"\($0)\"></script>" as HTML : "<script src=\"\($0)\" defer></script>" })"
     let navigation: HTML =
       session.map { session in
         """

@@ -5,74 +5,82 @@ import HummingbirdWebSocket
 import PVCKit
 import PVCKitServer
 
+/// The two consoles of a running VM in the browser.
+enum WebConsoleKind: String, CaseIterable, Sendable {
+  /// The serial console (xterm.js).
+  case serial = "console"
+  /// The graphical console (noVNC over the VM's VNC server).
+  case graphics = "vnc"
+
+  /// The operation it carries out (and the role it needs).
+  var spec: OperationSpec { self == .serial ? .vmConsoleAttach : .vmGraphicsAttach }
+
+  /// Opens it.
+  func open(_ vm: String, cluster: PVCCluster) async throws -> VMConsole {
+    self == .serial ? try await cluster.vms.openConsole(vm) : try await cluster.vms.openGraphics(vm)
+  }
+}
+
 extension WebRoutes {
-  /// Consoles: `/vms/:vm/console` (the page, with a one-use ticket), its WebSocket `/vms/:vm/console/socket`
-  /// (the session cookie, the ticket, the page's own origin), and xterm.js with the page's script.
+  /// Consoles: `/vms/:vm/console` and `/vms/:vm/vnc` (the pages, each with a one-use ticket), their WebSockets
+  /// `…/socket` (the session cookie, the ticket, the page's own origin), and the scripts: xterm.js, noVNC and
+  /// the pages' own.
   func registerConsoles(on router: Router<PVCRequestContext>) {
-    router.get("/static/console.js") { _, _ in
-      Self.response(ConsoleScript.js, type: "text/javascript; charset=utf-8", cache: true)
-    }
-    router.get("/static/xterm.js") { _, _ in
-      switch XtermBundle.script {
-      case .success(let script): return Self.response(script, type: "text/javascript; charset=utf-8", cache: true)
-      case .failure(let error):
-        // The page's script says the terminal is missing; the reason is in the server's answer.
-        var response = Self.response("/* \(error.description) */", type: "text/javascript; charset=utf-8")
-        response.status = .notFound
-        return response
+    registerConsoleAssets(on: router)
+    for kind in WebConsoleKind.allCases {
+      router.get("/vms/:vm/\(kind.rawValue)") { request, context in
+        let name = context.parameters.get("vm") ?? ""
+        return try await page(request) { session, _ in
+          let spec = kind.spec
+          guard session.identity.role >= spec.requiredRole else {
+            throw WebError.badRequest(
+              "The \(session.identity.role.rawValue) token '\(session.identity.name)' may not attach to consoles "
+                + "(\(spec.requiredRole.rawValue) needed).")
+          }
+          let vm = try await cluster.vms.info(name)
+          guard vm.state == .start else {
+            throw WebError.badRequest("VM \(vm.name) is \(vm.state), not running: its consoles are closed.")
+          }
+          if kind == .serial, case .failure(let error) = XtermBundle.script {
+            throw WebError.badRequest(error.description)
+          }
+          let ticket = server.consoleTickets.issue(session: session.id, vm: "\(kind.rawValue):\(vm.name)")
+          let socket = "/vms/\(HTML.urlComponent(vm.name).markup)/\(kind.rawValue)/socket?ticket=\(ticket)"
+          return ConsolePage.render(vm, kind: kind, socket: socket, session: session)
+        }
       }
+      router.ws(
+        RouterPath("/vms/:vm/\(kind.rawValue)/socket"),
+        shouldUpgrade: { request, context in
+          let name = context.parameters.get("vm").map { $0.removingPercentEncoding ?? $0 } ?? ""
+          let spec = kind.spec
+          guard let session = session(request) else { throw HTTPError(.unauthorized, message: "Log in first.") }
+          // Only the UI's own pages: a WebSocket handshake carries the cookie from any site.
+          guard Self.sameOrigin(request.headers[values: .origin], request: request) else {
+            throw HTTPError(.forbidden, message: "A console opens from pvcweb's own pages only.")
+          }
+          let ticket = RequestParameters(query: request.uri.query).first("ticket") ?? ""
+          guard server.consoleTickets.redeem(ticket, session: session.id, vm: "\(kind.rawValue):\(name)") else {
+            throw HTTPError(.forbidden, message: "This console link has expired: open the console page again.")
+          }
+          guard session.identity.role >= spec.requiredRole else {
+            await audit(request, spec, session.identity, method: "GET", status: 403, result: "not allowed")
+            throw HTTPError(.forbidden)
+          }
+          await audit(request, spec, session.identity, method: "GET", status: 101, result: "attached")
+          return .upgrade([:])
+        },
+        onUpgrade: { inbound, outbound, context in
+          let name = context.requestContext.parameters.get("vm").map { $0.removingPercentEncoding ?? $0 } ?? ""
+          let sessionID = session(context.request)?.id ?? ""
+          let (sessions, cluster) = (server.sessions, cluster)
+          await ConsoleRelay.attach(
+            { try await kind.open(name, cluster: cluster) }, inbound: inbound, outbound: outbound
+          ) {
+            sessions.isOpen(sessionID) ? nil : "the login session ended"
+          }
+        })
     }
-    router.get("/static/xterm.css") { _, _ in
-      Self.response(XtermBundle.css ?? "", type: "text/css; charset=utf-8", cache: true)
-    }
-    router.get("/vms/:vm/console") { request, context in
-      let name = context.parameters.get("vm") ?? ""
-      return try await page(request) { session, _ in
-        let spec = OperationSpec.vmConsoleAttach
-        guard session.identity.role >= spec.requiredRole else {
-          throw WebError.badRequest(
-            "The \(session.identity.role.rawValue) token '\(session.identity.name)' may not attach to consoles "
-              + "(\(spec.requiredRole.rawValue) needed).")
-        }
-        let vm = try await cluster.vms.info(name)
-        guard vm.state == .start else {
-          throw WebError.badRequest("VM \(vm.name) is \(vm.state), not running: its console is closed.")
-        }
-        if case .failure(let error) = XtermBundle.script { throw WebError.badRequest(error.description) }
-        let ticket = server.consoleTickets.issue(session: session.id, vm: vm.name)
-        let socket = "/vms/\(HTML.urlComponent(vm.name).markup)/console/socket?ticket=\(ticket)"
-        return ConsolePage.render(vm, socket: socket, session: session)
-      }
-    }
-    router.ws(
-      "/vms/:vm/console/socket",
-      shouldUpgrade: { request, context in
-        let name = context.parameters.get("vm").map { $0.removingPercentEncoding ?? $0 } ?? ""
-        let spec = OperationSpec.vmConsoleAttach
-        guard let session = session(request) else { throw HTTPError(.unauthorized, message: "Log in first.") }
-        // Only the UI's own pages: a WebSocket handshake carries the cookie from any site.
-        guard Self.sameOrigin(request.headers[values: .origin], request: request) else {
-          throw HTTPError(.forbidden, message: "A console opens from pvcweb's own pages only.")
-        }
-        let ticket = RequestParameters(query: request.uri.query).first("ticket") ?? ""
-        guard server.consoleTickets.redeem(ticket, session: session.id, vm: name) else {
-          throw HTTPError(.forbidden, message: "This console link has expired: open the console page again.")
-        }
-        guard session.identity.role >= spec.requiredRole else {
-          await audit(request, spec, session.identity, method: "GET", status: 403, result: "not allowed")
-          throw HTTPError(.forbidden)
-        }
-        await audit(request, spec, session.identity, method: "GET", status: 101, result: "attached")
-        return .upgrade([:])
-      },
-      onUpgrade: { inbound, outbound, context in
-        let name = context.requestContext.parameters.get("vm").map { $0.removingPercentEncoding ?? $0 } ?? ""
-        let sessionID = session(context.request)?.id ?? ""
-        let sessions = server.sessions
-        await ConsoleRelay.attach(name, cluster: cluster, inbound: inbound, outbound: outbound) {
-          sessions.isOpen(sessionID) ? nil : "the login session ended"
-        }
-      })
   }
 
   /// Whether the `Origin` headers name this server as the browser reached it (scheme, host and port). A browser

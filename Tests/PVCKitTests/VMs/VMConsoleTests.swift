@@ -98,6 +98,14 @@ struct VMConsoleTests {
       #expect(try await eventually(timeout: .seconds(10)) { firstTranscript.end != nil })
       #expect(!firstTranscript.text.contains("pvc42-api"), "the taken-over session still saw the new one's output")
 
+      // The graphical console: the VNC server's byte stream, directly and through the API (RFB's greeting first).
+      for cluster in [direct, operatorClient] {
+        let graphics = try await cluster.vms.openGraphics(name)
+        let greeting = Transcript(graphics)
+        #expect(try await eventually(timeout: .seconds(10)) { greeting.text.hasPrefix("RFB 003.") }, "\(greeting.text)")
+        await graphics.close()
+      }
+
       // A read-only token may not attach; an unknown VM is named.
       let viewer = try await PVCCluster.connect(.api(url: url, key: "console-viewer"))
       defer { Task { await viewer.close() } }

@@ -335,10 +335,21 @@ extension OperationSpec {
         + "frame, when the VM stops or moves or another session takes it over"
     ])
 
+  /// Attach to a running VM's graphical console (a WebSocket carrying VNC)
+  public static let vmGraphicsAttach = OperationSpec(
+    "vm.graphics-attach", .get, "/vm/{vm}/vnc/attach", summary: "Attach to a running VM's graphical console",
+    responses: [101: "WebSocket", 400: "Message", 404: "Message", 426: "Message"],
+    notes: [
+      "PVCKit extension: a WebSocket carrying the VM's VNC server's byte stream (RFB) both ways, for a VNC client "
+        + "such as noVNC; the node's VNC port is never exposed. A plain GET answers 426 once it could be opened; "
+        + "it closes, with the reason in the close frame, when the VM stops or moves"
+    ])
+
   /// Every operation of this area.
   static let vmOperations: [OperationSpec] = [
     vmMetadata, vmSetMetadata, vmTags, vmChangeTag, vmState, vmSetState, vmNode, vmSetNode, vmFlushLocks, vmList,
-    vmDefine, vmDefineNamed, vmInfo, vmModify, vmRemove, vmRename, vmConsoleLog, vmConsoleAttach, vmSnapshotCreate,
+    vmDefine, vmDefineNamed, vmInfo, vmModify, vmRemove, vmRename, vmConsoleLog, vmConsoleAttach, vmGraphicsAttach,
+    vmSnapshotCreate,
     vmSnapshotRemove,
     vmSnapshotRollback, vmSnapshotExport, vmSnapshotImport, vmSnapshotSend, vmMirrorCreate, vmMirrorPromote,
     vmBackupCreate, vmBackupRemove, vmRestore, vmAutobackup, vmAutomirror, vmSnapshotReceiveConfig,
