@@ -46,6 +46,8 @@ enum Stylesheet {
     .pager { display: flex; gap: 1rem; margin: .6rem 0; }
     .sr { position: absolute; left: -9999px; }
     .vnc { width: 100%; height: 70vh; background: #000; }
+    .tasks { border: 1px solid #cbd5e1; border-radius: 4px; padding: .3rem .8rem; margin: .6rem 0; }
+    .tasks ul { list-style: none; margin: 0; padding: 0; }
     @media (max-width: 640px) { th, td { padding: .25rem; font-size: .85rem; } main { padding: .5rem; } }
     """
 }

@@ -24,13 +24,29 @@ enum PageShell {
         """
       } ?? "<nav aria-label=\"Main\"><span class=\"brand\">PVC</span></nav>"
     let notice: HTML = flash.map { "<p class=\"flash\" role=\"status\">\($0)</p>" } ?? ""
+    let tasks = session.map { startedTasks($0.tasks) } ?? ""
     return """
       <!doctype html>
       <html lang="en"><head><meta charset="utf-8">\
       <meta name="viewport" content="width=device-width, initial-scale=1">\(meta)\
       <title>\(title) · PVC</title><link rel="stylesheet" href="/static/pvc.css">\(script)</head>
-      <body><header>\(navigation)</header><main><h1>\(title)</h1>\(notice)\(body)</main>
+      <body><header>\(navigation)</header><main><h1>\(title)</h1>\(notice)\(tasks)\(body)</main>
       <footer>PVCKit \(PVCKitVersion.string)</footer></body></html>
+      """
+  }
+
+  /// The progress of the tasks this login started (under way, or finished lately), at the top of every page: a
+  /// page that starts a task shows it, and live updates move its bar.
+  static func startedTasks(_ tasks: [ClusterTask]) -> HTML {
+    guard !tasks.isEmpty else { return "" }
+    let items = tasks.map { task -> HTML in
+      """
+      <li><a href="/provisioner/tasks/\(HTML.urlComponent(task.id))">\(task.name)</a> on \(task.runOn): \
+      \(Components.badge(task.state.rawValue.lowercased())) \(TaskPages.progress(task)) \(task.status)</li>
+      """
+    }
+    return """
+      <section id="started-tasks" class="tasks" aria-label="Your tasks"><ul>\(items)</ul></section>
       """
   }
 }

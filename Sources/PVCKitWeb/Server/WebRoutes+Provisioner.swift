@@ -98,6 +98,7 @@ extension WebRoutes {
         .init(
           name: name, profile: fields.first("profile") ?? "", start: fields.first("start") == "true",
           arguments: arguments))
+      server.sessions.started(task.id, by: session.id)
       return Self.redirect("/provisioner/tasks/\(HTML.urlComponent(task.id).markup)")
     case "cancel":
       let id = fields.first("task") ?? ""

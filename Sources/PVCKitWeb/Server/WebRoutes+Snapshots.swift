@@ -47,6 +47,8 @@ extension WebRoutes {
     case "promote": task = try await vms.promoteMirror(name, to: destination, removeOnSource: false)
     default: throw WebError.badRequest("unknown snapshot action")
     }
-    return Self.redirect("/provisioner/tasks/\(task.id)", flash: "Queued \(task.name) on \(task.runOn).")
+    // Back to the VM's page, which shows the task's progress (it is this session's).
+    server.sessions.started(task.id, by: session.id)
+    return Self.redirect(back, flash: "Queued \(task.name) on \(task.runOn).")
   }
 }

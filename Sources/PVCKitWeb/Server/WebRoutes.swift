@@ -330,7 +330,8 @@ struct WebRoutes: Sendable {
 
   /// A page for a logged-in browser (others go to the login page); errors become a page too.
   func page(_ request: Request, _ body: (WebSession, String?) async throws -> HTML) async throws -> Response {
-    guard let session = session(request) else { return Self.redirect("/login") }
+    guard var session = session(request) else { return Self.redirect("/login") }
+    session.tasks = await startedTasks(of: session)
     let flash = RequestParameters(query: request.uri.query).first("done").map { String($0.prefix(300)) }
     do {
       return Self.page(try await body(session, flash))
@@ -341,6 +342,20 @@ struct WebRoutes: Sendable {
         status: Self.isNotFound(error) ? .notFound : .badRequest)
     }
   }
+
+  /// The tasks a session started that are under way, or finished within ``recentTasks`` (from the watch-fed
+  /// view: no extra reads).
+  func startedTasks(of session: WebSession) async -> [ClusterTask] {
+    let ids = server.sessions.startedTasks(of: session.id)
+    guard !ids.isEmpty, let tasks = try? await cluster.tasks.list() else { return [] }
+    let now = Date().timeIntervalSince1970
+    return ids.compactMap { id in tasks.first { $0.id == id } }.filter {
+      !$0.state.isFinished || now - $0.updated < Self.recentTasks
+    }
+  }
+
+  /// How long a finished task stays on the pages of the session that started it, in seconds.
+  static let recentTasks: Double = 300
 
   /// A form post that carries out `operation`: logged in, with the session's CSRF token, by a token whose role
   /// is the operation's (else refused); errors go back as a message. Recorded in the audit log.

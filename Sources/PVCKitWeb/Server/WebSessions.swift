@@ -1,4 +1,5 @@
 import Foundation
+import PVCKit
 import PVCKitServer
 import Synchronization
 
@@ -9,11 +10,17 @@ struct WebSession: Sendable, Hashable {
   var id: String
   var csrf: String
   var identity: APIAuthenticator.Identity = .unauthenticated
+  /// The tasks this browser started that are under way or finished lately (filled in for each page, which shows
+  /// their progress).
+  var tasks: [ClusterTask] = []
 }
 
 /// The open sessions, valid for twelve hours after their last use.
 final class WebSessions: Sendable {
   private let sessions = Mutex<[String: (session: WebSession, lastUse: ContinuousClock.Instant)]>([:])
+  /// The ids of the tasks each session started, newest last (at most ``startedLimit``).
+  private let started = Mutex<[String: [String]]>([:])
+  static let startedLimit = 10
   let lifetime: Duration = .seconds(12 * 3600)
   static let cookie = "pvcweb_session"
   /// The login form's CSRF cookie.
@@ -48,7 +55,27 @@ final class WebSessions: Sendable {
   }
 
   /// Closes a session.
-  func close(_ id: String) { _ = sessions.withLock { $0.removeValue(forKey: id) } }
+  func close(_ id: String) {
+    _ = sessions.withLock { $0.removeValue(forKey: id) }
+    _ = started.withLock { $0.removeValue(forKey: id) }
+  }
+
+  /// Remembers that a session started a task (its pages show the task's progress).
+  func started(_ task: String, by session: String) {
+    started.withLock { started in
+      var ids = started[session, default: []].filter { $0 != task }
+      ids.append(task)
+      started[session] = Array(ids.suffix(Self.startedLimit))
+      // Sessions that closed by expiring leave their lists behind: drop those.
+      if started.count > 1000 {
+        let open = sessions.withLock { Set($0.keys) }
+        started = started.filter { open.contains($0.key) }
+      }
+    }
+  }
+
+  /// The ids of the tasks a session started.
+  func startedTasks(of session: String) -> [String] { started.withLock { $0[session] ?? [] } }
 
   static func random() -> String {
     var generator = SystemRandomNumberGenerator()

@@ -490,11 +490,15 @@ struct WebRouteTests {
         .post, path, form: [("action", "create"), ("snapshot", "web1"), ("csrf", csrf)])
       #expect(taken.status == 303)
       let location = try #require(taken.headers[.location])
-      #expect(location.hasPrefix("/provisioner/tasks/"), "\(location)")
+      #expect(location.hasPrefix("/vms/\(vm)?done="), "back to the VM's page: \(location)")
       let queued = try await browser.cluster.tasks.list().filter { $0.name == "vm.create_snapshot" }
       #expect(queued.count == 1)
       #expect(queued.first?.arguments["snapshot_name"] == .string("web1"))
-      #expect(try await browser.get(location).html.contains("vm.create_snapshot"))
+      // The page that started it shows its progress (and so does every other page of this login, for a while).
+      let back = try await browser.get(location).html
+      #expect(
+        back.contains("id=\"started-tasks\"") && back.contains("vm.create_snapshot") && back.contains("<progress"))
+      #expect(try await browser.get("/nodes").html.contains("vm.create_snapshot"))
       // Asked first; nothing queued until confirmed.
       for (action, question) in [("rollback", "Really roll VM"), ("remove", "Really remove snapshot")] {
         let ask = try await browser.send(.post, path, form: [("action", action), ("snapshot", "web1"), ("csrf", csrf)])
