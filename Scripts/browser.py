@@ -2,7 +2,8 @@
 """Drives headless Chromium over the DevTools protocol, for the web UI's browser
 tests, and saves a PNG screenshot of each step.
 
-Scenario "pages" (the default): logs in, opens every page, stops a VM through
+Scenario "pages" (the default): logs in, opens every page (two clusters in one
+overview among them), stops a VM through
 the UI (with its confirmation), sees the page update itself when the VM is
 started behind its back.
 Scenario "console" (a running VM with a shell on its serial console): opens the
@@ -182,6 +183,11 @@ try:
     act(f"document.getElementById('token').value = {json.dumps(token)}; document.querySelector('main form').submit()")
     results["overview"] = "Health" in text() and "Resources" in text()
     shot("2-overview")
+    # Every cluster this UI shows, at a glance (the test gives it a second cluster).
+    navigate(f"{base}/clusters")
+    results["clusters"] = evaluate("document.querySelectorAll('main table tbody tr').length") == 2 and \
+        "unreachable" not in text()
+    shot("2b-clusters")
     navigate(f"{base}/nodes")
     results["nodes"] = "hv1" in text()
     shot("3-nodes")

@@ -63,6 +63,8 @@ struct PVCWeb: AsyncParsableCommand {
       address: listen, port: port, tokens: tokens, certificateFile: api.sslEnabled ? api.certificate : nil,
       privateKeyFile: api.sslEnabled ? api.privateKey : nil)
     settings.credentials = credentials
+    settings.clusterName = configuration.cluster.name.isEmpty ? "local" : configuration.cluster.name
+    settings.otherClusters = configuration.otherClusters
     FileHandle.standardError.write(
       Data("pvcweb: serving \(api.sslEnabled ? "https" : "http")://\(listen):\(port)/\n".utf8))
     do {

@@ -115,6 +115,28 @@ extension PVCConfiguration {
       allowHostAccess: try root.optionalSection("vm_policy")?.bool("allow_host_access", default: false) ?? false)
     autobackup = try Self.autobackup(root.optionalSection("autobackup"))
     automirror = try Self.automirror(root.optionalSection("automirror"))
+    otherClusters = try Self.otherClusters(root.optionalSection("web"))
+  }
+
+  private static func otherClusters(_ section: ConfigurationReader?) throws -> [OtherCluster] {
+    guard let section else { return [] }
+    var seen: Set<String> = []
+    return try section.sections("clusters").map { entry in
+      let name = try entry.string("name")
+      guard (1...64).contains(name.count),
+        name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) })
+      else { throw entry.error("name", "expected 1 to 64 letters, digits, '.', '_' or '-', found '\(name)'") }
+      guard seen.insert(name).inserted else { throw entry.error("name", "'\(name)' is named twice") }
+      let address = try entry.string("address")
+      guard !address.isEmpty, address.count <= 1000, !address.contains(where: { $0.isWhitespace || $0 == "\0" }) else {
+        throw entry.error("address", "expected an http(s):// API address or host:port[,host:port...]")
+      }
+      if address.hasPrefix("http://") || address.hasPrefix("https://") {
+        guard URL(string: address)?.host != nil else { throw entry.error("address", "'\(address)' is not a URL") }
+      }
+      let key = try entry.string("key", default: "")
+      return OtherCluster(name: name, address: address, key: key.isEmpty ? nil : key)
+    }
   }
 
   private static func cluster(_ section: ConfigurationReader) throws -> Cluster {

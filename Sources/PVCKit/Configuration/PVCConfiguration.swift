@@ -43,6 +43,28 @@ public struct PVCConfiguration: Sendable, Hashable {
   public var autobackup: Autobackup?
   /// Automatic mirrors to other clusters (`automirror`; `nil` when absent or empty: none).
   public var automirror: Automirror?
+  /// Other clusters pvcweb shows beside this one (extension `web.clusters`; empty when absent).
+  public var otherClusters: [OtherCluster] = []
+
+  /// Another cluster shown in the same pvcweb (`web.clusters[]`: `name`, `address` and, for an API, `key`).
+  public struct OtherCluster: Sendable, Hashable {
+    /// How it is named in the web UI (letters, digits, `.`, `_`, `-`; at most 64).
+    public var name: String
+    /// An `http(s)://` API address, or a ZooKeeper connect string.
+    public var address: String
+    /// The API key, for an API.
+    public var key: String?
+
+    /// Names another cluster.
+    public init(name: String, address: String, key: String?) {
+      self.name = name
+      self.address = address
+      self.key = key
+    }
+
+    /// How to reach it.
+    public var connection: ClusterConnection { .from(address: address, key: key) }
+  }
 
   /// Directories PVC uses (`path`).
   public struct Paths: Sendable, Hashable {

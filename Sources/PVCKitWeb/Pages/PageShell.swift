@@ -18,7 +18,7 @@ enum PageShell {
       session.map { session in
         """
         <nav aria-label="Main"><a href="/" class="brand">PVC</a>\
-        <a href="/">Overview</a><a href="/health">Health</a><a href="/nodes">Nodes</a><a href="/vms">VMs</a><a href="/networks">Networks</a><a href="/storage">Storage</a><a href="/dns">DNS</a><a href="/provisioner">Provisioner</a><a href="/tasks">Tasks</a>\
+        <a href="/">Overview</a><a href="/health">Health</a><a href="/nodes">Nodes</a><a href="/vms">VMs</a><a href="/networks">Networks</a><a href="/storage">Storage</a><a href="/dns">DNS</a><a href="/provisioner">Provisioner</a><a href="/tasks">Tasks</a>\(clusters(session))\
         <form method="post" action="/logout" class="inline right">\(Components.csrf(session.csrf))\
         <button type="submit" class="link">Log out</button></form></nav>
         """
@@ -48,5 +48,11 @@ enum PageShell {
     return """
       <section id="started-tasks" class="tasks" aria-label="Your tasks"><ul>\(items)</ul></section>
       """
+  }
+
+  /// The clusters link, naming the cluster shown, when this UI shows several.
+  static func clusters(_ session: WebSession) -> HTML {
+    guard let name = session.clusterName else { return "" }
+    return "<a href=\"/clusters\">Clusters (\(name))</a>"
   }
 }

@@ -73,9 +73,12 @@ extension WebRoutes {
         onUpgrade: { inbound, outbound, context in
           let name = context.requestContext.parameters.get("vm").map { $0.removingPercentEncoding ?? $0 } ?? ""
           let sessionID = session(context.request)?.id ?? ""
-          let (sessions, cluster) = (server.sessions, cluster)
+          let (sessions, clusters) = (server.sessions, server.clusters)
+          // The socket runs outside the request's handling: the login's chosen cluster is looked up again.
+          let chosen = sessions.chosenCluster(of: sessionID)
           await ConsoleRelay.attach(
-            { try await kind.open(name, cluster: cluster) }, inbound: inbound, outbound: outbound
+            { try await kind.open(name, cluster: try await clusters.cluster(named: chosen)) }, inbound: inbound,
+            outbound: outbound
           ) {
             sessions.isOpen(sessionID) ? nil : "the login session ended"
           }

@@ -8,7 +8,8 @@ import PVCKitServer
 /// answered with a redirect to the page, which shows what happened).
 struct WebRoutes: Sendable {
   let server: WebServer
-  var cluster: PVCCluster { server.cluster }
+  /// The cluster the request works on: the one its login chose (``WebCluster``), else the own one.
+  var cluster: PVCCluster { WebCluster.current?.cluster ?? server.cluster }
 
   func register(on router: Router<PVCRequestContext>) {
     router.get("/static/pvc.css") { _, _ in
@@ -38,8 +39,11 @@ struct WebRoutes: Sendable {
         async let nodes = cluster.nodes.list()
         async let faults = cluster.faults.list()
         let (current, nodeList) = (try await status, try await nodes)
-        server.health.record(current, nodes: nodeList)
-        server.health.startSampling(cluster)
+        // The history is the own cluster's (another's page shows what it reads now).
+        if WebCluster.current == nil {
+          server.health.record(current, nodes: nodeList)
+          server.health.startSampling(cluster)
+        }
         let wanted = RequestParameters(query: request.uri.query).first("log") ?? current.primaryNode ?? ""
         var log: (String, String)?
         if nodeList.contains(where: { $0.name == wanted }) {
@@ -60,7 +64,7 @@ struct WebRoutes: Sendable {
       return try await page(request) { session, flash in
         let node = try await cluster.nodes.info(name)
         return NodePages.detail(
-          node, vms: try await server.cluster.vms.list(VMFilter(node: name)), session: session, flash: flash)
+          node, vms: try await cluster.vms.list(VMFilter(node: name)), session: session, flash: flash)
       }
     }
     router.get("/networks") { request, _ in
@@ -170,6 +174,7 @@ struct WebRoutes: Sendable {
     registerProvisioner(on: router)
     registerSnapshots(on: router)
     registerConsoles(on: router)
+    registerClusters(on: router)
     router.get("/vms") { request, _ in
       try await page(request) { session, flash in
         let p = RequestParameters(query: request.uri.query)
@@ -181,7 +186,7 @@ struct WebRoutes: Sendable {
         if let sort = p.first("sort"), VMListQuery.sortKeys.contains(sort) { query.sort = sort }
         query.descending = p.first("dir") == "desc"
         query.page = max(1, Int(p.first("page") ?? "1") ?? 1)
-        let vms = try await server.cluster.vms.list(
+        let vms = try await cluster.vms.list(
           VMFilter(
             limit: query.name.isEmpty ? nil : query.name, node: query.node.isEmpty ? nil : query.node,
             state: query.state.isEmpty ? nil : VMState(rawValue: query.state), tag: query.tag.isEmpty ? nil : query.tag)
@@ -332,6 +337,7 @@ struct WebRoutes: Sendable {
   func page(_ request: Request, _ body: (WebSession, String?) async throws -> HTML) async throws -> Response {
     guard var session = session(request) else { return Self.redirect("/login") }
     session.tasks = await startedTasks(of: session)
+    if !server.clusters.others.isEmpty { session.clusterName = WebCluster.current?.name ?? server.clusters.localName }
     let flash = RequestParameters(query: request.uri.query).first("done").map { String($0.prefix(300)) }
     do {
       return Self.page(try await body(session, flash))

@@ -24,6 +24,10 @@ public struct WebServer: Sendable {
     /// PEM certificate chain and private key files; both set for HTTPS.
     public var certificateFile: String?
     public var privateKeyFile: String?
+    /// The own cluster's name on the clusters page (pvc.conf's `cluster.name`).
+    public var clusterName = "local"
+    /// Other clusters shown beside it (pvc.conf's `web.clusters`).
+    public var otherClusters: [PVCConfiguration.OtherCluster] = []
 
     /// Creates settings (loopback, port 7371, by default).
     public init(
@@ -48,12 +52,15 @@ public struct WebServer: Sendable {
   let auditLogger = Logger(label: "pvc.audit")
   let history = VMStatsHistory()
   let health = HealthHistory()
+  /// Every cluster this UI shows.
+  let clusters: WebClusters
 
   /// Creates the UI over a connected cluster.
   public init(cluster: PVCCluster, settings: Settings) {
     self.cluster = cluster
     self.settings = settings
     authenticator = APIAuthenticator(enabled: true, tokens: settings.tokens, credentials: settings.credentials)
+    clusters = WebClusters(localName: settings.clusterName, local: cluster, others: settings.otherClusters)
     // Pages are answered from PVCKit's watch-fed views.
     cluster.follow()
   }
@@ -62,6 +69,7 @@ public struct WebServer: Sendable {
   public func router() -> Router<PVCRequestContext> {
     let router = HTTPApplication.router(tls: settings.certificateFile != nil)
     router.add(middleware: WebClientAddress.Middleware())
+    router.add(middleware: WebCluster.Middleware(server: self))
     WebRoutes(server: self).register(on: router)
     return router
   }
@@ -78,13 +86,14 @@ public struct WebServer: Sendable {
 
   /// Serves until SIGINT or SIGTERM.
   public func run() async throws {
+    defer { Task { [clusters] in await clusters.close() } }
     try await application().runService()
   }
 
   /// Starts serving in the background; returns once the server accepts connections.
   public func start() async throws -> RunningServer {
     return try await RunningServer.start(
-      label: "pvcweb", onStop: {},
+      label: "pvcweb", onStop: { [clusters] in await clusters.close() },
       make: { running in try application(onServerRunning: running) })
   }
 }

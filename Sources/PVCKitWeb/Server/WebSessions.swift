@@ -13,11 +13,15 @@ struct WebSession: Sendable, Hashable {
   /// The tasks this browser started that are under way or finished lately (filled in for each page, which shows
   /// their progress).
   var tasks: [ClusterTask] = []
+  /// The cluster its pages show, when this UI shows several (filled in for each page).
+  var clusterName: String?
 }
 
 /// The open sessions, valid for twelve hours after their last use.
 final class WebSessions: Sendable {
   private let sessions = Mutex<[String: (session: WebSession, lastUse: ContinuousClock.Instant)]>([:])
+  /// The cluster each session chose (absent: the own cluster).
+  private let chosen = Mutex<[String: String]>([:])
   /// The ids of the tasks each session started, newest last (at most ``startedLimit``).
   private let started = Mutex<[String: [String]]>([:])
   static let startedLimit = 10
@@ -58,7 +62,22 @@ final class WebSessions: Sendable {
   func close(_ id: String) {
     _ = sessions.withLock { $0.removeValue(forKey: id) }
     _ = started.withLock { $0.removeValue(forKey: id) }
+    _ = chosen.withLock { $0.removeValue(forKey: id) }
   }
+
+  /// Makes the session's pages show the cluster of this name.
+  func choose(cluster name: String, for session: String) {
+    chosen.withLock { chosen in
+      chosen[session] = name
+      if chosen.count > 1000 {
+        let open = sessions.withLock { Set($0.keys) }
+        chosen = chosen.filter { open.contains($0.key) }
+      }
+    }
+  }
+
+  /// The cluster a session chose, if any.
+  func chosenCluster(of session: String) -> String? { chosen.withLock { $0[session] } }
 
   /// Remembers that a session started a task (its pages show the task's progress).
   func started(_ task: String, by session: String) {
