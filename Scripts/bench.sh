@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$PVCKIT_ROOT"
 
-"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt tools ipmi network ceph dns bench
+"$PVCKIT_ROOT/Scripts/install-deps.sh" build zookeeper libvirt tools ipmi network ceph dns bench guest
 
 export PVCKIT_STATE=/tmp/pvckit-bench
 state_dir "$PVCKIT_STATE"
@@ -81,6 +81,10 @@ suite provisioner --hosts "$HOSTS" --ceph-conf "$("$CEPH" conf 2>/dev/null)" \
 # At most 2 rounds: each writes 384 MiB into the test Ceph, whose OSDs hold their objects in memory (1 GiB each).
 suite snapshots --hosts "$HOSTS" --ceph-conf "$("$CEPH" conf 2>/dev/null)" --rounds "$((ROUNDS < 2 ? ROUNDS : 2))"
 suite health --hosts "$HOSTS" --node-net "$NODE_NET" --rounds "$ROUNDS"
+if wants consoles; then
+  suite consoles --hosts "$HOSTS" --node-net "$NODE_NET" \
+    --guest-dir "$("$PVCKIT_ROOT/Scripts/guest-image.sh" "$PVCKIT_STATE/guest")" --rounds "$((ROUNDS < 3 ? ROUNDS : 3))"
+fi
 
 echo "## Every figure, with its baseline from this run"
 echo

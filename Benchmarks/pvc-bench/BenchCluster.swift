@@ -81,3 +81,14 @@ enum BenchCluster {
     }
   }
 }
+
+/// A pvcd of this build (beside pvc-bench), its errors discarded, started with `arguments`.
+func startPVCD(_ arguments: [String]) throws -> Process {
+  let pvcd = Process()
+  pvcd.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    .appendingPathComponent("pvcd")
+  pvcd.arguments = arguments
+  pvcd.standardError = FileHandle.nullDevice
+  try pvcd.run()
+  return pvcd
+}

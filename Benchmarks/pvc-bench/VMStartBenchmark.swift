@@ -23,15 +23,10 @@ struct VMStartBenchmark {
     try SimulatedNodeConfiguration.text(nodeNet: nodeNet, nodes: 1).write(
       toFile: config, atomically: true, encoding: .utf8)
     let uri = "qemu+tcp://\(nodeNet).1/system"
-    let pvcd = Process()
-    pvcd.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-      .appendingPathComponent("pvcd")
-    pvcd.arguments = [
+    let pvcd = try startPVCD([
       "--config", config, "--zookeeper", hosts + root, "--node", "hv1", "--libvirt-uri", uri,
       "--console-log-directory", consoleDirectory, "--auto-ready",
-    ]
-    pvcd.standardError = FileHandle.nullDevice
-    try pvcd.run()
+    ])
     defer {
       pvcd.terminate()
       pvcd.waitUntilExit()

@@ -19,6 +19,7 @@ import PVCKit
 //          (a Galera cluster with user pvc; PowerDNS)
 //        pvc-bench snapshots --hosts HOSTS --ceph-conf FILE [--rounds R]
 //        pvc-bench health --hosts HOSTS --node-net NET [--rounds R]   (a simulated node's libvirt)
+//        pvc-bench consoles --hosts HOSTS --node-net NET --guest-dir DIR [--rounds R]   (the tiny guest on hv1)
 //        pvc-bench provisioner --hosts HOSTS --ceph-conf FILE --galera H:P,... --galera-password PW [--rounds R]
 //          [--bulk N]   (three simulated nodes, Ceph, Galera)
 
@@ -46,6 +47,12 @@ do {
       try await VMStartBenchmark(
         hosts: hosts, nodeNet: option("--node-net", default: "10.80.0"),
         consoleDirectory: option("--console-dir", default: "/tmp"), rounds: rounds
+      ).run().render())
+  case "consoles":
+    print(
+      try await ConsoleBenchmark(
+        hosts: hosts, nodeNet: option("--node-net", default: "10.80.0"),
+        guestDirectory: option("--guest-dir", default: "/tmp/pvckit-bench/guest"), rounds: rounds
       ).run().render())
   case "health":
     print(

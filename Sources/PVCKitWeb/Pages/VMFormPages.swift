@@ -44,7 +44,46 @@ enum VMFormPages {
       <form method="post" action="\(path)/xml">\(Components.csrf(session.csrf))
       <p><textarea name="xml" rows="24" cols="100" spellcheck="false" required aria-label="Libvirt domain XML">\(vm.xml)</textarea></p>
       <p><label><input type="checkbox" name="restart" value="yes"> restart the VM to apply it now</label> \
-      <button type="submit">Save the definition</button></p></form></details></section>
+      <button type="submit">Save the definition</button></p></form></details>
+      \(metadataForm(vm, path: path, session: session))\(deviceForm(path: path, session: session))</section>
       """
+  }
+
+  /// The VM's PVC metadata: where it may run, how it is placed and migrated, whether it starts with its node.
+  static func metadataForm(_ vm: VMInfo, path: String, session: WebSession) -> HTML {
+    let selectors = ([""] + NodeSelector.allCases.filter { $0 != .none }.map(\.rawValue)).map { value -> HTML in
+      let label = value.isEmpty ? "cluster default" : value
+      let chosen = (vm.nodeSelector ?? "") == value || (value.isEmpty && vm.nodeSelector == "none")
+      return "<option value=\"\(value)\"\(chosen ? " selected" : "")>\(label)</option>"
+    }
+    let methods = MigrationMethod.allCases.map { method -> HTML in
+      let label = method == .none ? "live, falling back to shutdown" : method.rawValue
+      return
+        "<option value=\"\(method.rawValue)\"\((vm.migrationMethod ?? "none") == method.rawValue ? " selected" : "")>\(label)</option>"
+    }
+    return """
+      <details><summary>Edit the placement and migration settings</summary>
+      <form method="post" action="\(path)/metadata" class="stack">\(Components.csrf(session.csrf))
+      <p><label for="limit">Node limit</label> <input id="limit" name="limit" value="\(vm.nodeLimit?.joined(separator: ",") ?? "")" \
+      placeholder="any node (or hv1,hv2)"></p>
+      <p><label for="selector">Selector</label> <select id="selector" name="selector">\(selectors)</select> \
+      <label><input type="checkbox" name="autostart" value="yes"\(vm.nodeAutostart ? " checked" : "")> start with its node</label></p>
+      <p><label for="migration_method">Migration</label> <select id="migration_method" name="migration_method">\(methods)</select> \
+      <label for="migration_max_downtime">Most downtime (ms)</label> <input id="migration_max_downtime" name="migration_max_downtime" \
+      type="number" min="1" max="100000" value="\(vm.migrationMaxDowntime)"></p>
+      <p><button type="submit">Save the settings</button></p></form></details>
+      """
+  }
+
+  /// Hot-plugging a device from its libvirt XML (a task on the VM's node).
+  static func deviceForm(path: String, session: WebSession) -> HTML {
+    """
+    <details><summary>Attach or detach a device</summary>
+    <form method="post" action="\(path)/devices">\(Components.csrf(session.csrf))
+    <p><textarea name="xml" rows="6" cols="100" spellcheck="false" required aria-label="Device XML" \
+    placeholder="<disk type='network' device='disk'>…</disk>"></textarea></p>
+    <p><button type="submit" name="action" value="attach">Attach</button> \
+    <button type="submit" name="action" value="detach">Detach</button></p></form></details>
+    """
   }
 }

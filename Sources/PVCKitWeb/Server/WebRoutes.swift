@@ -237,6 +237,40 @@ struct WebRoutes: Sendable {
           flash: form.first("action") == "remove" ? "Removed tag \(tag)." : "Added tag \(tag).")
       }
     }
+    router.post("/vms/:vm/metadata") { request, context in
+      let name = context.parameters.get("vm") ?? ""
+      return try await action(request, .vmSetMetadata) { _, form in
+        let limit = Self.clean(form.first("limit"))
+        let downtime = Self.clean(form.first("migration_max_downtime"))
+        guard downtime.isEmpty || Int(downtime) != nil else {
+          throw WebError.badRequest("the most downtime is a number of milliseconds")
+        }
+        try await cluster.vms.setMetadata(
+          name,
+          VMMetadataChange(
+            nodeLimit: limit.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+              !$0.isEmpty
+            },
+            nodeSelector: NodeSelector(rawValue: Self.clean(form.first("selector"))) ?? NodeSelector.none,
+            autostart: form.first("autostart") == "yes",
+            migrationMethod: MigrationMethod(rawValue: Self.clean(form.first("migration_method"))),
+            migrationMaxDowntime: Int(downtime)))
+        return Self.redirect(
+          "/vms/\(HTML.urlComponent(name).markup)", flash: "Saved the placement and migration settings.")
+      }
+    }
+    router.post("/vms/:vm/devices") { request, context in
+      let name = context.parameters.get("vm") ?? ""
+      return try await action(request, { $0.first("action") == "detach" ? .vmDeviceDetach : .vmDeviceAttach }) {
+        session, form in
+        let xml = form.first("xml") ?? ""
+        let task =
+          form.first("action") == "detach"
+          ? try await cluster.vms.detachDevice(name, xml: xml) : try await cluster.vms.attachDevice(name, xml: xml)
+        server.sessions.started(task.id, by: session.id)
+        return Self.redirect("/vms/\(HTML.urlComponent(name).markup)", flash: "Queued \(task.name) on \(task.runOn).")
+      }
+    }
     router.get("/vms/:vm") { request, context in
       let name = context.parameters.get("vm") ?? ""
       return try await page(request) { session, flash in

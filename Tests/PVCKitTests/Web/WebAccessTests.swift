@@ -26,6 +26,8 @@ struct WebAccessTests {
     ("/vms/new", [("xml", "<domain/>")]),
     ("/vms/\(UpstreamSeeder.name(1))/xml", [("xml", "<domain/>")]),
     ("/vms/\(UpstreamSeeder.name(1))/tags", [("action", "add"), ("tag", "t1")]),
+    ("/vms/\(UpstreamSeeder.name(1))/metadata", [("selector", "mem"), ("autostart", "yes")]),
+    ("/vms/\(UpstreamSeeder.name(1))/devices", [("action", "attach"), ("xml", "<disk/>")]),
     ("/vms/\(UpstreamSeeder.name(1))/snapshots", [("action", "remove"), ("snapshot", "s1"), ("confirm", "yes")]),
     ("/nodes/hv1/action", [("action", "flush")]),
     ("/nodes/hv1/action", [("action", "secondary")]),
@@ -114,7 +116,11 @@ struct WebAccessTests {
           }
         }.reduce("") { $0 + "/" + $1 }
       })
-    let unlisted = posts.subtracting(listed).subtracting(["/login", "/logout", "/provisioner-ova/upload"])
+    // Logging in and out, the upload (checked above on its own) and choosing which cluster to look at (which
+    // changes nothing) are not operations of a role.
+    let unlisted = posts.subtracting(listed).subtracting([
+      "/login", "/logout", "/provisioner-ova/upload", "/clusters/choose",
+    ])
     #expect(unlisted.isEmpty, "forms the role walk does not try: \(unlisted.sorted())")
   }
 }
@@ -196,6 +202,43 @@ struct WebVMFormTests {
       _ = try await browser.send(
         .post, "/vms/formvm/tags", form: [("csrf", csrf), ("action", "remove"), ("tag", "web")])
       #expect(Set(try await browser.cluster.vms.info("formvm").tags.map(\.name)) == ["prod", "db"])
+    }
+  }
+}
+
+extension WebVMFormTests {
+  @Test("a VM's placement and migration settings from its page; a device attached as a task whose progress shows")
+  func metadataAndDevices() async throws {
+    try await WebRouteTests.withBrowser(vms: 1) { browser in
+      let vm = UpstreamSeeder.name(1)
+      let page = try await browser.get("/vms/\(vm)")
+      #expect(
+        page.html.contains("action=\"/vms/\(vm)/metadata\"") && page.html.contains("action=\"/vms/\(vm)/devices\""))
+      let csrf = try #require(page.csrf)
+      let saved = try await browser.send(
+        .post, "/vms/\(vm)/metadata",
+        form: [
+          ("csrf", csrf), ("limit", "hv1, hv2"), ("selector", "load"), ("autostart", "yes"),
+          ("migration_method", "live"), ("migration_max_downtime", "500"),
+        ])
+      #expect(saved.status == 303 && (saved.headers[.location] ?? "").contains("Saved"), "\(saved.headers)")
+      let info = try await browser.cluster.vms.info(vm)
+      #expect(info.nodeLimit == ["hv1", "hv2"] && info.nodeSelector == "load" && info.nodeAutostart)
+      #expect(info.migrationMethod == "live" && info.migrationMaxDowntime == 500)
+      // Bad values are refused by PVCKit's checks, nothing changed.
+      let bad = try await browser.send(
+        .post, "/vms/\(vm)/metadata", form: [("csrf", csrf), ("limit", "hv9"), ("migration_max_downtime", "x")])
+      #expect((bad.headers[.location] ?? "").contains("Failed"))
+      #expect(try await browser.cluster.vms.info(vm).nodeLimit == ["hv1", "hv2"])
+
+      let disk =
+        "<disk type='network' device='disk'><source protocol='rbd' name='vms/x'/><target dev='sdz' bus='scsi'/></disk>"
+      let attached = try await browser.send(
+        .post, "/vms/\(vm)/devices", form: [("csrf", csrf), ("action", "attach"), ("xml", disk)])
+      #expect(attached.status == 303)
+      let task = try #require(try await browser.cluster.tasks.list().first { $0.name == "vm.device_attach" })
+      let back = try await browser.get(attached.headers[.location] ?? "/")
+      #expect(back.html.contains("id=\"started-tasks\"") && back.html.contains(task.id), "\(back.html.prefix(3000))")
     }
   }
 }
