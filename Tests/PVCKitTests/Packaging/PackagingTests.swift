@@ -30,6 +30,7 @@ struct PackagingTests {
     #expect(configuration.cluster.coordinatorNodes == ["hv1", "hv2", "hv3"])
     #expect(configuration.zookeeperHosts == "hv1:2181,hv2:2181,hv3:2181")
     #expect(configuration.dnsDatabaseSettings != nil)
+    #expect(configuration.otherClusters.map(\.name) == ["lab"])
   }
 
   @Test("a restarted pvcd waits out a watchdog left armed, for its timeout plus one interval since the last feed")
