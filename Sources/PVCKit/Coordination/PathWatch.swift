@@ -165,12 +165,15 @@ extension ZooKeeper {
         for id in s.pathIndex[key] ?? [] {
           // In place: copying an entry would copy its (large) table of fingerprints.
           guard let last = s.pathWatches[id]?.fingerprints[key] else { continue }
-          if fresh { s.pathWatches[id]!.mark?(.init(path: key.path, kind: key.kind), false) }
           if last == nil || last! != fingerprint {
             s.pathWatches[id]!.fingerprints[key] = .some(fingerprint)
             // Delivered under the lock, so that values arrive in order; handlers never block.
             s.pathWatches[id]!.deliver(update)
           }
+          // Only then is the path no longer stale: a reader that sees the mark cleared must find the new value
+          // (cleared first, a reader in between found neither the mark nor the value: a view answered without
+          // a tag its own program had just added).
+          if fresh { s.pathWatches[id]!.mark?(.init(path: key.path, kind: key.kind), false) }
         }
       }
     }
