@@ -17,12 +17,15 @@ struct LibvirtConnectionTests {
     #expect(try await libvirt.activeDomains().contains { $0.uuid == uuid && $0.name == "unit1" })
     #expect(try await libvirt.xml(of: uuid).contains("<name>unit1</name>"))
     #expect(try await libvirt.hostResources().cpus > 0)
-    #expect(try await eventually { events.all.contains { $0.uuid == uuid && $0.kind == .started } })
+    // Room for a loaded machine (under phase 1's load the event once took longer than the default 10 s).
+    #expect(
+      try await eventually(timeout: .seconds(30)) { events.all.contains { $0.uuid == uuid && $0.kind == .started } })
 
     try await libvirt.destroy(uuid)
     #expect(try await libvirt.state(of: uuid) == nil)
     try await libvirt.destroy(uuid)  // already gone: no error
-    #expect(try await eventually { events.all.contains { $0.uuid == uuid && $0.kind == .stopped } })
+    #expect(
+      try await eventually(timeout: .seconds(30)) { events.all.contains { $0.uuid == uuid && $0.kind == .stopped } })
 
     let bad = await #expect(throws: LibvirtError.self) { try await libvirt.createTransient(xml: "<domain>") }
     #expect(bad?.operation == "start")
