@@ -28,6 +28,27 @@ enum TestGuests {
   }
 }
 
+extension TestGuests {
+  /// The tiny real guest (`Scripts/guest-image.sh` in `directory`: a cloud kernel with a busybox shell on its
+  /// serial console) under TCG (its kernel does not start under this machine's nested KVM), with `devices` added.
+  static func tiny(name: String, directory: String, memoryMiB: Int = 128, devices: String = "") -> String {
+    """
+    <domain type='qemu'>
+      <name>\(name)</name>
+      <uuid>\(UUID().uuidString.lowercased())</uuid>
+      <memory unit='MiB'>\(memoryMiB)</memory>
+      <vcpu>1</vcpu>
+      <os><type arch='x86_64' machine='pc'>hvm</type><kernel>\(directory)/vmlinuz</kernel>\
+    <initrd>\(directory)/initrd.img</initrd><cmdline>console=ttyS0 quiet</cmdline></os>
+      <devices>\(devices)
+        <serial type='pty'><target port='0'/><log file='/var/log/libvirt/\(name).log' append='off'/></serial>
+        <console type='pty'><target type='serial' port='0'/></console>
+      </devices>
+    </domain>
+    """
+  }
+}
+
 extension TestServices {
   /// The libvirt URIs of the simulated nodes started by `make test` (hv1, hv2, hv3).
   static var libvirtNodes: [String] {

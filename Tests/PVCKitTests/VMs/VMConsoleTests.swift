@@ -162,46 +162,25 @@ struct VMConsoleTests {
     var settings = WebServer.Settings(port: port, tokens: [])
     settings.credentials = [APICredential(token: "browser-operator", name: "browser", role: .operator)]
     let server = try await WebServer(cluster: cluster, settings: settings).start()
-    let artifacts = TestServices.root.appendingPathComponent(".build/test-artifacts/console")
-    try? FileManager.default.removeItem(at: artifacts)
-    let run = try await TestServices.offPool {
-      try TestServices.runTool(
-        "/usr/bin/python3",
-        [
-          TestServices.root.appendingPathComponent("Scripts/browser.py").path, "http://127.0.0.1:\(port)",
-          "browser-operator", name, artifacts.path, "22932", "console", target,
+    do {
+      try await BrowserScript.run(
+        base: "http://127.0.0.1:\(port)", token: "browser-operator", vm: name,
+        artifacts: TestServices.root.appendingPathComponent(".build/test-artifacts/console"), debugPort: 22932,
+        scenario: ["console", target],
+        steps: [
+          "console_page", "console_open", "console_answer", "console_rendered", "vnc_connected", "vnc_frame",
+          "live_script", "migration_followed",
         ])
+    } catch {
+      await server.stop()
+      throw error
     }
     await server.stop()
-    let seen =
-      (try? JSONSerialization.jsonObject(
-        with: Data(run.output.split(separator: "\n").last.map(String.init)?.utf8 ?? "".utf8)))
-      as? [String: Any] ?? [:]
-    #expect(seen["error"] == nil, "\(run.output)")
-    for step in [
-      "console_page", "console_open", "console_answer", "console_rendered", "live_script", "migration_followed",
-    ] {
-      #expect(seen[step] as? Bool == true, "step \(step): \(run.output)")
-    }
   }
 
-  /// The tiny real guest with its shell on the serial console (TCG: its kernel does not start under this
-  /// machine's nested KVM).
+  /// The tiny real guest with its shell on the serial console, and VNC graphics on every address of its node.
   static func guestXML(name: String, guest: String) -> String {
-    """
-    <domain type='qemu'>
-      <name>\(name)</name>
-      <uuid>\(UUID().uuidString.lowercased())</uuid>
-      <memory unit='MiB'>128</memory>
-      <vcpu>1</vcpu>
-      <os><type arch='x86_64' machine='pc'>hvm</type><kernel>\(guest)/vmlinuz</kernel>\
-    <initrd>\(guest)/initrd.img</initrd><cmdline>console=ttyS0 quiet</cmdline></os>
-      <devices>
-        <serial type='pty'><target port='0'/><log file='/var/log/libvirt/\(name).log' append='off'/></serial>
-        <console type='pty'><target type='serial' port='0'/></console>
-        <graphics type='vnc' port='-1' autoport='yes' listen='0.0.0.0'/>
-      </devices>
-    </domain>
-    """
+    TestGuests.tiny(
+      name: name, directory: guest, devices: "<graphics type='vnc' port='-1' autoport='yes' listen='0.0.0.0'/>")
   }
 }

@@ -145,23 +145,11 @@ struct VMSnapshotTests {
           <source protocol='rbd' name='\(poolName)/\(name)_\(disk)'/><target dev='\(disk)' bus='scsi'/></disk>
           """
         }.joined()
-        // The tiny guest under TCG (its kernel does not start under this machine's nested KVM), with an agent.
-        let xml = """
-          <domain type='qemu'>
-            <name>\(name)</name>
-            <uuid>\(UUID().uuidString.lowercased())</uuid>
-            <memory unit='MiB'>128</memory>
-            <vcpu>1</vcpu>
-            <os><type arch='x86_64' machine='pc'>hvm</type><kernel>\(guest)/vmlinuz</kernel>\
-          <initrd>\(guest)/initrd.img</initrd><cmdline>console=ttyS0 quiet</cmdline></os>
-            <devices>
-              <controller type='scsi' index='0' model='virtio-scsi'/>\(disks)
-              <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>
-              <serial type='pty'><target port='0'/><log file='/var/log/libvirt/\(name).log' append='off'/></serial>
-              <console type='pty'><target type='serial' port='0'/></console>
-            </devices>
-          </domain>
-          """
+        // The tiny guest, with an agent.
+        let xml = TestGuests.tiny(
+          name: name, directory: guest,
+          devices: "<controller type='scsi' index='0' model='virtio-scsi'/>\(disks)"
+            + "<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>")
         _ = try await cluster.vms.define(VMDefinition(xml: xml, node: nil, initialState: .start))
         #expect(try await eventually(timeout: .seconds(60)) { try await cluster.vms.info(name).state == .start })
         let info = try await cluster.vms.info(name)

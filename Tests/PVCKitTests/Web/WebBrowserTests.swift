@@ -27,28 +27,19 @@ struct WebBrowserTests {
     settings.otherClusters = [.init(name: "second", address: otherHosts, key: nil)]
     let server = try await WebServer(cluster: cluster, settings: settings).start()
     let artifacts = TestServices.root.appendingPathComponent(".build/test-artifacts/web")
-    try? FileManager.default.removeItem(at: artifacts)
     let vm = UpstreamSeeder.name(5)
-    let run = try await TestServices.offPool {
-      try TestServices.runTool(
-        "/usr/bin/python3",
-        [
-          TestServices.root.appendingPathComponent("Scripts/browser.py").path, "http://127.0.0.1:\(port)",
-          WebRouteTests.token, vm, artifacts.path, "22931",
+    do {
+      try await BrowserScript.run(
+        base: "http://127.0.0.1:\(port)", token: WebRouteTests.token, vm: vm, artifacts: artifacts, debugPort: 22931,
+        steps: [
+          "login_form", "overview", "clusters", "nodes", "vms", "vm", "confirmation", "stopped", "live_script",
+          "live_update",
         ])
+    } catch {
+      await server.stop()
+      throw error
     }
     await server.stop()
-    let seen =
-      (try? JSONSerialization.jsonObject(
-        with: Data(run.output.split(separator: "\n").last.map(String.init)?.utf8 ?? "".utf8)))
-      as? [String: Any] ?? [:]
-    #expect(seen["error"] == nil, "\(run.output)")
-    for step in [
-      "login_form", "overview", "clusters", "nodes", "vms", "vm", "confirmation", "stopped", "live_script",
-      "live_update",
-    ] {
-      #expect(seen[step] as? Bool == true, "step \(step): \(run.output)")
-    }
     // Stopped through the page, then started by the page's own fetch (which the page showed without reloading).
     #expect(try await cluster.vms.info(vm).state == .start)
     let shots = (try? FileManager.default.contentsOfDirectory(atPath: artifacts.path)) ?? []
